@@ -1,0 +1,58 @@
+// The one factory of AWS SDK clients, created lazily from the active connection settings so that
+// activation loads no SDK code and only the clients a user touches are ever constructed.
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { ConnectionSettings } from '../connection/settings';
+
+/** Credentials the emulator accepts; never real ones, so they are safe to keep in code. */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'emulator', secretAccessKey: 'emulator' } as const;
+
+interface SharedClientConfig {
+  region: string;
+  profile?: string;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts?: number;
+  requestHandler?: { connectionTimeout: number };
+}
+
+export function sharedClientConfig(settings: ConnectionSettings): SharedClientConfig {
+  if (settings.mode === 'aws') {
+    // The SDK's default chain resolves the profile: env, SSO, shared files, process, IMDS.
+    return { region: settings.region, profile: settings.profile };
+  }
+  return {
+    region: settings.region,
+    endpoint: settings.endpoint,
+    credentials: { ...EMULATOR_CREDENTIALS },
+    // A local server either answers or is not running: retrying a refused connection only delays
+    // the "Start Local Emulator" prompt.
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 2000 },
+  };
+}
+
+export class AwsClients {
+  private s3Client: S3Client | undefined;
+  private sageMakerClient: SageMakerClient | undefined;
+
+  constructor(readonly settings: ConnectionSettings) {}
+
+  get s3(): S3Client {
+    this.s3Client ??= new S3Client({
+      ...sharedClientConfig(this.settings),
+      forcePathStyle: this.settings.mode === 'emulator',
+    });
+    return this.s3Client;
+  }
+
+  get sageMaker(): SageMakerClient {
+    this.sageMakerClient ??= new SageMakerClient(sharedClientConfig(this.settings));
+    return this.sageMakerClient;
+  }
+
+  dispose(): void {
+    this.s3Client?.destroy();
+    this.sageMakerClient?.destroy();
+  }
+}

@@ -1,0 +1,37 @@
+// Every command id in one list, each handler wrapped in the one error handler: failures become a
+// single message (credentials redacted), never an unhandled rejection.
+import * as vscode from 'vscode';
+import { classifyFailure } from '../aws/errors';
+import type { Workbench } from '../workbench';
+import type { LoadMoreTreeItem } from '../trees/nodes';
+import { createBucket } from './createBucket';
+import { startEmulator, stopEmulator } from './emulatorCommands';
+import { switchConnection } from './switchConnection';
+
+type Handler = (...args: never[]) => unknown;
+
+export function registerCommands(workbench: Workbench): vscode.Disposable[] {
+  const { connection, emulator, datasets, trainingJobs, trainingJobDetails } = workbench;
+  const commands: Record<string, Handler> = {
+    'sagemaker.switchConnection': () => switchConnection(connection),
+    'sagemaker.startEmulator': () => startEmulator(connection, emulator),
+    'sagemaker.stopEmulator': () => stopEmulator(emulator),
+    'sagemaker.showEmulatorLog': () => emulator.output.show(),
+    'sagemaker.datasets.refresh': () => datasets.refresh(),
+    'sagemaker.datasets.createBucket': () => createBucket(connection, () => datasets.refresh()),
+    'sagemaker.trainingJobs.refresh': () => trainingJobs.refresh(),
+    'sagemaker.trainingJob.showDetails': (node: Parameters<typeof trainingJobDetails.show>[0]) => trainingJobDetails.show(node),
+    'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
+  };
+  return Object.entries(commands).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        const failure = classifyFailure(error);
+        void vscode.window.showErrorMessage(failure.message);
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,61 @@
+// Datasets are S3 objects; a "folder" is a common prefix under the `/` delimiter, as in the S3
+// console. Pages are fetched on demand so a prefix with millions of objects stays cheap.
+import { ListBucketsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+
+export interface Bucket {
+  name: string;
+  createdAt?: Date;
+}
+
+export interface DatasetObject {
+  bucket: string;
+  key: string;
+  size: number;
+  lastModified?: Date;
+}
+
+export interface PrefixPage {
+  /** Sub-prefixes, each ending with `/`. */
+  prefixes: string[];
+  objects: DatasetObject[];
+  /** Set when there is more to list. */
+  nextToken?: string;
+}
+
+export async function listBuckets(s3: S3Client): Promise<Bucket[]> {
+  const { Buckets = [] } = await s3.send(new ListBucketsCommand({}));
+  return Buckets.filter((bucket) => bucket.Name).map((bucket) => ({ name: bucket.Name!, createdAt: bucket.CreationDate }));
+}
+
+export async function listPrefix(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  continuationToken?: string,
+  pageSize = 1000,
+): Promise<PrefixPage> {
+  const page = await s3.send(
+    new ListObjectsV2Command({
+      Bucket: bucket,
+      Prefix: prefix || undefined,
+      Delimiter: '/',
+      ContinuationToken: continuationToken,
+      MaxKeys: pageSize,
+    }),
+  );
+  return {
+    prefixes: (page.CommonPrefixes ?? []).flatMap((common) => (common.Prefix ? [common.Prefix] : [])),
+    objects: (page.Contents ?? [])
+      // S3 lists a zero-byte "folder marker" object named exactly like the prefix; it is not data.
+      .filter((object) => object.Key && object.Key !== prefix)
+      .map((object) => ({ bucket, key: object.Key!, size: object.Size ?? 0, lastModified: object.LastModified })),
+    nextToken: page.IsTruncated ? page.NextContinuationToken : undefined,
+  };
+}
+
+/** The last path segment of a key or prefix, e.g. `train/` for `data/train/`. */
+export function baseName(keyOrPrefix: string): string {
+  const trimmed = keyOrPrefix.endsWith('/') ? keyOrPrefix.slice(0, -1) : keyOrPrefix;
+  const name = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  return keyOrPrefix.endsWith('/') ? `${name}/` : name;
+}

@@ -1,0 +1,55 @@
+// Training jobs as the views and commands see them: one page of summaries at a time, newest first,
+// and the full description on demand.
+import {
+  DescribeTrainingJobCommand,
+  ListTrainingJobsCommand,
+  type DescribeTrainingJobCommandOutput,
+  type SageMakerClient,
+  type TrainingJobStatus,
+} from '@aws-sdk/client-sagemaker';
+
+export interface TrainingJobSummary {
+  name: string;
+  arn: string;
+  status: TrainingJobStatus;
+  createdAt?: Date;
+  endedAt?: Date;
+}
+
+export interface TrainingJobPage {
+  jobs: TrainingJobSummary[];
+  nextToken?: string;
+}
+
+export async function listTrainingJobs(
+  sageMaker: SageMakerClient,
+  nextToken?: string,
+  pageSize = 50,
+): Promise<TrainingJobPage> {
+  const page = await sageMaker.send(
+    new ListTrainingJobsCommand({ SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: pageSize, NextToken: nextToken }),
+  );
+  return {
+    jobs: (page.TrainingJobSummaries ?? []).map((summary) => ({
+      name: summary.TrainingJobName!,
+      arn: summary.TrainingJobArn!,
+      status: summary.TrainingJobStatus!,
+      createdAt: summary.CreationTime,
+      endedAt: summary.TrainingEndTime,
+    })),
+    nextToken: page.NextToken,
+  };
+}
+
+export type TrainingJobDescription = Omit<DescribeTrainingJobCommandOutput, '$metadata'>;
+
+export async function describeTrainingJob(sageMaker: SageMakerClient, name: string): Promise<TrainingJobDescription> {
+  const { $metadata: _metadata, ...description } = await sageMaker.send(
+    new DescribeTrainingJobCommand({ TrainingJobName: name }),
+  );
+  return description;
+}
+
+export function isActive(status: TrainingJobStatus): boolean {
+  return status === 'InProgress' || status === 'Stopping';
+}

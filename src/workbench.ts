@@ -1,0 +1,14 @@
+// The extension's parts, created once at activation and passed to whoever needs them (no globals).
+import type { Connection } from './connection/connection';
+import type { TrainingJobDetailsProvider } from './commands/trainingJobDetails';
+import type { LocalEmulator } from './localEmulator';
+import type { DatasetsTree } from './trees/datasetsTree';
+import type { TrainingJobsTree } from './trees/trainingJobsTree';
+
+export interface Workbench {
+  readonly connection: Connection;
+  readonly emulator: LocalEmulator;
+  readonly datasets: DatasetsTree;
+  readonly trainingJobs: TrainingJobsTree;
+  readonly trainingJobDetails: TrainingJobDetailsProvider;
+}

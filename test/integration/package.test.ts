@@ -1,0 +1,21 @@
+// The .vsix holds only what runs: the bundles, the manifest, the icon and the docs — no sources,
+// no node_modules, no tests.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { it } from 'node:test';
+import { VSIX_PATH } from '../vscode/paths';
+
+it('the .vsix contains only the files that run', () => {
+  const files = execFileSync('unzip', ['-Z1', VSIX_PATH], { encoding: 'utf8' }).trim().split('\n').sort();
+  const unexpected = files.filter(
+    (file) =>
+      !/^extension\/dist\/(extension|emulator)(\.\d+)?\.js$/.test(file) &&
+      !/^extension\/dist\/webview\/[\w.-]+\.(js|css)$/.test(file) &&
+      !/^extension\/media\/[\w-]+\.svg$/.test(file) &&
+      !['extension.vsixmanifest', '[Content_Types].xml', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt'].includes(file),
+  );
+  assert.deepEqual(unexpected, []);
+  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/emulator.js']) {
+    assert.ok(files.includes(required), `${required} is packaged`);
+  }
+});

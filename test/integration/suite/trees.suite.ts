@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateWorkbench, createDataset, createTrainingJob, labelOf, uniqueName } from './fixtures';
+
+describe('Datasets view', () => {
+  it('lists buckets, then prefixes and objects of a bucket, as the S3 console does', async () => {
+    const workbench = await activateWorkbench();
+    const bucket = uniqueName('datasets');
+    await createDataset(bucket, {
+      'train/part-0000.jsonl': '{"text":"hello"}\n',
+      'train/part-0001.jsonl': '{"text":"world"}\n',
+      'validation.jsonl': '{"text":"held out"}\n',
+    });
+    workbench.datasets.refresh();
+
+    const buckets = await workbench.datasets.getChildren();
+    const bucketItem = buckets.find((item) => labelOf(item) === bucket);
+    assert.ok(bucketItem, `bucket ${bucket} in ${buckets.map(labelOf).join(', ')}`);
+    assert.equal(bucketItem.contextValue, 'bucket');
+
+    const top = await workbench.datasets.getChildren(bucketItem);
+    assert.deepEqual(top.map(labelOf), ['train/', 'validation.jsonl']);
+    assert.equal(top[0].contextValue, 'prefix');
+    assert.equal(top[1].contextValue, 'object');
+    assert.equal(top[1].description, '20 B');
+
+    const train = await workbench.datasets.getChildren(top[0]);
+    assert.deepEqual(train.map(labelOf), ['part-0000.jsonl', 'part-0001.jsonl']);
+  });
+});
+
+describe('Training Jobs view', () => {
+  it('lists jobs newest first with their status', async () => {
+    const workbench = await activateWorkbench();
+    const older = uniqueName('job-a');
+    const newer = uniqueName('job-b');
+    await createTrainingJob(older);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // CreationTime has one-second resolution on the wire
+    await createTrainingJob(newer);
+    workbench.trainingJobs.refresh();
+
+    const labels = (await workbench.trainingJobs.getChildren()).map(labelOf);
+    assert.ok(labels.indexOf(newer) >= 0 && labels.indexOf(newer) < labels.indexOf(older), labels.join(', '));
+    const item = (await workbench.trainingJobs.getChildren()).find((candidate) => labelOf(candidate) === newer)!;
+    assert.equal(item.contextValue, 'trainingJob.inProgress');
+    assert.match(String(item.description), /^InProgress · /);
+    assert.equal(item.command?.command, 'sagemaker.trainingJob.showDetails');
+  });
+
+  it('pages with "Load More" past the first 50 jobs', async () => {
+    const workbench = await activateWorkbench();
+    const prefix = uniqueName('paged');
+    for (let index = 0; index < 55; index++) {
+      await createTrainingJob(`${prefix}-${index}`);
+    }
+    workbench.trainingJobs.refresh();
+    const firstPage = await workbench.trainingJobs.getChildren();
+    assert.equal(firstPage.length, 51, 'a page of 50 jobs and a Load More node');
+    const loadMore = firstPage[50];
+    assert.equal(loadMore.contextValue, 'loadMore');
+    await vscode.commands.executeCommand(loadMore.command!.command, ...(loadMore.command!.arguments ?? []));
+    const all = await workbench.trainingJobs.getChildren();
+    const paged = all.filter((item) => labelOf(item).startsWith(prefix));
+    assert.equal(paged.length, 55, 'every job once after loading more');
+    assert.equal(new Set(paged.map(labelOf)).size, 55);
+  });
+
+  it('shows a job\'s full description as JSON', async () => {
+    const workbench = await activateWorkbench();
+    const name = uniqueName('details');
+    await createTrainingJob(name);
+    workbench.trainingJobs.refresh();
+    const item = (await workbench.trainingJobs.getChildren()).find((candidate) => labelOf(candidate) === name)!;
+    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.languageId, 'json');
+    const description = JSON.parse(editor.document.getText());
+    assert.equal(description.TrainingJobName, name);
+    assert.equal(description.TrainingJobStatus, 'InProgress');
+    assert.equal(description.ResourceConfig.InstanceCount, 1);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});

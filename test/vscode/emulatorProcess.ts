@@ -1,0 +1,24 @@
+// The bundled emulator CLI as a real process, as users and the extension run it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { EMULATOR_BUNDLE } from './paths';
+import { spawnGroup, stopGroup, waitForOutput } from './processes';
+
+export interface EmulatorProcess {
+  url: string;
+  dataDir: string;
+  /** Everything it printed, for failure reports. */
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startEmulatorProcess(options: { port?: number; dataDir?: string } = {}): Promise<EmulatorProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sagemaker-emulator-'));
+  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir]);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [, url] = await waitForOutput(child, /listening on (http:\/\/\S+)/, 10_000, 'the emulator');
+  return { url, dataDir, output: () => output, stop: () => stopGroup(child) };
+}

@@ -1,0 +1,58 @@
+// `npm start`: the emulator with the demo, and a real VS Code (code-server) with the freshly built
+// extension installed and connected to it. State lives in .workbench/ so it survives restarts.
+// Ctrl-C stops everything: each service runs in its own process group.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { startCodeServer } from './codeServer';
+import { DEMO, seedDemo } from './demo';
+import { startEmulatorProcess } from './emulatorProcess';
+import { REPO_ROOT, VSIX_PATH } from './paths';
+import { freePort } from './processes';
+
+const STATE_DIR = path.join(REPO_ROOT, '.workbench');
+
+async function main(): Promise<void> {
+  const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4590);
+  const vscodePort = Number(process.env.PORT ?? 8080);
+  const emulator = await startEmulatorProcess({ port: emulatorPort, dataDir: path.join(STATE_DIR, 'emulator-data') }).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}\nIs another emulator running? Set EMULATOR_PORT to use another port.`);
+    },
+  );
+  await seedDemo(emulator.url);
+  const workspace = path.join(STATE_DIR, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(
+    path.join(workspace, 'README.md'),
+    `# SageMaker LLM Workbench demo\n\nOpen the SageMaker view in the activity bar: the dataset \`s3://${DEMO.bucket}/${DEMO.trainPrefix}\` and the training job \`${DEMO.trainingJob}\` come from the local emulator at ${emulator.url}.\n`,
+  );
+  const codeServer = await startCodeServer({
+    vsix: VSIX_PATH,
+    port: vscodePort === 0 ? await freePort() : vscodePort,
+    root: path.join(STATE_DIR, 'vscode'),
+    settings: {
+      'sagemaker.connection.mode': 'emulator',
+      'sagemaker.emulator.url': emulator.url,
+      'sagemaker.emulator.autoStart': false,
+    },
+  });
+  console.log(`emulator: ${emulator.url} (data in ${emulator.dataDir})`);
+  console.log(`VS Code:  ${codeServer.folderUrl(workspace)}`);
+  console.log('Open the VS Code URL in a browser. Ctrl-C stops everything.');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    await Promise.allSettled([codeServer.stop(), emulator.stop()]);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: Error) => {
+  console.error(`npm start failed: ${error.message}`);
+  process.exit(1);
+});

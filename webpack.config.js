@@ -1,0 +1,56 @@
+// Three bundles: the extension (Node, `vscode` external), the emulator (one file that runs with
+// plain `node` and with VS Code's runtime) and the webviews (browser). Everything the extension and
+// the emulator need is inside their bundle, so the .vsix ships no node_modules.
+'use strict';
+const path = require('path');
+const webpack = require('webpack');
+
+const typescript = {
+  test: /\.ts$/,
+  exclude: /node_modules/,
+  loader: 'esbuild-loader',
+  options: { target: 'es2022' },
+};
+
+/** @type {(env: unknown, argv: { mode?: string }) => import('webpack').Configuration[]} */
+module.exports = (_env, argv) => {
+  const production = argv.mode !== 'development';
+  const common = {
+    mode: production ? 'production' : 'development',
+    devtool: production ? false : 'source-map',
+    module: { rules: [typescript] },
+    performance: { hints: false },
+    stats: 'errors-warnings',
+  };
+  const node = {
+    ...common,
+    target: 'node20',
+    node: { __dirname: false, __filename: false },
+    resolve: {
+      extensions: ['.ts', '.js'],
+      // The AWS SDK's ESM entry tree-shakes; its CJS entry drags every command along.
+      mainFields: ['module', 'main'],
+      conditionNames: ['import', 'module', 'require', 'node', 'default'],
+    },
+    output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
+  };
+  return [
+    {
+      ...node,
+      name: 'extension',
+      entry: { extension: './src/extension.ts' },
+      // The SDK loads credential providers on demand; they become chunks loaded only when used.
+      output: { ...node.output, chunkFilename: 'extension.[id].js' },
+      externals: { vscode: 'commonjs vscode' },
+    },
+    {
+      ...node,
+      name: 'emulator',
+      entry: { emulator: './emulator/cli.ts' },
+      output: { ...node.output, chunkFilename: 'emulator.[id].js' },
+      plugins: [new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true })],
+      // Express resolves view engines with dynamic requires it never reaches here.
+      ignoreWarnings: [{ module: /node_modules\/express\/lib\/view\.js/ }],
+    },
+  ];
+};
