@@ -52,5 +52,13 @@ module.exports = (_env, argv) => {
       // Express resolves view engines with dynamic requires it never reaches here.
       ignoreWarnings: [{ module: /node_modules\/express\/lib\/view\.js/ }],
     },
+    {
+      ...common,
+      name: 'webview',
+      target: 'web',
+      entry: { trainingJob: './webview/trainingJob/main.ts' },
+      resolve: { extensions: ['.ts', '.js'] },
+      output: { path: path.resolve(__dirname, 'dist', 'webview'), filename: '[name].js' },
+    },
   ];
 };

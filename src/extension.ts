@@ -7,6 +7,7 @@ import { registerCommands } from './commands/registerCommands';
 import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
 import { LocalEmulator } from './localEmulator';
+import { TrainingJobPanels } from './panels/trainingJobPanel';
 import { ConnectionStatusBar } from './statusBar';
 import { DatasetsTree } from './trees/datasetsTree';
 import { TrainingJobsTree } from './trees/trainingJobsTree';
@@ -22,7 +23,8 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const datasets = new DatasetsTree(connection);
   const trainingJobs = new TrainingJobsTree(connection);
   const trainingJobDetails = new TrainingJobDetailsProvider(connection);
-  const workbench: Workbench = { connection, emulator, datasets, trainingJobs, trainingJobDetails };
+  const trainingJobPanels = new TrainingJobPanels(connection, context.extensionUri);
+  const workbench: Workbench = { connection, emulator, datasets, trainingJobs, trainingJobDetails, trainingJobPanels };
 
   const trainingJobsView = vscode.window.createTreeView('sagemaker.trainingJobs', { treeDataProvider: trainingJobs });
   context.subscriptions.push(
@@ -32,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     datasets,
     trainingJobs,
     trainingJobDetails,
+    trainingJobPanels,
     vscode.window.createTreeView('sagemaker.datasets', { treeDataProvider: datasets }),
     trainingJobsView,
     trainingJobsView.onDidChangeVisibility(({ visible }) => {

@@ -2,6 +2,7 @@
 import type { Connection } from './connection/connection';
 import type { TrainingJobDetailsProvider } from './commands/trainingJobDetails';
 import type { LocalEmulator } from './localEmulator';
+import type { TrainingJobPanels } from './panels/trainingJobPanel';
 import type { DatasetsTree } from './trees/datasetsTree';
 import type { TrainingJobsTree } from './trees/trainingJobsTree';
 
@@ -11,4 +12,5 @@ export interface Workbench {
   readonly datasets: DatasetsTree;
   readonly trainingJobs: TrainingJobsTree;
   readonly trainingJobDetails: TrainingJobDetailsProvider;
+  readonly trainingJobPanels: TrainingJobPanels;
 }

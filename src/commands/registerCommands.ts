@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { classifyFailure } from '../aws/errors';
 import type { Workbench } from '../workbench';
 import type { LoadMoreTreeItem } from '../trees/nodes';
+import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 import { createBucket } from './createBucket';
 import { startEmulator, stopEmulator } from './emulatorCommands';
 import { switchConnection } from './switchConnection';
@@ -11,7 +12,7 @@ import { switchConnection } from './switchConnection';
 type Handler = (...args: never[]) => unknown;
 
 export function registerCommands(workbench: Workbench): vscode.Disposable[] {
-  const { connection, emulator, datasets, trainingJobs, trainingJobDetails } = workbench;
+  const { connection, emulator, datasets, trainingJobs, trainingJobDetails, trainingJobPanels } = workbench;
   const commands: Record<string, Handler> = {
     'sagemaker.switchConnection': () => switchConnection(connection),
     'sagemaker.startEmulator': () => startEmulator(connection, emulator),
@@ -20,7 +21,14 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
     'sagemaker.datasets.refresh': () => datasets.refresh(),
     'sagemaker.datasets.createBucket': () => createBucket(connection, () => datasets.refresh()),
     'sagemaker.trainingJobs.refresh': () => trainingJobs.refresh(),
-    'sagemaker.trainingJob.showDetails': (node: Parameters<typeof trainingJobDetails.show>[0]) => trainingJobDetails.show(node),
+    'sagemaker.trainingJob.open': async (node?: TrainingJobTreeItem) => {
+      const name = node?.job.name ?? (await pickTrainingJobName());
+      if (name) trainingJobPanels.show(name);
+    },
+    'sagemaker.trainingJob.showJson': async (node?: TrainingJobTreeItem) => {
+      const name = node?.job.name ?? (await pickTrainingJobName());
+      if (name) await trainingJobDetails.show(name);
+    },
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
   };
   return Object.entries(commands).map(([id, handler]) =>
@@ -34,4 +42,9 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
       }
     }),
   );
+}
+
+/** From the palette, without a tree node: the job to act on, typed in. */
+function pickTrainingJobName(): Thenable<string | undefined> {
+  return vscode.window.showInputBox({ title: 'Training Job Name', placeHolder: 'my-training-job' });
 }

@@ -1,8 +1,8 @@
-// Training job details as a read-only JSON document (DescribeTrainingJob), fetched anew on each open.
+// A training job's full DescribeTrainingJob output as a read-only JSON document, fetched anew on
+// each open: everything the panel leaves out, in a form that can be searched and copied.
 import * as vscode from 'vscode';
 import type { Connection } from '../connection/connection';
 import { describeTrainingJob } from '../pipeline/trainingJobs';
-import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 
 export const DETAILS_SCHEME = 'sagemaker-details';
 
@@ -18,11 +18,7 @@ export class TrainingJobDetailsProvider implements vscode.TextDocumentContentPro
     return `${JSON.stringify(description, null, 2)}\n`;
   }
 
-  async show(node: TrainingJobTreeItem | undefined): Promise<void> {
-    const name = node?.job.name ?? (await vscode.window.showInputBox({ title: 'Training Job Name' }));
-    if (!name) {
-      return;
-    }
+  async show(name: string): Promise<void> {
     const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/training-jobs/${encodeURIComponent(name)}.json` });
     this.changed.fire(uri); // an already open document re-reads the job
     const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'json');

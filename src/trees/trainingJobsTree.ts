@@ -34,7 +34,7 @@ export class TrainingJobTreeItem extends vscode.TreeItem {
         .filter(Boolean)
         .join('\n\n'),
     );
-    this.command = { command: 'sagemaker.trainingJob.showDetails', title: 'Show Details', arguments: [this] };
+    this.command = { command: 'sagemaker.trainingJob.open', title: 'Open Training Job', arguments: [this] };
   }
 }
 

@@ -9,9 +9,9 @@ it('the .vsix contains only the files that run', () => {
   const files = execFileSync('unzip', ['-Z1', VSIX_PATH], { encoding: 'utf8' }).trim().split('\n').sort();
   const unexpected = files.filter(
     (file) =>
-      !/^extension\/dist\/(extension|emulator)(\.\d+)?\.js$/.test(file) &&
+      !/^extension\/dist\/(extension|emulator)(\.\d+)?\.js(\.LICENSE\.txt)?$/.test(file) &&
       !/^extension\/dist\/webview\/[\w.-]+\.(js|css)$/.test(file) &&
-      !/^extension\/media\/[\w-]+\.svg$/.test(file) &&
+      !/^extension\/media\/[\w-]+\.(svg|css)$/.test(file) &&
       !['extension.vsixmanifest', '[Content_Types].xml', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt'].includes(file),
   );
   assert.deepEqual(unexpected, []);

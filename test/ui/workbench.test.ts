@@ -9,7 +9,7 @@ import { launchChromium, screenshot } from '../vscode/browser';
 import { startCodeServer, type CodeServer } from '../vscode/codeServer';
 import { DEMO, seedDemo } from '../vscode/demo';
 import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
-import { VSIX_PATH } from '../vscode/paths';
+import { EXTENSION_ID, VSIX_PATH } from '../vscode/paths';
 
 const { bucket: BUCKET, trainingJob: JOB } = DEMO;
 
@@ -66,9 +66,28 @@ describe('SageMaker view in VS Code', () => {
     await screenshot(page, 'ui-workbench');
   });
 
-  it('runs a palette command: Show Training Job Details opens the job as JSON', async () => {
-    await step('details', async () => {
+  it('opens a training job in its panel, rendered from DescribeTrainingJob', async () => {
+    await step('panel', async () => {
       await page.getByRole('treeitem', { name: new RegExp(JOB) }).click();
+      const panel = page
+        .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
+        .frameLocator('iframe#active-frame');
+      await panel.locator('h1', { hasText: JOB }).waitFor({ timeout: 20_000 });
+      await panel.locator('.status', { hasText: 'InProgress' }).waitFor({ timeout: 5_000 });
+      await panel.locator('td', { hasText: `s3://${BUCKET}/${DEMO.trainPrefix}` }).waitFor({ timeout: 5_000 });
+      await panel.locator('th', { hasText: 'width' }).waitFor({ timeout: 5_000 });
+    });
+    await screenshot(page, 'ui-training-job-panel');
+  });
+
+  it('runs a palette command: Open Training Job as JSON', async () => {
+    await step('palette', async () => {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input.input').fill('>SageMaker: Open Training Job as JSON');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Training Job as JSON' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget input.input').fill(JOB);
+      await page.keyboard.press('Enter');
       await page.locator('.monaco-editor .view-lines', { hasText: '"TrainingJobName"' }).waitFor({ timeout: 15_000 });
       await page.locator('.tab', { hasText: `${JOB}.json` }).waitFor({ timeout: 5_000 });
     });

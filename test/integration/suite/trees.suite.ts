@@ -44,7 +44,7 @@ describe('Training Jobs view', () => {
     const item = (await workbench.trainingJobs.getChildren()).find((candidate) => labelOf(candidate) === newer)!;
     assert.equal(item.contextValue, 'trainingJob.inProgress');
     assert.match(String(item.description), /^InProgress · /);
-    assert.equal(item.command?.command, 'sagemaker.trainingJob.showDetails');
+    assert.equal(item.command?.command, 'sagemaker.trainingJob.open');
   });
 
   it('pages with "Load More" past the first 50 jobs', async () => {
@@ -65,13 +65,13 @@ describe('Training Jobs view', () => {
     assert.equal(new Set(paged.map(labelOf)).size, 55);
   });
 
-  it('shows a job\'s full description as JSON', async () => {
+  it('opens a job\'s full description as JSON from its context menu', async () => {
     const workbench = await activateWorkbench();
     const name = uniqueName('details');
     await createTrainingJob(name);
     workbench.trainingJobs.refresh();
     const item = (await workbench.trainingJobs.getChildren()).find((candidate) => labelOf(candidate) === name)!;
-    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    await vscode.commands.executeCommand('sagemaker.trainingJob.showJson', item);
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.languageId, 'json');
     const description = JSON.parse(editor.document.getText());

@@ -1,0 +1,109 @@
+// The training job panel: what the console's job page shows, built with DOM calls and textContent
+// only, so nothing from the job (names, hyperparameters, failure reasons) is ever parsed as HTML.
+import { isHostMessage, type PanelMessage, type TrainingJobView } from './protocol';
+
+declare function acquireVsCodeApi(): { postMessage(message: PanelMessage): void; setState(state: unknown): void; getState(): unknown };
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('root')!;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function time(epochMs: number | undefined): string {
+  return epochMs === undefined ? '—' : new Date(epochMs).toLocaleString();
+}
+
+function duration(fromMs: number | undefined, toMs: number | undefined): string {
+  if (fromMs === undefined) return '';
+  const seconds = Math.max(0, Math.round(((toMs ?? Date.now()) - fromMs) / 1000));
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+}
+
+function table(rows: [string, string | undefined][]): HTMLTableElement {
+  const result = element('table');
+  for (const [key, value] of rows) {
+    const row = result.insertRow();
+    row.append(element('th', key), element('td', value ?? '—'));
+  }
+  return result;
+}
+
+function section(title: string, ...content: Node[]): HTMLElement {
+  const result = element('section');
+  result.append(element('h2', title), ...content);
+  return result;
+}
+
+function render(job: TrainingJobView): void {
+  const header = element('header');
+  const refresh = element('button', 'Refresh');
+  refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
+  header.append(element('h1', job.name), element('span', job.status, `status status-${job.status.toLowerCase()}`), refresh);
+
+  const parts: Node[] = [header];
+  if (job.failureReason) {
+    parts.push(element('p', job.failureReason, 'failure'));
+  }
+  parts.push(
+    section(
+      'Overview',
+      table([
+        ['ARN', job.arn],
+        ['Secondary status', job.secondaryStatus],
+        ['Created', time(job.createdAt)],
+        ['Training started', time(job.startedAt)],
+        ['Training ended', time(job.endedAt)],
+        ['Instances', job.instanceType && `${job.instanceCount ?? 1} × ${job.instanceType}`],
+        ['Image', job.image],
+      ]),
+    ),
+  );
+  const timeline = element('ol', undefined, 'timeline');
+  for (const transition of job.transitions) {
+    const item = element('li');
+    item.append(
+      element('strong', transition.status),
+      element('span', ` ${time(transition.startedAt)} ${duration(transition.startedAt, transition.endedAt)}`, 'muted'),
+    );
+    if (transition.message) item.append(element('div', transition.message, 'muted'));
+    timeline.append(item);
+  }
+  parts.push(section('Status history', job.transitions.length ? timeline : element('p', 'No transitions yet.', 'muted')));
+  const hyperParameters = Object.entries(job.hyperParameters);
+  parts.push(section('Hyperparameters', hyperParameters.length ? table(hyperParameters) : element('p', 'None.', 'muted')));
+  parts.push(
+    section(
+      'Data',
+      table([
+        ...job.channels.map((channel): [string, string | undefined] => [`Channel ${channel.name}`, channel.uri]),
+        ['Output path', job.outputPath],
+        ['Checkpoints', job.checkpointUri],
+        ['Model artifacts', job.modelArtifacts],
+      ]),
+    ),
+  );
+  if (job.finalMetrics.length) {
+    parts.push(section('Final metrics', table(job.finalMetrics.map((metric) => [metric.name, String(metric.value)]))));
+  }
+  root.replaceChildren(...parts);
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (!isHostMessage(event.data)) return;
+  if (event.data.type === 'job') {
+    vscode.setState(event.data.job);
+    render(event.data.job);
+  } else {
+    root.replaceChildren(element('p', event.data.message, 'failure'));
+  }
+});
+
+// Show the last state at once after the panel was hidden and shown again, then ask for fresh data.
+const saved = vscode.getState() as TrainingJobView | undefined;
+if (saved) render(saved);
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,39 @@
+// The one protocol between the training job panel and the extension host, imported by both sides.
+// Plain data only: dates travel as epoch milliseconds.
+
+export interface TrainingJobView {
+  name: string;
+  arn: string;
+  status: string;
+  secondaryStatus?: string;
+  failureReason?: string;
+  createdAt?: number;
+  startedAt?: number;
+  endedAt?: number;
+  instanceType?: string;
+  instanceCount?: number;
+  image?: string;
+  hyperParameters: Record<string, string>;
+  channels: { name: string; uri?: string }[];
+  outputPath?: string;
+  checkpointUri?: string;
+  modelArtifacts?: string;
+  transitions: { status: string; message?: string; startedAt?: number; endedAt?: number }[];
+  finalMetrics: { name: string; value: number }[];
+}
+
+/** Host → panel. */
+export type HostMessage = { type: 'job'; job: TrainingJobView } | { type: 'error'; message: string };
+
+/** Panel → host. */
+export type PanelMessage = { type: 'ready' } | { type: 'refresh' };
+
+export function isPanelMessage(value: unknown): value is PanelMessage {
+  const type = (value as { type?: unknown } | null)?.type;
+  return type === 'ready' || type === 'refresh';
+}
+
+export function isHostMessage(value: unknown): value is HostMessage {
+  const message = value as { type?: unknown; job?: unknown; message?: unknown } | null;
+  return (message?.type === 'job' && typeof message.job === 'object') || (message?.type === 'error' && typeof message.message === 'string');
+}
