@@ -1,0 +1,293 @@
+// Generates emulator/models/generated/<service>.json from the published AWS API models in
+// ../shared/aws-models (botocore JSON). Run with `npm run generate:models`; the output is committed.
+//
+// Every operation of a service is listed (so the emulator can tell "unknown operation" from "known but
+// not implemented"); shapes are emitted only for the operations in OPERATIONS below — inputs always
+// (request validation and HTTP bindings), outputs too for REST protocols (response bindings).
+// To implement a new operation: add it here, rerun the script, add its handler.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const modelsRoot = join(repoRoot, '..', 'shared', 'aws-models');
+const outputDir = join(repoRoot, 'emulator', 'models', 'generated');
+
+/** Operations the emulator implements or will implement, per service. */
+const OPERATIONS = {
+  sagemaker: [
+    'CreateTrainingJob', 'DescribeTrainingJob', 'ListTrainingJobs', 'StopTrainingJob',
+    'CreateProcessingJob', 'DescribeProcessingJob', 'ListProcessingJobs', 'StopProcessingJob',
+    'CreateModel', 'DescribeModel', 'ListModels', 'DeleteModel',
+    'CreateEndpointConfig', 'DescribeEndpointConfig', 'ListEndpointConfigs', 'DeleteEndpointConfig',
+    'CreateEndpoint', 'DescribeEndpoint', 'ListEndpoints', 'UpdateEndpoint',
+    'UpdateEndpointWeightsAndCapacities', 'DeleteEndpoint',
+    'CreateModelPackageGroup', 'DescribeModelPackageGroup', 'ListModelPackageGroups', 'DeleteModelPackageGroup',
+    'CreateModelPackage', 'DescribeModelPackage', 'ListModelPackages', 'UpdateModelPackage', 'DeleteModelPackage',
+    'CreateTransformJob', 'DescribeTransformJob', 'ListTransformJobs', 'StopTransformJob',
+    'AddTags', 'ListTags', 'DeleteTags',
+  ],
+  'sagemaker-runtime': ['InvokeEndpoint', 'InvokeEndpointWithResponseStream'],
+  s3: [
+    'ListBuckets', 'CreateBucket', 'HeadBucket', 'DeleteBucket', 'GetBucketLocation',
+    'PutObject', 'GetObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'CopyObject', 'ListObjectsV2',
+    'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts',
+    'ListMultipartUploads',
+  ],
+  logs: [
+    'CreateLogGroup', 'DescribeLogGroups', 'DeleteLogGroup', 'CreateLogStream', 'DescribeLogStreams',
+    'PutLogEvents', 'GetLogEvents', 'FilterLogEvents',
+  ],
+  'application-autoscaling': [
+    'RegisterScalableTarget', 'DescribeScalableTargets', 'DeregisterScalableTarget', 'PutScalingPolicy',
+    'DescribeScalingPolicies', 'DeleteScalingPolicy', 'DescribeScalingActivities',
+  ],
+};
+
+const API_VERSIONS = {
+  sagemaker: '2017-07-24',
+  'sagemaker-runtime': '2017-05-13',
+  s3: '2006-03-01',
+  logs: '2014-03-28',
+  'application-autoscaling': '2016-02-06',
+};
+
+/**
+ * SageMaker prints its patterns in validation messages with a leading `^` (its own model has it; the
+ * botocore copy dropped it), e.g. `...regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
+ */
+const PATTERN_MESSAGE_PREFIX = { sagemaker: '^' };
+
+/** S3's XML response root elements, which the model does not name. Default: `<Operation>Result`. */
+const S3_XML_ROOTS = {
+  ListBuckets: 'ListAllMyBucketsResult',
+  ListObjectsV2: 'ListBucketResult',
+  CreateMultipartUpload: 'InitiateMultipartUploadResult',
+  DeleteObjects: 'DeleteResult',
+};
+
+/**
+ * Operations that share method and URI with another one and are reached through another host, so a
+ * path-style request never means them (ListDirectoryBuckets is S3 Express's `GET /` on its control
+ * endpoint). Deprecated operations are dropped from routing too: each is an alias of a current one.
+ */
+const UNROUTABLE = { s3: ['ListDirectoryBuckets'] };
+
+const MEMBER_BINDING_KEYS = ['location', 'locationName', 'streaming', 'flattened', 'xmlNamespace', 'timestampFormat'];
+
+function loadModel(service) {
+  const file = join(modelsRoot, service, API_VERSIONS[service], 'service-2.json.gz');
+  return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8'));
+}
+
+function pick(source, keys) {
+  const result = {};
+  for (const key of keys) if (source[key] !== undefined) result[key] = source[key];
+  return result;
+}
+
+function isRest(protocol) {
+  return protocol === 'rest-xml' || protocol === 'rest-json';
+}
+
+function operationEntry(service, model, operation) {
+  const entry = {};
+  if (isRest(model.metadata.protocol)) {
+    const http = { method: operation.http.method, uri: operation.http.requestUri };
+    if (operation.http.responseCode) http.status = operation.http.responseCode;
+    const input = operation.input && model.shapes[operation.input.shape];
+    const required = new Set(input?.required ?? []);
+    const requiredQuery = [];
+    const requiredHeaders = [];
+    for (const [name, member] of Object.entries(input?.members ?? {})) {
+      if (!required.has(name)) continue;
+      if (member.location === 'querystring') requiredQuery.push(member.locationName);
+      if (member.location === 'header') requiredHeaders.push(member.locationName.toLowerCase());
+    }
+    if (requiredQuery.length) http.requiredQuery = requiredQuery;
+    if (requiredHeaders.length) http.requiredHeaders = requiredHeaders;
+    if (operation.deprecated || UNROUTABLE[service]?.includes(operation.name)) http.routable = false;
+    entry.http = http;
+  }
+  if (operation.input) entry.input = operation.input.shape;
+  if (operation.output) entry.output = operation.output.shape;
+  if (model.metadata.protocol === 'rest-xml' && operation.output) {
+    const output = model.shapes[operation.output.shape];
+    if (!output.payload) entry.xmlRoot = S3_XML_ROOTS[operation.name] ?? `${operation.name}Result`;
+  }
+  entry.errors = (operation.errors ?? []).map((error) => error.shape);
+  return entry;
+}
+
+// Java regex → JavaScript (`u` flag). Handles what the AWS models use: POSIX classes, \A \z anchors,
+// identity escapes JS rejects in unicode mode, and a literal `-` after a class escape inside [...].
+const POSIX_CLASSES = {
+  Alnum: 'a-zA-Z0-9', Alpha: 'a-zA-Z', Digit: '0-9', Upper: 'A-Z', Lower: 'a-z', XDigit: '0-9a-fA-F',
+  Space: ' \\t\\n\\x0B\\f\\r', Print: '\\x20-\\x7E', Graph: '\\x21-\\x7E', Cntrl: '\\x00-\\x1F\\x7F',
+  Punct: '!-\\/:-@\\[-`{-~', ASCII: '\\x00-\\x7F',
+};
+const JS_SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/'.split(''));
+
+function javaToJavaScriptRegex(pattern) {
+  let out = '';
+  let inClass = false;
+  let previousWasClassEscape = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === '\\') {
+      const next = pattern[i + 1];
+      if (next === 'p' || next === 'P') {
+        const end = pattern.indexOf('}', i);
+        const name = pattern.slice(i + 3, end);
+        const posix = POSIX_CLASSES[name];
+        if (posix && next === 'p') out += inClass ? posix : `[${posix}]`;
+        else if (posix && !inClass) out += `[^${posix}]`;
+        else if (posix) throw new Error('a negated POSIX class inside [...] has no JavaScript form');
+        else out += pattern.slice(i, end + 1);
+        i = end;
+        previousWasClassEscape = true;
+        continue;
+      }
+      i++;
+      if (next === 'A') out += '^';
+      else if (next === 'z' || next === 'Z') out += '$';
+      else if (/[A-Za-z0-9]/.test(next) || JS_SYNTAX_CHARACTERS.has(next)) out += `\\${next}`;
+      else if (next === '-') out += inClass ? '\\-' : '-';
+      else out += `\\u{${next.codePointAt(0).toString(16)}}`;
+      previousWasClassEscape = inClass && /[wWdDsS]/.test(next);
+      continue;
+    }
+    if (inClass && char === '-' && previousWasClassEscape) out += '\\-';
+    else out += char;
+    if (char === '[' && !inClass) inClass = true;
+    else if (char === ']' && inClass) inClass = false;
+    previousWasClassEscape = false;
+  }
+  return `^(?:${out})$`;
+}
+
+function compilePattern(pattern, skipped) {
+  try {
+    const source = javaToJavaScriptRegex(pattern);
+    new RegExp(source, 'u');
+    return source;
+  } catch {
+    skipped.add(pattern);
+    return undefined;
+  }
+}
+
+function shapeEntry(service, shape, skippedPatterns) {
+  const entry = { type: shape.type };
+  switch (shape.type) {
+    case 'structure':
+      if (shape.required?.length) entry.required = shape.required;
+      entry.members = Object.fromEntries(
+        Object.entries(shape.members).map(([name, member]) => [
+          name,
+          { shape: member.shape, ...pick(member, MEMBER_BINDING_KEYS) },
+        ]),
+      );
+      if (shape.payload) entry.payload = shape.payload;
+      if (shape.union) entry.union = true;
+      break;
+    case 'list':
+      entry.member = { shape: shape.member.shape, ...pick(shape.member, ['locationName']) };
+      if (shape.flattened) entry.flattened = true;
+      break;
+    case 'map':
+      entry.key = { shape: shape.key.shape, ...pick(shape.key, ['locationName']) };
+      entry.value = { shape: shape.value.shape, ...pick(shape.value, ['locationName']) };
+      if (shape.flattened) entry.flattened = true;
+      break;
+    case 'string':
+      if (shape.enum) entry.enum = shape.enum;
+      if (shape.pattern) {
+        entry.pattern = `${PATTERN_MESSAGE_PREFIX[service] ?? ''}${shape.pattern}`;
+        const regex = compilePattern(shape.pattern, skippedPatterns);
+        if (regex) entry.regex = regex;
+      }
+      break;
+    default:
+      break;
+  }
+  Object.assign(entry, pick(shape, ['min', 'max', 'streaming', 'timestampFormat', 'locationName']));
+  return entry;
+}
+
+function reachableShapes(model, roots) {
+  const seen = new Set();
+  const visit = (name) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const shape = model.shapes[name];
+    for (const member of Object.values(shape.members ?? {})) visit(member.shape);
+    if (shape.member) visit(shape.member.shape);
+    if (shape.key) visit(shape.key.shape);
+    if (shape.value) visit(shape.value.shape);
+  };
+  roots.forEach(visit);
+  return [...seen].sort();
+}
+
+function assertRoutesAreUnambiguous(service, operations) {
+  const signatures = new Map();
+  for (const [name, { http }] of Object.entries(operations)) {
+    if (!http || http.routable === false) continue;
+    const signature = [http.method, http.uri, ...(http.requiredQuery ?? []), ...(http.requiredHeaders ?? [])].join(' ');
+    if (signatures.has(signature)) {
+      throw new Error(`${service}: ${name} and ${signatures.get(signature)} share the route "${signature}"`);
+    }
+    signatures.set(signature, name);
+  }
+}
+
+/** One operation or shape per line: compact, yet diffs stay readable. */
+function formatModel(model) {
+  const block = (entries) =>
+    `{\n${Object.entries(entries).map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(',\n')}\n  }`;
+  const header = Object.entries(model)
+    .filter(([key]) => key !== 'operations' && key !== 'shapes')
+    .map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  return `{\n${[...header, `  "operations": ${block(model.operations)}`, `  "shapes": ${block(model.shapes)}`].join(',\n')}\n}\n`;
+}
+
+function generate(service) {
+  const model = loadModel(service);
+  const { metadata } = model;
+  const operations = {};
+  for (const name of Object.keys(model.operations).sort()) {
+    operations[name] = operationEntry(service, model, model.operations[name]);
+  }
+  assertRoutesAreUnambiguous(service, operations);
+
+  const roots = [];
+  for (const name of OPERATIONS[service]) {
+    const operation = model.operations[name];
+    if (!operation) throw new Error(`${service}: no operation ${name} in the API model`);
+    if (operation.input) roots.push(operation.input.shape);
+    if (isRest(metadata.protocol) && operation.output) roots.push(operation.output.shape);
+  }
+  const skippedPatterns = new Set();
+  const shapes = Object.fromEntries(
+    reachableShapes(model, roots).map((name) => [name, shapeEntry(service, model.shapes[name], skippedPatterns)]),
+  );
+
+  const generated = {
+    service,
+    apiVersion: metadata.apiVersion,
+    protocol: metadata.protocol,
+    signingName: metadata.signingName ?? metadata.endpointPrefix,
+    ...(metadata.targetPrefix ? { targetPrefix: metadata.targetPrefix } : {}),
+    ...(metadata.protocol === 'rest-xml' ? { xmlNamespace: `http://${metadata.endpointPrefix}.amazonaws.com/doc/${metadata.apiVersion}/` } : {}),
+    operations,
+    shapes,
+  };
+  writeFileSync(join(outputDir, `${service}.json`), formatModel(generated));
+  const skipped = skippedPatterns.size ? `; patterns JavaScript cannot express (not checked): ${[...skippedPatterns].join('  ')}` : '';
+  console.log(`${service}: ${Object.keys(operations).length} operations, ${Object.keys(shapes).length} shapes${skipped}`);
+}
+
+mkdirSync(outputDir, { recursive: true });
+for (const service of Object.keys(OPERATIONS)) generate(service);

@@ -1,0 +1,47 @@
+// What every operation handler gets and returns, and how protocols run handlers.
+import { notImplemented } from './errors';
+import type { ServiceModel } from './models';
+import type { BlobStore } from './store/blobs';
+import type { Store } from './store/store';
+
+/** One request's identity and the emulator's state, as handlers see them. */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly store: Store;
+  readonly blobs: BlobStore;
+  now(): Date;
+  log(line: string): void;
+}
+
+/**
+ * A handler takes the SDK's `<Operation>CommandInput` (already checked against the model) and returns
+ * its `<Operation>CommandOutput` without `$metadata`. `input: never` lets handlers of any input type
+ * share one table; `runHandler` is the single place that passes the protocol's parsed input in.
+ */
+export type OperationHandler = (input: never, context: RequestContext) => Promise<object>;
+export type OperationTable = Readonly<Record<string, OperationHandler>>;
+export type OperationOutput<CommandOutput> = Omit<CommandOutput, '$metadata'>;
+
+/** The handler of an operation the model knows; `NotImplemented` if the emulator has none. */
+export function findHandler(model: ServiceModel, operations: OperationTable, operation: string): OperationHandler {
+  // Own properties only: an operation named `constructor` must not find Object's.
+  if (!Object.hasOwn(operations, operation)) throw notImplemented(model.service, operation);
+  return operations[operation];
+}
+
+/**
+ * Runs a handler and waits until the state it may have read or written is durable, so that no
+ * response reveals anything a crash could still take back.
+ */
+export async function runHandler(handler: OperationHandler, input: object, context: RequestContext): Promise<object> {
+  const output = await handler(input as never, context);
+  await context.store.settled();
+  return output;
+}
+
+/** The store partition of a regional resource: resources are scoped to one account in one region. */
+export function regionalPartition(context: RequestContext): string {
+  return `${context.accountId}:${context.region}`;
+}

@@ -1,0 +1,145 @@
+// AWS JSON 1.1 (SageMaker, CloudWatch Logs, Application Auto Scaling): `POST /` with
+// `X-Amz-Target: <TargetPrefix>.<Operation>` and a JSON body; timestamps are epoch seconds, blobs
+// base64; errors are `{"__type": code, "message": ...}` with the code also in `x-amzn-ErrorType`.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AwsError, serializationError, toAwsError, unknownOperation } from '../errors';
+import { type ServiceModel, type Shape, shapeOf } from '../models';
+import { type OperationTable, findHandler, runHandler } from '../operations';
+import { elementPath, memberPath, validate } from '../validation';
+import { readBody, type ServiceEndpoint, startErrorResponse } from './endpoint';
+
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+export function awsJsonEndpoint(model: ServiceModel, operations: OperationTable): ServiceEndpoint {
+  return {
+    async handle(request, response, context) {
+      const operation = operationOf(model, request);
+      const handler = findHandler(model, operations, operation);
+      const body = await readBody(request, MAX_BODY_BYTES, bodyTooLarge);
+      const input = parseInput(model, model.operations[operation].input, body);
+      const output = await runHandler(handler, input, context);
+      writeJson(response, 200, context.requestId, JSON.stringify(output, toWireValue));
+    },
+    writeError(error, _request, response, context) {
+      writeJsonError(response, toAwsError(error, 'InternalFailure', context.log), context.requestId);
+    },
+  };
+}
+
+/** The JSON error shape, shared with rest-json (which uses the same header and body fields). */
+export function writeJsonError(response: ServerResponse, error: AwsError, requestId: string, contentType = CONTENT_TYPE): void {
+  if (!startErrorResponse(response)) return;
+  response.setHeader('x-amzn-ErrorType', error.code);
+  writeJson(response, error.status, requestId, JSON.stringify({ __type: error.code, message: error.message }), contentType);
+}
+
+function writeJson(response: ServerResponse, status: number, requestId: string, body: string, contentType = CONTENT_TYPE): void {
+  response.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'x-amzn-RequestId': requestId,
+  });
+  response.end(body);
+}
+
+function operationOf(model: ServiceModel, request: IncomingMessage): string {
+  const target = String(request.headers['x-amz-target'] ?? '');
+  const [prefix, operation] = target.split('.', 2);
+  if (request.method !== 'POST' || prefix !== model.targetPrefix || !operation || !Object.hasOwn(model.operations, operation)) {
+    throw unknownOperation(target || `${request.method} ${request.url}`);
+  }
+  return operation;
+}
+
+function bodyTooLarge(): AwsError {
+  return new AwsError('RequestEntityTooLargeException', 413, `Request body must not exceed ${MAX_BODY_BYTES} bytes`);
+}
+
+function parseInput(model: ServiceModel, shapeName: string | undefined, body: Buffer): object {
+  let json: unknown = {};
+  if (body.length > 0) {
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw serializationError('The request body is not valid JSON');
+    }
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw serializationError('The request body must be a JSON object');
+  }
+  if (!shapeName) return {};
+  const input = fromJson(model, shapeOf(model, shapeName), json, '') as object;
+  validate(model, shapeName, input);
+  return input;
+}
+
+/** The JSON value as the shape's type (timestamps → Date, blobs → Buffer), unknown members dropped. */
+function fromJson(model: ServiceModel, shape: Shape, value: unknown, path: string): unknown {
+  const mismatch = (expected: string) =>
+    serializationError(`Expected ${expected} at '${path}' but got ${JSON.stringify(value)?.slice(0, 64)}`);
+  switch (shape.type) {
+    case 'structure': {
+      if (!isJsonObject(value)) throw mismatch('an object');
+      const result: Record<string, unknown> = {};
+      for (const [name, member] of Object.entries(shape.members)) {
+        const memberValue = value[name];
+        // JSON null means "not set" in AWS's JSON protocols.
+        if (memberValue === undefined || memberValue === null) continue;
+        result[name] = fromJson(model, shapeOf(model, member.shape), memberValue, memberPath(path, name));
+      }
+      return result;
+    }
+    case 'list': {
+      if (!Array.isArray(value)) throw mismatch('a list');
+      const memberShape = shapeOf(model, shape.member.shape);
+      return value.map((element, index) => fromJson(model, memberShape, element, elementPath(path, index)));
+    }
+    case 'map': {
+      if (!isJsonObject(value)) throw mismatch('a map');
+      const valueShape = shapeOf(model, shape.value.shape);
+      return Object.fromEntries(
+        Object.entries(value).map(([key, entry]) => [key, fromJson(model, valueShape, entry, `${path}.${key}`)]),
+      );
+    }
+    case 'string':
+      if (typeof value !== 'string') throw mismatch('a string');
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw mismatch('a boolean');
+      return value;
+    case 'integer':
+      if (!Number.isInteger(value) || (value as number) < INT32_MIN || (value as number) > INT32_MAX) throw mismatch('a 32-bit integer');
+      return value;
+    case 'long':
+      if (!Number.isSafeInteger(value)) throw mismatch('a 64-bit integer');
+      return value;
+    case 'float':
+    case 'double':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw mismatch('a number');
+      return value;
+    case 'timestamp': {
+      // Epoch seconds with a fraction; rounding drops float noise below the millisecond.
+      const date = typeof value === 'number' ? new Date(Math.round(value * 1000)) : typeof value === 'string' ? new Date(value) : undefined;
+      if (!date || Number.isNaN(date.getTime())) throw mismatch('a timestamp');
+      return date;
+    }
+    case 'blob':
+      if (typeof value !== 'string') throw mismatch('base64 data');
+      return Buffer.from(value, 'base64');
+  }
+}
+
+/** `JSON.stringify` replacer: Date → epoch seconds, bytes → base64 (reads the holder, since Date.toJSON runs first). */
+function toWireValue(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const original = this[key];
+  if (original instanceof Date) return original.getTime() / 1000;
+  if (original instanceof Uint8Array) return Buffer.from(original).toString('base64');
+  return value;
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,283 @@
+// REST-XML (S3): the operation comes from method + URI template + query literals; input and output
+// members bind to labels, query parameters and headers (httpBindings); the rest is an XML body, or a
+// streamed payload. Errors are `<Error><Code/><Message/>...<Resource/><RequestId/></Error>`.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { AwsError, toAwsError } from '../errors';
+import { type OperationModel, type ServiceModel, type Shape, type StructureShape, shapeOf, structureOf } from '../models';
+import { type OperationTable, type RequestContext, findHandler, runHandler } from '../operations';
+import { splitUrl } from '../routing';
+import { AwsChunkedDecoder, contentEncodingWithoutAwsChunked, isAwsChunked } from './awsChunked';
+import { readBody, type ServiceEndpoint, startErrorResponse } from './endpoint';
+import { compileRoutes, matchRoute, readBoundMembers, type RequestParts, textToValue, writeBoundMembers } from './httpBindings';
+
+/** XML request bodies are small configuration documents (the largest, DeleteObjects, is ~1 MB). */
+const MAX_XML_BODY_BYTES = 4 * 1024 * 1024;
+
+const xmlBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false });
+const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, removeNSPrefix: true });
+
+export function restXmlEndpoint(model: ServiceModel, operations: OperationTable): ServiceEndpoint {
+  const routes = compileRoutes(model);
+  return {
+    async handle(request, response, context) {
+      setRequestIdHeaders(response, context);
+      const { path, query } = splitUrl(request.url);
+      const parts: RequestParts = { method: request.method ?? 'GET', path, query, headers: request.headers };
+      const match = matchRoute(routes, parts);
+      if (!match) {
+        throw new AwsError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {
+          Method: parts.method,
+        });
+      }
+      const handler = findHandler(model, operations, match.operation);
+      const operation = model.operations[match.operation];
+      const input = await readInput(model, operation, request, { ...parts, labels: match.labels });
+      const output = await runHandler(handler, input, context);
+      await writeOutput(model, operation, output as Record<string, unknown>, request, response);
+    },
+    writeError(error, request, response, context) {
+      const awsError = toAwsError(error, 'InternalError', context.log);
+      if (!startErrorResponse(response)) return;
+      setRequestIdHeaders(response, context);
+      const document = {
+        Error: {
+          Code: awsError.code,
+          Message: escapeXmlText(awsError.message),
+          ...mapValues(awsError.details, escapeXmlText),
+          Resource: escapeXmlText(resourceOf(request)),
+          RequestId: context.requestId,
+        },
+      };
+      // HEAD answers and 304 Not Modified have no body.
+      writeXml(response, awsError.status, request.method === 'HEAD' || awsError.status === 304 ? undefined : document);
+    },
+  };
+}
+
+function setRequestIdHeaders(response: ServerResponse, context: RequestContext): void {
+  response.setHeader('x-amz-request-id', context.requestId);
+  response.setHeader('x-amz-id-2', randomBytes(24).toString('base64'));
+}
+
+function invalidArgument(message: string): AwsError {
+  return new AwsError('InvalidArgument', 400, message);
+}
+
+function malformedXml(): AwsError {
+  return new AwsError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+}
+
+async function readInput(
+  model: ServiceModel,
+  operation: OperationModel,
+  request: IncomingMessage,
+  parts: RequestParts & { labels: Record<string, string> },
+): Promise<Record<string, unknown>> {
+  if (!operation.input) return {};
+  const shape = structureOf(model, operation.input);
+  const input = readBoundMembers(model, shape, parts, invalidArgument);
+  const payloadName = shape.payload;
+  if (!payloadName) return input;
+  const payload = shape.members[payloadName];
+  const payloadShape = shapeOf(model, payload.shape);
+  if (payloadShape.type === 'blob' && (payload.streaming || payloadShape.streaming)) {
+    input[payloadName] = streamingBody(model, shape, input, request);
+    return input;
+  }
+  const body = await readBody(request, MAX_XML_BODY_BYTES, () => new AwsError('MaxMessageLengthExceeded', 400, 'Your request was too big.'));
+  if (body.length === 0) return input;
+  if (payloadShape.type !== 'structure') {
+    input[payloadName] = payloadShape.type === 'blob' ? body : body.toString('utf8');
+    return input;
+  }
+  let document: Record<string, unknown>;
+  try {
+    document = xmlParser.parse(body.toString('utf8'), true) as Record<string, unknown>;
+  } catch {
+    throw malformedXml();
+  }
+  const root = payload.locationName ?? payload.shape;
+  if (!(root in document)) throw malformedXml();
+  input[payloadName] = fromXml(model, payloadShape, document[root]);
+  return input;
+}
+
+/**
+ * The request body as the streaming payload. An `aws-chunked` body is decoded on the way; its
+ * decoded length replaces Content-Length, and its trailing headers (checksums) are bound into the
+ * input like headers once the body has been read to its end.
+ */
+function streamingBody(model: ServiceModel, shape: StructureShape, input: Record<string, unknown>, request: IncomingMessage): Readable {
+  if (!isAwsChunked(request.headers)) return request;
+  const decodedLength = request.headers['x-amz-decoded-content-length'];
+  const expected = decodedLength === undefined ? undefined : Number(decodedLength);
+  if (expected !== undefined && !Number.isSafeInteger(expected)) throw invalidArgument('x-amz-decoded-content-length must be an integer');
+  const decoder = new AwsChunkedDecoder(expected, (trailers) => {
+    const parts = { method: '', path: '', query: new URLSearchParams(), headers: Object.fromEntries(trailers), labels: {} };
+    Object.assign(input, readBoundMembers(model, shape, parts, invalidArgument));
+  });
+  input.ContentLength = expected;
+  input.ContentEncoding = contentEncodingWithoutAwsChunked(input.ContentEncoding as string | undefined);
+  // Not `pipeline`: a decoding error must leave the request (and its socket) alive for the error response.
+  request.pipe(decoder);
+  request.once('error', (error) => decoder.destroy(error));
+  // Errors reach the handler when it reads; until it starts, they must not count as unhandled.
+  decoder.on('error', () => {});
+  return decoder;
+}
+
+async function writeOutput(
+  model: ServiceModel,
+  operation: OperationModel,
+  output: Record<string, unknown>,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const shape = operation.output ? structureOf(model, operation.output) : undefined;
+  response.statusCode = operation.http?.status ?? 200;
+  writeBoundMembers(model, shape, output, response);
+  // HTTP: a response carrying part of a representation is 206 Partial Content.
+  if (response.hasHeader('Content-Range')) response.statusCode = 206;
+  const payload = shape?.payload && shape.members[shape.payload];
+  const payloadValue = shape?.payload && output[shape.payload];
+  if (payload && payloadValue instanceof Readable) {
+    if (request.method === 'HEAD') {
+      payloadValue.destroy();
+      response.end();
+      return;
+    }
+    await pipeline(payloadValue, response);
+    return;
+  }
+  let document: Record<string, unknown> | undefined;
+  if (payload && payloadValue !== undefined) {
+    document = { [payload.locationName ?? payload.shape]: toXml(model, shapeOf(model, payload.shape), payloadValue) };
+  } else if (shape && operation.xmlRoot && hasBodyMembers(shape, output)) {
+    document = { [operation.xmlRoot]: { '@_xmlns': model.xmlNamespace, ...(toXml(model, shape, output) as object) } };
+  }
+  writeXml(response, response.statusCode, request.method === 'HEAD' ? undefined : document);
+}
+
+function hasBodyMembers(shape: StructureShape, output: Record<string, unknown>): boolean {
+  return Object.entries(shape.members).some(([name, member]) => !member.location && output[name] !== undefined);
+}
+
+function writeXml(response: ServerResponse, status: number, document: Record<string, unknown> | undefined): void {
+  response.statusCode = status;
+  if (document === undefined) {
+    if (!response.hasHeader('Content-Length')) response.setHeader('Content-Length', 0);
+    response.end();
+    return;
+  }
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n${xmlBuilder.build(document) as string}`;
+  response.setHeader('Content-Type', 'application/xml');
+  response.setHeader('Content-Length', Buffer.byteLength(body));
+  response.end(body);
+}
+
+/** A value as fast-xml-parser's builder wants it: strings already escaped, lists as repeated elements. */
+function toXml(model: ServiceModel, shape: Shape, value: unknown): unknown {
+  switch (shape.type) {
+    case 'structure': {
+      const element: Record<string, unknown> = {};
+      const record = value as Record<string, unknown>;
+      for (const [name, member] of Object.entries(shape.members)) {
+        if (member.location || record[name] === undefined || record[name] === null) continue;
+        const memberShape = shapeOf(model, member.shape);
+        const elementName = member.locationName ?? name;
+        if (memberShape.type === 'list' && (memberShape.flattened || member.flattened)) {
+          const itemShape = shapeOf(model, memberShape.member.shape);
+          element[elementName] = (record[name] as unknown[]).map((item) => toXml(model, itemShape, item));
+        } else {
+          element[elementName] = toXml(model, memberShape, record[name]);
+        }
+      }
+      return element;
+    }
+    case 'list': {
+      const itemShape = shapeOf(model, shape.member.shape);
+      return { [shape.member.locationName ?? 'member']: (value as unknown[]).map((item) => toXml(model, itemShape, item)) };
+    }
+    case 'timestamp':
+      return (value as Date).toISOString();
+    case 'blob':
+      return Buffer.from(value as Uint8Array).toString('base64');
+    case 'string':
+      return escapeXmlText(String(value));
+    default:
+      return String(value);
+  }
+}
+
+/** An XML element parsed by fast-xml-parser as a value of the shape's type. */
+function fromXml(model: ServiceModel, shape: Shape, node: unknown): unknown {
+  switch (shape.type) {
+    case 'structure': {
+      if (typeof node !== 'object' || node === null) return {};
+      const element = node as Record<string, unknown>;
+      const result: Record<string, unknown> = {};
+      for (const [name, member] of Object.entries(shape.members)) {
+        const child = element[member.locationName ?? name];
+        if (child === undefined) continue;
+        const memberShape = shapeOf(model, member.shape);
+        result[name] =
+          memberShape.type === 'list' && (memberShape.flattened || member.flattened)
+            ? asArray(child).map((item) => fromXml(model, shapeOf(model, memberShape.member.shape), item))
+            : fromXml(model, memberShape, child);
+      }
+      return result;
+    }
+    case 'list': {
+      const items = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[shape.member.locationName ?? 'member'] : undefined;
+      return asArray(items).map((item) => fromXml(model, shapeOf(model, shape.member.shape), item));
+    }
+    case 'map':
+      // S3's XML bodies have no map-typed members.
+      throw malformedXml();
+    default:
+      if (typeof node !== 'string') throw malformedXml();
+      return textToValue(shape, node, 'XML element', () => malformedXml());
+  }
+}
+
+function asArray(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Escapes text for an XML element. Characters XML 1.0 cannot carry literally (control characters,
+ * and CR, which parsers normalise away) become character references, as S3 writes them.
+ */
+function escapeXmlText(text: string): string {
+  return text.replace(/[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (char) => {
+    switch (char) {
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '>':
+        return '&gt;';
+      default:
+        return `&#${char.charCodeAt(0)};`;
+    }
+  });
+}
+
+/** The S3 `<Resource>` of an error: the request path, decoded. */
+function resourceOf(request: IncomingMessage): string {
+  const { path } = splitUrl(request.url);
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function mapValues(record: Readonly<Record<string, string>>, map: (value: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
+}

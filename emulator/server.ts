@@ -1,0 +1,54 @@
+// Listening: the emulator app on a TCP port (127.0.0.1 by default; port 0 picks a free one).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type EmulatorOptions } from './app';
+
+export interface StartOptions extends EmulatorOptions {
+  host?: string;
+  port?: number;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish (briefly), then closes the store. */
+  close(): Promise<void>;
+}
+
+/** In-flight requests get this long to finish on close before their connections are cut. */
+const CLOSE_GRACE_MS = 2000;
+
+export async function startEmulator(options: StartOptions): Promise<RunningEmulator> {
+  const { host = '127.0.0.1', port = 0 } = options;
+  const emulator = await createApp(options);
+  const server = createServer(emulator.app);
+  try {
+    await listen(server, host, port);
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    port: address.port,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(timer);
+      await emulator.close();
+    },
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

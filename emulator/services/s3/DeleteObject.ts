@@ -1,0 +1,13 @@
+import type { DeleteObjectCommandInput, DeleteObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { OperationOutput, RequestContext } from '../../operations';
+import { removeObject, requireBucket } from './state';
+
+/** Deleting a key that does not exist succeeds too, as in S3. */
+export async function deleteObject(
+  input: DeleteObjectCommandInput,
+  context: RequestContext,
+): Promise<OperationOutput<DeleteObjectCommandOutput>> {
+  const bucket = requireBucket(context, input.Bucket);
+  await removeObject(context, bucket.name, input.Key ?? '');
+  return {};
+}

@@ -1,0 +1,10 @@
+import type { HeadBucketCommandInput, HeadBucketCommandOutput } from '@aws-sdk/client-s3';
+import type { OperationOutput, RequestContext } from '../../operations';
+import { requireBucket } from './state';
+
+export async function headBucket(
+  input: HeadBucketCommandInput,
+  context: RequestContext,
+): Promise<OperationOutput<HeadBucketCommandOutput>> {
+  return { BucketRegion: requireBucket(context, input.Bucket).region };
+}

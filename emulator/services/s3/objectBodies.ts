@@ -1,0 +1,107 @@
+// Storing an uploaded body (PutObject, later UploadPart): streamed into a blob while its MD5 and flexible
+// checksums are computed, and verified against what the client sent before the blob becomes durable,
+// so a body that fails a check never exists.
+import type { ChecksumAlgorithm } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { AwsError } from '../../errors';
+import type { RequestContext } from '../../operations';
+import { CHECKSUM_ALGORITHMS, type ChecksumMembers, checksumMember, createDigest, type Digest, isChecksumAlgorithm } from './checksums';
+
+/** S3's largest single PUT. */
+const MAX_OBJECT_BYTES = 5 * 1024 ** 3;
+
+/** The members of an upload request that describe its body. */
+export interface UploadedBody extends ChecksumMembers {
+  Body?: unknown;
+  ContentLength?: number;
+  ContentMD5?: string;
+  ChecksumAlgorithm?: string;
+}
+
+export interface StoredBody {
+  blob: string;
+  size: number;
+  md5Hex: string;
+  checksum?: { algorithm: ChecksumAlgorithm; value: string };
+}
+
+export async function storeBody(context: RequestContext, upload: UploadedBody): Promise<StoredBody> {
+  const body = upload.Body;
+  if (!(body instanceof Readable)) throw new Error('the REST protocol hands request bodies over as streams');
+  const expectedSize = upload.ContentLength;
+  if (expectedSize === undefined) throw new AwsError('MissingContentLength', 411, 'You must provide the Content-Length HTTP header.');
+  if (expectedSize > MAX_OBJECT_BYTES) {
+    throw new AwsError('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', {
+      ProposedSize: String(expectedSize),
+      MaxSizeAllowed: String(MAX_OBJECT_BYTES),
+    });
+  }
+  const expectedMd5 = upload.ContentMD5 === undefined ? undefined : decodeContentMd5(upload.ContentMD5);
+  const md5 = createHash('md5');
+  const digests = algorithmsToCompute(upload).flatMap((algorithm): [ChecksumAlgorithm, Digest][] => {
+    const digest = createDigest(algorithm);
+    return digest ? [[algorithm, digest]] : [];
+  });
+  const computed = new Map<ChecksumAlgorithm, string>();
+  let md5Hex = '';
+  let size = 0;
+
+  async function* verifiedBody(readable: Readable): AsyncIterable<Uint8Array> {
+    // Stopping early must not destroy the request: its socket still carries the error response.
+    for await (const chunk of readable.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      md5.update(chunk);
+      for (const [, digest] of digests) digest.update(chunk);
+      size += chunk.length;
+      yield chunk;
+    }
+    if (size !== expectedSize) {
+      throw new AwsError('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header');
+    }
+    const md5Bytes = md5.digest();
+    md5Hex = md5Bytes.toString('hex');
+    if (expectedMd5 && !expectedMd5.equals(md5Bytes)) {
+      throw new AwsError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.');
+    }
+    // Trailing checksums (aws-chunked) are in `upload` by now: the protocol binds them at the body's end.
+    for (const [algorithm, digest] of digests) {
+      const value = digest.digest();
+      const sent = upload[checksumMember(algorithm)];
+      if (sent !== undefined && sent !== value) {
+        throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`);
+      }
+      computed.set(algorithm, value);
+    }
+  }
+
+  const { name } = await context.blobs.write(verifiedBody(body));
+  return { blob: name, size, md5Hex, checksum: checksumToKeep(upload, computed) };
+}
+
+/** The declared algorithm (`x-amz-sdk-checksum-algorithm`) and those whose value came as a header. */
+function algorithmsToCompute(upload: UploadedBody): ChecksumAlgorithm[] {
+  return CHECKSUM_ALGORITHMS.filter(
+    (algorithm) => upload.ChecksumAlgorithm === algorithm || upload[checksumMember(algorithm)] !== undefined,
+  );
+}
+
+/**
+ * S3 keeps one checksum per object: the declared algorithm's, else the first one sent. Values the
+ * emulator cannot compute are kept as sent.
+ */
+function checksumToKeep(upload: UploadedBody, computed: Map<ChecksumAlgorithm, string>): StoredBody['checksum'] {
+  const declared = upload.ChecksumAlgorithm && isChecksumAlgorithm(upload.ChecksumAlgorithm) ? [upload.ChecksumAlgorithm] : [];
+  for (const algorithm of [...declared, ...CHECKSUM_ALGORITHMS]) {
+    const value = computed.get(algorithm) ?? upload[checksumMember(algorithm)];
+    if (value !== undefined) return { algorithm, value };
+  }
+  return undefined;
+}
+
+function decodeContentMd5(text: string): Buffer {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length !== 16 || bytes.toString('base64') !== text) {
+    throw new AwsError('InvalidDigest', 400, 'The Content-MD5 you specified was not valid.');
+  }
+  return bytes;
+}

@@ -1,0 +1,115 @@
+// What GetObject and HeadObject share: lookup, conditional requests (RFC 9110 order), byte ranges and
+// the response headers describing the object.
+import type { GetObjectCommandInput, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { AwsError } from '../../errors';
+import type { OperationOutput, RequestContext } from '../../operations';
+import type { ByteRange } from '../../store/blobs';
+import { checksumMember } from './checksums';
+import { noSuchKey } from './errors';
+import { type ObjectRecord, objects, requireBucket } from './state';
+
+/** The request members both operations have (HeadObject's input type is a subset of GetObject's). */
+export type ObjectReadInput = Pick<
+  GetObjectCommandInput,
+  | 'Bucket' | 'Key' | 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince' | 'Range' | 'ChecksumMode'
+  | 'ResponseCacheControl' | 'ResponseContentDisposition' | 'ResponseContentEncoding' | 'ResponseContentLanguage'
+  | 'ResponseContentType' | 'ResponseExpires'
+>;
+
+export interface ObjectRead {
+  object: ObjectRecord;
+  /** Absent: the whole object. */
+  range?: ByteRange;
+  output: OperationOutput<HeadObjectCommandOutput>;
+}
+
+export function readObject(context: RequestContext, input: ObjectReadInput): ObjectRead {
+  const bucket = requireBucket(context, input.Bucket);
+  const object = context.store.get(objects, bucket.name, input.Key ?? '');
+  if (!object) throw noSuchKey(input.Key ?? '');
+  checkPreconditions(object, input);
+  const range = input.Range === undefined ? undefined : parseRange(input.Range, object.size);
+  const length = range ? range.end - range.start + 1 : object.size;
+  // A checksum describes the whole object, so S3 sends none with a part of it.
+  const checksum = input.ChecksumMode === 'ENABLED' && !range ? object.checksum : undefined;
+  return {
+    object,
+    range,
+    output: {
+      AcceptRanges: 'bytes',
+      LastModified: new Date(object.lastModified),
+      ContentLength: length,
+      ETag: object.etag,
+      ContentType: input.ResponseContentType ?? object.contentType,
+      ContentEncoding: input.ResponseContentEncoding ?? object.contentEncoding,
+      ContentDisposition: input.ResponseContentDisposition ?? object.contentDisposition,
+      ContentLanguage: input.ResponseContentLanguage ?? object.contentLanguage,
+      CacheControl: input.ResponseCacheControl ?? object.cacheControl,
+      Expires: input.ResponseExpires ?? (object.expires === undefined ? undefined : new Date(object.expires)),
+      Metadata: object.metadata,
+      ContentRange: range && `bytes ${range.start}-${range.end}/${object.size}`,
+      ...(checksum && { [checksumMember(checksum.algorithm)]: checksum.value, ChecksumType: 'FULL_OBJECT' }),
+    },
+  };
+}
+
+/** If-Match / If-Unmodified-Since → 412; If-None-Match / If-Modified-Since → 304, in RFC 9110's order. */
+function checkPreconditions(object: ObjectRecord, input: ObjectReadInput): void {
+  // HTTP dates have whole seconds.
+  const modifiedSecond = Math.floor(object.lastModified / 1000) * 1000;
+  if (input.IfMatch !== undefined) {
+    if (!etagListMatches(input.IfMatch, object.etag)) throw preconditionFailed('If-Match');
+  } else if (input.IfUnmodifiedSince !== undefined && modifiedSecond > input.IfUnmodifiedSince.getTime()) {
+    throw preconditionFailed('If-Unmodified-Since');
+  }
+  if (input.IfNoneMatch !== undefined) {
+    if (etagListMatches(input.IfNoneMatch, object.etag)) throw notModified();
+  } else if (input.IfModifiedSince !== undefined && modifiedSecond <= input.IfModifiedSince.getTime()) {
+    throw notModified();
+  }
+}
+
+function etagListMatches(header: string, etag: string): boolean {
+  return header.split(',').some((candidate) => {
+    const trimmed = candidate.trim().replace(/^W\//, '');
+    return trimmed === '*' || trimmed === etag || `"${trimmed}"` === etag;
+  });
+}
+
+function preconditionFailed(condition: string): AwsError {
+  return new AwsError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {
+    Condition: condition,
+  });
+}
+
+/** A 304 has no body; the SDKs surface it as an error named after the status. */
+function notModified(): AwsError {
+  return new AwsError('NotModified', 304, 'Not Modified');
+}
+
+/**
+ * `bytes=a-b`, `bytes=a-` or `bytes=-n`. Like S3, anything else (including several ranges) is ignored
+ * and the whole object returned; a range starting past the end is 416.
+ */
+function parseRange(header: string, size: number): ByteRange | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  const [first, last] = [match[1], match[2]].map((text) => (text === '' ? undefined : Number(text)));
+  let range: ByteRange;
+  if (first === undefined) {
+    range = { start: Math.max(0, size - (last ?? 0)), end: size - 1 };
+    if (last === 0) throw invalidRange(header, size);
+  } else {
+    if (last !== undefined && last < first) return undefined;
+    range = { start: first, end: Math.min(last ?? size - 1, size - 1) };
+  }
+  if (range.start >= size) throw invalidRange(header, size);
+  return range;
+}
+
+function invalidRange(header: string, size: number): AwsError {
+  return new AwsError('InvalidRange', 416, 'The requested range is not satisfiable', {
+    RangeRequested: header,
+    ActualObjectSize: String(size),
+  });
+}

@@ -1,0 +1,17 @@
+import type { ListTrainingJobsCommandInput, ListTrainingJobsCommandOutput } from '@aws-sdk/client-sagemaker';
+import type { OperationOutput, RequestContext } from '../../operations';
+import { listPage } from './listing';
+import { allTrainingJobs, jobName, summarizeTrainingJob } from './trainingJobs';
+
+export async function listTrainingJobs(
+  input: ListTrainingJobsCommandInput,
+  context: RequestContext,
+): Promise<OperationOutput<ListTrainingJobsCommandOutput>> {
+  const { page, nextToken } = listPage(
+    'ListTrainingJobs',
+    allTrainingJobs(context),
+    (job) => ({ name: jobName(job), createdAt: job.createdAt, lastModifiedAt: job.lastModifiedAt, status: job.status }),
+    input,
+  );
+  return { TrainingJobSummaries: page.map(summarizeTrainingJob), NextToken: nextToken };
+}

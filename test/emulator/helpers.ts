@@ -1,0 +1,202 @@
+// Shared set-up of the emulator tests: an in-process emulator on 127.0.0.1:0 with a temporary data
+// directory, real AWS SDK v3 clients pointed at it, fixture builders and a raw HTTP helper.
+import { S3Client } from '@aws-sdk/client-s3';
+import { type CreateTrainingJobCommandInput, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningEmulator, startEmulator } from '../../emulator/server';
+
+// The SDK warns once per process that it will require Node 22 in 2027; the tests run on Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** The compiled CLI (out/emulator/cli.js), for tests that need a real process. */
+export const CLI_PATH = join(__dirname, '..', '..', 'emulator', 'cli.js');
+
+export interface CliProcess {
+  child: ChildProcess;
+  url: string;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  /** Resolves with the exit code (or signal) once the process has exited. */
+  exited: Promise<number | NodeJS.Signals>;
+}
+
+/** Starts `node <script> ...args` and waits for its `listening on` line (at most 10 s). */
+export async function spawnCli(args: string[], script = CLI_PATH): Promise<CliProcess> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 10 s; stderr: ${stderr}`)), 10_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /^listening on (http:\/\/\S+)\n/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the emulator exited (${code}) before listening; stderr: ${stderr}`));
+    });
+  });
+  return { child, url, stderr: () => stderr, exited };
+}
+
+export function makeTempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface ClientOptions {
+  region?: string;
+  /** A 12-digit access key id acts as that account. */
+  accessKeyId?: string;
+  maxAttempts?: number;
+}
+
+/** The SDK warns on console about failed streamed uploads, which some tests cause on purpose. */
+const QUIET_LOGGER = { debug() {}, info() {}, warn() {}, error() {} };
+
+export function clientConfig(url: string, options: ClientOptions = {}) {
+  return {
+    logger: QUIET_LOGGER,
+    endpoint: url,
+    region: options.region ?? 'us-east-1',
+    credentials: { ...TEST_CREDENTIALS, accessKeyId: options.accessKeyId ?? TEST_CREDENTIALS.accessKeyId },
+    maxAttempts: options.maxAttempts ?? 1,
+  };
+}
+
+export function s3Client(url: string, options: ClientOptions = {}): S3Client {
+  return new S3Client({ ...clientConfig(url, options), forcePathStyle: true });
+}
+
+export function sagemakerClient(url: string, options: ClientOptions = {}): SageMakerClient {
+  return new SageMakerClient(clientConfig(url, options));
+}
+
+export interface TestEmulator {
+  url: string;
+  /** `<root>/data`: nothing but `data` may ever appear in `<root>`. */
+  dataDir: string;
+  root: string;
+  s3: S3Client;
+  sagemaker: SageMakerClient;
+  /** Lines the emulator logged (internal errors, store recovery). */
+  logs: string[];
+  /** Closes the emulator and starts a new one on the same data directory. */
+  restart(): Promise<void>;
+  /** Closes the emulator and deletes its data. */
+  close(): Promise<void>;
+}
+
+export async function startTestEmulator(): Promise<TestEmulator> {
+  const root = makeTempDir('emulator-test');
+  const dataDir = join(root.path, 'data');
+  const logs: string[] = [];
+  const start = () => startEmulator({ dataDir, log: (line) => logs.push(line) });
+  let running: RunningEmulator = await start();
+  const clients = (url: string) => ({ s3: s3Client(url), sagemaker: sagemakerClient(url) });
+  const emulator: TestEmulator = {
+    url: running.url,
+    dataDir,
+    root: root.path,
+    ...clients(running.url),
+    logs,
+    async restart() {
+      await running.close();
+      emulator.s3.destroy();
+      emulator.sagemaker.destroy();
+      running = await start();
+      Object.assign(emulator, { url: running.url, ...clients(running.url) });
+    },
+    async close() {
+      emulator.s3.destroy();
+      emulator.sagemaker.destroy();
+      await running.close();
+      root.remove();
+    },
+  };
+  return emulator;
+}
+
+/** A minimal valid CreateTrainingJob request. */
+export function trainingJobRequest(
+  name: string,
+  overrides: Partial<CreateTrainingJobCommandInput> = {},
+): CreateTrainingJobCommandInput {
+  return {
+    TrainingJobName: name,
+    RoleArn: 'arn:aws:iam::000000000000:role/SageMakerRole',
+    AlgorithmSpecification: { TrainingImage: 'builtin/gpt:latest', TrainingInputMode: 'File' },
+    OutputDataConfig: { S3OutputPath: 's3://training/output' },
+    ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 },
+    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+    ...overrides,
+  };
+}
+
+/** The error a promise rejects with (fails if it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { $metadata: { httpStatusCode?: number } };
+  }
+  throw new Error('expected the request to fail');
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A request exactly as given (no SDK), for protocol edge cases. */
+export function rawRequest(
+  url: string,
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...(options.body !== undefined && { 'Content-Length': String(Buffer.byteLength(options.body)) }), ...options.headers };
+    const request = httpRequest(
+      `${url}${options.path ?? '/'}`,
+      { method: options.method ?? 'GET', headers, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+/** An Authorization header with the given credential scope (the emulator does not check signatures). */
+export function authorization(signingName: string, region = 'us-east-1'): { Authorization: string } {
+  return {
+    Authorization: `AWS4-HMAC-SHA256 Credential=test/20240101/${region}/${signingName}/aws4_request, SignedHeaders=host, Signature=0`,
+  };
+}
+
+/** Headers of an awsJson call to the given target, scoped to `signingName` if given. */
+export function jsonTargetHeaders(target: string, signingName?: string): Record<string, string> {
+  return {
+    'Content-Type': 'application/x-amz-json-1.1',
+    'X-Amz-Target': target,
+    ...(signingName && authorization(signingName)),
+  };
+}

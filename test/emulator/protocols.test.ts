@@ -1,0 +1,126 @@
+// Routing and the error shapes of each protocol, seen on the wire and through the SDKs.
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { DescribeModelCommand } from '@aws-sdk/client-sagemaker';
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { version } from '../../package.json';
+import { authorization, clientConfig, jsonTargetHeaders, rawRequest, rejection, startTestEmulator, type TestEmulator } from './helpers';
+
+describe('protocols and routing', () => {
+  let emulator: TestEmulator;
+  before(async () => (emulator = await startTestEmulator()));
+  after(() => emulator.close());
+
+  it('answers the health check', async () => {
+    const response = await rawRequest(emulator.url, { path: '/_emulator/health' });
+    assert.equal(response.status, 200);
+    assert.deepEqual(JSON.parse(response.body), { status: 'ok', version });
+    const unknown = await rawRequest(emulator.url, { path: '/_emulator/nothing-here' });
+    assert.equal(unknown.status, 404);
+    assert.match(JSON.parse(unknown.body).message, /No emulator control/);
+  });
+
+  it('answers an unknown X-Amz-Target with UnknownOperationException', async () => {
+    for (const target of ['SageMaker.NoSuchOperation', 'SageMaker.constructor', 'DynamoDB_20120810.GetItem', 'SageMaker']) {
+      const response = await rawRequest(emulator.url, { method: 'POST', headers: jsonTargetHeaders(target), body: '{}' });
+      assert.equal(response.status, 400, target);
+      assert.equal(response.headers['x-amzn-errortype'], 'UnknownOperationException', target);
+      assert.equal(JSON.parse(response.body).__type, 'UnknownOperationException', target);
+      assert.match(String(response.headers['x-amzn-requestid']), /^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('names operations of the API models that the emulator does not implement', async () => {
+    const sagemaker = await rejection(emulator.sagemaker.send(new DescribeModelCommand({ ModelName: 'model' })));
+    assert.equal(sagemaker.name, 'NotImplemented');
+    assert.equal(sagemaker.$metadata.httpStatusCode, 501);
+    assert.equal(sagemaker.message, 'sagemaker operation DescribeModel is not implemented by the emulator');
+
+    const s3 = await rejection(emulator.s3.send(new GetBucketVersioningCommand({ Bucket: 'any-bucket' })));
+    assert.equal(s3.name, 'NotImplemented');
+    assert.equal(s3.message, 's3 operation GetBucketVersioning is not implemented by the emulator');
+
+    const logs = new CloudWatchLogsClient(clientConfig(emulator.url));
+    const logsError = await rejection(logs.send(new CreateLogGroupCommand({ logGroupName: 'group' })));
+    assert.equal(logsError.name, 'NotImplemented');
+    assert.match(logsError.message, /logs operation CreateLogGroup/);
+    logs.destroy();
+
+    const autoscaling = new ApplicationAutoScalingClient(clientConfig(emulator.url));
+    const autoscalingError = await rejection(autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker' })));
+    assert.match(autoscalingError.message, /application-autoscaling operation DescribeScalableTargets/);
+    autoscaling.destroy();
+
+    const runtime = new SageMakerRuntimeClient(clientConfig(emulator.url));
+    const runtimeError = await rejection(runtime.send(new InvokeEndpointCommand({ EndpointName: 'endpoint', Body: '{}' })));
+    assert.equal(runtimeError.name, 'NotImplemented');
+    assert.match(runtimeError.message, /sagemaker-runtime operation InvokeEndpoint/);
+    runtime.destroy();
+  });
+
+  it('answers S3-style XML for a method S3 does not have', async () => {
+    const response = await rawRequest(emulator.url, { method: 'PATCH', path: '/some-bucket/key' });
+    assert.equal(response.status, 405);
+    assert.match(response.body, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>MethodNotAllowed<\/Code><Message>[^<]+<\/Message>/);
+    assert.match(response.body, /<Resource>\/some-bucket\/key<\/Resource><RequestId>[0-9a-f-]{36}<\/RequestId><\/Error>$/);
+    assert.ok(response.headers['x-amz-request-id']);
+  });
+
+  it('answers SerializationException for a body that is not a JSON object or has wrong types', async () => {
+    const headers = jsonTargetHeaders('SageMaker.DescribeTrainingJob', 'sagemaker');
+    for (const body of ['{not json', '[1, 2]', '"text"', '{"TrainingJobName": 42}', '{"TrainingJobName": ["a"]}']) {
+      const response = await rawRequest(emulator.url, { method: 'POST', headers, body });
+      assert.equal(response.status, 400, body);
+      assert.equal(JSON.parse(response.body).__type, 'SerializationException', body);
+    }
+    const listHeaders = jsonTargetHeaders('SageMaker.ListTrainingJobs', 'sagemaker');
+    for (const body of ['{"MaxResults": 1.5}', '{"MaxResults": 1e400}', '{"CreationTimeAfter": "yesterday"}']) {
+      const response = await rawRequest(emulator.url, { method: 'POST', headers: listHeaders, body });
+      assert.equal(JSON.parse(response.body).__type, 'SerializationException', body);
+    }
+  });
+
+  it('refuses JSON bodies over 10 MB and still serves the connection', async () => {
+    const response = await rawRequest(emulator.url, {
+      method: 'POST',
+      headers: jsonTargetHeaders('SageMaker.ListTrainingJobs', 'sagemaker'),
+      body: Buffer.alloc(10 * 1024 * 1024 + 1, 32),
+    });
+    assert.equal(response.status, 413);
+    assert.equal(JSON.parse(response.body).__type, 'RequestEntityTooLargeException');
+  });
+
+  it('routes by signing name first: S3 signing beats an X-Amz-Target, sagemaker signing picks the runtime by path', async () => {
+    const s3Signed = await rawRequest(emulator.url, {
+      method: 'POST',
+      headers: { ...authorization('s3'), 'X-Amz-Target': 'SageMaker.ListTrainingJobs' },
+    });
+    assert.match(s3Signed.body, /<Code>MethodNotAllowed<\/Code>/);
+
+    const runtime = await rawRequest(emulator.url, {
+      method: 'POST',
+      path: '/endpoints/my-endpoint/invocations',
+      headers: authorization('sagemaker'),
+    });
+    assert.equal(runtime.headers['x-amzn-errortype'], 'NotImplemented');
+
+    const presigned = await rawRequest(emulator.url, {
+      path: `/?X-Amz-Credential=${encodeURIComponent('test/20240101/eu-west-1/s3/aws4_request')}`,
+    });
+    assert.equal(presigned.status, 200, 'a presigned ListBuckets');
+    assert.match(presigned.body, /<ListAllMyBucketsResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">/);
+  });
+
+  it('never answers with HTML', async () => {
+    for (const path of ['/', '/%', '/%E0%A4%A', '/bucket/%zz', '/_emulator', '/endpoints/x/invocations']) {
+      for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS']) {
+        const response = await rawRequest(emulator.url, { method, path });
+        assert.doesNotMatch(response.body, /<html|<!DOCTYPE|at .*\.js:\d+/i, `${method} ${path}`);
+        assert.notEqual(response.status, 500, `${method} ${path}`);
+      }
+    }
+  });
+});
