@@ -67,7 +67,10 @@ export class LocalEmulator implements vscode.Disposable {
         }
       };
       child.stdout!.setEncoding('utf8').on('data', onData);
-      child.once('error', (error) => reject(new Error(`Could not start the local emulator: ${error.message}`)));
+      child.once('error', (error) => {
+        if (this.child === child) this.child = undefined;
+        reject(new Error(`Could not start the local emulator: ${error.message}`));
+      });
       child.once('exit', (code) =>
         reject(new Error(`The local emulator stopped before it was ready (exit code ${code}): ${lastError || 'see the SageMaker Emulator output'}`)),
       );

@@ -14,7 +14,11 @@ export class ConnectionStatusBar implements vscode.Disposable {
   ) {
     this.item.name = 'SageMaker Connection';
     this.item.command = 'sagemaker.switchConnection';
-    this.disposables.push(connection.onDidChange(() => this.update()), emulator.onDidChangeState(() => this.update()));
+    this.disposables.push(
+      connection.onDidChange(() => this.update()),
+      connection.onDidChangeState(() => this.update()),
+      emulator.onDidChangeState(() => this.update()),
+    );
     this.update();
     this.item.show();
   }
@@ -29,13 +33,15 @@ export class ConnectionStatusBar implements vscode.Disposable {
     }
     const { settings } = current;
     const starting = settings.mode === 'emulator' && this.emulator.state === 'starting';
-    this.item.text = `${starting ? '$(loading~spin)' : settings.mode === 'emulator' ? '$(vm)' : '$(cloud)'} ${describeConnection(settings)}`;
+    const unreachable = !starting && this.connection.state === 'unreachable';
+    const icon = starting ? '$(loading~spin)' : unreachable ? '$(debug-disconnect)' : settings.mode === 'emulator' ? '$(vm)' : '$(cloud)';
+    this.item.text = `${icon} ${describeConnection(settings)}${unreachable ? ' (unreachable)' : ''}`;
     this.item.tooltip = new vscode.MarkdownString(
       settings.mode === 'emulator'
         ? `SageMaker calls go to the local emulator at ${settings.endpoint}${this.emulator.state === 'running' ? ' (started by this window)' : ''}.\n\nClick to switch connection.`
         : `SageMaker calls go to AWS in ${settings.region} with profile \`${settings.profile ?? 'default chain'}\`.\n\nClick to switch connection.`,
     );
-    this.item.backgroundColor = undefined;
+    this.item.backgroundColor = unreachable ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
   dispose(): void {

@@ -9,11 +9,15 @@ export type ConnectionState = 'unknown' | 'connected' | 'unreachable' | 'invalid
 export class Connection implements vscode.Disposable {
   private current: { settings: ConnectionSettings; clients: AwsClients } | { error: SettingsError } | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly stateChanged = new vscode.EventEmitter<ConnectionState>();
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.stateChanged];
   private reportedState: ConnectionState = 'unknown';
 
   /** Fires when the settings change, after the new clients are in place. */
   readonly onDidChange = this.changed.event;
+
+  /** Fires when a call finds the connection reachable, unreachable or misconfigured. */
+  readonly onDidChangeState = this.stateChanged.event;
 
   constructor() {
     this.disposables.push(
@@ -49,6 +53,7 @@ export class Connection implements vscode.Disposable {
     }
     this.reportedState = state;
     void vscode.commands.executeCommand('setContext', 'sagemaker.connectionState', state);
+    this.stateChanged.fire(state);
   }
 
   get state(): ConnectionState {
