@@ -85,18 +85,21 @@ async function activation(): Promise<void> {
     settings: { 'sagemaker.emulator.autoStart': false },
     env: { SAGEMAKER_BENCH_RESULTS: resultsFile },
     name: 'bench-activation',
+    extraExtensions: [path.join(REPO_ROOT, 'bench', 'fixtures', 'empty-extension')],
   });
   if (run.exitCode !== 0) {
     throw new Error(`activation benchmark failed:\n${run.log}`);
   }
-  const { activationMs } = JSON.parse(readFileSync(resultsFile, 'utf8')) as { activationMs: number };
+  const { activationMs, baselineMs } = JSON.parse(readFileSync(resultsFile, 'utf8')) as { activationMs: number; baselineMs: number };
   rows.push({
     figure: 'activate() in the extension host (code-server)',
     measured: `${activationMs.toFixed(1)} ms`,
-    baseline: 'budget 50 ms',
-    ratio: activationMs / 50,
-    budget: '≤ 1.00 of budget',
-    pass: activationMs <= 50,
+    baseline: `empty extension ${baselineMs.toFixed(1)} ms`,
+    ratio: activationMs / baselineMs,
+    // The host spends about as long activating an extension that does nothing; what this
+    // extension controls is the time it adds on top of that.
+    budget: '≤ 50 ms over the empty one',
+    pass: activationMs - baselineMs <= 50,
   });
 }
 

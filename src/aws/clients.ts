@@ -1,8 +1,17 @@
-// The one factory of AWS SDK clients, created lazily from the active connection settings so that
-// activation loads no SDK code and only the clients a user touches are ever constructed.
-import { S3Client } from '@aws-sdk/client-s3';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+// The one factory of AWS SDK clients, created lazily from the active connection settings. The SDK
+// itself is loaded on first use (its own webpack chunk), so activation evaluates none of it.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { ConnectionSettings } from '../connection/settings';
+
+export type Sdk = typeof import('./sdk');
+
+let sdk: Promise<Sdk> | undefined;
+
+export function loadSdk(): Promise<Sdk> {
+  sdk ??= import('./sdk');
+  return sdk;
+}
 
 /** Credentials the emulator accepts; never real ones, so they are safe to keep in code. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'emulator', secretAccessKey: 'emulator' } as const;
@@ -33,26 +42,26 @@ export function sharedClientConfig(settings: ConnectionSettings): SharedClientCo
 }
 
 export class AwsClients {
-  private s3Client: S3Client | undefined;
-  private sageMakerClient: SageMakerClient | undefined;
+  private s3Client: Promise<S3Client> | undefined;
+  private sageMakerClient: Promise<SageMakerClient> | undefined;
 
   constructor(readonly settings: ConnectionSettings) {}
 
-  get s3(): S3Client {
-    this.s3Client ??= new S3Client({
-      ...sharedClientConfig(this.settings),
-      forcePathStyle: this.settings.mode === 'emulator',
-    });
+  s3(): Promise<S3Client> {
+    this.s3Client ??= loadSdk().then(
+      ({ S3Client }) =>
+        new S3Client({ ...sharedClientConfig(this.settings), forcePathStyle: this.settings.mode === 'emulator' }),
+    );
     return this.s3Client;
   }
 
-  get sageMaker(): SageMakerClient {
-    this.sageMakerClient ??= new SageMakerClient(sharedClientConfig(this.settings));
+  sageMaker(): Promise<SageMakerClient> {
+    this.sageMakerClient ??= loadSdk().then(({ SageMakerClient }) => new SageMakerClient(sharedClientConfig(this.settings)));
     return this.sageMakerClient;
   }
 
   dispose(): void {
-    this.s3Client?.destroy();
-    this.sageMakerClient?.destroy();
+    void this.s3Client?.then((client) => client.destroy());
+    void this.sageMakerClient?.then((client) => client.destroy());
   }
 }

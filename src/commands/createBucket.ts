@@ -1,6 +1,6 @@
 // "SageMaker: Create Bucket" — a home for datasets, checkpoints and model artifacts.
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
+import { loadSdk } from '../aws/clients';
 import type { Connection } from '../connection/connection';
 
 const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -19,7 +19,9 @@ export async function createBucket(connection: Connection, onCreated: () => void
   if (!name) {
     return;
   }
-  await clients.s3.send(
+  const { CreateBucketCommand } = await loadSdk();
+  const s3 = await clients.s3();
+  await s3.send(
     new CreateBucketCommand({
       Bucket: name,
       // us-east-1 is the one region that rejects an explicit location constraint.

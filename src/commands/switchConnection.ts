@@ -1,7 +1,7 @@
 // "SageMaker: Switch Connection": pick the local emulator or an AWS profile (SSO profiles included),
 // then a region. Writes the settings where they are currently defined.
-import { loadSharedConfigFiles } from '@smithy/core/config';
 import * as vscode from 'vscode';
+import { loadSdk } from '../aws/clients';
 import type { Connection } from '../connection/connection';
 import { DEFAULT_EMULATOR_URL, SETTING } from '../connection/settings';
 
@@ -75,6 +75,7 @@ async function update(id: string, value: string): Promise<void> {
 }
 
 async function listProfiles(): Promise<{ name: string; sso: boolean }[]> {
+  const { loadSharedConfigFiles } = await loadSdk();
   const { configFile, credentialsFile } = await loadSharedConfigFiles();
   const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)]);
   return [...names].sort().map((name) => ({

@@ -14,7 +14,7 @@ export class TrainingJobDetailsProvider implements vscode.TextDocumentContentPro
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const name = decodeURIComponent(uri.path.replace(/^\/training-jobs\//, '').replace(/\.json$/, ''));
-    const description = await describeTrainingJob(this.connection.clients.sageMaker, name);
+    const description = await describeTrainingJob(await this.connection.clients.sageMaker(), name);
     return `${JSON.stringify(description, null, 2)}\n`;
   }
 

@@ -37,7 +37,7 @@ export class TrainingJobPanels implements vscode.Disposable {
     const update = async () => {
       clearTimeout(timer);
       try {
-        const job = await describeTrainingJob(this.connection.clients.sageMaker, jobName);
+        const job = await describeTrainingJob(await this.connection.clients.sageMaker(), jobName);
         post({ type: 'job', job: toTrainingJobView(job) });
         if (job.TrainingJobStatus && isActive(job.TrainingJobStatus) && panel.visible) {
           timer = setTimeout(update, POLL_INTERVAL_MS);

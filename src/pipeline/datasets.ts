@@ -1,6 +1,7 @@
 // Datasets are S3 objects; a "folder" is a common prefix under the `/` delimiter, as in the S3
 // console. Pages are fetched on demand so a prefix with millions of objects stays cheap.
-import { ListBucketsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadSdk } from '../aws/clients';
 
 export interface Bucket {
   name: string;
@@ -23,6 +24,7 @@ export interface PrefixPage {
 }
 
 export async function listBuckets(s3: S3Client): Promise<Bucket[]> {
+  const { ListBucketsCommand } = await loadSdk();
   const { Buckets = [] } = await s3.send(new ListBucketsCommand({}));
   return Buckets.filter((bucket) => bucket.Name).map((bucket) => ({ name: bucket.Name!, createdAt: bucket.CreationDate }));
 }
@@ -34,6 +36,7 @@ export async function listPrefix(
   continuationToken?: string,
   pageSize = 1000,
 ): Promise<PrefixPage> {
+  const { ListObjectsV2Command } = await loadSdk();
   const page = await s3.send(
     new ListObjectsV2Command({
       Bucket: bucket,

@@ -1,12 +1,7 @@
 // Training jobs as the views and commands see them: one page of summaries at a time, newest first,
 // and the full description on demand.
-import {
-  DescribeTrainingJobCommand,
-  ListTrainingJobsCommand,
-  type DescribeTrainingJobCommandOutput,
-  type SageMakerClient,
-  type TrainingJobStatus,
-} from '@aws-sdk/client-sagemaker';
+import type { DescribeTrainingJobCommandOutput, SageMakerClient, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
+import { loadSdk } from '../aws/clients';
 
 export interface TrainingJobSummary {
   name: string;
@@ -26,6 +21,7 @@ export async function listTrainingJobs(
   nextToken?: string,
   pageSize = 50,
 ): Promise<TrainingJobPage> {
+  const { ListTrainingJobsCommand } = await loadSdk();
   const page = await sageMaker.send(
     new ListTrainingJobsCommand({ SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: pageSize, NextToken: nextToken }),
   );
@@ -44,6 +40,7 @@ export async function listTrainingJobs(
 export type TrainingJobDescription = Omit<DescribeTrainingJobCommandOutput, '$metadata'>;
 
 export async function describeTrainingJob(sageMaker: SageMakerClient, name: string): Promise<TrainingJobDescription> {
+  const { DescribeTrainingJobCommand } = await loadSdk();
   const { $metadata: _metadata, ...description } = await sageMaker.send(
     new DescribeTrainingJobCommand({ TrainingJobName: name }),
   );

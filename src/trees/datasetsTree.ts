@@ -12,7 +12,7 @@ abstract class S3FolderTreeItem extends vscode.TreeItem {
   constructor(label: string, readonly bucket: string, readonly prefix: string, tree: DatasetsTree) {
     super(label, vscode.TreeItemCollapsibleState.Collapsed);
     this.children = new PagedChildren(async (token) => {
-      const page = await listPrefix(tree.s3(), bucket, prefix, token);
+      const page = await listPrefix(await tree.s3(), bucket, prefix, token);
       return {
         items: [
           ...page.prefixes.map((child) => new PrefixTreeItem(bucket, child, tree)),
@@ -68,11 +68,11 @@ export class DatasetsTree extends ResourceTree {
   }
 
   s3() {
-    return this.connection.clients.s3;
+    return this.connection.clients.s3();
   }
 
   protected async rootPage() {
-    const buckets = await listBuckets(this.s3());
+    const buckets = await listBuckets(await this.s3());
     return { items: buckets.map((bucket) => new BucketTreeItem(bucket.name, bucket.createdAt, this)) };
   }
 

@@ -57,7 +57,7 @@ export class TrainingJobsTree extends ResourceTree {
   }
 
   protected async rootPage(token?: string) {
-    const page = await listTrainingJobs(this.connection.clients.sageMaker, token);
+    const page = await listTrainingJobs(await this.connection.clients.sageMaker(), token);
     return { items: page.jobs.map((job) => new TrainingJobTreeItem(job)), nextToken: page.nextToken };
   }
 

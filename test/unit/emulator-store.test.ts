@@ -146,7 +146,10 @@ describe('BlobStore', () => {
     await blobs.remove(name);
     assert.ok(existsSync(join(directory, name)), 'still there while being read');
     assert.equal((await text(reader)).length, 100_000);
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(existsSync(join(directory, name)), false);
+    // The last reader's close triggers an asynchronous unlink: wait for it, within a bound.
+    for (let attempt = 0; attempt < 200 && existsSync(join(directory, name)); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(existsSync(join(directory, name)), false, 'removed once the reader is done');
   });
 });

@@ -1,7 +1,7 @@
 // A real VS Code (code-server) for npm start and the integration and UI tests: fresh home, user
 // data and extensions folders per run, the extension installed from its .vsix or loaded from source.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,8 @@ export interface CodeServerOptions {
   settings: Record<string, unknown>;
   /** A packaged extension to install first. */
   vsix?: string;
+  /** Unpacked extension folders (with a package.json) to install by copying. */
+  unpacked?: string[];
   port?: number;
   /** Where the run's home, user data and extensions go; a new temp folder by default. */
   root?: string;
@@ -59,6 +61,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   writeFileSync(path.join(home, 'code-server.yaml'), 'auth: none\n');
   const env = { ...process.env, ...options.env, HOME: home };
   const dirs = ['--user-data-dir', userData, '--extensions-dir', extensions];
+  for (const folder of options.unpacked ?? []) {
+    const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+    cpSync(folder, path.join(extensions, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
+  }
   if (options.vsix) {
     await promisify(execFile)(CODE_SERVER_BIN, ['--install-extension', options.vsix, ...dirs], { env });
   }

@@ -20,9 +20,11 @@ export async function runExtensionTests(options: {
   env?: Record<string, string>;
   name: string;
   timeoutMs?: number;
+  /** Unpacked extensions to install beside the one under test, e.g. a benchmark baseline. */
+  extraExtensions?: string[];
 }): Promise<ExtensionTestRun> {
   const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-workspace-'));
-  const codeServer = await startCodeServer({ settings: options.settings, env: options.env });
+  const codeServer = await startCodeServer({ settings: options.settings, env: options.env, unpacked: options.extraExtensions });
   const browser = await launchChromium();
   const console: string[] = [];
   try {

@@ -11,6 +11,9 @@ import { freePort } from './processes';
 
 const STATE_DIR = path.join(REPO_ROOT, '.workbench');
 
+// The SDK's notice that releases after January 2027 need Node 22 is not for `npm start` users.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4590);
   const vscodePort = Number(process.env.PORT ?? 8080);
