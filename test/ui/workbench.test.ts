@@ -25,6 +25,9 @@ describe('SageMaker view in VS Code', () => {
     codeServer = await startCodeServer({
       vsix: VSIX_PATH,
       settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false },
+      // With no credentials the SDK's chain would end at the instance metadata service: it must
+      // fail here, on this machine, and never reach for a network address.
+      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -82,14 +85,40 @@ describe('SageMaker view in VS Code', () => {
 
   it('runs a palette command: Open Training Job as JSON', async () => {
     await step('palette', async () => {
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget input.input').fill('>SageMaker: Open Training Job as JSON');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Training Job as JSON' }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
+      await runCommand('Open Training Job as JSON');
       await page.locator('.quick-input-widget input.input').fill(JOB);
       await page.keyboard.press('Enter');
       await page.locator('.monaco-editor .view-lines', { hasText: '"TrainingJobName"' }).waitFor({ timeout: 15_000 });
       await page.locator('.tab', { hasText: `${JOB}.json` }).waitFor({ timeout: 5_000 });
+    });
+  });
+
+  async function runCommand(title: string): Promise<void> {
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input.input').fill(`>SageMaker: ${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+  }
+
+  async function pick(label: string): Promise<void> {
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click({ timeout: 10_000 });
+  }
+
+  it('switches to AWS and back through the quick pick, and says what is missing', async () => {
+    await step('switch-to-aws', async () => {
+      await runCommand('Switch Connection');
+      await pick('Default credential chain');
+      await pick('eu-west-1');
+      await page.locator('.statusbar-item', { hasText: 'AWS default · eu-west-1' }).waitFor({ timeout: 10_000 });
+      await page.locator('.monaco-list-row[role="treeitem"]', { hasText: 'No valid AWS credentials for profile default' }).first().waitFor({ timeout: 20_000 });
+    });
+    await screenshot(page, 'ui-aws-without-credentials');
+    await step('switch-back', async () => {
+      await runCommand('Switch Connection');
+      await pick('Local emulator');
+      await pick('us-east-1');
+      await page.locator('.statusbar-item', { hasText: `Emulator ${new URL(emulator.url).host} · us-east-1` }).waitFor({ timeout: 10_000 });
+      await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 20_000 });
     });
   });
 });
