@@ -1,0 +1,76 @@
+// Keeps CheckpointConfig.S3Uri in step with a host's checkpoint folder while the job runs, as
+// SageMaker does: a file is uploaded once it has stopped changing for one scan interval (so a file
+// still being written is not sent half-done), and everything left is sent at the end.
+import type { S3Client } from '@aws-sdk/client-s3';
+import { readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { joinKey, uploadFile, type S3Location } from './s3Transfer';
+
+interface FileState {
+  signature: string;
+  uploaded: boolean;
+}
+
+export class CheckpointSync {
+  private readonly files = new Map<string, FileState>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly dir: string,
+    private readonly location: S3Location,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  start(intervalMs: number): void {
+    const tick = () => {
+      this.running = this.scan(false)
+        .catch(this.onError)
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, intervalMs);
+  }
+
+  /** Stops scanning and uploads whatever has not been uploaded yet. */
+  async finish(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    await this.scan(true);
+  }
+
+  private async scan(final: boolean): Promise<void> {
+    for (const file of await walk(this.dir)) {
+      const relative = path.relative(this.dir, file).split(path.sep).join('/');
+      let signature: string;
+      try {
+        const info = await stat(file);
+        signature = `${info.size}:${info.mtimeMs}`;
+      } catch {
+        continue; // removed since the listing (e.g. a temp file renamed into place)
+      }
+      const known = this.files.get(relative);
+      if (!known || known.signature !== signature) {
+        this.files.set(relative, { signature, uploaded: false });
+        if (!final) continue; // changed since the last scan: wait until it is stable
+      } else if (known.uploaded) {
+        continue;
+      }
+      await uploadFile(this.s3, file, { bucket: this.location.bucket, key: joinKey(this.location.key, relative) });
+      this.files.set(relative, { signature, uploaded: true });
+    }
+  }
+}
+
+async function walk(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return [];
+  }
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+}

@@ -1,0 +1,59 @@
+// One container host as a local process: its own process group (so stopping it stops whatever it
+// started), output split into lines for the log, and SageMaker's stop: SIGTERM, a grace period,
+// then SIGKILL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { ContainerLaunch } from './images';
+
+export interface HostExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class HostProcess {
+  private readonly child: ChildProcess;
+  readonly exited: Promise<HostExit>;
+
+  constructor(launch: ContainerLaunch, env: Record<string, string>, onLine: (line: string) => void) {
+    this.child = spawn(launch.command, launch.args, {
+      cwd: launch.cwd,
+      env: { ...process.env, ...launch.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const exited = once(this.child, 'close').then(([code, signal]) => ({ code, signal }) as HostExit);
+    // A command that cannot start (ENOENT, EACCES) emits 'error' and no exit code.
+    const failedToStart = once(this.child, 'error').then(([error]) => {
+      onLine(`failed to start ${launch.command}: ${(error as Error).message}`);
+      return { code: 127, signal: null } as HostExit;
+    });
+    this.exited = Promise.race([exited, failedToStart]);
+    for (const stream of [this.child.stdout!, this.child.stderr!]) {
+      createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** SIGTERM to the host's process group, SIGKILL after `graceMs`; resolves when it has exited. */
+  async stop(graceMs: number): Promise<HostExit> {
+    this.signal('SIGTERM');
+    const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
+    const exit = await this.exited;
+    clearTimeout(timer);
+    this.signal('SIGKILL'); // anything the script left behind in its group
+    return exit;
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { containerLaunch, ImageNotFound, ImageRegistry } from '../../emulator/runtime/images';
+import { finalMetrics, metricMatcher } from '../../emulator/runtime/metrics';
+import { hostLayout, hostNames, prepareHost, trainingEnvironment } from '../../emulator/runtime/trainingLayout';
+
+const job: CreateTrainingJobCommandInput = {
+  TrainingJobName: 'contract',
+  AlgorithmSpecification: { TrainingImage: 'img', TrainingInputMode: 'File' },
+  RoleArn: 'arn:aws:iam::000000000000:role/r',
+  HyperParameters: { epochs: '3', 'learning-rate': '0.01' },
+  InputDataConfig: [
+    { ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/train/', S3DataDistributionType: 'ShardedByS3Key' } } },
+    { ChannelName: 'validation', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/val/' } } },
+  ],
+  OutputDataConfig: { S3OutputPath: 's3://b/out/' },
+  ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 2, VolumeSizeInGB: 1 },
+  StoppingCondition: { MaxRuntimeInSeconds: 60 },
+};
+
+describe('training container contract', () => {
+  it('lays out /opt/ml per host and writes the three config files as SageMaker does', async () => {
+    const jobDir = mkdtempSync(path.join(tmpdir(), 'contract-'));
+    const hosts = hostNames(2);
+    const layout = hostLayout(jobDir, hosts[1]);
+    await prepareHost(layout, job, hosts);
+    assert.equal(layout.root, path.join(jobDir, 'algo-2', 'opt', 'ml'));
+    const config = (name: string) => JSON.parse(readFileSync(path.join(layout.configDir, name), 'utf8'));
+    assert.deepEqual(config('hyperparameters.json'), { epochs: '3', 'learning-rate': '0.01' });
+    assert.deepEqual(config('resourceconfig.json'), {
+      current_host: 'algo-2',
+      current_instance_type: 'ml.m5.large',
+      hosts: ['algo-1', 'algo-2'],
+      network_interface_name: 'lo',
+    });
+    assert.deepEqual(config('inputdataconfig.json').train, {
+      TrainingInputMode: 'File',
+      S3DistributionType: 'ShardedByS3Key',
+      RecordWrapperType: 'None',
+    });
+  });
+
+  it('maps CheckpointConfig.LocalPath under the host root', () => {
+    assert.equal(hostLayout('/jobs/x', 'algo-1').checkpointDir, '/jobs/x/algo-1/opt/ml/checkpoints');
+    assert.equal(hostLayout('/jobs/x', 'algo-1', '/opt/ml/ckpt').checkpointDir, '/jobs/x/algo-1/opt/ml/ckpt');
+  });
+
+  it('sets the sagemaker-training-toolkit environment and torch-style rendezvous', () => {
+    const layout = hostLayout('/jobs/x', 'algo-2');
+    const env = trainingEnvironment(job, {
+      layout,
+      hosts: ['algo-1', 'algo-2'],
+      rank: 1,
+      masterPort: 29500,
+      jobName: 'contract',
+      jobArn: 'arn:aws:sagemaker:us-east-1:000000000000:training-job/contract',
+      region: 'us-east-1',
+    });
+    assert.equal(env.SM_MODEL_DIR, '/jobs/x/algo-2/opt/ml/model');
+    assert.equal(env.SM_CHANNEL_TRAIN, '/jobs/x/algo-2/opt/ml/input/data/train');
+    assert.equal(env.SM_CHANNEL_VALIDATION, '/jobs/x/algo-2/opt/ml/input/data/validation');
+    assert.deepEqual(JSON.parse(env.SM_CHANNELS), ['train', 'validation']);
+    assert.deepEqual(JSON.parse(env.SM_HPS), { epochs: '3', 'learning-rate': '0.01' });
+    assert.equal(env.SM_HP_EPOCHS, '3');
+    assert.equal(env.SM_HP_LEARNING_RATE, '0.01');
+    assert.deepEqual(JSON.parse(env.SM_HOSTS), ['algo-1', 'algo-2']);
+    assert.equal(env.SM_CURRENT_HOST, 'algo-2');
+    assert.equal(env.TRAINING_JOB_NAME, 'contract');
+    assert.deepEqual([env.MASTER_ADDR, env.MASTER_PORT, env.WORLD_SIZE, env.RANK, env.NODE_RANK], ['127.0.0.1', '29500', '2', '1', '1']);
+  });
+});
+
+describe('metric definitions', () => {
+  it('turns matching log lines into samples and keeps the last as final', () => {
+    const matcher = metricMatcher([
+      { Name: 'train:loss', Regex: 'loss=([0-9.]+)' },
+      { Name: 'val:loss', Regex: 'val_loss=([0-9.]+)' },
+      { Name: 'broken', Regex: '(unclosed' },
+    ]);
+    const samples = [
+      ...matcher.samples('step=10 loss=2.50 val_loss=2.60', 1000),
+      ...matcher.samples('warming up', 1500),
+      ...matcher.samples('step=20 loss=2.10 val_loss=2.30', 2000),
+    ];
+    assert.deepEqual(
+      samples.map((sample) => [sample.name, sample.value]),
+      [['train:loss', 2.5], ['val:loss', 2.6], ['train:loss', 2.1], ['val:loss', 2.3]],
+    );
+    assert.deepEqual(
+      finalMetrics(samples).map((metric) => [metric.MetricName, metric.Value, metric.Timestamp.getTime()]),
+      [['train:loss', 2.1, 2000], ['val:loss', 2.3, 2000]],
+    );
+  });
+});
+
+describe('images', () => {
+  it('matches by full URI, URI without tag, or repository name; reads the user map', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'images-')), 'images.json');
+    writeFileSync(file, JSON.stringify({ images: { '123.dkr.ecr.us-east-1.amazonaws.com/mine': { command: ['python3'], cwd: '/src' } } }));
+    const registry = await ImageRegistry.load({ 'sagemaker-emulator/node': { command: ['node'] } }, file);
+    assert.deepEqual(registry.resolve('123.dkr.ecr.us-east-1.amazonaws.com/mine:v3').command, ['python3']);
+    assert.deepEqual(registry.resolve('sagemaker-emulator/node:20').command, ['node']);
+    assert.throws(() => registry.resolve('nobody/else:1'), (error: Error) => error instanceof ImageNotFound && /image map/.test(error.message));
+  });
+
+  it('rejects a malformed image map with the file and entry named', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'images-')), 'images.json');
+    writeFileSync(file, JSON.stringify({ images: { broken: { command: 'python3 train.py' } } }));
+    await assert.rejects(ImageRegistry.load({}, file), /images\["broken"\]\.command/);
+  });
+
+  it('runs script mode as the training toolkit does, and honours entrypoint overrides', () => {
+    const image = { command: ['python3'] };
+    const hyperParameters = { sagemaker_program: 'train.py', sagemaker_submit_directory: 's3://b/code.tar.gz', epochs: '2' };
+    assert.deepEqual(containerLaunch(image, undefined, hyperParameters, '/code'), {
+      command: 'python3',
+      args: ['train.py', '--epochs', '2'],
+      cwd: '/code',
+      env: {},
+    });
+    assert.deepEqual(
+      containerLaunch(image, { TrainingInputMode: 'File', ContainerEntrypoint: ['bash', '-c'], ContainerArguments: ['echo hi'] }, {}, undefined),
+      { command: 'bash', args: ['-c', 'echo hi'], cwd: undefined, env: {} },
+    );
+  });
+});
