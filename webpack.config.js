@@ -53,6 +53,18 @@ module.exports = (_env, argv) => {
       ignoreWarnings: [{ module: /node_modules\/express\/lib\/view\.js/ }],
     },
     {
+      ...node,
+      name: 'containers',
+      // The built-in containers run as their own processes (and worker threads), started by the
+      // emulator's runtime with the same Node it runs on.
+      entry: {
+        'gpt/trainCli': './emulator/containers/gpt/trainCli.ts',
+        'gpt/serveCli': './emulator/containers/gpt/serveCli.ts',
+        'gpt/dataParallelWorker': './emulator/containers/gpt/dataParallelWorker.ts',
+      },
+      output: { ...node.output, path: path.resolve(__dirname, 'dist', 'containers') },
+    },
+    {
       ...common,
       name: 'webview',
       target: 'web',

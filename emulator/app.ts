@@ -3,15 +3,23 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
-import packageJson from '../package.json';
+import { type LocalCredentials, SignatureVerifier } from './auth/signatureV4';
 import { toAwsError, unknownOperation } from './errors';
 import { type ServiceName, serviceModels } from './models';
-import type { RequestContext } from './operations';
+import type { RequestContext, Runtimes } from './operations';
+import { builtinImages } from './runtime/builtinImages';
+import { serveControl } from './controls';
+import { ImageRegistry } from './runtime/images';
+import type { RuntimeTiming } from './runtime/trainingRun';
+import { DEFAULT_TIMING, TrainingRuntime } from './runtime/trainingRuntime';
+import { trainingJobRepository } from './services/sagemaker/trainingJobRuntime';
 import { awsJsonEndpoint, writeJsonError } from './protocols/awsJson';
 import type { ServiceEndpoint } from './protocols/endpoint';
 import { restJsonEndpoint } from './protocols/restJson';
 import { restXmlEndpoint } from './protocols/restXml';
 import { resolveRoute } from './routing';
+import { applicationAutoScalingOperations } from './services/application-autoscaling';
+import { logsOperations } from './services/logs';
 import { s3Operations } from './services/s3';
 import { referencedBlobs } from './services/s3/state';
 import { sagemakerOperations } from './services/sagemaker';
@@ -23,12 +31,28 @@ export interface EmulatorOptions {
   dataDir: string;
   /** The account of requests whose access key id is not a 12-digit account id. */
   defaultAccountId?: string;
+  /** Verify SigV4 signatures, accepting only these credentials; absent: any signature, or none, is accepted. */
+  verifySignatures?: readonly LocalCredentials[];
+  /** How jobs run; defaults suit interactive use. */
+  runtime?: RuntimeOptions;
   log?: (line: string) => void;
+}
+
+export interface RuntimeOptions {
+  /** The user's image → command map (see runtime/images.ts); default `<dataDir>/images.json` if present. */
+  imagesFile?: string;
+  /** Jobs beyond this wait for capacity (default 2: this is one small machine); 0 runs none. */
+  maxConcurrentJobs?: number;
+  /** Where the built-in containers are; default: beside this module (or bundle). */
+  containersDir?: string;
+  timing?: Partial<RuntimeTiming>;
 }
 
 export interface Emulator {
   app: express.Express;
-  /** Finishes pending writes and closes the store. Stop the HTTP server first. */
+  /** Once the server listens at `url`: starts running jobs, resuming those a restart interrupted. */
+  start(url: string): Promise<void>;
+  /** Ends running hosts (jobs keep their status, to resume), finishes pending writes, closes the store. */
   close(): Promise<void>;
 }
 
@@ -40,20 +64,37 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
   const store = await Store.open(join(options.dataDir, 'store'), { log });
   const referenced = referencedBlobs(store);
   const blobs = await BlobStore.open(join(options.dataDir, 'blobs'), (name) => referenced.has(name));
+  const signatures = options.verifySignatures && new SignatureVerifier(options.verifySignatures);
+  const runtimeOptions = options.runtime ?? {};
+  const training = new TrainingRuntime({
+    workDir: join(options.dataDir, 'jobs'),
+    images: await ImageRegistry.load(
+      builtinImages(runtimeOptions.containersDir ?? join(__dirname, 'containers')),
+      runtimeOptions.imagesFile ?? join(options.dataDir, 'images.json'),
+    ),
+    jobs: trainingJobRepository(store),
+    maxConcurrentJobs: runtimeOptions.maxConcurrentJobs ?? 2,
+    timing: { ...DEFAULT_TIMING, ...runtimeOptions.timing },
+    // Jobs act as S3 and CloudWatch Logs clients of this emulator; with signature checks on, they
+    // sign with the first accepted credentials.
+    credentials: options.verifySignatures?.[0],
+    log,
+  });
+  const runtimes: Runtimes = { training };
 
   const endpoints: Record<ServiceName, ServiceEndpoint> = {
     sagemaker: awsJsonEndpoint(serviceModels.sagemaker, sagemakerOperations),
     'sagemaker-runtime': restJsonEndpoint(serviceModels['sagemaker-runtime']),
-    s3: restXmlEndpoint(serviceModels.s3, s3Operations),
-    logs: awsJsonEndpoint(serviceModels.logs, {}),
-    'application-autoscaling': awsJsonEndpoint(serviceModels['application-autoscaling'], {}),
+    s3: restXmlEndpoint(serviceModels.s3, s3Operations, signatures),
+    logs: awsJsonEndpoint(serviceModels.logs, logsOperations),
+    'application-autoscaling': awsJsonEndpoint(serviceModels['application-autoscaling'], applicationAutoScalingOperations),
   };
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const route = resolveRoute(request, defaultAccountId);
     if (route.kind === 'emulator') {
-      serveControl(route.path, response);
+      await serveControl(route.path, request, response, { defaultAccountId, runtimes });
       return;
     }
     if (route.kind === 'unknownTarget') {
@@ -66,11 +107,13 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
       region: route.region,
       store,
       blobs,
+      runtimes,
       now: () => new Date(),
       log: (line) => log(`${requestId} ${route.service}: ${line}`),
     };
     const endpoint = endpoints[route.service];
     try {
+      await signatures?.verify(request, route.service);
       await endpoint.handle(request, response, context);
     } catch (error) {
       endpoint.writeError(error, request, response, context);
@@ -94,7 +137,14 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
     writeJsonError(response, toAwsError(error, 'InternalFailure', log), randomUUID());
   });
 
-  return { app, close: () => store.close() };
+  return {
+    app,
+    start: (url) => training.start(url),
+    async close() {
+      await training.close();
+      await store.close();
+    },
+  };
 }
 
 /**
@@ -107,14 +157,3 @@ function discardUnreadBody(request: IncomingMessage): void {
   request.resume();
 }
 
-/** Emulator-only controls under `/_emulator/`. */
-function serveControl(path: string, response: ServerResponse): void {
-  if (path === '/_emulator/health') writeControlResponse(response, 200, { status: 'ok', version: packageJson.version });
-  else writeControlResponse(response, 404, { message: `No emulator control at ${path}` });
-}
-
-function writeControlResponse(response: ServerResponse, status: number, body: object): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  response.end(text);
-}

@@ -2,25 +2,49 @@
 //   --port N       port to listen on (0 picks a free one; default 4590)
 //   --host H       interface to listen on (default 127.0.0.1)
 //   --data-dir D   where state lives (default ./.emulator-data)
+//   --verify-signatures with --credentials-file F, or --access-key-id K --secret-access-key S
+//   --images FILE  the image → command map for training jobs (default <data-dir>/images.json)
+//   --max-concurrent-jobs N
+// `sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region R]` reclaims a
+// running managed spot job's capacity, as AWS may at any time.
 // Prints `listening on http://HOST:PORT` on stdout once it accepts requests.
 import { parseArgs } from 'node:util';
+import { loadCredentialsFile } from './auth/credentialsFile';
+import type { LocalCredentials } from './auth/signatureV4';
 import { type RunningEmulator, startEmulator } from './server';
 
 const USAGE = `usage: sagemaker-emulator [--port N] [--host H] [--data-dir DIR]
+                          [--verify-signatures (--credentials-file FILE | --access-key-id ID --secret-access-key KEY)]
+                          [--images FILE] [--max-concurrent-jobs N]
+       sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region REGION]
 
 Runs a local emulator of SageMaker, SageMaker Runtime, S3, CloudWatch Logs and
 Application Auto Scaling.
 
-  --port N        port to listen on; 0 picks a free one (default 4590)
-  --host H        interface to listen on (default 127.0.0.1)
-  --data-dir DIR  where state is kept across restarts (default ./.emulator-data)
-  --help          show this help
+  --port N                 port to listen on; 0 picks a free one (default 4590)
+  --host H                 interface to listen on (default 127.0.0.1)
+  --data-dir DIR           where state is kept across restarts (default ./.emulator-data)
+  --verify-signatures      refuse requests that are not SigV4-signed with these credentials:
+  --credentials-file FILE    an AWS credentials file; every profile's keys are accepted
+  --access-key-id ID         the access key id, with
+  --secret-access-key KEY    its secret (other local users can see it in the process list;
+                             prefer --credentials-file)
+  --images FILE            training images → local commands (default DIR/images.json; see README)
+  --max-concurrent-jobs N  jobs beyond N wait for capacity (default 2; 0 runs none: API only)
+  --help                   show this help
+
+  fault spot-interruption  reclaims a running managed spot training job (it restarts from its
+                           checkpoints by itself); --url defaults to http://127.0.0.1:4590
 `;
 
 interface Settings {
   host: string;
   port: number;
   dataDir: string;
+  imagesFile?: string;
+  maxConcurrentJobs?: number;
+  /** With --verify-signatures: the accepted credentials, or the file to read them from. */
+  verifySignatures?: { credentials: LocalCredentials } | { credentialsFile: string };
 }
 
 function parseSettings(args: string[]): Settings | 'help' {
@@ -30,6 +54,12 @@ function parseSettings(args: string[]): Settings | 'help' {
       port: { type: 'string', default: '4590' },
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string', default: './.emulator-data' },
+      'verify-signatures': { type: 'boolean', default: false },
+      'credentials-file': { type: 'string' },
+      'access-key-id': { type: 'string' },
+      'secret-access-key': { type: 'string' },
+      images: { type: 'string' },
+      'max-concurrent-jobs': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -38,7 +68,33 @@ function parseSettings(args: string[]): Settings | 'help' {
   if (values.help) return 'help';
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${values.port}"`);
-  return { host: values.host, port, dataDir: values['data-dir'] };
+  const maxJobs = values['max-concurrent-jobs'];
+  if (maxJobs !== undefined && !/^\d+$/.test(maxJobs)) throw new Error(`--max-concurrent-jobs must be a number (0: accept jobs, run none), not "${maxJobs}"`);
+  return {
+    host: values.host,
+    port,
+    dataDir: values['data-dir'],
+    verifySignatures: signatureSettings(values),
+    imagesFile: values.images,
+    maxConcurrentJobs: maxJobs === undefined ? undefined : Number(maxJobs),
+  };
+}
+
+function signatureSettings(values: {
+  'verify-signatures': boolean;
+  'credentials-file'?: string;
+  'access-key-id'?: string;
+  'secret-access-key'?: string;
+}): Settings['verifySignatures'] {
+  const { 'credentials-file': credentialsFile, 'access-key-id': accessKeyId, 'secret-access-key': secretAccessKey } = values;
+  const given = credentialsFile !== undefined || accessKeyId !== undefined || secretAccessKey !== undefined;
+  if (!values['verify-signatures']) {
+    if (given) throw new Error('--credentials-file, --access-key-id and --secret-access-key only apply with --verify-signatures');
+    return undefined;
+  }
+  if (credentialsFile !== undefined && accessKeyId === undefined && secretAccessKey === undefined) return { credentialsFile };
+  if (credentialsFile === undefined && accessKeyId && secretAccessKey) return { credentials: { accessKeyId, secretAccessKey } };
+  throw new Error('--verify-signatures needs either --credentials-file, or both --access-key-id and --secret-access-key');
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -60,8 +116,11 @@ function settingsOrExit(args: string[]): Settings {
 }
 
 async function startOrExit(settings: Settings): Promise<RunningEmulator> {
+  const { host, port, dataDir, verifySignatures, imagesFile, maxConcurrentJobs } = settings;
   try {
-    return await startEmulator({ ...settings, log });
+    const credentials =
+      verifySignatures && ('credentialsFile' in verifySignatures ? await loadCredentialsFile(verifySignatures.credentialsFile) : [verifySignatures.credentials]);
+    return await startEmulator({ host, port, dataDir, verifySignatures: credentials, runtime: { imagesFile, maxConcurrentJobs }, log });
   } catch (error) {
     const portInUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     log(portInUse ? `port ${settings.port} is already in use; pick another with --port` : `cannot start the emulator: ${(error as Error).message}`);
@@ -69,7 +128,32 @@ async function startOrExit(settings: Settings): Promise<RunningEmulator> {
   }
 }
 
+/** `fault spot-interruption --job NAME`: asks a running emulator to reclaim a spot job's capacity. */
+async function fault(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { job: { type: 'string' }, url: { type: 'string', default: 'http://127.0.0.1:4590' }, region: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals[0] !== 'spot-interruption' || !values.job) {
+    process.stderr.write(USAGE);
+    process.exit(2);
+  }
+  const response = await fetch(`${values.url}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'spot-interruption', trainingJobName: values.job, region: values.region }),
+  }).catch((error: Error) => {
+    log(`cannot reach the emulator at ${values.url}: ${error.message}`);
+    process.exit(1);
+  });
+  const body = (await response.json()) as { message?: string; interrupted?: string };
+  log(response.ok ? `interrupted ${body.interrupted}` : (body.message ?? `HTTP ${response.status}`));
+  process.exit(response.ok ? 0 : 1);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'fault') return fault(process.argv.slice(3));
   const emulator = await startOrExit(settingsOrExit(process.argv.slice(2)));
   let stopping = false;
   const stop = () => {

@@ -1,6 +1,7 @@
 // What every operation handler gets and returns, and how protocols run handlers.
 import { notImplemented } from './errors';
 import type { ServiceModel } from './models';
+import type { TrainingRuntime } from './runtime/trainingRuntime';
 import type { BlobStore } from './store/blobs';
 import type { Store } from './store/store';
 
@@ -11,8 +12,14 @@ export interface RequestContext {
   readonly region: string;
   readonly store: Store;
   readonly blobs: BlobStore;
+  /** What really runs jobs: operations hand accepted work to it once it is durable. */
+  readonly runtimes: Runtimes;
   now(): Date;
   log(line: string): void;
+}
+
+export interface Runtimes {
+  readonly training: TrainingRuntime;
 }
 
 /**
@@ -41,7 +48,13 @@ export async function runHandler(handler: OperationHandler, input: object, conte
   return output;
 }
 
+/**
+ * Whose regional resources: a RequestContext is one; a runtime that drives resources in-process (a job,
+ * an endpoint, their logs) makes one from the resource's ARN.
+ */
+export type RegionalScope = Pick<RequestContext, 'store' | 'accountId' | 'region'>;
+
 /** The store partition of a regional resource: resources are scoped to one account in one region. */
-export function regionalPartition(context: RequestContext): string {
+export function regionalPartition(context: Pick<RequestContext, 'accountId' | 'region'>): string {
   return `${context.accountId}:${context.region}`;
 }

@@ -4,7 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type ServiceName, serviceModels } from './models';
 
-const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_REGION = 'us-east-1';
 
 export interface RequestHead {
   method?: string;

@@ -29,8 +29,10 @@ export async function startEmulator(options: StartOptions): Promise<RunningEmula
     throw error;
   }
   const address = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  await emulator.start(url);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    url,
     port: address.port,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

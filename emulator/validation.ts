@@ -2,7 +2,7 @@
 //   1 validation error detected: Value 'x y' at 'trainingJobName' failed to satisfy constraint:
 //   Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}
 // Input is expected already deserialised (types checked) by the protocol.
-import { validationError } from './errors';
+import { AwsError } from './errors';
 import { type MemberRef, type ServiceModel, type Shape, shapeOf } from './models';
 
 /** AWS names members in messages by their lower-camel-case name, nested with dots. */
@@ -16,13 +16,13 @@ export function elementPath(parent: string, index: number): string {
   return `${parent}.${index + 1}.member`;
 }
 
-/** Throws a ValidationException listing every constraint `value` breaks. */
+/** Throws the service's validation error (ValidationException for most) listing every constraint `value` breaks. */
 export function validate(model: ServiceModel, shapeName: string, value: unknown): void {
   const violations: string[] = [];
   checkValue(model, shapeOf(model, shapeName), value, '', violations);
   if (violations.length === 0) return;
   const count = violations.length === 1 ? '1 validation error' : `${violations.length} validation errors`;
-  throw validationError(`${count} detected: ${violations.join('; ')}`);
+  throw new AwsError(model.validationErrorCode ?? 'ValidationException', 400, `${count} detected: ${violations.join('; ')}`);
 }
 
 function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: string, violations: string[]): void {

@@ -59,6 +59,12 @@ const API_VERSIONS = {
  */
 const PATTERN_MESSAGE_PREFIX = { sagemaker: '^' };
 
+/**
+ * The error code of a request that breaks the model's constraints, where the service does not use
+ * `ValidationException`: CloudWatch Logs answers `InvalidParameterException`, in the same words.
+ */
+const VALIDATION_ERROR_CODES = { logs: 'InvalidParameterException' };
+
 /** S3's XML response root elements, which the model does not name. Default: `<Operation>Result`. */
 const S3_XML_ROOTS = {
   ListBuckets: 'ListAllMyBucketsResult',
@@ -280,6 +286,7 @@ function generate(service) {
     protocol: metadata.protocol,
     signingName: metadata.signingName ?? metadata.endpointPrefix,
     ...(metadata.targetPrefix ? { targetPrefix: metadata.targetPrefix } : {}),
+    ...(VALIDATION_ERROR_CODES[service] ? { validationErrorCode: VALIDATION_ERROR_CODES[service] } : {}),
     ...(metadata.protocol === 'rest-xml' ? { xmlNamespace: `http://${metadata.endpointPrefix}.amazonaws.com/doc/${metadata.apiVersion}/` } : {}),
     operations,
     shapes,

@@ -90,6 +90,8 @@ export interface ServiceModel {
   protocol: 'json' | 'rest-json' | 'rest-xml';
   signingName: string;
   targetPrefix?: string;
+  /** The error code of a request that breaks the model's constraints; default `ValidationException`. */
+  validationErrorCode?: string;
   xmlNamespace?: string;
   operations: Record<string, OperationModel>;
   /** Only the shapes reachable from the operations the emulator implements or plans to. */

@@ -5,10 +5,19 @@
 //   <hex size>[;chunk-signature=<sig>]\r\n <data>\r\n ... 0[;chunk-signature=<sig>]\r\n
 //   [<trailer name>:<value>\r\n]* \r\n
 //
-// Streams through in constant memory. Chunk signatures are not verified (the emulator accepts any
-// credentials); trailing headers such as `x-amz-checksum-crc32` are handed to `onTrailers`.
+// Streams through in constant memory. Chunk signatures are checked when the emulator verifies
+// signatures (`ChunkSignatures`); trailing headers such as `x-amz-checksum-crc32` are handed to
+// `onTrailers`.
+import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { AwsError } from '../errors';
+
+/** Checks signed chunks, each signature chained to the one before; throws at the first bad one. */
+export interface ChunkSignatures {
+  /** `dataSha256`: hex SHA-256 of the chunk's data (of nothing for the final, empty chunk). */
+  verifyChunk(signature: string | undefined, dataSha256: string): void;
+  verifyTrailers(trailers: ReadonlyMap<string, string>): void;
+}
 
 const CRLF = Buffer.from('\r\n');
 /** Longest framing line accepted: a size with a chunk signature, or a trailer, is far shorter. */
@@ -36,11 +45,15 @@ export class AwsChunkedDecoder extends Transform {
   private remaining = 0;
   private decodedBytes = 0;
   private readonly trailers = new Map<string, string>();
+  /** The current chunk's signature and the hash of its data so far, when signatures are checked. */
+  private chunkSignature: string | undefined;
+  private chunkHash: Hash | undefined;
 
   constructor(
     /** `x-amz-decoded-content-length`: the body must decode to exactly this many bytes. */
     private readonly decodedLength: number | undefined,
     private readonly onTrailers: (trailers: ReadonlyMap<string, string>) => void,
+    private readonly signatures?: ChunkSignatures,
   ) {
     super();
   }
@@ -60,8 +73,13 @@ export class AwsChunkedDecoder extends Transform {
     } else if (this.decodedLength !== undefined && this.decodedBytes !== this.decodedLength) {
       callback(incompleteBody(`The body decoded to ${this.decodedBytes} bytes, not the ${this.decodedLength} of x-amz-decoded-content-length`));
     } else {
-      this.onTrailers(this.trailers);
-      callback();
+      try {
+        this.signatures?.verifyTrailers(this.trailers);
+        this.onTrailers(this.trailers);
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
     }
   }
 
@@ -70,11 +88,13 @@ export class AwsChunkedDecoder extends Transform {
     while (offset < chunk.length) {
       if (this.state === 'data') {
         const take = Math.min(this.remaining, chunk.length - offset);
-        this.push(chunk.subarray(offset, offset + take));
+        const data = chunk.subarray(offset, offset + take);
+        this.chunkHash?.update(data);
+        this.push(data);
         offset += take;
         this.remaining -= take;
         this.decodedBytes += take;
-        if (this.remaining === 0) this.state = 'dataEnd';
+        if (this.remaining === 0) this.endChunk('dataEnd');
         continue;
       }
       if (this.state === 'done') throw malformed('data after the final chunk');
@@ -91,13 +111,24 @@ export class AwsChunkedDecoder extends Transform {
     }
   }
 
+  /** After a chunk's data (or the final, empty chunk): its signature is checked before going on. */
+  private endChunk(next: State): void {
+    if (this.chunkHash) this.signatures?.verifyChunk(this.chunkSignature, this.chunkHash.digest('hex'));
+    this.state = next;
+  }
+
   private handleLine(text: string): void {
     switch (this.state) {
       case 'size': {
-        const sizeText = text.split(';', 1)[0];
+        const [sizeText, ...extensions] = text.split(';');
         if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) throw malformed(`bad chunk size "${sizeText.slice(0, 32)}"`);
         this.remaining = parseInt(sizeText, 16);
-        this.state = this.remaining === 0 ? 'trailers' : 'data';
+        if (this.signatures) {
+          this.chunkSignature = extensions.find((extension) => extension.startsWith('chunk-signature='))?.slice('chunk-signature='.length);
+          this.chunkHash = createHash('sha256');
+        }
+        if (this.remaining === 0) this.endChunk('trailers');
+        else this.state = 'data';
         return;
       }
       case 'dataEnd':

@@ -1,11 +1,14 @@
 // REST-XML (S3): the operation comes from method + URI template + query literals; input and output
 // members bind to labels, query parameters and headers (httpBindings); the rest is an XML body, or a
 // streamed payload. Errors are `<Error><Code/><Message/>...<Resource/><RequestId/></Error>`.
+// When signatures are verified, bodies are checked against what the signature covers as they are read.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { checkPayloadHash, type PayloadSignature, PayloadHashCheck } from '../auth/payloadSignatures';
+import type { SignatureVerifier } from '../auth/signatureV4';
 import { AwsError, toAwsError } from '../errors';
 import { type OperationModel, type ServiceModel, type Shape, type StructureShape, shapeOf, structureOf } from '../models';
 import { type OperationTable, type RequestContext, findHandler, runHandler } from '../operations';
@@ -20,7 +23,7 @@ const MAX_XML_BODY_BYTES = 4 * 1024 * 1024;
 const xmlBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false });
 const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, removeNSPrefix: true });
 
-export function restXmlEndpoint(model: ServiceModel, operations: OperationTable): ServiceEndpoint {
+export function restXmlEndpoint(model: ServiceModel, operations: OperationTable, signatures?: SignatureVerifier): ServiceEndpoint {
   const routes = compileRoutes(model);
   return {
     async handle(request, response, context) {
@@ -35,7 +38,7 @@ export function restXmlEndpoint(model: ServiceModel, operations: OperationTable)
       }
       const handler = findHandler(model, operations, match.operation);
       const operation = model.operations[match.operation];
-      const input = await readInput(model, operation, request, { ...parts, labels: match.labels });
+      const input = await readInput(model, operation, request, { ...parts, labels: match.labels }, signatures);
       const output = await runHandler(handler, input, context);
       await writeOutput(model, operation, output as Record<string, unknown>, request, response);
     },
@@ -76,6 +79,7 @@ async function readInput(
   operation: OperationModel,
   request: IncomingMessage,
   parts: RequestParts & { labels: Record<string, string> },
+  signatures: SignatureVerifier | undefined,
 ): Promise<Record<string, unknown>> {
   if (!operation.input) return {};
   const shape = structureOf(model, operation.input);
@@ -84,11 +88,13 @@ async function readInput(
   if (!payloadName) return input;
   const payload = shape.members[payloadName];
   const payloadShape = shapeOf(model, payload.shape);
+  const payloadSignature = signatures ? await signatures.payloadSignature(request) : {};
   if (payloadShape.type === 'blob' && (payload.streaming || payloadShape.streaming)) {
-    input[payloadName] = streamingBody(model, shape, input, request);
+    input[payloadName] = streamingBody(model, shape, input, request, payloadSignature);
     return input;
   }
   const body = await readBody(request, MAX_XML_BODY_BYTES, () => new AwsError('MaxMessageLengthExceeded', 400, 'Your request was too big.'));
+  if (payloadSignature.sha256 !== undefined) checkPayloadHash(body, payloadSignature.sha256);
   if (body.length === 0) return input;
   if (payloadShape.type !== 'structure') {
     input[payloadName] = payloadShape.type === 'blob' ? body : body.toString('utf8');
@@ -111,23 +117,40 @@ async function readInput(
  * decoded length replaces Content-Length, and its trailing headers (checksums) are bound into the
  * input like headers once the body has been read to its end.
  */
-function streamingBody(model: ServiceModel, shape: StructureShape, input: Record<string, unknown>, request: IncomingMessage): Readable {
-  if (!isAwsChunked(request.headers)) return request;
+function streamingBody(
+  model: ServiceModel,
+  shape: StructureShape,
+  input: Record<string, unknown>,
+  request: IncomingMessage,
+  payloadSignature: PayloadSignature,
+): Readable {
+  if (!isAwsChunked(request.headers)) {
+    return payloadSignature.sha256 === undefined ? request : throughTransform(request, new PayloadHashCheck(payloadSignature.sha256));
+  }
   const decodedLength = request.headers['x-amz-decoded-content-length'];
   const expected = decodedLength === undefined ? undefined : Number(decodedLength);
   if (expected !== undefined && !Number.isSafeInteger(expected)) throw invalidArgument('x-amz-decoded-content-length must be an integer');
-  const decoder = new AwsChunkedDecoder(expected, (trailers) => {
-    const parts = { method: '', path: '', query: new URLSearchParams(), headers: Object.fromEntries(trailers), labels: {} };
-    Object.assign(input, readBoundMembers(model, shape, parts, invalidArgument));
-  });
+  const decoder = new AwsChunkedDecoder(
+    expected,
+    (trailers) => {
+      const parts = { method: '', path: '', query: new URLSearchParams(), headers: Object.fromEntries(trailers), labels: {} };
+      Object.assign(input, readBoundMembers(model, shape, parts, invalidArgument));
+    },
+    payloadSignature.chunks,
+  );
   input.ContentLength = expected;
   input.ContentEncoding = contentEncodingWithoutAwsChunked(input.ContentEncoding as string | undefined);
-  // Not `pipeline`: a decoding error must leave the request (and its socket) alive for the error response.
-  request.pipe(decoder);
-  request.once('error', (error) => decoder.destroy(error));
+  return throughTransform(request, decoder);
+}
+
+/** The request body read through `transform`. */
+function throughTransform(request: IncomingMessage, transform: Transform): Transform {
+  // Not `pipeline`: a failing transform must leave the request (and its socket) alive for the error response.
+  request.pipe(transform);
+  request.once('error', (error) => transform.destroy(error));
   // Errors reach the handler when it reads; until it starts, they must not count as unhandled.
-  decoder.on('error', () => {});
-  return decoder;
+  transform.on('error', () => {});
+  return transform;
 }
 
 async function writeOutput(

@@ -1,6 +1,7 @@
 // Keeps CheckpointConfig.S3Uri in step with a host's checkpoint folder while the job runs, as
-// SageMaker does: a file is uploaded once it has stopped changing for one scan interval (so a file
-// still being written is not sent half-done), and everything left is sent at the end.
+// SageMaker does: a changed file is uploaded once it has stopped changing for one scan interval (so
+// a file still being written is not sent half-done) or, if it keeps changing (a checkpoint rewritten
+// every step), after a few intervals anyway; everything left is sent at the end.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -9,7 +10,12 @@ import { joinKey, uploadFile, type S3Location } from './s3Transfer';
 interface FileState {
   signature: string;
   uploaded: boolean;
+  /** Scans since the last upload that found it changed. */
+  changedScans: number;
 }
+
+/** A file changing on every scan is uploaded after this many scans without waiting to settle. */
+const MAX_SCANS_WAITING = 3;
 
 export class CheckpointSync {
   private readonly files = new Map<string, FileState>();
@@ -54,13 +60,15 @@ export class CheckpointSync {
       }
       const known = this.files.get(relative);
       if (!known || known.signature !== signature) {
-        this.files.set(relative, { signature, uploaded: false });
-        if (!final) continue; // changed since the last scan: wait until it is stable
+        const changedScans = (known?.uploaded === false ? known.changedScans : 0) + 1;
+        this.files.set(relative, { signature, uploaded: false, changedScans });
+        // Changed since the last scan: wait until it settles, unless it never does.
+        if (!final && changedScans < MAX_SCANS_WAITING) continue;
       } else if (known.uploaded) {
         continue;
       }
       await uploadFile(this.s3, file, { bucket: this.location.bucket, key: joinKey(this.location.key, relative) });
-      this.files.set(relative, { signature, uploaded: true });
+      this.files.set(relative, { signature, uploaded: true, changedScans: 0 });
     }
   }
 }

@@ -34,9 +34,9 @@ export function metricMatcher(definitions: MetricDefinition[] | undefined): Metr
   };
 }
 
-/** FinalMetricDataList: the last sample of each metric. */
-export function finalMetrics(samples: readonly MetricSample[]): { MetricName: string; Value: number; Timestamp: Date }[] {
+/** FinalMetricDataList (timestamps in epoch ms, as the store keeps them): the last sample of each metric. */
+export function finalMetrics(samples: readonly MetricSample[]): { MetricName: string; Value: number; timestamp: number }[] {
   const last = new Map<string, MetricSample>();
   for (const sample of samples) last.set(sample.name, sample);
-  return [...last.values()].map((sample) => ({ MetricName: sample.name, Value: sample.value, Timestamp: new Date(sample.timestamp) }));
+  return [...last.values()].map((sample) => ({ MetricName: sample.name, Value: sample.value, timestamp: sample.timestamp }));
 }

@@ -82,6 +82,8 @@ export interface HostIdentity {
   rank: number;
   /** Loopback port where rank 0 listens for torch-style rendezvous. */
   masterPort: number;
+  /** `127.0.0.1:port` per host: where each host can listen, since all share one address here. */
+  hostAddresses: string[];
   jobName: string;
   jobArn: string;
   region: string;
@@ -128,6 +130,7 @@ export function trainingEnvironment(job: CreateTrainingJobCommandInput, host: Ho
     RANK: String(host.rank),
     NODE_RANK: String(host.rank),
     LOCAL_RANK: '0',
+    SM_EMULATOR_HOST_ADDRESSES: JSON.stringify(host.hostAddresses),
     PYTHONUNBUFFERED: '1',
   };
 }

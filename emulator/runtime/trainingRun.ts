@@ -28,6 +28,8 @@ export interface TrainingResults {
 export interface TrainingJobDriver {
   readonly request: CreateTrainingJobCommandInput;
   readonly arn: string;
+  /** As it was when the driver was made. */
+  readonly secondaryStatus: SecondaryStatus;
   readonly region: string;
   advance(status: SecondaryStatus, details?: { message?: string; failureReason?: string }): Promise<void>;
   record(results: TrainingResults): Promise<void>;
@@ -64,6 +66,8 @@ type Ending =
   | { kind: 'interrupted' }
   /** The emulator is shutting down: the job keeps its status and resumes on the next start. */
   | { kind: 'abandoned' };
+
+const FAILURE_TAIL_LINES = 5;
 
 /** On emulator shutdown hosts get this long before SIGKILL; their checkpoints are already synced. */
 const ABANDON_GRACE_MS = 2000;
@@ -173,16 +177,21 @@ export class TrainingRun {
       }),
     );
     const metrics = metricMatcher(request.AlgorithmSpecification?.MetricDefinitions);
-    const masterPort = await this.deps.freePort();
+    const hostAddresses: string[] = [];
+    for (let index = 0; index < hosts.length; index++) hostAddresses.push(`127.0.0.1:${await this.deps.freePort()}`);
+    const masterPort = Number(hostAddresses[0].split(':')[1]);
     const hyperParameters = request.HyperParameters ?? {};
     const launch = containerLaunch(image, request.AlgorithmSpecification, hyperParameters, codeDir);
+    // The last lines of each host, for a FailureReason when a script dies without writing one.
+    const tails = layouts.map(() => [] as string[]);
     let exits: HostExit[];
     try {
       layouts.forEach((layout, rank) => {
-        const env = trainingEnvironment(request, { layout, hosts, rank, masterPort, jobName: this.name, jobArn: this.job.arn, region: this.job.region });
+        const env = trainingEnvironment(request, { layout, hosts, rank, masterPort, hostAddresses, jobName: this.name, jobArn: this.job.arn, region: this.job.region });
         const host = new HostProcess(launch, env, (line) => {
           const now = Date.now();
           shippers[rank].append(line, now);
+          tails[rank] = [...tails[rank].slice(1 - FAILURE_TAIL_LINES), line];
           if (rank === 0) this.samples.push(...metrics.samples(line, now));
         });
         this.attempt.hosts.push(host);
@@ -193,7 +202,7 @@ export class TrainingRun {
         this.attempt.hosts.map(async (host, rank) => {
           const exit = await host.exited;
           if (exit.code !== 0 && !this.attempt.requested) {
-            this.endAttempt({ kind: 'failed', reason: await this.failureReason(layouts[rank], exit) });
+            this.endAttempt({ kind: 'failed', reason: await this.failureReason(layouts[rank], exit, tails[rank]) });
           }
           return exit;
         }),
@@ -213,7 +222,7 @@ export class TrainingRun {
     const results: TrainingResults = {
       finalMetrics: finalMetrics(this.samples),
       metricSamples: this.samples,
-      trainingSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      trainingSeconds: Math.max(1, Math.round((Date.now() - this.startedAt) / 1000)),
       billableSeconds: Math.max(1, Math.round(this.billableMs / 1000)),
     };
     if (limitStatus) {
@@ -226,7 +235,8 @@ export class TrainingRun {
       await this.job.advance('Failed', { failureReason: ending.reason });
       return;
     }
-    await this.job.advance('Uploading');
+    // A stopped job's secondary status goes straight from Stopping to Stopped, uploads and all.
+    if (ending.kind !== 'stopped') await this.job.advance('Uploading');
     results.modelArtifacts = await this.uploadOutputs(jobDir);
     await this.job.record(results);
     await this.job.advance(ending.kind === 'completed' ? 'Completed' : ending.kind === 'maxRuntime' ? 'MaxRuntimeExceeded' : 'Stopped');
@@ -293,11 +303,12 @@ export class TrainingRun {
     return `s3://${output.bucket}/${modelKey}`;
   }
 
-  /** SageMaker's FailureReason: the host's /opt/ml/output/failure file, else its exit status. */
-  private async failureReason(layout: HostLayout, exit: HostExit): Promise<string> {
+  /** SageMaker's FailureReason: the host's /opt/ml/output/failure file, else its exit status and last lines. */
+  private async failureReason(layout: HostLayout, exit: HostExit, tail: string[]): Promise<string> {
     const written = (await readFile(layout.failureFile, 'utf8').catch(() => '')).trim();
+    if (written) return `AlgorithmError: ${written.slice(0, 1024)}`;
     const status = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    return written ? `AlgorithmError: ${written.slice(0, 1024)}` : `AlgorithmError: ${layout.hostName} ${status}`;
+    return `AlgorithmError: ${layout.hostName} ${status}${tail.length ? `: ${tail.join('\n')}` : ''}`.slice(0, 1024);
   }
 }
 

@@ -18,13 +18,13 @@ export interface TrainingJobRepository {
 }
 
 export interface TrainingRuntimeOptions {
-  /** The emulator's own URL: jobs read and write S3 and CloudWatch Logs through it. */
-  url: string;
   workDir: string;
   images: ImageRegistry;
   jobs: TrainingJobRepository;
   maxConcurrentJobs: number;
   timing: RuntimeTiming;
+  /** What jobs sign their S3 and Logs calls with when the emulator checks signatures. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
   log: (line: string) => void;
 }
 
@@ -37,14 +37,23 @@ export const DEFAULT_TIMING: RuntimeTiming = {
 
 export class TrainingRuntime {
   private readonly running = new Map<string, { run: TrainingRun; done: Promise<void> }>();
-  private readonly queue: string[] = [];
+  /** Jobs waiting for capacity; `resuming` for those an emulator restart interrupted. */
+  private readonly queue: { arn: string; resuming: boolean }[] = [];
   private closed = false;
+  /** The emulator's own URL, once it listens: jobs read and write S3 and Logs through it. */
+  private url: string | undefined;
 
   constructor(private readonly options: TrainingRuntimeOptions) {}
 
+  /** Starts running jobs: first those the last process left active, then new ones. */
+  async start(url: string): Promise<void> {
+    this.url = url;
+    await this.recover();
+  }
+
   /** After CreateTrainingJob is durable. */
   submit(arn: string): void {
-    this.queue.push(arn);
+    this.queue.push({ arn, resuming: false });
     this.pump();
   }
 
@@ -55,7 +64,7 @@ export class TrainingRuntime {
       running.run.stop();
       return true;
     }
-    const queued = this.queue.indexOf(arn);
+    const queued = this.queue.findIndex((entry) => entry.arn === arn);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       void this.options.jobs.driver(arn)?.advance('Stopped');
@@ -69,21 +78,22 @@ export class TrainingRuntime {
     return this.running.get(arn)?.run.interrupt() ?? false;
   }
 
-  /** On start: jobs left active by the last process resume (with checkpoints) or fail. */
-  async recover(): Promise<void> {
+  /** Jobs left active by the last process resume (with checkpoints) or fail. */
+  private async recover(): Promise<void> {
     await this.killLeftoverHosts();
     for (const arn of this.options.jobs.activeJobs()) {
       const driver = this.options.jobs.driver(arn);
       if (!driver) continue;
-      if (driver.request.CheckpointConfig?.S3Uri) {
-        this.queue.push(arn);
+      // A job still waiting for capacity lost nothing; one with checkpoints resumes from them.
+      if (driver.secondaryStatus === 'Starting' || driver.request.CheckpointConfig?.S3Uri) {
+        this.queue.push({ arn, resuming: driver.secondaryStatus !== 'Starting' });
       } else {
         await driver.advance('Failed', {
           failureReason: 'InternalServerError: the emulator restarted while the job ran and the job has no CheckpointConfig to resume from',
         });
       }
     }
-    this.pump(true);
+    this.pump();
   }
 
   /** On emulator shutdown: hosts are stopped but jobs keep their status, to resume on restart. */
@@ -95,14 +105,14 @@ export class TrainingRuntime {
     await Promise.all(running.map(({ done }) => done));
   }
 
-  private pump(resuming = false): void {
-    while (!this.closed && this.running.size < this.options.maxConcurrentJobs && this.queue.length > 0) {
-      const arn = this.queue.shift()!;
+  private pump(): void {
+    while (this.url && !this.closed && this.running.size < this.options.maxConcurrentJobs && this.queue.length > 0) {
+      const { arn, resuming } = this.queue.shift()!;
       const driver = this.options.jobs.driver(arn);
       if (!driver) continue;
       const run = new TrainingRun(
         {
-          ...clientsFor(this.options.url, arn, driver.region),
+          ...clientsFor(this.url, arn, driver.region, this.options.credentials),
           images: this.options.images,
           workDir: this.options.workDir,
           freePort,
@@ -155,9 +165,13 @@ export class TrainingRuntime {
 }
 
 /** SDK clients acting as the job's account and region: the access key id names the account. */
-function clientsFor(url: string, arn: string, region: string): { s3: S3Client; logs: CloudWatchLogsClient } {
-  const accountId = arn.split(':')[4];
-  const config = { endpoint: url, region, credentials: { accessKeyId: accountId, secretAccessKey: 'emulator' }, maxAttempts: 3 };
+function clientsFor(
+  url: string,
+  arn: string,
+  region: string,
+  credentials = { accessKeyId: arn.split(':')[4], secretAccessKey: 'emulator' },
+): { s3: S3Client; logs: CloudWatchLogsClient } {
+  const config = { endpoint: url, region, credentials, maxAttempts: 3 };
   return { s3: new S3Client({ ...config, forcePathStyle: true }), logs: new CloudWatchLogsClient(config) };
 }
 

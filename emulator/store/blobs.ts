@@ -2,19 +2,37 @@
 // makes up — never by anything a client sent, so no key can address a path outside the directory.
 // A blob is streamed into `tmp/`, fsync'ed, then renamed into place; the caller commits the record
 // that references it only after that, so a crash leaves at worst an orphan, which `open` deletes.
+// A body may span several blobs read in sequence (an S3 object completed from its uploaded parts).
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { fsyncDirectory } from './durableFs';
 
 const BLOB_NAME = /^[0-9a-f]{32}$/;
+/**
+ * Bodies arrive in small chunks (64 KiB from a socket) and leave in large ones: batching them costs
+ * far fewer system calls, with at most this much of each body in memory.
+ */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 export interface ByteRange {
   /** First byte, inclusive. */
   start: number;
   /** Last byte, inclusive. */
   end: number;
+}
+
+/** One blob of a body and its length in bytes. */
+export interface BlobSegment {
+  name: string;
+  size: number;
+}
+
+/** The bytes `start..end` (inclusive) of one blob. */
+interface BlobPiece extends ByteRange {
+  name: string;
 }
 
 export class BlobStore {
@@ -44,11 +62,20 @@ export class BlobStore {
     const stagingPath = join(this.directory, 'tmp', name);
     const file = await open(stagingPath, 'wx');
     let size = 0;
+    let batch: Uint8Array[] = [];
+    let batchBytes = 0;
     try {
       for await (const chunk of source) {
-        await writeFully(file, chunk);
+        batch.push(chunk);
+        batchBytes += chunk.byteLength;
         size += chunk.byteLength;
+        if (batchBytes >= WRITE_BATCH_BYTES) {
+          await writeFully(file, batch);
+          batch = [];
+          batchBytes = 0;
+        }
       }
+      await writeFully(file, batch);
       await file.sync();
     } catch (error) {
       await file.close();
@@ -61,20 +88,27 @@ export class BlobStore {
     return { name, size };
   }
 
-  /** A stream of the blob's bytes (or of a range of them). */
-  async read(name: string, range?: ByteRange): Promise<Readable> {
-    // Count the reader before the first await, so a concurrent `remove` cannot delete the file
-    // between the caller's lookup of the name and the open.
-    this.readers.set(name, (this.readers.get(name) ?? 0) + 1);
-    let file: FileHandle;
+  /** A stream of the bytes of `segments` in order (or of a range of them). */
+  async read(segments: readonly BlobSegment[], range?: ByteRange): Promise<Readable> {
+    const pieces = piecesOf(segments, range);
+    // Count the readers before the first await, so a concurrent `remove` cannot delete a file
+    // between the caller's lookup of the names and the open.
+    for (const { name } of pieces) this.readers.set(name, (this.readers.get(name) ?? 0) + 1);
+    const release = () => pieces.forEach(({ name }) => this.releaseReader(name));
+    // The first file is opened now, so that a failure surfaces before the caller starts a response.
+    let first: Readable | undefined;
     try {
-      file = await open(join(this.directory, name), 'r');
+      first = pieces.length > 0 ? await this.openPiece(pieces[0]) : undefined;
     } catch (error) {
-      this.releaseReader(name);
+      release();
       throw error;
     }
-    const stream = file.createReadStream({ start: range?.start, end: range?.end });
-    stream.once('close', () => this.releaseReader(name));
+    const stream = Readable.from(this.pieceBytes(first, pieces.slice(1)), { objectMode: false });
+    stream.once('close', () => {
+      // Closes the first file if the stream was destroyed before reading it (HEAD, client gone).
+      first?.destroy();
+      release();
+    });
     return stream;
   }
 
@@ -98,12 +132,40 @@ export class BlobStore {
     this.readers.delete(name);
     if (this.removeWhenUnread.delete(name)) void this.remove(name);
   }
+
+  private async *pieceBytes(first: Readable | undefined, rest: readonly BlobPiece[]): AsyncIterable<Buffer> {
+    if (first) yield* first;
+    for (const piece of rest) yield* await this.openPiece(piece);
+  }
+
+  private async openPiece(piece: BlobPiece): Promise<Readable> {
+    const file = await open(join(this.directory, piece.name), 'r');
+    return file.createReadStream({ start: piece.start, end: piece.end, highWaterMark: READ_CHUNK_BYTES });
+  }
 }
 
-async function writeFully(file: FileHandle, chunk: Uint8Array): Promise<void> {
+/** The parts of `segments` that a range covers, empty ones left out. */
+function piecesOf(segments: readonly BlobSegment[], range: ByteRange | undefined): BlobPiece[] {
+  const pieces: BlobPiece[] = [];
   let offset = 0;
-  while (offset < chunk.byteLength) {
-    const { bytesWritten } = await file.write(chunk, offset, chunk.byteLength - offset);
-    offset += bytesWritten;
+  for (const { name, size } of segments) {
+    const start = Math.max(range?.start ?? 0, offset);
+    const end = Math.min(range?.end ?? Number.MAX_SAFE_INTEGER, offset + size - 1);
+    if (start <= end) pieces.push({ name, start: start - offset, end: end - offset });
+    offset += size;
+  }
+  return pieces;
+}
+
+/** Writes `chunks` in order with one system call, and more only after a short write. */
+async function writeFully(file: FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
+  let pending = chunks.filter((chunk) => chunk.byteLength > 0);
+  while (pending.length > 0) {
+    let { bytesWritten } = await file.writev(pending);
+    while (pending.length > 0 && bytesWritten >= pending[0].byteLength) {
+      bytesWritten -= pending[0].byteLength;
+      pending = pending.slice(1);
+    }
+    if (bytesWritten > 0) pending = [pending[0].subarray(bytesWritten), ...pending.slice(1)];
   }
 }

@@ -1,38 +1,18 @@
 // A second, independent client: the AWS CLI (Python, botocore) against the same emulator.
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
+import { AWS_CLI, awsCli } from './awsCli';
 import { startTestEmulator, type TestEmulator, trainingJobRequest } from './helpers';
-
-const AWS_CLI = '/usr/bin/aws';
-const run = promisify(execFile);
 
 describe('AWS CLI', { skip: !existsSync(AWS_CLI) && `${AWS_CLI} is not installed` }, () => {
   let emulator: TestEmulator;
   before(async () => (emulator = await startTestEmulator()));
   after(() => emulator.close());
 
-  async function aws(...args: string[]): Promise<string> {
-    const { stdout } = await run(AWS_CLI, ['--endpoint-url', emulator.url, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: emulator.root,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: join(emulator.root, 'no-config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(emulator.root, 'no-credentials'),
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_PAGER: '',
-      },
-      timeout: 20_000,
-    });
-    return stdout;
-  }
+  const aws = (...args: string[]) => awsCli(emulator.url, emulator.root, ...args);
 
   it('copies a file to S3 and back, and lists it', async () => {
     const file = join(emulator.root, 'notes with spaces.txt');

@@ -103,7 +103,8 @@ export async function startTestEmulator(): Promise<TestEmulator> {
   const root = makeTempDir('emulator-test');
   const dataDir = join(root.path, 'data');
   const logs: string[] = [];
-  const start = () => startEmulator({ dataDir, log: (line) => logs.push(line) });
+  // These tests check the API and its state machines; training-runtime.test.ts runs jobs for real.
+  const start = () => startEmulator({ dataDir, runtime: { maxConcurrentJobs: 0 }, log: (line) => logs.push(line) });
   let running: RunningEmulator = await start();
   const clients = (url: string) => ({ s3: s3Client(url), sagemaker: sagemakerClient(url) });
   const emulator: TestEmulator = {

@@ -1,11 +1,16 @@
 // State survives a clean restart, and `kill -9` at a random moment loses no acknowledged write and
 // shows no half-written one.
 import {
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
   PutObjectCommand,
   type S3Client,
+  UploadPartCommand,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, type SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
@@ -20,10 +25,18 @@ import { makeTempDir, s3Client, sagemakerClient, spawnCli, startTestEmulator, tr
 
 const BUCKET = 'durable-bucket';
 
-/** The body a key is always written with (0–48 KiB), so any stored object can be checked. */
+const MULTIPART_SUFFIX = '.multipart';
+/** The smallest part S3 accepts before the last one. */
+const FIRST_PART_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The body a key is always written with, so any stored object can be checked: 0–48 KiB, or for a
+ * multipart upload a 5 MiB first part and such a tail.
+ */
 function contentFor(key: string): Buffer {
   const seed = createHash('sha256').update(key).digest();
-  return Buffer.alloc(seed.readUInt16BE(0) % (48 * 1024), seed);
+  const tail = Buffer.alloc(seed.readUInt16BE(0) % (48 * 1024), seed);
+  return key.endsWith(MULTIPART_SUFFIX) ? Buffer.concat([Buffer.alloc(FIRST_PART_BYTES, seed.subarray(2)), tail]) : tail;
 }
 
 describe('persistence', () => {
@@ -55,9 +68,11 @@ describe('persistence', () => {
   it('survives kill -9 at random moments during concurrent writes, three times', async (t) => {
     const dataDir = makeTempDir('emulator-crash');
     const acknowledged = { objects: new Set<string>(), jobs: new Set<string>() };
+    // Whatever fails, no emulator may outlive the test: its open pipes would keep the runner waiting.
+    let running: CliProcess | undefined;
     try {
       for (let round = 1; round <= 3; round++) {
-        const emulator = await spawnCli(['--port', '0', '--data-dir', dataDir.path]);
+        const emulator = (running = await spawnCli(['--port', '0', '--data-dir', dataDir.path, '--max-concurrent-jobs', '0']));
         const s3 = s3Client(emulator.url);
         const sagemaker = sagemakerClient(emulator.url);
         if (round === 1) await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -68,7 +83,7 @@ describe('persistence', () => {
         const writers = Array.from({ length: 6 }, (_, writer) =>
           (async () => {
             for (let index = 0; !crashed; index++) {
-              const name = `r${round}-w${writer}-${index}`;
+              const name = `r${round}-w${writer}-${index}${index % 8 === 1 ? MULTIPART_SUFFIX : ''}`;
               try {
                 await write(s3, sagemaker, name, index);
               } catch {
@@ -91,41 +106,65 @@ describe('persistence', () => {
         sagemaker.destroy();
       }
 
-      const emulator = await spawnCli(['--port', '0', '--data-dir', dataDir.path]);
+      const emulator = (running = await spawnCli(['--port', '0', '--data-dir', dataDir.path, '--max-concurrent-jobs', '0']));
       const s3 = s3Client(emulator.url);
       const sagemaker = sagemakerClient(emulator.url);
       const stored = await verify(s3, sagemaker, acknowledged);
-      t.diagnostic(`${acknowledged.objects.size} objects and ${acknowledged.jobs.size} jobs acknowledged; ${stored} objects stored`);
+      t.diagnostic(`${acknowledged.objects.size} objects and ${acknowledged.jobs.size} jobs acknowledged; ${stored.objects} objects stored`);
       assert.deepEqual(readdirSync(join(dataDir.path, 'blobs', 'tmp')), [], 'no unfinished upload is left');
       const blobs = readdirSync(join(dataDir.path, 'blobs')).filter((name) => name !== 'tmp');
-      assert.equal(blobs.length, stored, 'no orphaned body is left');
+      const inProgress = await partsInProgress(s3);
+      t.diagnostic(`${[...acknowledged.objects].filter((key) => key.endsWith(MULTIPART_SUFFIX)).length} multipart uploads acknowledged; ${inProgress} parts of interrupted ones`);
+      assert.equal(blobs.length, stored.blobs + inProgress, 'every body and uploaded part has its blob, and no other blob is left');
       s3.destroy();
       sagemaker.destroy();
       emulator.child.kill('SIGTERM');
       assert.equal(await emulator.exited, 0);
     } finally {
+      running?.child.kill('SIGKILL');
       dataDir.remove();
     }
   });
 });
 
-/** One write: three objects (buffered or streamed) for every training job. */
+/** One write: three objects (buffered, streamed, or now and then a multipart upload) for every training job. */
 async function write(s3: S3Client, sagemaker: SageMakerClient, name: string, index: number): Promise<void> {
   if (index % 4 === 3) {
     await sagemaker.send(new CreateTrainingJobCommand(trainingJobRequest(name)));
     return;
   }
   const content = contentFor(name);
+  if (name.endsWith(MULTIPART_SUFFIX)) {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: name }));
+    const parts = [content.subarray(0, FIRST_PART_BYTES), content.subarray(FIRST_PART_BYTES)];
+    const uploaded = await Promise.all(
+      parts.map(async (part, partIndex) => {
+        const { ETag } = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: name, UploadId, PartNumber: partIndex + 1, Body: part }));
+        return { PartNumber: partIndex + 1, ETag };
+      }),
+    );
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: name, UploadId, MultipartUpload: { Parts: uploaded } }));
+    return;
+  }
   const third = Math.ceil(content.length / 3);
   const body = index % 2 ? Readable.from([content.subarray(0, third), content.subarray(third, 2 * third), content.subarray(2 * third)]) : content;
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: name, Body: body, ContentLength: content.length }));
 }
 
-/** Every acknowledged write is there, and every stored object is whole. Returns the object count. */
-async function verify(s3: S3Client, sagemaker: SageMakerClient, acknowledged: { objects: Set<string>; jobs: Set<string> }): Promise<number> {
+/**
+ * Every acknowledged write is there, and every stored object is whole. Returns the object count and
+ * how many blobs their bodies take (a multipart object's ETag ends with its part count).
+ */
+async function verify(
+  s3: S3Client,
+  sagemaker: SageMakerClient,
+  acknowledged: { objects: Set<string>; jobs: Set<string> },
+): Promise<{ objects: number; blobs: number }> {
   const stored: string[] = [];
+  let blobs = 0;
   for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: BUCKET })) {
     stored.push(...(page.Contents ?? []).map((object) => object.Key ?? ''));
+    blobs += (page.Contents ?? []).reduce((total, object) => total + Number(/-(\d+)"$/.exec(object.ETag ?? '')?.[1] ?? 1), 0);
   }
   const storedSet = new Set(stored);
   for (const key of acknowledged.objects) assert.ok(storedSet.has(key), `acknowledged object ${key} is stored`);
@@ -138,5 +177,16 @@ async function verify(s3: S3Client, sagemaker: SageMakerClient, acknowledged: { 
     const job = await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
     assert.equal(job.TrainingJobStatus, 'InProgress', name);
   }
-  return stored.length;
+  return { objects: stored.length, blobs };
+}
+
+/** Parts of the multipart uploads a crash interrupted: they stay uploaded until completed or aborted. */
+async function partsInProgress(s3: S3Client): Promise<number> {
+  const { Uploads = [] } = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
+  let parts = 0;
+  for (const upload of Uploads) {
+    const listed = await s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: upload.Key, UploadId: upload.UploadId }));
+    parts += listed.Parts?.length ?? 0;
+  }
+  return parts;
 }

@@ -1,8 +1,8 @@
 // Routing and the error shapes of each protocol, seen on the wire and through the SDKs.
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ApplicationAutoScalingClient, DescribeScheduledActionsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchLogsClient, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
-import { DescribeModelCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeNotebookInstanceCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -34,24 +34,24 @@ describe('protocols and routing', () => {
   });
 
   it('names operations of the API models that the emulator does not implement', async () => {
-    const sagemaker = await rejection(emulator.sagemaker.send(new DescribeModelCommand({ ModelName: 'model' })));
+    const sagemaker = await rejection(emulator.sagemaker.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'notebook' })));
     assert.equal(sagemaker.name, 'NotImplemented');
     assert.equal(sagemaker.$metadata.httpStatusCode, 501);
-    assert.equal(sagemaker.message, 'sagemaker operation DescribeModel is not implemented by the emulator');
+    assert.equal(sagemaker.message, 'sagemaker operation DescribeNotebookInstance is not implemented by the emulator');
 
     const s3 = await rejection(emulator.s3.send(new GetBucketVersioningCommand({ Bucket: 'any-bucket' })));
     assert.equal(s3.name, 'NotImplemented');
     assert.equal(s3.message, 's3 operation GetBucketVersioning is not implemented by the emulator');
 
     const logs = new CloudWatchLogsClient(clientConfig(emulator.url));
-    const logsError = await rejection(logs.send(new CreateLogGroupCommand({ logGroupName: 'group' })));
+    const logsError = await rejection(logs.send(new PutRetentionPolicyCommand({ logGroupName: 'group', retentionInDays: 7 })));
     assert.equal(logsError.name, 'NotImplemented');
-    assert.match(logsError.message, /logs operation CreateLogGroup/);
+    assert.match(logsError.message, /logs operation PutRetentionPolicy/);
     logs.destroy();
 
     const autoscaling = new ApplicationAutoScalingClient(clientConfig(emulator.url));
-    const autoscalingError = await rejection(autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker' })));
-    assert.match(autoscalingError.message, /application-autoscaling operation DescribeScalableTargets/);
+    const autoscalingError = await rejection(autoscaling.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker' })));
+    assert.match(autoscalingError.message, /application-autoscaling operation DescribeScheduledActions/);
     autoscaling.destroy();
 
     const runtime = new SageMakerRuntimeClient(clientConfig(emulator.url));

@@ -6,6 +6,7 @@ import {
   type TrainingInputMode,
   type TrainingInstanceType,
   paginateListTrainingJobs,
+  waitUntilTrainingJobCompletedOrStopped,
 } from '@aws-sdk/client-sagemaker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -104,6 +105,13 @@ describe('SageMaker training jobs', () => {
     const again = await rejection(emulator.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: 'to-stop' })));
     assert.equal(again.name, 'ValidationException');
     assert.match(again.message, /status Stopped/);
+  });
+
+  it('lets the SDK waiter see a stopped job', async () => {
+    await create('waited-for');
+    await emulator.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: 'waited-for' }));
+    const result = await waitUntilTrainingJobCompletedOrStopped({ client: emulator.sagemaker, maxWaitTime: 10, minDelay: 1 }, { TrainingJobName: 'waited-for' });
+    assert.equal(result.state, 'SUCCESS');
   });
 
   it('keeps jobs apart per account and region', async () => {

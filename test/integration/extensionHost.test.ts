@@ -15,7 +15,7 @@ describe('extension host (code-server)', () => {
   let failure: Error | undefined;
 
   before(async () => {
-    emulator = await startEmulatorProcess();
+    emulator = await startEmulatorProcess({ maxConcurrentJobs: 0 });
     const resultsFile = path.join(mkdtempSync(path.join(tmpdir(), 'sagemaker-results-')), 'results.json');
     const run = await runExtensionTests({
       suite: path.join(__dirname, 'suite', 'index.js'),

@@ -11,11 +11,12 @@ it('the .vsix contains only the files that run', () => {
     (file) =>
       !/^extension\/dist\/(extension|emulator)(\.\d+)?\.js(\.LICENSE\.txt)?$/.test(file) &&
       !/^extension\/dist\/webview\/[\w.-]+\.(js|css)$/.test(file) &&
+      !/^extension\/dist\/containers\/[\w-]+\/[\w.-]+\.js(\.LICENSE\.txt)?$/.test(file) &&
       !/^extension\/media\/[\w-]+\.(svg|css)$/.test(file) &&
       !['extension.vsixmanifest', '[Content_Types].xml', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt'].includes(file),
   );
   assert.deepEqual(unexpected, []);
-  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/emulator.js']) {
+  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/emulator.js', 'extension/dist/containers/gpt/trainCli.js']) {
     assert.ok(files.includes(required), `${required} is packaged`);
   }
 });

@@ -20,7 +20,8 @@ describe('SageMaker view in VS Code', () => {
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulatorProcess();
+    // Jobs stay queued (InProgress): the test checks what the views show of a known state.
+    emulator = await startEmulatorProcess({ maxConcurrentJobs: 0 });
     await seedDemo(emulator.url);
     codeServer = await startCodeServer({
       vsix: VSIX_PATH,

@@ -16,13 +16,13 @@ describe('listPage', () => {
 
   it('rolls keys up into common prefixes and counts both toward max-keys', () => {
     assert.deepEqual(listPage(keys, { prefix: '', delimiter: '/', maxKeys: 3 }), {
-      keys: ['b'],
+      entries: ['b'],
       commonPrefixes: ['a/', 'c/'],
       isTruncated: true,
       last: 'c/',
     });
     assert.deepEqual(listPage(keys, { prefix: '', delimiter: '/', after: 'c/', maxKeys: 3 }), {
-      keys: ['d'],
+      entries: ['d'],
       commonPrefixes: [],
       isTruncated: false,
       last: 'd',
@@ -31,7 +31,7 @@ describe('listPage', () => {
 
   it('lists under a prefix, with nested common prefixes', () => {
     assert.deepEqual(listPage(keys, { prefix: 'c/', delimiter: '/', maxKeys: 10 }), {
-      keys: ['c/y'],
+      entries: ['c/y'],
       commonPrefixes: ['c/x/'],
       isTruncated: false,
       last: 'c/y',
@@ -39,11 +39,11 @@ describe('listPage', () => {
   });
 
   it('resumes after a key, including one before the prefix', () => {
-    assert.deepEqual(listPage(keys, { prefix: '', after: 'a/2', maxKeys: 2 }).keys, ['b', 'c/x/1']);
-    assert.deepEqual(listPage(keys, { prefix: 'c/', after: 'a', maxKeys: 10 }).keys, ['c/x/1', 'c/y']);
+    assert.deepEqual(listPage(keys, { prefix: '', after: 'a/2', maxKeys: 2 }).entries, ['b', 'c/x/1']);
+    assert.deepEqual(listPage(keys, { prefix: 'c/', after: 'a', maxKeys: 10 }).entries, ['c/x/1', 'c/y']);
   });
 
   it('answers an empty, untruncated page for max-keys 0', () => {
-    assert.deepEqual(listPage(keys, { prefix: '', maxKeys: 0 }), { keys: [], commonPrefixes: [], isTruncated: false });
+    assert.deepEqual(listPage(keys, { prefix: '', maxKeys: 0 }), { entries: [], commonPrefixes: [], isTruncated: false });
   });
 });

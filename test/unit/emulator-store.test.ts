@@ -113,8 +113,21 @@ describe('BlobStore', () => {
     const { name, size } = await blobs.write(chunks('hello ', 'world'));
     assert.match(name, /^[0-9a-f]{32}$/);
     assert.equal(size, 11);
-    assert.equal(await text(await blobs.read(name)), 'hello world');
-    assert.equal(await text(await blobs.read(name, { start: 6, end: 10 })), 'world');
+    assert.equal(await text(await blobs.read([{ name, size }])), 'hello world');
+    assert.equal(await text(await blobs.read([{ name, size }], { start: 6, end: 10 })), 'world');
+  });
+
+  it('reads a body of several blobs in order, whole or by a range across them', async () => {
+    const blobs = await BlobStore.open(directory, () => true);
+    const segments = await Promise.all(['abc', 'defgh', '', 'ij'].map((part) => blobs.write(chunks(part))));
+    assert.equal(await text(await blobs.read(segments)), 'abcdefghij');
+    assert.equal(await text(await blobs.read(segments, { start: 2, end: 8 })), 'cdefghi');
+    assert.equal(await text(await blobs.read(segments, { start: 3, end: 4 })), 'de');
+    assert.equal(await text(await blobs.read([])), '');
+    // A reader keeps every blob of the body, not only the one it is reading.
+    const reader = await blobs.read(segments);
+    await blobs.remove(segments[3].name);
+    assert.equal(await text(reader), 'abcdefghij');
   });
 
   it('leaves nothing behind when the source fails', async () => {
@@ -141,8 +154,8 @@ describe('BlobStore', () => {
 
   it('defers deleting a blob until its readers are done', async () => {
     const blobs = await BlobStore.open(directory, () => true);
-    const { name } = await blobs.write(chunks('x'.repeat(100_000)));
-    const reader = await blobs.read(name);
+    const { name, size } = await blobs.write(chunks('x'.repeat(100_000)));
+    const reader = await blobs.read([{ name, size }]);
     await blobs.remove(name);
     assert.ok(existsSync(join(directory, name)), 'still there while being read');
     assert.equal((await text(reader)).length, 100_000);

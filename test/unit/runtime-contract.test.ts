@@ -56,6 +56,7 @@ describe('training container contract', () => {
       hosts: ['algo-1', 'algo-2'],
       rank: 1,
       masterPort: 29500,
+      hostAddresses: ['127.0.0.1:29500', '127.0.0.1:29501'],
       jobName: 'contract',
       jobArn: 'arn:aws:sagemaker:us-east-1:000000000000:training-job/contract',
       region: 'us-east-1',
@@ -71,6 +72,7 @@ describe('training container contract', () => {
     assert.equal(env.SM_CURRENT_HOST, 'algo-2');
     assert.equal(env.TRAINING_JOB_NAME, 'contract');
     assert.deepEqual([env.MASTER_ADDR, env.MASTER_PORT, env.WORLD_SIZE, env.RANK, env.NODE_RANK], ['127.0.0.1', '29500', '2', '1', '1']);
+    assert.deepEqual(JSON.parse(env.SM_EMULATOR_HOST_ADDRESSES), ['127.0.0.1:29500', '127.0.0.1:29501']);
   });
 });
 
@@ -91,7 +93,7 @@ describe('metric definitions', () => {
       [['train:loss', 2.5], ['val:loss', 2.6], ['train:loss', 2.1], ['val:loss', 2.3]],
     );
     assert.deepEqual(
-      finalMetrics(samples).map((metric) => [metric.MetricName, metric.Value, metric.Timestamp.getTime()]),
+      finalMetrics(samples).map((metric) => [metric.MetricName, metric.Value, metric.timestamp]),
       [['train:loss', 2.1, 2000], ['val:loss', 2.3, 2000]],
     );
   });

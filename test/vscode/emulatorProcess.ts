@@ -13,9 +13,17 @@ export interface EmulatorProcess {
   stop(): Promise<void>;
 }
 
-export async function startEmulatorProcess(options: { port?: number; dataDir?: string } = {}): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(
+  options: {
+    port?: number;
+    dataDir?: string;
+    /** 0: jobs are accepted and stay queued, for tests of what the views show of a given state. */
+    maxConcurrentJobs?: number;
+  } = {},
+): Promise<EmulatorProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sagemaker-emulator-'));
-  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir]);
+  const jobs = options.maxConcurrentJobs === undefined ? [] : ['--max-concurrent-jobs', String(options.maxConcurrentJobs)];
+  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir, ...jobs]);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -99,12 +99,15 @@ export class DataParallelWorkers {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
-  /** Sends each worker its request and waits for all replies, in worker order. */
-  private requestAll(request: (thread: number) => WorkerRequest): Promise<number[][]> {
+  /**
+   * Sends each worker its request and waits for all replies, in worker order. A failed step still
+   * waits for every worker's reply, so that no late reply of it is taken for one of the next step.
+   */
+  private async requestAll(request: (thread: number) => WorkerRequest): Promise<number[][]> {
     if (this.failure) {
-      return Promise.reject(this.failure);
+      throw this.failure;
     }
-    return Promise.all(this.workers.map((worker, thread) => new Promise<number[]>((resolve, reject) => {
+    const settled = await Promise.allSettled(this.workers.map((worker, thread) => new Promise<number[]>((resolve, reject) => {
       const onMessage = (reply: WorkerReply): void => {
         cleanUp();
         if (reply.kind === 'error') {
@@ -127,6 +130,11 @@ export class DataParallelWorkers {
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage(request(thread));
     })));
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) {
+      throw failed.reason;
+    }
+    return settled.map((result) => (result as PromiseFulfilledResult<number[]>).value);
   }
 }
 

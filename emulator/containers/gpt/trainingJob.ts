@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { listChannelFiles } from './data';
 import { saveModel } from './modelFiles';
+import type { HostRing } from './tcpGradientReducer';
 import { DEFAULT_HYPERPARAMETERS, train, type TrainedModel, type TrainingHyperparameters } from './trainer';
 
 export interface TrainingJobSettings {
@@ -93,13 +94,36 @@ export async function readTrainingJobSettings(env: NodeJS.ProcessEnv): Promise<T
   };
 }
 
+/**
+ * The job's hosts from SM_HOSTS / SM_CURRENT_HOST. On SageMaker each host has its own address and
+ * they share a port (MASTER_PORT); the emulator runs every host on loopback, so it names each one's
+ * address in SM_EMULATOR_HOST_ADDRESSES instead.
+ */
+export function hostRing(env: NodeJS.ProcessEnv): HostRing | undefined {
+  const hosts = JSON.parse(env.SM_HOSTS ?? '[]') as string[];
+  if (hosts.length < 2) return undefined;
+  const rank = hosts.indexOf(env.SM_CURRENT_HOST ?? '');
+  if (rank < 0) throw new Error(`SM_CURRENT_HOST "${env.SM_CURRENT_HOST}" is not one of SM_HOSTS ${env.SM_HOSTS}`);
+  const addresses = env.SM_EMULATOR_HOST_ADDRESSES
+    ? (JSON.parse(env.SM_EMULATOR_HOST_ADDRESSES) as string[])
+    : hosts.map((host) => `${host}:${env.MASTER_PORT ?? '29500'}`);
+  return { rank, addresses };
+}
+
 export async function runTrainingJob(env: NodeJS.ProcessEnv, log: (line: string) => void, signal?: AbortSignal): Promise<TrainedModel> {
   const settings = await readTrainingJobSettings(env);
   const files = await listChannelFiles(settings.trainChannel);
   if (files.length === 0) {
     throw new Error(`the training channel ${settings.trainChannel} holds no files`);
   }
-  const model = await train({ files, hyperparameters: settings.hyperparameters, checkpointDirectory: settings.checkpointDirectory, log, signal });
+  const model = await train({
+    files,
+    hyperparameters: settings.hyperparameters,
+    checkpointDirectory: settings.checkpointDirectory,
+    log,
+    signal,
+    hosts: hostRing(env),
+  });
   await saveModel(settings.modelDirectory, model);
   log(`saved the model of step ${model.step} to ${settings.modelDirectory}`);
   return model;

@@ -1,6 +1,6 @@
 import type { DeleteObjectCommandInput, DeleteObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { OperationOutput, RequestContext } from '../../operations';
-import { removeObject, requireBucket } from './state';
+import { removeObjects, requireBucket } from './state';
 
 /** Deleting a key that does not exist succeeds too, as in S3. */
 export async function deleteObject(
@@ -8,6 +8,6 @@ export async function deleteObject(
   context: RequestContext,
 ): Promise<OperationOutput<DeleteObjectCommandOutput>> {
   const bucket = requireBucket(context, input.Bucket);
-  await removeObject(context, bucket.name, input.Key ?? '');
+  await removeObjects(context, bucket.name, [input.Key ?? '']);
   return {};
 }

@@ -8,5 +8,5 @@ type GetObjectOutput = Omit<OperationOutput<GetObjectCommandOutput>, 'Body'> & {
 
 export async function getObject(input: GetObjectCommandInput, context: RequestContext): Promise<GetObjectOutput> {
   const { object, range, output } = readObject(context, input);
-  return { ...output, Body: await context.blobs.read(object.blob, range) };
+  return { ...output, Body: await context.blobs.read(object.body, range) };
 }

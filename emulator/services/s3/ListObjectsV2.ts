@@ -2,7 +2,7 @@ import type { ListObjectsV2CommandInput, ListObjectsV2CommandOutput } from '@aws
 import type { OperationOutput, RequestContext } from '../../operations';
 import { decodePageToken, encodePageToken } from '../../pageTokens';
 import { invalidArgument } from './errors';
-import { compareKeys, listPage } from './listing';
+import { compareKeys, keyEncoding, listPage } from './listing';
 import { canonicalUserId, objects, requireBucket } from './state';
 
 const MAX_KEYS = 1000;
@@ -15,9 +15,7 @@ export async function listObjectsV2(
   if (input.MaxKeys !== undefined && input.MaxKeys < 0) {
     throw invalidArgument('Argument maxKeys must be an integer between 0 and 2147483647', 'maxKeys', String(input.MaxKeys));
   }
-  if (input.EncodingType !== undefined && input.EncodingType !== 'url') {
-    throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', input.EncodingType);
-  }
+  const encode = keyEncoding(input.EncodingType);
   const tokenListing = `ListObjectsV2:${bucket.name}`;
   const resumeAfter = input.ContinuationToken === undefined ? undefined : decodePageToken(tokenListing, input.ContinuationToken)?.[0];
   if (input.ContinuationToken !== undefined && resumeAfter === undefined) {
@@ -31,8 +29,6 @@ export async function listObjectsV2(
     after: resumeAfter ?? input.StartAfter,
     maxKeys,
   });
-  // With encoding-type=url every key-like value is percent-encoded, so keys XML cannot carry survive.
-  const encode = input.EncodingType === 'url' ? encodeURIComponent : (text: string) => text;
   const owner = input.FetchOwner ? { ID: canonicalUserId(bucket.ownerAccountId) } : undefined;
   return {
     Name: bucket.name,
@@ -41,11 +37,11 @@ export async function listObjectsV2(
     StartAfter: input.StartAfter === undefined ? undefined : encode(input.StartAfter),
     EncodingType: input.EncodingType,
     MaxKeys: maxKeys,
-    KeyCount: page.keys.length + page.commonPrefixes.length,
+    KeyCount: page.entries.length + page.commonPrefixes.length,
     IsTruncated: page.isTruncated,
     ContinuationToken: input.ContinuationToken,
     NextContinuationToken: page.isTruncated && page.last !== undefined ? encodePageToken(tokenListing, [page.last]) : undefined,
-    Contents: page.keys.map((key) => {
+    Contents: page.entries.map((key) => {
       const object = records.get(key)!;
       return {
         Key: encode(key),
@@ -54,7 +50,7 @@ export async function listObjectsV2(
         Size: object.size,
         StorageClass: 'STANDARD',
         ChecksumAlgorithm: object.checksum && [object.checksum.algorithm],
-        ChecksumType: object.checksum && 'FULL_OBJECT',
+        ChecksumType: object.checksum?.type,
         Owner: owner,
       };
     }),

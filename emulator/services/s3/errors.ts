@@ -16,3 +16,20 @@ export function accessDenied(): AwsError {
 export function invalidArgument(message: string, name: string, value: string): AwsError {
   return new AwsError('InvalidArgument', 400, message, { ArgumentName: name, ArgumentValue: value });
 }
+
+export function invalidRequest(message: string): AwsError {
+  return new AwsError('InvalidRequest', 400, message);
+}
+
+export function malformedXml(): AwsError {
+  return new AwsError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+}
+
+export function noSuchUpload(uploadId: string): AwsError {
+  return new AwsError(
+    'NoSuchUpload',
+    404,
+    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    { UploadId: uploadId },
+  );
+}

@@ -1,5 +1,7 @@
-// ListObjects paging over sorted keys: prefix, delimiter roll-up into common prefixes, max-keys, and a
-// position to resume after. Pure, so the subtle cases are unit-tested directly.
+// Listing paging over sorted keys (ListObjectsV2, ListMultipartUploads): prefix, delimiter roll-up into
+// common prefixes, max-keys, and a position to resume after. Pure, so the subtle cases are unit-tested
+// directly.
+import { invalidArgument } from './errors';
 
 /**
  * S3 orders keys by their UTF-8 bytes, which is code point order. JavaScript compares UTF-16 code
@@ -21,6 +23,16 @@ function codePointRank(codeUnit: number): number {
   return codeUnit;
 }
 
+/**
+ * How a listing writes key-like values: with `encoding-type=url` they are percent-encoded, so that keys
+ * XML cannot carry survive.
+ */
+export function keyEncoding(encodingType: string | undefined): (text: string) => string {
+  if (encodingType === undefined) return (text) => text;
+  if (encodingType !== 'url') throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', encodingType);
+  return encodeURIComponent;
+}
+
 export interface ListRequest {
   prefix: string;
   delimiter?: string;
@@ -29,27 +41,43 @@ export interface ListRequest {
   maxKeys: number;
 }
 
-export interface ListPage {
-  keys: string[];
+export interface ListPage<Entry> {
+  entries: Entry[];
   commonPrefixes: string[];
   isTruncated: boolean;
-  /** The last key or common prefix of the page: where the next page resumes. */
+  /** The key of the page's last entry, or its last common prefix: where the next page resumes. */
   last?: string;
 }
 
 /** One page of `sortedKeys` (sorted with `compareKeys`). */
-export function listPage(sortedKeys: readonly string[], request: ListRequest): ListPage {
+export function listPage(sortedKeys: readonly string[], request: ListRequest): ListPage<string> {
+  const { after } = request;
+  return listEntries(sortedKeys, (key) => key, (key) => after !== undefined && compareKeys(key, after) <= 0, request);
+}
+
+/**
+ * One page of `sorted`, whose entries are ordered by their keys (with `compareKeys`; several may
+ * share a key, e.g. the uploads of one key), starting at the first one under the prefix that
+ * `listedBefore` does not claim. `listedBefore` must hold for a leading run of `sorted` only.
+ */
+export function listEntries<Entry>(
+  sorted: readonly Entry[],
+  keyOf: (entry: Entry) => string,
+  listedBefore: (entry: Entry) => boolean,
+  request: ListRequest,
+): ListPage<Entry> {
   const { prefix, delimiter, after, maxKeys } = request;
-  const page: ListPage = { keys: [], commonPrefixes: [], isTruncated: false };
-  // Resuming after a common prefix skips every key under it.
+  const page: ListPage<Entry> = { entries: [], commonPrefixes: [], isTruncated: false };
+  // Resuming after a common prefix skips every entry under it.
   let lastCommonPrefix = after;
-  let index = firstIndexAfter(sortedKeys, after !== undefined && compareKeys(after, prefix) >= 0 ? after : undefined, prefix);
-  for (; index < sortedKeys.length; index++) {
-    const key = sortedKeys[index];
+  const start = firstIndexWhereNot(sorted, (entry) => compareKeys(keyOf(entry), prefix) < 0 || listedBefore(entry));
+  for (let index = start; index < sorted.length; index++) {
+    const entry = sorted[index];
+    const key = keyOf(entry);
     if (!key.startsWith(prefix)) break;
     const commonPrefix = delimiter ? commonPrefixOf(key, prefix, delimiter) : undefined;
     if (commonPrefix !== undefined && commonPrefix === lastCommonPrefix) continue;
-    if (page.keys.length + page.commonPrefixes.length === maxKeys) {
+    if (page.entries.length + page.commonPrefixes.length === maxKeys) {
       page.isTruncated = maxKeys > 0;
       break;
     }
@@ -57,7 +85,7 @@ export function listPage(sortedKeys: readonly string[], request: ListRequest): L
       page.commonPrefixes.push(commonPrefix);
       lastCommonPrefix = commonPrefix;
     } else {
-      page.keys.push(key);
+      page.entries.push(entry);
     }
     page.last = commonPrefix ?? key;
   }
@@ -70,15 +98,13 @@ function commonPrefixOf(key: string, prefix: string, delimiter: string): string 
   return cut === -1 ? undefined : key.slice(0, cut + delimiter.length);
 }
 
-/** Index of the first key that is greater than `after` and not less than `prefix`. */
-function firstIndexAfter(sortedKeys: readonly string[], after: string | undefined, prefix: string): number {
+/** Index of the first entry for which `before` is false (binary search: `before` holds for a leading run). */
+function firstIndexWhereNot<Entry>(sorted: readonly Entry[], before: (entry: Entry) => boolean): number {
   let low = 0;
-  let high = sortedKeys.length;
+  let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    const key = sortedKeys[middle];
-    const before = after !== undefined ? compareKeys(key, after) <= 0 : compareKeys(key, prefix) < 0;
-    if (before) low = middle + 1;
+    if (before(sorted[middle])) low = middle + 1;
     else high = middle;
   }
   return low;

@@ -1,4 +1,4 @@
-// Storing an uploaded body (PutObject, later UploadPart): streamed into a blob while its MD5 and flexible
+// Storing a body (PutObject, UploadPart, CopyObject): streamed into a blob while its MD5 and flexible
 // checksums are computed, and verified against what the client sent before the blob becomes durable,
 // so a body that fails a check never exists.
 import type { ChecksumAlgorithm } from '@aws-sdk/client-s3';
@@ -7,9 +7,10 @@ import { Readable } from 'node:stream';
 import { AwsError } from '../../errors';
 import type { RequestContext } from '../../operations';
 import { CHECKSUM_ALGORITHMS, type ChecksumMembers, checksumMember, createDigest, type Digest, isChecksumAlgorithm } from './checksums';
+import type { ChecksumValue } from './state';
 
-/** S3's largest single PUT. */
-const MAX_OBJECT_BYTES = 5 * 1024 ** 3;
+/** S3's largest single PUT, part and copy source. */
+export const MAX_BODY_BYTES = 5 * 1024 ** 3;
 
 /** The members of an upload request that describe its body. */
 export interface UploadedBody extends ChecksumMembers {
@@ -23,7 +24,7 @@ export interface StoredBody {
   blob: string;
   size: number;
   md5Hex: string;
-  checksum?: { algorithm: ChecksumAlgorithm; value: string };
+  checksum?: ChecksumValue;
 }
 
 export async function storeBody(context: RequestContext, upload: UploadedBody): Promise<StoredBody> {
@@ -31,15 +32,15 @@ export async function storeBody(context: RequestContext, upload: UploadedBody): 
   if (!(body instanceof Readable)) throw new Error('the REST protocol hands request bodies over as streams');
   const expectedSize = upload.ContentLength;
   if (expectedSize === undefined) throw new AwsError('MissingContentLength', 411, 'You must provide the Content-Length HTTP header.');
-  if (expectedSize > MAX_OBJECT_BYTES) {
+  if (expectedSize > MAX_BODY_BYTES) {
     throw new AwsError('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', {
       ProposedSize: String(expectedSize),
-      MaxSizeAllowed: String(MAX_OBJECT_BYTES),
+      MaxSizeAllowed: String(MAX_BODY_BYTES),
     });
   }
   const expectedMd5 = upload.ContentMD5 === undefined ? undefined : decodeContentMd5(upload.ContentMD5);
   const md5 = createHash('md5');
-  const digests = algorithmsToCompute(upload).flatMap((algorithm): [ChecksumAlgorithm, Digest][] => {
+  const digests = requestedChecksumAlgorithms(upload).flatMap((algorithm): [ChecksumAlgorithm, Digest][] => {
     const digest = createDigest(algorithm);
     return digest ? [[algorithm, digest]] : [];
   });
@@ -79,7 +80,7 @@ export async function storeBody(context: RequestContext, upload: UploadedBody): 
 }
 
 /** The declared algorithm (`x-amz-sdk-checksum-algorithm`) and those whose value came as a header. */
-function algorithmsToCompute(upload: UploadedBody): ChecksumAlgorithm[] {
+export function requestedChecksumAlgorithms(upload: UploadedBody): ChecksumAlgorithm[] {
   return CHECKSUM_ALGORITHMS.filter(
     (algorithm) => upload.ChecksumAlgorithm === algorithm || upload[checksumMember(algorithm)] !== undefined,
   );

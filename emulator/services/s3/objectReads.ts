@@ -4,7 +4,7 @@ import type { GetObjectCommandInput, HeadObjectCommandOutput } from '@aws-sdk/cl
 import { AwsError } from '../../errors';
 import type { OperationOutput, RequestContext } from '../../operations';
 import type { ByteRange } from '../../store/blobs';
-import { checksumMember } from './checksums';
+import { objectChecksumMembers } from './checksums';
 import { noSuchKey } from './errors';
 import { type ObjectRecord, objects, requireBucket } from './state';
 
@@ -27,7 +27,7 @@ export function readObject(context: RequestContext, input: ObjectReadInput): Obj
   const bucket = requireBucket(context, input.Bucket);
   const object = context.store.get(objects, bucket.name, input.Key ?? '');
   if (!object) throw noSuchKey(input.Key ?? '');
-  checkPreconditions(object, input);
+  checkPreconditions(object, input, notModified);
   const range = input.Range === undefined ? undefined : parseRange(input.Range, object.size);
   const length = range ? range.end - range.start + 1 : object.size;
   // A checksum describes the whole object, so S3 sends none with a part of it.
@@ -48,13 +48,18 @@ export function readObject(context: RequestContext, input: ObjectReadInput): Obj
       Expires: input.ResponseExpires ?? (object.expires === undefined ? undefined : new Date(object.expires)),
       Metadata: object.metadata,
       ContentRange: range && `bytes ${range.start}-${range.end}/${object.size}`,
-      ...(checksum && { [checksumMember(checksum.algorithm)]: checksum.value, ChecksumType: 'FULL_OBJECT' }),
+      ...objectChecksumMembers(checksum),
     },
   };
 }
 
-/** If-Match / If-Unmodified-Since → 412; If-None-Match / If-Modified-Since → 304, in RFC 9110's order. */
-function checkPreconditions(object: ObjectRecord, input: ObjectReadInput): void {
+export type Preconditions = Pick<GetObjectCommandInput, 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince'>;
+
+/**
+ * If-Match / If-Unmodified-Since → 412; If-None-Match / If-Modified-Since → `unchanged` (304 for a
+ * read, 412 for a copy source), in RFC 9110's order.
+ */
+export function checkPreconditions(object: ObjectRecord, input: Preconditions, unchanged: (condition: string) => AwsError): void {
   // HTTP dates have whole seconds.
   const modifiedSecond = Math.floor(object.lastModified / 1000) * 1000;
   if (input.IfMatch !== undefined) {
@@ -63,9 +68,9 @@ function checkPreconditions(object: ObjectRecord, input: ObjectReadInput): void 
     throw preconditionFailed('If-Unmodified-Since');
   }
   if (input.IfNoneMatch !== undefined) {
-    if (etagListMatches(input.IfNoneMatch, object.etag)) throw notModified();
+    if (etagListMatches(input.IfNoneMatch, object.etag)) throw unchanged('If-None-Match');
   } else if (input.IfModifiedSince !== undefined && modifiedSecond <= input.IfModifiedSince.getTime()) {
-    throw notModified();
+    throw unchanged('If-Modified-Since');
   }
 }
 
@@ -76,7 +81,7 @@ function etagListMatches(header: string, etag: string): boolean {
   });
 }
 
-function preconditionFailed(condition: string): AwsError {
+export function preconditionFailed(condition: string): AwsError {
   return new AwsError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {
     Condition: condition,
   });

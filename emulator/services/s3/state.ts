@@ -1,9 +1,15 @@
-// S3's records and the rules every operation shares: bucket lookup and ownership, object commits.
-import type { ChecksumAlgorithm } from '@aws-sdk/client-s3';
+// S3's records and the rules every operation shares: bucket lookup and ownership, object commits,
+// and the blobs that bodies and uploaded parts own.
+import type { ChecksumAlgorithm, ChecksumType } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { RequestContext } from '../../operations';
+import type { BlobSegment } from '../../store/blobs';
 import { type Change, defineTable, put, remove, type Store } from '../../store/store';
+import { AwsError } from '../../errors';
 import { accessDenied, noSuchBucket } from './errors';
+
+const MAX_KEY_BYTES = 1024;
+const MAX_METADATA_BYTES = 2048;
 
 export interface BucketRecord {
   name: string;
@@ -13,15 +19,8 @@ export interface BucketRecord {
   createdAt: number;
 }
 
-export interface ObjectRecord {
-  key: string;
-  size: number;
-  /** The MD5 of the body in hex, quoted, as S3 sends it. */
-  etag: string;
-  /** Epoch milliseconds. */
-  lastModified: number;
-  /** The blob (see BlobStore) holding the body. */
-  blob: string;
+/** The representation headers S3 keeps with an object (and a multipart upload, for its object). */
+export interface ObjectHeaders {
   contentType: string;
   contentEncoding?: string;
   contentDisposition?: string;
@@ -31,7 +30,50 @@ export interface ObjectRecord {
   expires?: number;
   /** User metadata (`x-amz-meta-*`), names lower-case. */
   metadata: Record<string, string>;
-  checksum?: { algorithm: ChecksumAlgorithm; value: string };
+}
+
+export interface ChecksumValue {
+  algorithm: ChecksumAlgorithm;
+  /** Base64 of the digest, as S3 writes it. */
+  value: string;
+}
+
+/** An object's checksum: of all its bytes (FULL_OBJECT), or of its parts' checksums (COMPOSITE, `<value>-<parts>`). */
+export interface ObjectChecksum extends ChecksumValue {
+  type: ChecksumType;
+}
+
+export interface ObjectRecord extends ObjectHeaders {
+  key: string;
+  size: number;
+  /** Quoted, as S3 sends it: the body's MD5 in hex, or `<MD5 of the parts' MD5s>-<part count>` after a multipart upload. */
+  etag: string;
+  /** Epoch milliseconds. */
+  lastModified: number;
+  /** The blobs (see BlobStore) holding the body in order: one, or the parts of a multipart upload. */
+  body: BlobSegment[];
+  checksum?: ObjectChecksum;
+}
+
+export interface UploadRecord extends ObjectHeaders {
+  uploadId: string;
+  key: string;
+  /** Epoch milliseconds. */
+  initiated: number;
+  /** The algorithm every part has a checksum of, and how the object's checksum is made from them. */
+  checksum?: { algorithm: ChecksumAlgorithm; type: ChecksumType };
+}
+
+export interface PartRecord {
+  partNumber: number;
+  size: number;
+  /** The part's MD5 in hex, quoted. */
+  etag: string;
+  /** Epoch milliseconds. */
+  lastModified: number;
+  blob: string;
+  /** In the upload's checksum algorithm, if it has one. */
+  checksum?: ChecksumValue;
 }
 
 /** Bucket names are unique across all accounts of a partition. */
@@ -39,6 +81,10 @@ const BUCKET_NAMESPACE = 'aws';
 const buckets = defineTable<BucketRecord>('s3.buckets');
 /** Partitioned by bucket name, keyed by object key. */
 export const objects = defineTable<ObjectRecord>('s3.objects');
+/** Multipart uploads in progress: partitioned by bucket name, keyed by upload id. */
+export const uploads = defineTable<UploadRecord>('s3.uploads');
+/** Parts of the uploads in progress: partitioned by upload id, keyed by part number. */
+export const parts = defineTable<PartRecord>('s3.parts');
 
 export function findBucket(store: Store, name: string): BucketRecord | undefined {
   return store.get(buckets, BUCKET_NAMESPACE, name);
@@ -64,29 +110,87 @@ export function requireBucket(context: RequestContext, name: string | undefined)
   return bucket;
 }
 
+/** The members of PutObject, CopyObject and CreateMultipartUpload requests that set an object's headers. */
+export interface ObjectHeaderMembers {
+  ContentType?: string;
+  ContentEncoding?: string;
+  ContentDisposition?: string;
+  ContentLanguage?: string;
+  CacheControl?: string;
+  Expires?: Date;
+  Metadata?: Record<string, string>;
+}
+
+/** The headers of a new object as its request sets them; user metadata over S3's limit is refused. */
+export function objectHeaders(input: ObjectHeaderMembers): ObjectHeaders {
+  const metadata = input.Metadata ?? {};
+  if (Object.entries(metadata).reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value), 0) > MAX_METADATA_BYTES) {
+    throw new AwsError('MetadataTooLarge', 400, 'Your metadata headers exceed the maximum allowed metadata size.');
+  }
+  return {
+    contentType: input.ContentType ?? 'binary/octet-stream',
+    contentEncoding: input.ContentEncoding,
+    contentDisposition: input.ContentDisposition,
+    contentLanguage: input.ContentLanguage,
+    cacheControl: input.CacheControl,
+    expires: input.Expires?.getTime(),
+    metadata,
+  };
+}
+
+/** Just the headers of an object or upload record (e.g. to copy them to a new object). */
+export function headersOf(record: ObjectHeaders): ObjectHeaders {
+  const { contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires, metadata } = record;
+  return { contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires, metadata };
+}
+
+/** Refuses a key for a new object that is longer than S3 allows. */
+export function checkKeyLength(key: string): void {
+  const bytes = Buffer.byteLength(key);
+  if (bytes > MAX_KEY_BYTES) {
+    throw new AwsError('KeyTooLongError', 400, 'Your key is too long', { Size: String(bytes), MaxSizeAllowed: String(MAX_KEY_BYTES) });
+  }
+}
+
 /**
- * Commits an object whose body is already a durable blob, replacing any object with that key, and
- * then deletes the replaced body. The bucket is checked again here: it may have been deleted while
- * the body was uploading.
+ * Commits an object whose body is durable, with `changes` in the same transaction, replacing any
+ * object with that key; then deletes the replaced body.
  */
-export async function commitObject(context: RequestContext, bucketName: string, object: ObjectRecord): Promise<void> {
+export async function commitObject(context: RequestContext, bucketName: string, object: ObjectRecord, changes: Change[] = []): Promise<void> {
+  const replaced = context.store.get(objects, bucketName, object.key);
+  await context.store.commit([put(objects, bucketName, object.key, object), ...changes]);
+  if (replaced) await removeBlobs(context, bodyBlobs(replaced));
+}
+
+/**
+ * Commits an object whose body was just stored as a new blob. The bucket is checked again here: it
+ * may have been deleted while the body was uploading, and then the new body is deleted instead.
+ */
+export async function commitStoredObject(context: RequestContext, bucketName: string, object: ObjectRecord): Promise<void> {
   try {
     requireBucket(context, bucketName);
   } catch (error) {
-    await context.blobs.remove(object.blob);
+    await removeBlobs(context, bodyBlobs(object));
     throw error;
   }
-  const replaced = context.store.get(objects, bucketName, object.key);
-  await context.store.commit([put(objects, bucketName, object.key, object)]);
-  if (replaced) await context.blobs.remove(replaced.blob);
+  await commitObject(context, bucketName, object);
 }
 
-/** Deletes an object if it exists, then its body. */
-export async function removeObject(context: RequestContext, bucketName: string, key: string): Promise<void> {
-  const existing = context.store.get(objects, bucketName, key);
-  if (!existing) return;
-  await context.store.commit([remove(objects, bucketName, key)]);
-  await context.blobs.remove(existing.blob);
+/** Deletes those of the objects that exist, in one transaction, then their bodies. */
+export async function removeObjects(context: RequestContext, bucketName: string, keys: readonly string[]): Promise<void> {
+  const existing = keys.flatMap((key) => context.store.get(objects, bucketName, key) ?? []);
+  if (existing.length === 0) return;
+  await context.store.commit(existing.map((object) => remove(objects, bucketName, object.key)));
+  await removeBlobs(context, existing.flatMap(bodyBlobs));
+}
+
+/** Deletes blobs no record references any more. */
+export async function removeBlobs(context: RequestContext, names: readonly string[]): Promise<void> {
+  for (const name of names) await context.blobs.remove(name);
+}
+
+function bodyBlobs(object: ObjectRecord): string[] {
+  return object.body.map((segment) => segment.name);
 }
 
 /** S3's canonical user id for an account (64 hex digits), stable per account. */
@@ -94,9 +198,10 @@ export function canonicalUserId(accountId: string): string {
   return createHash('sha256').update(`canonical-user:${accountId}`).digest('hex');
 }
 
-/** Names of every blob an object references: the rest are orphans of interrupted uploads. */
+/** Names of every blob an object or an uploaded part references: the rest are orphans of interrupted uploads. */
 export function referencedBlobs(store: Store): Set<string> {
   const names = new Set<string>();
-  for (const object of store.scan(objects)) names.add(object.blob);
+  for (const object of store.scan(objects)) bodyBlobs(object).forEach((name) => names.add(name));
+  for (const part of store.scan(parts)) names.add(part.blob);
   return names;
 }

@@ -1,10 +1,11 @@
 import type { DescribeTrainingJobCommandInput, DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../operations';
-import { describeTrainingJob as describe, requireTrainingJob } from './trainingJobs';
+import { requireResource } from './resources';
+import { describeTrainingJob as describe, trainingJobs } from './trainingJobs';
 
 export async function describeTrainingJob(
   input: DescribeTrainingJobCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<DescribeTrainingJobCommandOutput>> {
-  return describe(requireTrainingJob(context, input.TrainingJobName));
+  return describe(requireResource(context, trainingJobs, input.TrainingJobName));
 }

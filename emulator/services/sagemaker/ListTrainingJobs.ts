@@ -1,7 +1,8 @@
 import type { ListTrainingJobsCommandInput, ListTrainingJobsCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { listPage } from './listing';
-import { allTrainingJobs, jobName, summarizeTrainingJob } from './trainingJobs';
+import { allResources } from './resources';
+import { jobName, summarizeTrainingJob, trainingJobs } from './trainingJobs';
 
 export async function listTrainingJobs(
   input: ListTrainingJobsCommandInput,
@@ -9,7 +10,7 @@ export async function listTrainingJobs(
 ): Promise<OperationOutput<ListTrainingJobsCommandOutput>> {
   const { page, nextToken } = listPage(
     'ListTrainingJobs',
-    allTrainingJobs(context),
+    allResources(context, trainingJobs),
     (job) => ({ name: jobName(job), createdAt: job.createdAt, lastModifiedAt: job.lastModifiedAt, status: job.status }),
     input,
   );

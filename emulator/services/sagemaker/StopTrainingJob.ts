@@ -1,21 +1,23 @@
 import type { StopTrainingJobCommandInput, StopTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
-import { validationError } from '../../errors';
 import type { OperationOutput, RequestContext } from '../../operations';
-import { putTrainingJob, requireTrainingJob } from './trainingJobs';
+import { assertStoppable } from './jobStatus';
+import { putResource, requireResource } from './resources';
+import { trainingJobs } from './trainingJobs';
 import { advanceTrainingJob } from './trainingJobState';
 
 export async function stopTrainingJob(
   input: StopTrainingJobCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<StopTrainingJobCommandOutput>> {
-  const job = requireTrainingJob(context, input.TrainingJobName);
-  if (job.status !== 'InProgress') {
-    throw validationError(`The request was rejected because the training job is in status ${job.status}.`);
-  }
+  const job = requireResource(context, trainingJobs, input.TrainingJobName);
+  assertStoppable(trainingJobs, job.status);
   const now = context.now();
-  const stopping = advanceTrainingJob(job, 'Stopping', now);
-  // No process runs jobs yet, so the stop completes at once; with a runtime, Stopped follows its exit.
-  const stopped = advanceTrainingJob(stopping, 'Stopped', now);
-  await context.store.commit([putTrainingJob(context, stopped)]);
+  await context.store.commit([putResource(context, trainingJobs, advanceTrainingJob(job, 'Stopping', now))]);
+  // The runtime moves a running job on to Stopped once its hosts have exited and its checkpoints
+  // and model are uploaded; a job it does not run (queued, or left by a crash) stops at once.
+  if (!context.runtimes.training.stop(job.arn)) {
+    const stopping = requireResource(context, trainingJobs, job.arn);
+    await context.store.commit([putResource(context, trainingJobs, advanceTrainingJob(stopping, 'Stopped', now))]);
+  }
   return {};
 }

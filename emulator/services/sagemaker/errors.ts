@@ -1,10 +1,28 @@
-// SageMaker errors that several operations answer with.
-import { type AwsError, validationError } from '../../errors';
+// SageMaker errors that several operations answer with. SageMaker's model lists `ResourceNotFound` and
+// `ResourceInUse`, but for most resources the service really answers ValidationException.
+import { AwsError, validationError } from '../../errors';
 
-/**
- * What SageMaker answers when a Describe or Stop operation names a resource that does not exist. Its
- * model lists `ResourceNotFound`, but the service really returns this ValidationException.
- */
+/** Describe or Stop of a job that does not exist. */
 export function resourceNotFound(): AwsError {
   return validationError('Requested resource not found.');
+}
+
+/** Describe, Update or Delete of a hosting or registry resource that does not exist. */
+export function couldNotFind(noun: string, arn: string): AwsError {
+  return validationError(`Could not find ${noun} "${arn}".`);
+}
+
+/** Create of a hosting or registry resource whose name is taken. */
+export function cannotCreateExisting(noun: string, arn: string): AwsError {
+  return validationError(`Cannot create already existing ${noun} "${arn}".`);
+}
+
+/** Create of a job whose name is taken. */
+export function jobNameInUse(noun: string, arn: string): AwsError {
+  const capitalized = noun.charAt(0).toUpperCase() + noun.slice(1);
+  return new AwsError(
+    'ResourceInUse',
+    400,
+    `${capitalized} names must be unique within an AWS account and region, and a ${noun} with this name already exists (${arn})`,
+  );
 }

@@ -1,7 +1,7 @@
 // The List* conventions SageMaker's resources share: NameContains, time windows, StatusEquals, SortBy
 // (Name | CreationTime | Status), SortOrder, MaxResults and an opaque NextToken.
 import { validationError } from '../../errors';
-import { decodePageToken, encodePageToken } from '../../pageTokens';
+import { type Page, sortedPage, type SortKey } from '../paging';
 
 export interface ListRequest {
   NameContains?: string;
@@ -21,55 +21,56 @@ export interface Listed {
   name: string;
   /** Epoch milliseconds. */
   createdAt: number;
-  lastModifiedAt: number;
+  lastModifiedAt?: number;
   status?: string;
+  /** Tells apart items of the same name (the versions of a model package group). */
+  version?: number;
 }
 
 const DEFAULT_MAX_RESULTS = 10;
 
-/** One page of `items`, filtered and sorted as the request says (default: newest first). */
+/**
+ * One page of `items`, filtered and sorted as the request says; by default newest first, or in
+ * `defaultSortOrder` for the listings whose default AWS documents as Ascending.
+ */
 export function listPage<T>(
   listing: string,
-  items: readonly T[],
+  items: Iterable<T>,
   describe: (item: T) => Listed,
   request: ListRequest,
-): { page: T[]; nextToken?: string } {
+  defaultSortOrder: 'Ascending' | 'Descending' = 'Descending',
+): Page<T> {
   const sortBy = request.SortBy ?? 'CreationTime';
-  const direction = request.SortOrder === 'Ascending' ? 1 : -1;
-  const sortKey = (listed: Listed): [string | number, string] => [
+  const nameContains = request.NameContains?.toLowerCase();
+  const within = (time: number | undefined, from?: Date, to?: Date) =>
+    (from === undefined || (time !== undefined && time > from.getTime())) && (to === undefined || (time !== undefined && time < to.getTime()));
+  const matches = (listed: Listed) =>
+    (nameContains === undefined || listed.name.toLowerCase().includes(nameContains)) &&
+    (request.StatusEquals === undefined || listed.status === request.StatusEquals) &&
+    within(listed.createdAt, request.CreationTimeAfter, request.CreationTimeBefore) &&
+    within(listed.lastModifiedAt, request.LastModifiedTimeAfter, request.LastModifiedTimeBefore);
+
+  function* matching(): Iterable<{ item: T; listed: Listed }> {
+    for (const item of items) {
+      const listed = describe(item);
+      if (matches(listed)) yield { item, listed };
+    }
+  }
+  const sortKey = ({ listed }: { listed: Listed }): SortKey => [
     sortBy === 'Name' ? listed.name : sortBy === 'Status' ? (listed.status ?? '') : listed.createdAt,
     listed.name,
+    listed.version ?? 0,
   ];
-  const compare = (a: [string | number, string], b: [string | number, string]) =>
-    direction * (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
-
-  // The token carries the sort it was made for and the sort key of the last item returned.
-  const tokenListing = `${listing}:${sortBy}:${direction}`;
-  let after: [string | number, string] | undefined;
-  if (request.NextToken !== undefined) {
-    const position = decodePageToken(tokenListing, request.NextToken);
-    if (!position || position.length !== 2) throw validationError('Invalid pagination token');
-    after = [sortBy === 'CreationTime' ? Number(position[0]) : position[0], position[1]];
-  }
-
-  const nameContains = request.NameContains?.toLowerCase();
-  const within = (time: number, from?: Date, to?: Date) =>
-    (from === undefined || time > from.getTime()) && (to === undefined || time < to.getTime());
-  const matching = items
-    .map((item) => ({ item, listed: describe(item) }))
-    .filter(
-      ({ listed }) =>
-        (nameContains === undefined || listed.name.toLowerCase().includes(nameContains)) &&
-        (request.StatusEquals === undefined || listed.status === request.StatusEquals) &&
-        within(listed.createdAt, request.CreationTimeAfter, request.CreationTimeBefore) &&
-        within(listed.lastModifiedAt, request.LastModifiedTimeAfter, request.LastModifiedTimeBefore) &&
-        (after === undefined || compare(sortKey(listed), after) > 0),
-    )
-    .sort((a, b) => compare(sortKey(a.listed), sortKey(b.listed)));
-
-  const page = matching.slice(0, request.MaxResults ?? DEFAULT_MAX_RESULTS);
-  const last = page.at(-1);
-  const nextToken =
-    matching.length > page.length && last ? encodePageToken(tokenListing, sortKey(last.listed).map(String)) : undefined;
+  const { page, nextToken } = sortedPage(
+    matching(),
+    sortKey,
+    {
+      listing: `${listing}:${sortBy}`,
+      descending: (request.SortOrder ?? defaultSortOrder) === 'Descending',
+      limit: request.MaxResults ?? DEFAULT_MAX_RESULTS,
+      token: request.NextToken,
+    },
+    () => validationError('Invalid pagination token'),
+  );
   return { page: page.map(({ item }) => item), nextToken };
 }

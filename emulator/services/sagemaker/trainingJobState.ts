@@ -1,7 +1,11 @@
 // The training job state machine. A job's status follows its secondary status (the finer-grained one
 // AWS reports in SecondaryStatusTransitions); the runtime drives a job by advancing the secondary
-// status, and this module is the single place that says which moves are legal and stamps the times.
-import type { SecondaryStatus, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
+// status, and this module is the single place that maps secondary statuses to primary ones (whose
+// legal moves jobStatus.ts keeps) and stamps the times.
+import type { SecondaryStatus } from '@aws-sdk/client-sagemaker';
+import { canMove, isTerminal, type JobStatus } from './jobStatus';
+
+export { isTerminal } from './jobStatus';
 
 export interface StatusTransition {
   status: SecondaryStatus;
@@ -13,7 +17,7 @@ export interface StatusTransition {
 
 /** The part of a training job record the state machine owns. */
 export interface TrainingJobProgress {
-  status: TrainingJobStatus;
+  status: JobStatus;
   secondaryStatus: SecondaryStatus;
   transitions: StatusTransition[];
   /** Epoch milliseconds. */
@@ -23,7 +27,7 @@ export interface TrainingJobProgress {
   failureReason?: string;
 }
 
-const PRIMARY_STATUS: Record<SecondaryStatus, TrainingJobStatus> = {
+const PRIMARY_STATUS: Record<SecondaryStatus, JobStatus> = {
   Pending: 'InProgress',
   Starting: 'InProgress',
   LaunchingMLInstances: 'InProgress',
@@ -44,16 +48,6 @@ const PRIMARY_STATUS: Record<SecondaryStatus, TrainingJobStatus> = {
   Failed: 'Failed',
 };
 
-const ALLOWED_NEXT: Record<TrainingJobStatus, readonly TrainingJobStatus[]> = {
-  InProgress: ['InProgress', 'Stopping', 'Stopped', 'Completed', 'Failed'],
-  // A job may still finish or fail while it is being stopped.
-  Stopping: ['Stopped', 'Completed', 'Failed'],
-  Completed: [],
-  Failed: [],
-  Stopped: [],
-  Deleting: [],
-};
-
 const DEFAULT_MESSAGES: Partial<Record<SecondaryStatus, string>> = {
   Starting: 'Starting the training job',
   Downloading: 'Downloading input data',
@@ -66,10 +60,6 @@ const DEFAULT_MESSAGES: Partial<Record<SecondaryStatus, string>> = {
   MaxWaitTimeExceeded: 'Training job stopped because it exceeded MaxWaitTimeInSeconds',
   Completed: 'Training job completed',
 };
-
-export function isTerminal(status: TrainingJobStatus): boolean {
-  return ALLOWED_NEXT[status].length === 0;
-}
 
 /** A new job: InProgress / Starting. */
 export function startedTrainingJob(at: Date): TrainingJobProgress {
@@ -93,7 +83,7 @@ export function advanceTrainingJob<T extends TrainingJobProgress>(
   details: { message?: string; failureReason?: string } = {},
 ): T {
   const status = PRIMARY_STATUS[next];
-  if (!ALLOWED_NEXT[job.status].includes(status)) {
+  if (!canMove(job.status, status)) {
     throw new Error(`training job cannot go from ${job.status}/${job.secondaryStatus} to ${status}/${next}`);
   }
   const time = at.getTime();

@@ -1,51 +1,33 @@
 // The training job record and its views: what DescribeTrainingJob and ListTrainingJobs return.
 import type { CreateTrainingJobCommandInput, DescribeTrainingJobCommandOutput, TrainingJobSummary } from '@aws-sdk/client-sagemaker';
-import { type OperationOutput, type RequestContext, regionalPartition } from '../../operations';
-import { defineTable, put, type Change } from '../../store/store';
-import { resourceNotFound } from './errors';
+import type { OperationOutput } from '../../operations';
+import type { TrainingResults } from '../../runtime/trainingRun';
+import { defineResourceKind, type ResourceRecord } from './resources';
 import type { TrainingJobProgress } from './trainingJobState';
+import { optionalDate } from './views';
 
-export interface TrainingJobRecord extends TrainingJobProgress {
-  /** The CreateTrainingJob request, with SageMaker's defaults filled in. */
-  request: CreateTrainingJobCommandInput;
-  arn: string;
-  /** Epoch milliseconds. */
-  createdAt: number;
+export interface TrainingJobRecord extends ResourceRecord, TrainingJobProgress {
+  /** The CreateTrainingJob request, with SageMaker's defaults filled in; its Tags live with the other tags. */
+  request: Omit<CreateTrainingJobCommandInput, 'Tags'>;
+  /** What the runtime reported when the job ended: model, metrics, times. */
+  results?: TrainingResults;
 }
 
-/** Keyed by lower-case name: names are unique regardless of case, as their ARNs are lower-case. */
-const trainingJobs = defineTable<TrainingJobRecord>('sagemaker.trainingJobs');
-
-export function findTrainingJob(context: RequestContext, name: string): TrainingJobRecord | undefined {
-  return context.store.get(trainingJobs, regionalPartition(context), name.toLowerCase());
-}
-
-export function requireTrainingJob(context: RequestContext, name: string | undefined): TrainingJobRecord {
-  const job = name === undefined ? undefined : findTrainingJob(context, name);
-  if (!job) throw resourceNotFound();
-  return job;
-}
-
-export function allTrainingJobs(context: RequestContext): TrainingJobRecord[] {
-  return context.store.entries(trainingJobs, regionalPartition(context)).map(([, job]) => job);
-}
-
-export function putTrainingJob(context: RequestContext, job: TrainingJobRecord): Change {
-  return put(trainingJobs, regionalPartition(context), jobName(job).toLowerCase(), job);
-}
+export const trainingJobs = defineResourceKind<TrainingJobRecord>('sagemaker.trainingJobs', 'training-job', 'training job', 'job');
 
 export function jobName(job: TrainingJobRecord): string {
   return job.request.TrainingJobName ?? '';
 }
 
 export function describeTrainingJob(job: TrainingJobRecord): OperationOutput<DescribeTrainingJobCommandOutput> {
-  const { Tags: _tags, ...configuration } = job.request;
   return {
-    ...configuration,
+    ...job.request,
     TrainingJobName: jobName(job),
     TrainingJobArn: job.arn,
-    // Set once a runtime has uploaded the job's model.
-    ModelArtifacts: undefined,
+    ModelArtifacts: job.results?.modelArtifacts ? { S3ModelArtifacts: job.results.modelArtifacts } : undefined,
+    FinalMetricDataList: job.results?.finalMetrics?.map((metric) => ({ ...metric, Timestamp: new Date(metric.timestamp) })),
+    TrainingTimeInSeconds: job.results?.trainingSeconds,
+    BillableTimeInSeconds: job.results?.billableSeconds,
     StoppingCondition: job.request.StoppingCondition,
     TrainingJobStatus: job.status,
     SecondaryStatus: job.secondaryStatus,
@@ -73,8 +55,4 @@ export function summarizeTrainingJob(job: TrainingJobRecord): TrainingJobSummary
     TrainingJobStatus: job.status,
     SecondaryStatus: job.secondaryStatus,
   };
-}
-
-function optionalDate(epochMilliseconds: number | undefined): Date | undefined {
-  return epochMilliseconds === undefined ? undefined : new Date(epochMilliseconds);
 }

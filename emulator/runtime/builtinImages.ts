@@ -1,0 +1,17 @@
+// The images that ship with the emulator. Each runs with the runtime the emulator itself runs on
+// (plain Node or VS Code's Electron as Node), so no other install is needed; python needs python3.
+import * as path from 'node:path';
+import type { ImageCommand } from './images';
+
+const OWN_RUNTIME = { ELECTRON_RUN_AS_NODE: '1' };
+
+/** `containersDir` holds the built containers: `gpt/trainCli.js`, `gpt/serveCli.js`. */
+export function builtinImages(containersDir: string): Record<string, ImageCommand> {
+  return {
+    // The built-in small GPT (emulator/containers/gpt): trains on the `train` channel.
+    'sagemaker-emulator/builtin-gpt': { command: [process.execPath, path.join(containersDir, 'gpt', 'trainCli.js')], env: OWN_RUNTIME },
+    // Script mode with the user's own code: `sagemaker_program` or ContainerEntrypoint says what to run.
+    'sagemaker-emulator/node': { command: [process.execPath], env: OWN_RUNTIME },
+    'sagemaker-emulator/python': { command: ['python3'] },
+  };
+}

@@ -1,0 +1,21 @@
+// CloudWatch Logs' operation table: operation name → handler. Operations of the model missing here answer NotImplemented.
+import type { OperationTable } from '../../operations';
+import { createLogGroup } from './CreateLogGroup';
+import { createLogStream } from './CreateLogStream';
+import { deleteLogGroup } from './DeleteLogGroup';
+import { describeLogGroups } from './DescribeLogGroups';
+import { describeLogStreams } from './DescribeLogStreams';
+import { filterLogEvents } from './FilterLogEvents';
+import { getLogEvents } from './GetLogEvents';
+import { putLogEvents } from './PutLogEvents';
+
+export const logsOperations: OperationTable = {
+  CreateLogGroup: createLogGroup,
+  CreateLogStream: createLogStream,
+  DeleteLogGroup: deleteLogGroup,
+  DescribeLogGroups: describeLogGroups,
+  DescribeLogStreams: describeLogStreams,
+  FilterLogEvents: filterLogEvents,
+  GetLogEvents: getLogEvents,
+  PutLogEvents: putLogEvents,
+};

@@ -1,0 +1,12 @@
+import type { CreateProcessingJobCommandInput, CreateProcessingJobCommandOutput } from '@aws-sdk/client-sagemaker';
+import type { OperationOutput, RequestContext } from '../../operations';
+import { createJob } from './jobs';
+import { processingJobs } from './processingJobs';
+
+export async function createProcessingJob(
+  input: CreateProcessingJobCommandInput,
+  context: RequestContext,
+): Promise<OperationOutput<CreateProcessingJobCommandOutput>> {
+  const { Tags: tags, ...request } = input;
+  return { ProcessingJobArn: await createJob(context, processingJobs, input.ProcessingJobName ?? '', request, tags) };
+}

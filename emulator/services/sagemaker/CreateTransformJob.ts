@@ -1,0 +1,19 @@
+import type { CreateTransformJobCommandInput, CreateTransformJobCommandOutput } from '@aws-sdk/client-sagemaker';
+import type { OperationOutput, RequestContext } from '../../operations';
+import { createJob } from './jobs';
+import { models } from './models';
+import { requireResource } from './resources';
+import { transformJobs } from './transformJobs';
+
+/** SageMaker's default when MaxPayloadInMB is omitted. */
+const DEFAULT_MAX_PAYLOAD_MB = 6;
+
+export async function createTransformJob(
+  input: CreateTransformJobCommandInput,
+  context: RequestContext,
+): Promise<OperationOutput<CreateTransformJobCommandOutput>> {
+  requireResource(context, models, input.ModelName);
+  const { Tags: tags, ...request } = input;
+  const withDefaults = { ...request, MaxPayloadInMB: request.MaxPayloadInMB ?? DEFAULT_MAX_PAYLOAD_MB };
+  return { TransformJobArn: await createJob(context, transformJobs, input.TransformJobName ?? '', withDefaults, tags) };
+}

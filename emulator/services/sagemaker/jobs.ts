@@ -1,0 +1,53 @@
+// What processing and transform jobs share beyond the status machine: their record, how one is
+// created and stopped, and their listing. (Training jobs have secondary statuses: trainingJobState.ts.)
+import type { Tag } from '@aws-sdk/client-sagemaker';
+import type { RequestContext } from '../../operations';
+import { advanceJob, assertStoppable, type JobProgress, startedJob } from './jobStatus';
+import type { Page } from '../paging';
+import { listPage, type ListRequest } from './listing';
+import { allResources, claimName, createResource, putResource, requireResource, type ResourceKind, type ResourceRecord } from './resources';
+
+export interface JobRecord<Request> extends ResourceRecord, JobProgress {
+  /** The Create request; its Tags live with the other tags. */
+  request: Request;
+}
+
+/** Commits a new InProgress job named `name` and returns its ARN. */
+export async function createJob<Request>(
+  context: RequestContext,
+  kind: ResourceKind<JobRecord<Request>>,
+  name: string,
+  request: Request,
+  tags: Tag[] | undefined,
+): Promise<string> {
+  const now = context.now();
+  const job: JobRecord<Request> = { ...startedJob(now), request, arn: claimName(context, kind, name), createdAt: now.getTime() };
+  await context.store.commit(createResource(context, kind, job, tags));
+  return job.arn;
+}
+
+export async function stopJob<Request>(context: RequestContext, kind: ResourceKind<JobRecord<Request>>, name: string | undefined): Promise<void> {
+  const job = requireResource(context, kind, name);
+  assertStoppable(kind, job.status);
+  const now = context.now();
+  // No process runs jobs yet, so the stop completes at once; with a runtime, Stopped follows its exit.
+  const stopped = advanceJob(advanceJob(job, 'Stopping', now), 'Stopped', now);
+  await context.store.commit([putResource(context, kind, stopped)]);
+}
+
+/** One page of a List*Jobs request; `defaultSortOrder` is the one AWS documents for the listing. */
+export function listJobs<Request>(
+  context: RequestContext,
+  kind: ResourceKind<JobRecord<Request>>,
+  nameOf: (job: JobRecord<Request>) => string,
+  request: ListRequest,
+  defaultSortOrder: 'Ascending' | 'Descending',
+): Page<JobRecord<Request>> {
+  return listPage(
+    kind.arnType,
+    allResources(context, kind),
+    (job) => ({ name: nameOf(job), createdAt: job.createdAt, lastModifiedAt: job.lastModifiedAt, status: job.status }),
+    request,
+    defaultSortOrder,
+  );
+}

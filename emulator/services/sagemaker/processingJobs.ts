@@ -1,0 +1,40 @@
+// The processing job record and its views: what DescribeProcessingJob and ListProcessingJobs return.
+import type { CreateProcessingJobCommandInput, DescribeProcessingJobCommandOutput, ProcessingJobSummary } from '@aws-sdk/client-sagemaker';
+import type { OperationOutput } from '../../operations';
+import type { JobRecord } from './jobs';
+import { defineResourceKind } from './resources';
+import { optionalDate } from './views';
+
+export type ProcessingJobRecord = JobRecord<Omit<CreateProcessingJobCommandInput, 'Tags'>>;
+
+export const processingJobs = defineResourceKind<ProcessingJobRecord>('sagemaker.processingJobs', 'processing-job', 'processing job', 'job');
+
+export function processingJobName(job: ProcessingJobRecord): string {
+  return job.request.ProcessingJobName ?? '';
+}
+
+export function describeProcessingJob(job: ProcessingJobRecord): OperationOutput<DescribeProcessingJobCommandOutput> {
+  return {
+    ...job.request,
+    ProcessingJobName: processingJobName(job),
+    ProcessingJobArn: job.arn,
+    ProcessingJobStatus: job.status,
+    FailureReason: job.failureReason,
+    CreationTime: new Date(job.createdAt),
+    ProcessingStartTime: optionalDate(job.startedAt),
+    ProcessingEndTime: optionalDate(job.endedAt),
+    LastModifiedTime: new Date(job.lastModifiedAt),
+  };
+}
+
+export function summarizeProcessingJob(job: ProcessingJobRecord): ProcessingJobSummary {
+  return {
+    ProcessingJobName: processingJobName(job),
+    ProcessingJobArn: job.arn,
+    CreationTime: new Date(job.createdAt),
+    ProcessingEndTime: optionalDate(job.endedAt),
+    LastModifiedTime: new Date(job.lastModifiedAt),
+    ProcessingJobStatus: job.status,
+    FailureReason: job.failureReason,
+  };
+}

@@ -1,0 +1,39 @@
+// The transform job record and its views: what DescribeTransformJob and ListTransformJobs return.
+import type { CreateTransformJobCommandInput, DescribeTransformJobCommandOutput, TransformJobSummary } from '@aws-sdk/client-sagemaker';
+import type { OperationOutput } from '../../operations';
+import type { JobRecord } from './jobs';
+import { defineResourceKind } from './resources';
+import { optionalDate } from './views';
+
+export type TransformJobRecord = JobRecord<Omit<CreateTransformJobCommandInput, 'Tags'>>;
+
+export const transformJobs = defineResourceKind<TransformJobRecord>('sagemaker.transformJobs', 'transform-job', 'transform job', 'job');
+
+export function transformJobName(job: TransformJobRecord): string {
+  return job.request.TransformJobName ?? '';
+}
+
+export function describeTransformJob(job: TransformJobRecord): OperationOutput<DescribeTransformJobCommandOutput> {
+  return {
+    ...job.request,
+    TransformJobName: transformJobName(job),
+    TransformJobArn: job.arn,
+    TransformJobStatus: job.status,
+    FailureReason: job.failureReason,
+    CreationTime: new Date(job.createdAt),
+    TransformStartTime: optionalDate(job.startedAt),
+    TransformEndTime: optionalDate(job.endedAt),
+  };
+}
+
+export function summarizeTransformJob(job: TransformJobRecord): TransformJobSummary {
+  return {
+    TransformJobName: transformJobName(job),
+    TransformJobArn: job.arn,
+    CreationTime: new Date(job.createdAt),
+    TransformEndTime: optionalDate(job.endedAt),
+    LastModifiedTime: new Date(job.lastModifiedAt),
+    TransformJobStatus: job.status,
+    FailureReason: job.failureReason,
+  };
+}

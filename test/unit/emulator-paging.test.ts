@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { validationError } from '../../emulator/errors';
+import { sortedPage, type SortKey } from '../../emulator/services/paging';
+
+interface Item {
+  name: string;
+  time: number;
+}
+
+const items: Item[] = Array.from({ length: 257 }, (_, index) => ({ name: `item-${String((index * 37) % 257).padStart(3, '0')}`, time: (index * 7919) % 50 }));
+const keyOf = (item: Item): SortKey => [item.time, item.name];
+const invalid = () => validationError('Invalid pagination token');
+
+function allPages(limit: number, descending: boolean): Item[] {
+  const seen: Item[] = [];
+  let token: string | undefined;
+  do {
+    const { page, nextToken } = sortedPage(items, keyOf, { listing: 'test', limit, descending, token }, invalid);
+    assert.ok(page.length <= limit);
+    seen.push(...page);
+    token = nextToken;
+  } while (token !== undefined);
+  return seen;
+}
+
+describe('sortedPage', () => {
+  it('pages through every item once, in order, for any page size and direction', () => {
+    const ascending = [...items].sort((a, b) => a.time - b.time || (a.name < b.name ? -1 : 1));
+    for (const limit of [1, 2, 10, 100, 256, 257, 1000]) {
+      assert.deepEqual(allPages(limit, false), ascending, `limit ${limit}`);
+      assert.deepEqual(allPages(limit, true), [...ascending].reverse(), `limit ${limit}, descending`);
+    }
+  });
+
+  it('ends without a token when the page holds the rest', () => {
+    assert.equal(sortedPage(items, keyOf, { listing: 'test', limit: 257 }, invalid).nextToken, undefined);
+    assert.deepEqual(sortedPage([], keyOf, { listing: 'test', limit: 5 }, invalid), { page: [], nextToken: undefined });
+  });
+
+  it('refuses a forged token, and one of another listing or order', () => {
+    const { nextToken } = sortedPage(items, keyOf, { listing: 'test', limit: 5 }, invalid);
+    assert.throws(() => sortedPage(items, keyOf, { listing: 'test', limit: 5, token: 'forged' }, invalid), /Invalid pagination token/);
+    assert.throws(() => sortedPage(items, keyOf, { listing: 'other', limit: 5, token: nextToken }, invalid), /Invalid pagination token/);
+    assert.throws(() => sortedPage(items, keyOf, { listing: 'test', limit: 5, descending: true, token: nextToken }, invalid), /Invalid pagination token/);
+  });
+});
