@@ -48,7 +48,11 @@ module.exports = (_env, argv) => {
       name: 'emulator',
       entry: { emulator: './emulator/cli.ts' },
       output: { ...node.output, chunkFilename: 'emulator.[id].js' },
-      plugins: [new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true })],
+      plugins: [
+        new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true }),
+        // One file: the SDK's lazily loaded credential providers are inlined rather than split off.
+        new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
+      ],
       // Express resolves view engines with dynamic requires it never reaches here.
       ignoreWarnings: [{ module: /node_modules\/express\/lib\/view\.js/ }],
     },
