@@ -47,6 +47,19 @@ const JSON_ERRORS: AuthErrors = {
   expired: () => new AwsError('InvalidSignatureException', 403, 'Signature expired: the presigned request is past its expiry.'),
 };
 
+/** S3 wants `x-amz-content-sha256` in every header-signed request. */
+export function missingContentSha256(): AwsError {
+  return new AwsError('InvalidRequest', 400, 'Missing required header for this request: x-amz-content-sha256');
+}
+
+export function invalidContentSha256(): AwsError {
+  return new AwsError(
+    'InvalidArgument',
+    400,
+    'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
+  );
+}
+
 /** S3 (REST-XML) has its own codes; the JSON protocols share theirs. */
 export function authErrors(model: ServiceModel): AuthErrors {
   return model.protocol === 'rest-xml' ? S3_AUTH_ERRORS : JSON_ERRORS;

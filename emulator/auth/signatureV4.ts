@@ -7,11 +7,10 @@
 // read ahead here, because the hash of the body is part of what their signature covers.
 import { Sha256 } from '@smithy/core/checksum';
 import { getSigningKey, SignatureV4 } from '@smithy/signature-v4';
-import type { HttpRequest, QueryParameterBag } from '@smithy/types';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { AwsError } from '../errors';
 import { type ServiceName, serviceModels } from '../models';
-import { type AuthErrors, authErrors, S3_AUTH_ERRORS } from './errors';
+import { type AuthErrors, authErrors, invalidContentSha256, missingContentSha256, S3_AUTH_ERRORS } from './errors';
 import { ChunkSignatureChain, type PayloadSignature, sameSignature, sha256Hex } from './payloadSignatures';
 
 export interface LocalCredentials {
@@ -21,7 +20,12 @@ export interface LocalCredentials {
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const CONTENT_SHA256 = 'x-amz-content-sha256';
+// What S3's `x-amz-content-sha256` may say: the body's SHA-256, chunks signed one by one, or an
+// unsigned body (which checksums may still cover). SigV4a's ECDSA-signed chunks are not supported.
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const SIGNED_CHUNKS = /^STREAMING-AWS4-HMAC-SHA256-PAYLOAD(-TRAILER)?$/;
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const UNSIGNED_BODIES = [UNSIGNED_PAYLOAD, 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'];
 /** How far a header-signed request's time may be from the emulator's clock (S3's limit). */
 const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const MAX_PRESIGNED_SECONDS = 7 * 24 * 60 * 60;
@@ -29,6 +33,9 @@ const MAX_PRESIGNED_SECONDS = 7 * 24 * 60 * 60;
 const MAX_READ_AHEAD_BYTES = 16 * 1024 * 1024;
 const CREDENTIAL = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/** A request as the signer takes it (the SDK's HttpRequest). */
+type SignableRequest = Parameters<SignatureV4['presign']>[0];
 
 /** What a request's signature says about itself. */
 interface Authorization {
@@ -46,10 +53,7 @@ interface Authorization {
 export class SignatureVerifier {
   private readonly secrets: ReadonlyMap<string, string>;
 
-  constructor(
-    credentials: readonly LocalCredentials[],
-    private readonly now: () => Date = () => new Date(),
-  ) {
+  constructor(credentials: readonly LocalCredentials[]) {
     this.secrets = new Map(credentials.map((credential) => [credential.accessKeyId, credential.secretAccessKey]));
   }
 
@@ -64,8 +68,10 @@ export class SignatureVerifier {
       payloadHash = bodyHash;
     } else if (payloadHash === undefined) {
       // S3 wants the payload hash declared; presigned URLs leave the body unsigned.
-      if (authorization.expiresSeconds === undefined) throw new AwsError('InvalidRequest', 400, `Missing required header for this request: ${CONTENT_SHA256}`);
+      if (authorization.expiresSeconds === undefined) throw missingContentSha256();
       payloadHash = UNSIGNED_PAYLOAD;
+    } else if (!SHA256_HEX.test(payloadHash) && !SIGNED_CHUNKS.test(payloadHash) && !UNSIGNED_BODIES.includes(payloadHash)) {
+      throw invalidContentSha256();
     }
     const expected = await expectedSignature(request, authorization, secret, payloadHash);
     if (!sameSignature(expected, authorization.signature)) throw errors.signatureMismatch();
@@ -74,13 +80,15 @@ export class SignatureVerifier {
   /** What the body of an S3 request (whose head `verify` accepted) must be checked against while it is read. */
   async payloadSignature(request: IncomingMessage): Promise<PayloadSignature> {
     const declared = headerValue(request.headers, CONTENT_SHA256) ?? UNSIGNED_PAYLOAD;
-    if (/^[0-9a-f]{64}$/.test(declared)) return { sha256: declared };
-    if (!declared.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD')) return {};
+    if (SHA256_HEX.test(declared)) return { sha256: declared };
+    const signedChunks = SIGNED_CHUNKS.exec(declared);
+    if (!signedChunks) return {};
     const { authorization, secret } = this.authenticate(request, S3_AUTH_ERRORS);
     const { accessKeyId, scope, amzDate, signature } = authorization;
     const signingKey = await getSigningKey(Sha256, { accessKeyId, secretAccessKey: secret }, scope.date, scope.region, scope.service);
     const scopeText = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
-    return { chunks: new ChunkSignatureChain(signingKey, amzDate, scopeText, signature, declared.endsWith('-TRAILER')) };
+    const trailerSigned = signedChunks[1] !== undefined;
+    return { chunks: new ChunkSignatureChain(signingKey, amzDate, scopeText, signature, trailerSigned) };
   }
 
   /** The request's signature fields and its signer's secret, if the key is known and the time right. */
@@ -88,7 +96,7 @@ export class SignatureVerifier {
     const authorization = parseAuthorization(request, errors);
     const secret = this.secrets.get(authorization.accessKeyId);
     if (secret === undefined) throw errors.unknownAccessKey();
-    const now = this.now().getTime();
+    const now = Date.now();
     const signed = authorization.signingDate.getTime();
     if (authorization.expiresSeconds !== undefined) {
       if (now > signed + authorization.expiresSeconds * 1000) throw errors.expired();
@@ -177,7 +185,7 @@ async function expectedSignature(request: IncomingMessage, authorization: Author
   headers[CONTENT_SHA256] = payloadHash;
   const unsignableHeaders = signed.has(CONTENT_SHA256) ? undefined : new Set([CONTENT_SHA256]);
   const { path, query } = rawUrlParts(request.url);
-  const unsigned: HttpRequest = { method: request.method ?? 'GET', protocol: 'http:', hostname: '', path, query: queryParameters(query), headers };
+  const unsigned: SignableRequest = { method: request.method ?? 'GET', protocol: 'http:', hostname: '', path, query: queryParameters(query), headers };
   if (expiresSeconds !== undefined) {
     const presigned = await signer.presign(unsigned, {
       signingDate,
@@ -201,7 +209,7 @@ function rawUrlParts(url: string | undefined): { path: string; query: string } {
 }
 
 /** The query decoded as the signer wants it (`+` stays a plus: clients encode spaces as %20). */
-function queryParameters(query: string): QueryParameterBag {
+function queryParameters(query: string): SignableRequest['query'] {
   const parameters = new Map<string, string | string[]>();
   for (const pair of query.split('&').filter(Boolean)) {
     const cut = pair.indexOf('=');

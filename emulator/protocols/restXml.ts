@@ -173,7 +173,7 @@ async function writeOutput(
       response.end();
       return;
     }
-    await pipeline(payloadValue, response);
+    await sendStream(payloadValue, response);
     return;
   }
   let document: Record<string, unknown> | undefined;
@@ -183,6 +183,18 @@ async function writeOutput(
     document = { [operation.xmlRoot]: { '@_xmlns': model.xmlNamespace, ...(toXml(model, shape, output) as object) } };
   }
   writeXml(response, response.statusCode, request.method === 'HEAD' ? undefined : document);
+}
+
+/**
+ * Streams a payload to the client. A client that closes the connection before the end (it may do so
+ * as soon as it has Content-Length bytes, before the stream has signalled its end) is no failure.
+ */
+async function sendStream(payload: Readable, response: ServerResponse): Promise<void> {
+  try {
+    await pipeline(payload, response);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+  }
 }
 
 function hasBodyMembers(shape: StructureShape, output: Record<string, unknown>): boolean {

@@ -1,5 +1,5 @@
-// What GetObject and HeadObject share: lookup, conditional requests (RFC 9110 order), byte ranges and
-// the response headers describing the object.
+// What GetObject and HeadObject share: lookup, conditional requests (RFC 9110 order; CopyObject checks
+// its copy source with them too), byte ranges and the response headers describing the object.
 import type { GetObjectCommandInput, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { AwsError } from '../../errors';
 import type { OperationOutput, RequestContext } from '../../operations';

@@ -178,7 +178,7 @@ export async function commitStoredObject(context: RequestContext, bucketName: st
 
 /** Deletes those of the objects that exist, in one transaction, then their bodies. */
 export async function removeObjects(context: RequestContext, bucketName: string, keys: readonly string[]): Promise<void> {
-  const existing = keys.flatMap((key) => context.store.get(objects, bucketName, key) ?? []);
+  const existing = [...new Set(keys)].flatMap((key) => context.store.get(objects, bucketName, key) ?? []);
   if (existing.length === 0) return;
   await context.store.commit(existing.map((object) => remove(objects, bucketName, object.key)));
   await removeBlobs(context, existing.flatMap(bodyBlobs));
