@@ -3,17 +3,16 @@
 // the same run. Target: load throughput ≥ 0.5 of the raw read.
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { loadModel, saveModel } from '../emulator/containers/gpt/modelFiles';
 import { initializeParameters, ParameterLayout, type ModelConfig } from '../emulator/containers/gpt/parameters';
 import { Random } from '../emulator/containers/gpt/random';
 import { BytePairTokenizer } from '../emulator/containers/gpt/tokenizer';
+import { downloadTarGz } from '../emulator/runtime/s3Transfer';
 import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -54,8 +53,8 @@ async function main(): Promise<void> {
 
       const target = path.join(scratch, `load-${round}`);
       started = performance.now();
-      await mkdir(target, { recursive: true });
-      await pipeline(await get(), tar.extract({ cwd: target }));
+      // As the runtime extracts model.tar.gz into the model folder, then the server loads it.
+      await downloadTarGz(s3, { bucket: 'bench-models', key: 'model.tar.gz' }, target);
       const model = await loadModel(target);
       load.push(performance.now() - started);
       if (model.parameters.length !== parameters.length) throw new Error('loaded the wrong model');

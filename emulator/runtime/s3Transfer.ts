@@ -6,9 +6,10 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
+import { createGunzip } from 'node:zlib';
 
 export interface S3Location {
   bucket: string;
@@ -94,10 +95,43 @@ export async function uploadTarGz(s3: S3Client, dir: string, location: S3Locatio
   }
 }
 
-/** Extracts a gzipped tarball from S3 into `dir` (the script-mode source directory). */
+/**
+ * Gunzip is ~3× slower on model-sized archives when fed and drained in the 16–64 KiB pieces of
+ * zlib's and HTTP's defaults: it gets whole MiBs both ways instead.
+ */
+const GUNZIP_CHUNK_BYTES = 1024 * 1024;
+
+/** Joins small chunks into ones of at least `bytes`. */
+function coalesce(bytes: number): Transform {
+  let parts: Buffer[] = [];
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= bytes) {
+        this.push(Buffer.concat(parts, size));
+        parts = [];
+        size = 0;
+      }
+      done();
+    },
+    flush(done) {
+      if (size > 0) this.push(Buffer.concat(parts, size));
+      done();
+    },
+  });
+}
+
+/** Extracts a gzipped tarball from S3 into `dir` (a script-mode source folder, a model), streaming. */
 export async function downloadTarGz(s3: S3Client, location: S3Location, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
   // tar refuses entries that would escape `cwd` (absolute paths, `..`) by default.
-  await pipeline(response.Body as Readable, tar.extract({ cwd: dir }));
+  await pipeline(
+    response.Body as Readable,
+    coalesce(GUNZIP_CHUNK_BYTES),
+    createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }),
+    tar.extract({ cwd: dir }),
+  );
 }
