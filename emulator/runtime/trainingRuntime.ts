@@ -137,15 +137,27 @@ export class TrainingRuntime {
     return path.join(this.options.workDir, 'hosts', `${Buffer.from(arn).toString('base64url')}.json`);
   }
 
-  private async rememberHost(arn: string, pid: number): Promise<void> {
+  private readonly hostGroups = new Map<string, number[]>();
+  /** Writes of the hosts files, one at a time so that hosts starting together all get recorded. */
+  private hostsWrites: Promise<void> = Promise.resolve();
+
+  private rememberHost(arn: string, pid: number): Promise<void> {
+    const pids = [...(this.hostGroups.get(arn) ?? []), pid];
+    this.hostGroups.set(arn, pids);
     const file = this.hostsFile(arn);
-    await mkdir(path.dirname(file), { recursive: true });
-    const known = JSON.parse(await readFile(file, 'utf8').catch(() => '[]')) as number[];
-    await writeFile(file, JSON.stringify([...known, pid]));
+    this.hostsWrites = this.hostsWrites
+      .then(async () => {
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, JSON.stringify(pids));
+      })
+      .catch((error: Error) => this.options.log(`cannot record host processes: ${error.message}`));
+    return this.hostsWrites;
   }
 
-  private async forgetHosts(arn: string): Promise<void> {
-    await rm(this.hostsFile(arn), { force: true });
+  private forgetHosts(arn: string): Promise<void> {
+    this.hostGroups.delete(arn);
+    this.hostsWrites = this.hostsWrites.then(() => rm(this.hostsFile(arn), { force: true }));
+    return this.hostsWrites;
   }
 
   private async killLeftoverHosts(): Promise<void> {

@@ -13,7 +13,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -40,6 +40,15 @@ function nodeJob(name: string, script: string, overrides: Partial<CreateTraining
     StoppingCondition: { MaxRuntimeInSeconds: 120 },
     ...overrides,
   };
+}
+
+/** Whether a process runs (a zombie waiting to be reaped does not). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -300,15 +309,21 @@ describe('training runtime across an emulator crash', () => {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     await sagemakerClient(first.url).send(
       new CreateTrainingJobCommand(
-        nodeJob('survivor', 'counter.js', { HyperParameters: { steps: '30', step_ms: '100' }, CheckpointConfig: { S3Uri: `s3://${BUCKET}/checkpoints/survivor/` } }),
+        nodeJob('survivor', 'counter.js', { HyperParameters: { steps: '30', step_ms: '100', quiet: 'true' }, CheckpointConfig: { S3Uri: `s3://${BUCKET}/checkpoints/survivor/` } }),
       ),
     );
     await until('a checkpoint before the crash', async () => ((await objectText(s3, 'checkpoints/survivor/state.json')) ? true : undefined));
+    const hostsDir = path.join(dataDir.path, 'jobs', 'hosts');
+    const orphans = readdirSync(hostsDir).flatMap((file) => JSON.parse(readFileSync(path.join(hostsDir, file), 'utf8')) as number[]);
+    assert.equal(orphans.length, 1, 'the running host is recorded');
     first.child.kill('SIGKILL');
     await first.exited;
 
+    assert.ok(running(orphans[0]), 'the host outlives the killed emulator');
     const second = await spawnCli(['--port', '0', '--data-dir', dataDir.path]);
     try {
+      // Ended on start, before the job resumes: not left to train beside its successor.
+      assert.ok(!running(orphans[0]), 'the host the crash left running was ended');
       const job = await finished(sagemakerClient(second.url), 'survivor');
       assert.equal(job.TrainingJobStatus, 'Completed', job.FailureReason);
       assert.ok(job.SecondaryStatusTransitions?.some((transition) => transition.Status === 'Restarting'));
