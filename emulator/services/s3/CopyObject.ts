@@ -4,7 +4,7 @@ import { objectChecksumMembers } from './checksums';
 import { invalidArgument, invalidRequest, noSuchKey } from './errors';
 import { MAX_BODY_BYTES, type StoredBody, storeBody } from './objectBodies';
 import { checkPreconditions, preconditionFailed } from './objectReads';
-import { checkKeyLength, commitStoredObject, headersOf, type ObjectRecord, objectHeaders, objects, requireBucket } from './state';
+import { checkKeyLength, commitStoredObject, headersOf, objectHeaders, objects, requireBucket } from './state';
 
 /**
  * Copies an object's body into a new blob (its MD5 is the new ETag, even from a multipart source,
@@ -54,16 +54,7 @@ export async function copyObject(
     // storeBody leaves a stream it stopped reading open (request bodies must stay usable).
     sourceBody.destroy();
   }
-  const object: ObjectRecord = {
-    key,
-    size: body.size,
-    etag: `"${body.md5Hex}"`,
-    lastModified: context.now().getTime(),
-    body: [{ name: body.blob, size: body.size }],
-    ...headers,
-    checksum: body.checksum && { ...body.checksum, type: 'FULL_OBJECT' },
-  };
-  await commitStoredObject(context, bucket.name, object);
+  const object = await commitStoredObject(context, bucket.name, key, body, headers);
   return {
     CopyObjectResult: { ETag: object.etag, LastModified: new Date(object.lastModified), ...objectChecksumMembers(object.checksum) },
   };

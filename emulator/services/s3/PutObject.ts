@@ -2,7 +2,7 @@ import type { PutObjectCommandInput, PutObjectCommandOutput } from '@aws-sdk/cli
 import type { OperationOutput, RequestContext } from '../../operations';
 import { objectChecksumMembers } from './checksums';
 import { storeBody } from './objectBodies';
-import { checkKeyLength, commitStoredObject, type ObjectRecord, objectHeaders, requireBucket } from './state';
+import { checkKeyLength, commitStoredObject, objectHeaders, requireBucket } from './state';
 
 export async function putObject(
   input: PutObjectCommandInput,
@@ -13,15 +13,6 @@ export async function putObject(
   checkKeyLength(key);
   const headers = objectHeaders(input);
   const body = await storeBody(context, input);
-  const object: ObjectRecord = {
-    key,
-    size: body.size,
-    etag: `"${body.md5Hex}"`,
-    lastModified: context.now().getTime(),
-    body: [{ name: body.blob, size: body.size }],
-    ...headers,
-    checksum: body.checksum && { ...body.checksum, type: 'FULL_OBJECT' },
-  };
-  await commitStoredObject(context, bucket.name, object);
+  const object = await commitStoredObject(context, bucket.name, key, body, headers);
   return { ETag: object.etag, ...objectChecksumMembers(object.checksum) };
 }

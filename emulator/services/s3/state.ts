@@ -7,6 +7,7 @@ import type { BlobSegment } from '../../store/blobs';
 import { type Change, defineTable, put, remove, type Store } from '../../store/store';
 import { AwsError } from '../../errors';
 import { accessDenied, noSuchBucket } from './errors';
+import type { StoredBody } from './objectBodies';
 
 const MAX_KEY_BYTES = 1024;
 const MAX_METADATA_BYTES = 2048;
@@ -163,10 +164,26 @@ export async function commitObject(context: RequestContext, bucketName: string, 
 }
 
 /**
- * Commits an object whose body was just stored as a new blob. The bucket is checked again here: it
- * may have been deleted while the body was uploading, and then the new body is deleted instead.
+ * Commits a new object whose body was just stored as one blob (PutObject, CopyObject) and returns
+ * its record. The bucket is checked again here: it may have been deleted while the body was
+ * uploading, and then the new body is deleted instead.
  */
-export async function commitStoredObject(context: RequestContext, bucketName: string, object: ObjectRecord): Promise<void> {
+export async function commitStoredObject(
+  context: RequestContext,
+  bucketName: string,
+  key: string,
+  body: StoredBody,
+  headers: ObjectHeaders,
+): Promise<ObjectRecord> {
+  const object: ObjectRecord = {
+    key,
+    size: body.size,
+    etag: `"${body.md5Hex}"`,
+    lastModified: context.now().getTime(),
+    body: [{ name: body.blob, size: body.size }],
+    ...headers,
+    checksum: body.checksum && { ...body.checksum, type: 'FULL_OBJECT' },
+  };
   try {
     requireBucket(context, bucketName);
   } catch (error) {
@@ -174,6 +191,7 @@ export async function commitStoredObject(context: RequestContext, bucketName: st
     throw error;
   }
   await commitObject(context, bucketName, object);
+  return object;
 }
 
 /** Deletes those of the objects that exist, in one transaction, then their bodies. */
