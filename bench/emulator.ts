@@ -20,6 +20,7 @@ import { createResource, resourceArn } from '../emulator/services/sagemaker/reso
 import { type TrainingJobRecord, trainingJobs } from '../emulator/services/sagemaker/trainingJobs';
 import { advanceTrainingJob, startedTrainingJob } from '../emulator/services/sagemaker/trainingJobState';
 import { type Change, Store } from '../emulator/store/store';
+import { median } from './stats';
 
 const JOB_COUNT = 10_000;
 const CONCURRENCY = 4;
@@ -233,10 +234,6 @@ function newest(items: Iterable<Record<string, unknown>>, count: number): Record
     }));
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 interface Row {
   figure: string;

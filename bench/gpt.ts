@@ -17,6 +17,7 @@ import { initializeParameters, ParameterLayout, type ModelConfig } from '../emul
 import { Random } from '../emulator/containers/gpt/random';
 import { createModelServer } from '../emulator/containers/gpt/server';
 import { BytePairTokenizer } from '../emulator/containers/gpt/tokenizer';
+import { median } from './stats';
 
 interface Row {
   figure: string;
@@ -28,10 +29,6 @@ interface Row {
 
 const rows: Row[] = [];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 type Matmul = (out: FloatArray, a: FloatArray, b: FloatArray, m: number, k: number, n: number) => void;
 

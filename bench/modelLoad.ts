@@ -14,15 +14,13 @@ import { Random } from '../emulator/containers/gpt/random';
 import { BytePairTokenizer } from '../emulator/containers/gpt/tokenizer';
 import { downloadTarGz } from '../emulator/runtime/s3Transfer';
 import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
+import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROUNDS = 5;
 // About 25 M parameters (100 MB of weights): big enough that fixed costs do not dominate.
 const CONFIG: ModelConfig = { vocabSize: 512, layers: 8, heads: 8, width: 512, context: 256 };
 
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-}
 
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'bench-model-load-'));

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runExtensionTests } from '../test/vscode/extensionTests';
 import { EMULATOR_BUNDLE, REPO_ROOT } from '../test/vscode/paths';
+import { median } from './stats';
 
 interface Row {
   figure: string;
@@ -19,10 +20,6 @@ interface Row {
 
 const rows: Row[] = [];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Milliseconds from spawning `args` to the first stdout line containing `ready`. */
 function timeToReady(args: string[], ready: string): Promise<number> {

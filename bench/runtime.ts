@@ -7,6 +7,7 @@ import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagem
 import * as path from 'node:path';
 import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
 import { REPO_ROOT } from '../test/vscode/paths';
+import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROUNDS = 5;
@@ -22,9 +23,6 @@ async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000):
   }
 }
 
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-}
 
 async function main(): Promise<void> {
   const emulator = await startEmulatorProcess();

@@ -9,21 +9,11 @@ import { type ServiceModel, type Shape, serviceModels } from '../../emulator/mod
 import { applicationAutoScalingOperations } from '../../emulator/services/application-autoscaling';
 import { logsOperations } from '../../emulator/services/logs';
 import { sagemakerOperations } from '../../emulator/services/sagemaker';
-import { jsonTargetHeaders, rawRequest, startTestEmulator, type TestEmulator } from './helpers';
+import { jsonTargetHeaders, rawRequest, seededRandom, startTestEmulator, type TestEmulator } from './helpers';
 
 const REQUESTS_PER_OPERATION = 12;
 
-/** Deterministic, so a failure can be replayed. */
-function randomGenerator(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-const random = randomGenerator(20240917);
+const random = seededRandom(20240917);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 
 const WRONG_TYPES: readonly unknown[] = [null, true, -1, 1.5, '', 'x'.repeat(300), [], {}, 'arn:aws:sagemaker:us-east-1:000000000000:model/fuzz'];

@@ -3,7 +3,7 @@
 // must stay up.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { authorization, jsonTargetHeaders, type RawResponse, rawRequest, startTestEmulator, type TestEmulator } from './helpers';
+import { authorization, jsonTargetHeaders, rawRequest, type RawResponse, seededRandom, startTestEmulator, type TestEmulator } from './helpers';
 
 interface FuzzRequest {
   method: string;
@@ -12,18 +12,8 @@ interface FuzzRequest {
   body?: string;
 }
 
-/** Deterministic, so a failure can be replayed. */
-function randomGenerator(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
-const random = randomGenerator(20240601);
+const random = seededRandom(20240601);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 
 const ODD_VALUES: readonly unknown[] = [

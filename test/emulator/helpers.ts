@@ -201,3 +201,14 @@ export function jsonTargetHeaders(target: string, signingName?: string): Record<
     ...(signingName && authorization(signingName)),
   };
 }
+
+/** A seeded generator of numbers in [0, 1) (mulberry32): fuzz runs are deterministic, so a failure can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
