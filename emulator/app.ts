@@ -6,19 +6,18 @@ import express from 'express';
 import { type LocalCredentials, SignatureVerifier } from './auth/signatureV4';
 import { toAwsError, unknownOperation } from './errors';
 import { type ServiceName, serviceModels } from './models';
-import type { RequestContext, Runtimes } from './operations';
-import { builtinImages } from './runtime/builtinImages';
+import type { RequestContext } from './operations';
+import { createRuntimes, type RuntimeOptions } from './runtimes';
 import { serveControl } from './controls';
-import { ImageRegistry } from './runtime/images';
-import type { RuntimeTiming } from './runtime/trainingRun';
-import { DEFAULT_TIMING, TrainingRuntime } from './runtime/trainingRuntime';
-import { trainingJobRepository } from './services/sagemaker/trainingJobRuntime';
+import { sagemakerRuntimeOperations } from './services/sagemaker-runtime';
 import { awsJsonEndpoint, writeJsonError } from './protocols/awsJson';
 import type { ServiceEndpoint } from './protocols/endpoint';
 import { restJsonEndpoint } from './protocols/restJson';
 import { restXmlEndpoint } from './protocols/restXml';
 import { resolveRoute } from './routing';
 import { applicationAutoScalingOperations } from './services/application-autoscaling';
+import { cloudwatchOperations } from './services/cloudwatch';
+import { awsJsonOrQueryEndpoint } from './protocols/queryCompatible';
 import { logsOperations } from './services/logs';
 import { s3Operations } from './services/s3';
 import { referencedBlobs } from './services/s3/state';
@@ -38,21 +37,13 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
 }
 
-export interface RuntimeOptions {
-  /** The user's image → command map (see runtime/images.ts); default `<dataDir>/images.json` if present. */
-  imagesFile?: string;
-  /** Jobs beyond this wait for capacity (default 2: this is one small machine); 0 runs none. */
-  maxConcurrentJobs?: number;
-  /** Where the built-in containers are; default: beside this module (or bundle). */
-  containersDir?: string;
-  timing?: Partial<RuntimeTiming>;
-}
+export type { RuntimeOptions } from './runtimes';
 
 export interface Emulator {
   app: express.Express;
-  /** Once the server listens at `url`: starts running jobs, resuming those a restart interrupted. */
+  /** Once the server listens at `url`: runs jobs and endpoints, resuming what a restart interrupted. */
   start(url: string): Promise<void>;
-  /** Ends running hosts (jobs keep their status, to resume), finishes pending writes, closes the store. */
+  /** Ends running processes (jobs and endpoints keep their status), finishes pending writes, closes the store. */
   close(): Promise<void>;
 }
 
@@ -65,29 +56,15 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
   const referenced = referencedBlobs(store);
   const blobs = await BlobStore.open(join(options.dataDir, 'blobs'), (name) => referenced.has(name));
   const signatures = options.verifySignatures && new SignatureVerifier(options.verifySignatures);
-  const runtimeOptions = options.runtime ?? {};
-  const training = new TrainingRuntime({
-    workDir: join(options.dataDir, 'jobs'),
-    images: await ImageRegistry.load(
-      builtinImages(runtimeOptions.containersDir ?? join(__dirname, 'containers')),
-      runtimeOptions.imagesFile ?? join(options.dataDir, 'images.json'),
-    ),
-    jobs: trainingJobRepository(store),
-    maxConcurrentJobs: runtimeOptions.maxConcurrentJobs ?? 2,
-    timing: { ...DEFAULT_TIMING, ...runtimeOptions.timing },
-    // Jobs act as S3 and CloudWatch Logs clients of this emulator; with signature checks on, they
-    // sign with the first accepted credentials.
-    credentials: options.verifySignatures?.[0],
-    log,
-  });
-  const runtimes: Runtimes = { training };
+  const { runtimes, ...running } = await createRuntimes(options.dataDir, store, options.runtime ?? {}, options.verifySignatures?.[0], log);
 
   const endpoints: Record<ServiceName, ServiceEndpoint> = {
     sagemaker: awsJsonEndpoint(serviceModels.sagemaker, sagemakerOperations),
-    'sagemaker-runtime': restJsonEndpoint(serviceModels['sagemaker-runtime']),
+    'sagemaker-runtime': restJsonEndpoint(serviceModels['sagemaker-runtime'], sagemakerRuntimeOperations),
     s3: restXmlEndpoint(serviceModels.s3, s3Operations, signatures),
     logs: awsJsonEndpoint(serviceModels.logs, logsOperations),
     'application-autoscaling': awsJsonEndpoint(serviceModels['application-autoscaling'], applicationAutoScalingOperations),
+    cloudwatch: awsJsonOrQueryEndpoint(serviceModels.cloudwatch, cloudwatchOperations),
   };
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -139,9 +116,9 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
 
   return {
     app,
-    start: (url) => training.start(url),
+    start: (url) => running.start(url),
     async close() {
-      await training.close();
+      await running.close();
       await store.close();
     },
   };

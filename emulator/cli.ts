@@ -5,6 +5,7 @@
 //   --verify-signatures with --credentials-file F, or --access-key-id K --secret-access-key S
 //   --images FILE  the image → command map for training jobs (default <data-dir>/images.json)
 //   --max-concurrent-jobs N
+//   --autoscaling-period SECONDS   target tracking's metric period (default 60, as AWS)
 // `sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region R]` reclaims a
 // running managed spot job's capacity, as AWS may at any time.
 // Prints `listening on http://HOST:PORT` on stdout once it accepts requests.
@@ -15,11 +16,12 @@ import { type RunningEmulator, startEmulator } from './server';
 
 const USAGE = `usage: sagemaker-emulator [--port N] [--host H] [--data-dir DIR]
                           [--verify-signatures (--credentials-file FILE | --access-key-id ID --secret-access-key KEY)]
-                          [--images FILE] [--max-concurrent-jobs N]
+                          [--images FILE] [--max-concurrent-jobs N] [--autoscaling-period SECONDS]
        sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region REGION]
 
-Runs a local emulator of SageMaker, SageMaker Runtime, S3, CloudWatch Logs and
-Application Auto Scaling.
+Runs a local emulator of SageMaker, SageMaker Runtime, S3, CloudWatch Logs, CloudWatch
+metrics and Application Auto Scaling; training, processing and transform jobs and endpoints
+really run.
 
   --port N                 port to listen on; 0 picks a free one (default 4590)
   --host H                 interface to listen on (default 127.0.0.1)
@@ -31,6 +33,8 @@ Application Auto Scaling.
                              prefer --credentials-file)
   --images FILE            training images → local commands (default DIR/images.json; see README)
   --max-concurrent-jobs N  jobs beyond N wait for capacity (default 2; 0 runs none: API only)
+  --autoscaling-period S   how often target tracking policies look at their metric (default 60,
+                           as AWS; scaling out takes 3 periods above target, in 15 below)
   --help                   show this help
 
   fault spot-interruption  reclaims a running managed spot training job (it restarts from its
@@ -43,6 +47,7 @@ interface Settings {
   dataDir: string;
   imagesFile?: string;
   maxConcurrentJobs?: number;
+  autoscalingPeriodSeconds?: number;
   /** With --verify-signatures: the accepted credentials, or the file to read them from. */
   verifySignatures?: { credentials: LocalCredentials } | { credentialsFile: string };
 }
@@ -60,6 +65,7 @@ function parseSettings(args: string[]): Settings | 'help' {
       'secret-access-key': { type: 'string' },
       images: { type: 'string' },
       'max-concurrent-jobs': { type: 'string' },
+      'autoscaling-period': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -70,6 +76,8 @@ function parseSettings(args: string[]): Settings | 'help' {
   if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${values.port}"`);
   const maxJobs = values['max-concurrent-jobs'];
   if (maxJobs !== undefined && !/^\d+$/.test(maxJobs)) throw new Error(`--max-concurrent-jobs must be a number (0: accept jobs, run none), not "${maxJobs}"`);
+  const period = values['autoscaling-period'];
+  if (period !== undefined && !(/^\d+(\.\d+)?$/.test(period) && Number(period) > 0)) throw new Error(`--autoscaling-period must be a number of seconds above 0, not "${period}"`);
   return {
     host: values.host,
     port,
@@ -77,6 +85,7 @@ function parseSettings(args: string[]): Settings | 'help' {
     verifySignatures: signatureSettings(values),
     imagesFile: values.images,
     maxConcurrentJobs: maxJobs === undefined ? undefined : Number(maxJobs),
+    autoscalingPeriodSeconds: period === undefined ? undefined : Number(period),
   };
 }
 
@@ -116,11 +125,17 @@ function settingsOrExit(args: string[]): Settings {
 }
 
 async function startOrExit(settings: Settings): Promise<RunningEmulator> {
-  const { host, port, dataDir, verifySignatures, imagesFile, maxConcurrentJobs } = settings;
+  const { host, port, dataDir, verifySignatures, imagesFile, maxConcurrentJobs, autoscalingPeriodSeconds } = settings;
   try {
     const credentials =
       verifySignatures && ('credentialsFile' in verifySignatures ? await loadCredentialsFile(verifySignatures.credentialsFile) : [verifySignatures.credentials]);
-    return await startEmulator({ host, port, dataDir, verifySignatures: credentials, runtime: { imagesFile, maxConcurrentJobs }, log });
+    return await startEmulator({ host, port, dataDir, verifySignatures: credentials, runtime: {
+        imagesFile,
+        maxConcurrentJobs,
+        autoscaling: autoscalingPeriodSeconds === undefined ? undefined : { evaluationMs: autoscalingPeriodSeconds * 1000 },
+      },
+      log,
+    });
   } catch (error) {
     const portInUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     log(portInUse ? `port ${settings.port} is already in use; pick another with --port` : `cannot start the emulator: ${(error as Error).message}`);

@@ -8,6 +8,8 @@ export class AwsError extends Error {
     message: string,
     /** Extra fields some S3 errors carry, e.g. `BucketName` or `Key`. */
     readonly details: Readonly<Record<string, string>> = {},
+    /** Typed members of a JSON error shape beyond its message, e.g. ModelError's `OriginalStatusCode`. */
+    readonly fields: Readonly<Record<string, string | number>> = {},
   ) {
     super(message);
     this.name = code;

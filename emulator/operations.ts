@@ -1,6 +1,11 @@
 // What every operation handler gets and returns, and how protocols run handlers.
 import { notImplemented } from './errors';
 import type { ServiceModel } from './models';
+import type { EndpointRuntime } from './runtime/endpointRuntime';
+import type { TransformJobDriver } from './runtime/transformRun';
+import type { UnresumableJobs } from './runtime/unresumableJobs';
+import type { InvocationMetrics } from './services/sagemaker-runtime/invocationMetrics';
+import type { ProcessingJobDriver } from './runtime/processingRun';
 import type { TrainingRuntime } from './runtime/trainingRuntime';
 import type { BlobStore } from './store/blobs';
 import type { Store } from './store/store';
@@ -20,6 +25,11 @@ export interface RequestContext {
 
 export interface Runtimes {
   readonly training: TrainingRuntime;
+  readonly processing: UnresumableJobs<ProcessingJobDriver>;
+  readonly transform: UnresumableJobs<TransformJobDriver>;
+  readonly endpoints: EndpointRuntime;
+  /** Invocations counted for CloudWatch and autoscaling. */
+  readonly invocationMetrics: InvocationMetrics;
 }
 
 /**

@@ -32,8 +32,9 @@ const OPERATIONS = {
   s3: [
     'ListBuckets', 'CreateBucket', 'HeadBucket', 'DeleteBucket', 'GetBucketLocation',
     'PutObject', 'GetObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'CopyObject', 'ListObjectsV2',
-    'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts',
-    'ListMultipartUploads',
+    'GetObjectTagging',
+    'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload',
+    'ListParts', 'ListMultipartUploads',
   ],
   logs: [
     'CreateLogGroup', 'DescribeLogGroups', 'DeleteLogGroup', 'CreateLogStream', 'DescribeLogStreams',
@@ -43,6 +44,7 @@ const OPERATIONS = {
     'RegisterScalableTarget', 'DescribeScalableTargets', 'DeregisterScalableTarget', 'PutScalingPolicy',
     'DescribeScalingPolicies', 'DeleteScalingPolicy', 'DescribeScalingActivities',
   ],
+  cloudwatch: ['PutMetricData', 'GetMetricData', 'GetMetricStatistics', 'ListMetrics'],
 };
 
 const API_VERSIONS = {
@@ -51,6 +53,7 @@ const API_VERSIONS = {
   s3: '2006-03-01',
   logs: '2014-03-28',
   'application-autoscaling': '2016-02-06',
+  cloudwatch: '2010-08-01',
 };
 
 /**
@@ -61,9 +64,23 @@ const PATTERN_MESSAGE_PREFIX = { sagemaker: '^' };
 
 /**
  * The error code of a request that breaks the model's constraints, where the service does not use
- * `ValidationException`: CloudWatch Logs answers `InvalidParameterException`, in the same words.
+ * `ValidationException`: CloudWatch Logs answers `InvalidParameterException`, SageMaker Runtime
+ * `ValidationError`, in the same words.
  */
-const VALIDATION_ERROR_CODES = { logs: 'InvalidParameterException' };
+const VALIDATION_ERROR_CODES = { logs: 'InvalidParameterException', 'sagemaker-runtime': 'ValidationError' };
+
+/**
+ * Services whose model offers several protocols: the one the emulator serves (the one the JavaScript
+ * SDK speaks). CloudWatch's model lists smithy-rpc-v2-cbor first; SDK v3 speaks awsJson 1.0 to it.
+ */
+const SERVED_PROTOCOLS = { cloudwatch: 'json' };
+
+/**
+ * Services that also answer the query protocol (form-encoded requests, XML responses), because older
+ * clients still speak it to them (the AWS CLI v2 of Debian 12 does, for CloudWatch). Their output
+ * shapes are generated too, for the XML.
+ */
+const QUERY_SERVICES = ['cloudwatch'];
 
 /** S3's XML response root elements, which the model does not name. Default: `<Operation>Result`. */
 const S3_XML_ROOTS = {
@@ -71,6 +88,7 @@ const S3_XML_ROOTS = {
   ListObjectsV2: 'ListBucketResult',
   CreateMultipartUpload: 'InitiateMultipartUploadResult',
   DeleteObjects: 'DeleteResult',
+  GetObjectTagging: 'Tagging',
 };
 
 /**
@@ -80,7 +98,7 @@ const S3_XML_ROOTS = {
  */
 const UNROUTABLE = { s3: ['ListDirectoryBuckets'] };
 
-const MEMBER_BINDING_KEYS = ['location', 'locationName', 'streaming', 'flattened', 'xmlNamespace', 'timestampFormat'];
+const MEMBER_BINDING_KEYS = ['location', 'locationName', 'streaming', 'flattened', 'xmlNamespace', 'timestampFormat', 'eventpayload'];
 
 function loadModel(service) {
   const file = join(modelsRoot, service, API_VERSIONS[service], 'service-2.json.gz');
@@ -118,6 +136,7 @@ function operationEntry(service, model, operation) {
   }
   if (operation.input) entry.input = operation.input.shape;
   if (operation.output) entry.output = operation.output.shape;
+  if (QUERY_SERVICES.includes(service) && operation.output?.resultWrapper) entry.resultWrapper = operation.output.resultWrapper;
   if (model.metadata.protocol === 'rest-xml' && operation.output) {
     const output = model.shapes[operation.output.shape];
     if (!output.payload) entry.xmlRoot = S3_XML_ROOTS[operation.name] ?? `${operation.name}Result`;
@@ -197,6 +216,8 @@ function shapeEntry(service, shape, skippedPatterns) {
       );
       if (shape.payload) entry.payload = shape.payload;
       if (shape.union) entry.union = true;
+      // An event stream's union (SageMaker Runtime's ResponseStream): members are its event types.
+      if (shape.eventstream) entry.eventstream = true;
       break;
     case 'list':
       entry.member = { shape: shape.member.shape, ...pick(shape.member, ['locationName']) };
@@ -249,6 +270,19 @@ function assertRoutesAreUnambiguous(service, operations) {
   }
 }
 
+/**
+ * awsQueryCompatible services (CloudWatch) name their errors by shape in JSON (`__type`) and by their
+ * query code in the `x-amzn-query-error` header and in query-protocol XML: shape name → query code.
+ */
+function queryErrorCodes(model) {
+  // Model violations: newer CloudWatch models (the SDK's) declare this shape; the botocore copy lacks it.
+  const codes = { ValidationException: 'ValidationError' };
+  for (const [name, shape] of Object.entries(model.shapes).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (shape.exception && shape.error?.code && shape.error.code !== name) codes[name] = shape.error.code;
+  }
+  return codes;
+}
+
 /** One operation or shape per line: compact, yet diffs stay readable. */
 function formatModel(model) {
   const block = (entries) =>
@@ -273,21 +307,26 @@ function generate(service) {
     const operation = model.operations[name];
     if (!operation) throw new Error(`${service}: no operation ${name} in the API model`);
     if (operation.input) roots.push(operation.input.shape);
-    if (isRest(metadata.protocol) && operation.output) roots.push(operation.output.shape);
+    if ((isRest(metadata.protocol) || QUERY_SERVICES.includes(service)) && operation.output) roots.push(operation.output.shape);
   }
   const skippedPatterns = new Set();
   const shapes = Object.fromEntries(
     reachableShapes(model, roots).map((name) => [name, shapeEntry(service, model.shapes[name], skippedPatterns)]),
   );
 
+  const protocol = SERVED_PROTOCOLS[service] ?? metadata.protocol;
   const generated = {
     service,
     apiVersion: metadata.apiVersion,
-    protocol: metadata.protocol,
+    protocol,
+    ...(protocol === 'json' ? { jsonVersion: metadata.jsonVersion ?? '1.0' } : {}),
     signingName: metadata.signingName ?? metadata.endpointPrefix,
     ...(metadata.targetPrefix ? { targetPrefix: metadata.targetPrefix } : {}),
     ...(VALIDATION_ERROR_CODES[service] ? { validationErrorCode: VALIDATION_ERROR_CODES[service] } : {}),
-    ...(metadata.protocol === 'rest-xml' ? { xmlNamespace: `http://${metadata.endpointPrefix}.amazonaws.com/doc/${metadata.apiVersion}/` } : {}),
+    ...(metadata.protocol === 'rest-xml' || QUERY_SERVICES.includes(service)
+      ? { xmlNamespace: `http://${metadata.endpointPrefix}.amazonaws.com/doc/${metadata.apiVersion}/` }
+      : {}),
+    ...(metadata.awsQueryCompatible ? { queryErrorCodes: queryErrorCodes(model) } : {}),
     operations,
     shapes,
   };

@@ -1,12 +1,15 @@
-// AWS JSON 1.1 (SageMaker, CloudWatch Logs, Application Auto Scaling): `POST /` with
-// `X-Amz-Target: <TargetPrefix>.<Operation>` and a JSON body; timestamps are epoch seconds, blobs
+// AWS JSON 1.1 (SageMaker, CloudWatch Logs, Application Auto Scaling) and 1.0 (CloudWatch): `POST /`
+// with `X-Amz-Target: <TargetPrefix>.<Operation>` and a JSON body; timestamps are epoch seconds, blobs
 // base64; errors are `{"__type": code, "message": ...}` with the code also in `x-amzn-ErrorType`.
+// awsQueryCompatible services (CloudWatch) also name the error's query code and fault in
+// `x-amzn-query-error: InvalidParameterValue;Sender`, which the SDKs prefer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, serializationError, toAwsError, unknownOperation } from '../errors';
 import { type ServiceModel, type Shape, shapeOf } from '../models';
 import { type OperationTable, findHandler, runHandler } from '../operations';
 import { elementPath, memberPath, validate } from '../validation';
-import { readBody, type ServiceEndpoint, startErrorResponse } from './endpoint';
+import { queryErrorHeader } from './awsQuery';
+import { decodedBody, readBody, type ServiceEndpoint, startErrorResponse } from './endpoint';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -14,26 +17,31 @@ const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
 export function awsJsonEndpoint(model: ServiceModel, operations: OperationTable): ServiceEndpoint {
+  const contentType = `application/x-amz-json-${model.jsonVersion ?? '1.1'}`;
   return {
     async handle(request, response, context) {
       const operation = operationOf(model, request);
       const handler = findHandler(model, operations, operation);
-      const body = await readBody(request, MAX_BODY_BYTES, bodyTooLarge);
+      const body = decodedBody(request, await readBody(request, MAX_BODY_BYTES, bodyTooLarge), MAX_BODY_BYTES, bodyTooLarge, () =>
+        serializationError('The request body is not valid gzip'),
+      );
       const input = parseInput(model, model.operations[operation].input, body);
       const output = await runHandler(handler, input, context);
-      writeJson(response, 200, context.requestId, JSON.stringify(output, toWireValue));
+      writeJson(response, 200, context.requestId, JSON.stringify(output, toWireValue), contentType);
     },
     writeError(error, _request, response, context) {
-      writeJsonError(response, toAwsError(error, 'InternalFailure', context.log), context.requestId);
+      const awsError = toAwsError(error, 'InternalFailure', context.log);
+      writeJsonError(response, awsError, context.requestId, contentType, model.queryErrorCodes && queryErrorHeader(model, awsError));
     },
   };
 }
 
 /** The JSON error shape, shared with rest-json (which uses the same header and body fields). */
-export function writeJsonError(response: ServerResponse, error: AwsError, requestId: string, contentType = CONTENT_TYPE): void {
+export function writeJsonError(response: ServerResponse, error: AwsError, requestId: string, contentType = CONTENT_TYPE, queryError?: string): void {
   if (!startErrorResponse(response)) return;
   response.setHeader('x-amzn-ErrorType', error.code);
-  writeJson(response, error.status, requestId, JSON.stringify({ __type: error.code, message: error.message }), contentType);
+  if (queryError) response.setHeader('x-amzn-query-error', queryError);
+  writeJson(response, error.status, requestId, JSON.stringify({ ...error.fields, __type: error.code, message: error.message }), contentType);
 }
 
 function writeJson(response: ServerResponse, status: number, requestId: string, body: string, contentType = CONTENT_TYPE): void {

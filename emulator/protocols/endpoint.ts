@@ -1,5 +1,6 @@
 // The contract between the app and a protocol implementation serving one AWS service.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AwsError } from '../errors';
 import type { RequestContext } from '../operations';
 
@@ -35,4 +36,17 @@ export async function readBody(request: IncomingMessage, maxBytes: number, tooLa
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * A body sent with `Content-Encoding: gzip` (the SDKs compress large PutMetricData requests), inflated
+ * to at most `maxBytes`; any other body as it is.
+ */
+export function decodedBody(request: IncomingMessage, body: Buffer, maxBytes: number, tooLarge: () => AwsError, malformed: () => AwsError): Buffer {
+  if (!/\bgzip\b/i.test(String(request.headers['content-encoding'] ?? ''))) return body;
+  try {
+    return gunzipSync(body, { maxOutputLength: maxBytes });
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge() : malformed();
+  }
 }

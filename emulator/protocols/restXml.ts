@@ -288,7 +288,7 @@ function asArray(value: unknown): unknown[] {
  * Escapes text for an XML element. Characters XML 1.0 cannot carry literally (control characters,
  * and CR, which parsers normalise away) become character references, as S3 writes them.
  */
-function escapeXmlText(text: string): string {
+export function escapeXmlText(text: string): string {
   return text.replace(/[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (char) => {
     switch (char) {
       case '&':

@@ -10,6 +10,16 @@ import { readFile } from 'node:fs/promises';
 export interface ImageCommand {
   /** The program and its first arguments, e.g. ["python3"] or [node, "train.js"]. */
   command: string[];
+  /**
+   * What the image runs to serve a model on an endpoint or for a transform job. Default: `command`
+   * with the argument `serve`, as SageMaker starts an inference container (`docker run IMAGE serve`).
+   */
+  serve?: string[];
+  /**
+   * The serve command loads a model.tar.gz itself, streamed from the URL the runtime gives it in
+   * SM_EMULATOR_MODEL_ARCHIVE, so the runtime does not extract the archive into SM_MODEL_DIR first.
+   */
+  loadsModelArchive?: boolean;
   cwd?: string;
   env?: Record<string, string>;
 }
@@ -43,8 +53,12 @@ export class ImageRegistry {
     }
     const config = JSON.parse(text) as Partial<ImageConfig>;
     for (const [image, entry] of Object.entries(config.images ?? {})) {
-      if (!Array.isArray(entry.command) || entry.command.length === 0 || !entry.command.every((part) => typeof part === 'string')) {
-        throw new Error(`${configFile}: images["${image}"].command must be a non-empty array of strings`);
+      for (const key of ['command', 'serve'] as const) {
+        const command = entry[key];
+        if (command === undefined && key === 'serve') continue;
+        if (!Array.isArray(command) || command.length === 0 || !command.every((part) => typeof part === 'string')) {
+          throw new Error(`${configFile}: images["${image}"].${key} must be a non-empty array of strings`);
+        }
       }
     }
     return new ImageRegistry({ ...builtins, ...config.images });
@@ -64,7 +78,7 @@ export class ImageRegistry {
 }
 
 /**
- * The command for a training host, as the container would run it:
+ * The command for a training host or processing instance, as the container would run it:
  * - `ContainerEntrypoint` (+ `ContainerArguments`) replaces the image's command;
  * - script mode (the `sagemaker_program` hyperparameter the SageMaker Python SDK sets) runs the
  *   program from the code folder with the other hyperparameters as `--name value` arguments, as
@@ -73,7 +87,7 @@ export class ImageRegistry {
  */
 export function containerLaunch(
   image: ImageCommand,
-  algorithm: AlgorithmSpecification | undefined,
+  algorithm: Partial<AlgorithmSpecification> | undefined,
   hyperParameters: Record<string, string>,
   codeDir: string | undefined,
 ): ContainerLaunch {
@@ -92,4 +106,21 @@ export function containerLaunch(
     return { command, args: [...imageArgs, program, ...userArguments], cwd: codeDir ?? image.cwd, env };
   }
   return { command, args: [...imageArgs, ...containerArguments], cwd: image.cwd, env };
+}
+
+/**
+ * The command for an inference container (endpoint instance, transform job). As SageMaker's framework
+ * containers do, `SAGEMAKER_PROGRAM` in the model's environment runs the user's own script with the
+ * image's interpreter, from `codeDir` (the model's `code/` folder, or SAGEMAKER_SUBMIT_DIRECTORY);
+ * otherwise the image's serve command.
+ */
+export function servingLaunch(image: ImageCommand, environment: Record<string, string>, codeDir: string | undefined): ContainerLaunch {
+  const env = { ...image.env };
+  const program = environment.SAGEMAKER_PROGRAM;
+  if (program) {
+    const [command, ...args] = image.command;
+    return { command, args: [...args, program], cwd: codeDir ?? image.cwd, env };
+  }
+  const [command, ...args] = image.serve ?? [...image.command, 'serve'];
+  return { command, args, cwd: image.cwd, env };
 }

@@ -1,6 +1,11 @@
 // AlgorithmSpecification.MetricDefinitions: regexes over the training log, as SageMaker applies
-// them. Each match of a definition's first capture group is a sample; the last one is final.
+// them. Each match of a definition's first capture group is a sample; the last one (of algo-1) is
+// final. Every host's samples are also published to CloudWatch while the job runs, as SageMaker
+// does: namespace `/aws/sagemaker/TrainingJobs`, the definition's name, dimension
+// `Host=<job>/algo-<n>`, timestamped when the line was printed.
 import type { MetricDefinition } from '@aws-sdk/client-sagemaker';
+
+export const TRAINING_METRIC_NAMESPACE = '/aws/sagemaker/TrainingJobs';
 
 export interface MetricSample {
   name: string;
@@ -39,4 +44,45 @@ export function finalMetrics(samples: readonly MetricSample[]): { MetricName: st
   const last = new Map<string, MetricSample>();
   for (const sample of samples) last.set(sample.name, sample);
   return [...last.values()].map((sample) => ({ MetricName: sample.name, Value: sample.value, timestamp: sample.timestamp }));
+}
+
+/** A sample of one of the job's hosts (`algo-<n>`). */
+export interface HostMetricSample extends MetricSample {
+  host: string;
+}
+
+/** Gathers the hosts' samples and publishes them in batches, a few times a second, in order. */
+export class MetricPublisher {
+  private pending: HostMetricSample[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private publishing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly publish: (samples: HostMetricSample[]) => Promise<void>,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.flush(), intervalMs);
+  }
+
+  add(host: string, samples: readonly MetricSample[]): void {
+    for (const sample of samples) this.pending.push({ ...sample, host });
+  }
+
+  flush(): Promise<void> {
+    this.publishing = this.publishing
+      .then(() => {
+        const batch = this.pending;
+        this.pending = [];
+        return batch.length > 0 ? this.publish(batch) : undefined;
+      })
+      .catch(this.onError);
+    return this.publishing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
 }

@@ -6,10 +6,11 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
-import { createGunzip } from 'node:zlib';
+// The built-in GPT's loader inflates model.tar.gz the same way.
+import { gunzipStages } from '../containers/gpt/gunzip';
 
 export interface S3Location {
   bucket: string;
@@ -28,10 +29,13 @@ export function joinKey(prefix: string, relative: string): string {
   return prefix === '' || prefix.endsWith('/') ? `${prefix}${relative}` : `${prefix}/${relative}`;
 }
 
-/** The local path for a key under a prefix; undefined for keys that would land outside `dir`. */
+/**
+ * The local path for a key under a prefix; undefined for folder markers and keys that would land
+ * outside `dir`. A prefix that is the key of an object (an S3Uri naming one file) gives that file.
+ */
 function localPath(dir: string, prefix: string, key: string): string | undefined {
-  const relative = key.slice(prefix.length).replace(/^\/+/, '');
-  if (relative === '' || relative.endsWith('/')) return undefined; // folder markers
+  if (key.endsWith('/')) return undefined; // folder markers
+  const relative = key === prefix ? path.posix.basename(key) : key.slice(prefix.length).replace(/^\/+/, '');
   const target = path.resolve(dir, relative);
   return target.startsWith(path.resolve(dir) + path.sep) ? target : undefined;
 }
@@ -76,6 +80,50 @@ export async function downloadPrefix(
   return downloaded;
 }
 
+/**
+ * The objects a ManifestFile lists: a JSON array of `{"prefix": "s3://bucket/prefix/"}` and then keys
+ * relative to that prefix.
+ */
+export async function readManifest(s3: S3Client, location: S3Location): Promise<{ base: S3Location; relatives: string[] }> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+  const text = await response.Body!.transformToString();
+  let entries: unknown;
+  try {
+    entries = JSON.parse(text);
+  } catch {
+    entries = undefined;
+  }
+  const [head, ...relatives] = Array.isArray(entries) ? entries : [];
+  const prefix = (head as { prefix?: unknown } | undefined)?.prefix;
+  if (typeof prefix !== 'string' || !relatives.every((relative) => typeof relative === 'string')) {
+    throw Object.assign(
+      new Error(`The manifest s3://${location.bucket}/${location.key} is not a JSON array of {"prefix": "s3://bucket/prefix/"} followed by relative keys`),
+      { name: 'InvalidManifest' },
+    );
+  }
+  return { base: parseS3Uri(prefix), relatives: relatives as string[] };
+}
+
+/** Downloads the objects a ManifestFile lists into `dir`, keeping their relative paths. Sharded as downloadPrefix. */
+export async function downloadManifest(
+  s3: S3Client,
+  location: S3Location,
+  dir: string,
+  shard: { index: number; count: number } = { index: 0, count: 1 },
+): Promise<number> {
+  const { base, relatives } = await readManifest(s3, location);
+  let downloaded = 0;
+  for (const [position, relative] of relatives.entries()) {
+    if (position % shard.count !== shard.index) continue;
+    const key = joinKey(base.key, relative);
+    const file = localPath(dir, base.key, key);
+    if (!file) continue;
+    await downloadObject(s3, { bucket: base.bucket, key }, file);
+    downloaded++;
+  }
+  return downloaded;
+}
+
 export async function uploadFile(s3: S3Client, file: string, location: S3Location): Promise<void> {
   const { size } = await stat(file);
   await s3.send(
@@ -83,44 +131,25 @@ export async function uploadFile(s3: S3Client, file: string, location: S3Locatio
   );
 }
 
+/**
+ * The gzip level of the tarballs the runtime writes: 0, stored blocks — still a .tar.gz that any
+ * gunzip and tar read. Model weights barely compress (float32 values: ~7 % smaller at any level),
+ * while compressed blocks cost every load ~5 ms per MB to inflate (stored ones inflate at memory
+ * speed) and the upload ~30 ms per MB to compress; the objects stay on this machine, so the bytes
+ * saved are worth less than the time.
+ */
+const TARBALL_GZIP_LEVEL = 0;
+
 /** `dir` as a gzipped tarball at `location` (model.tar.gz, output.tar.gz), built in a temp file. */
 export async function uploadTarGz(s3: S3Client, dir: string, location: S3Location): Promise<void> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'sagemaker-tar-'));
   try {
     const archive = path.join(scratch, 'archive.tar.gz');
-    await tar.create({ gzip: true, file: archive, cwd: dir, portable: true }, ['.']);
+    await tar.create({ gzip: { level: TARBALL_GZIP_LEVEL }, file: archive, cwd: dir, portable: true }, ['.']);
     await uploadFile(s3, archive, location);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/**
- * Gunzip is ~3× slower on model-sized archives when fed and drained in the 16–64 KiB pieces of
- * zlib's and HTTP's defaults: it gets whole MiBs both ways instead.
- */
-const GUNZIP_CHUNK_BYTES = 1024 * 1024;
-
-/** Joins small chunks into ones of at least `bytes`. */
-function coalesce(bytes: number): Transform {
-  let parts: Buffer[] = [];
-  let size = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      parts.push(chunk);
-      size += chunk.length;
-      if (size >= bytes) {
-        this.push(Buffer.concat(parts, size));
-        parts = [];
-        size = 0;
-      }
-      done();
-    },
-    flush(done) {
-      if (size > 0) this.push(Buffer.concat(parts, size));
-      done();
-    },
-  });
 }
 
 /** Extracts a gzipped tarball from S3 into `dir` (a script-mode source folder, a model), streaming. */
@@ -130,8 +159,7 @@ export async function downloadTarGz(s3: S3Client, location: S3Location, dir: str
   // tar refuses entries that would escape `cwd` (absolute paths, `..`) by default.
   await pipeline(
     response.Body as Readable,
-    coalesce(GUNZIP_CHUNK_BYTES),
-    createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }),
+    ...gunzipStages(),
     tar.extract({ cwd: dir }),
   );
 }

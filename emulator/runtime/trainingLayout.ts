@@ -26,8 +26,13 @@ export function hostNames(instanceCount: number): string[] {
   return Array.from({ length: instanceCount }, (_, index) => `algo-${index + 1}`);
 }
 
+/** The folder that stands for a host's /opt/ml, for training and processing jobs alike. */
+export function hostRoot(jobDir: string, hostName: string): string {
+  return path.join(jobDir, hostName, 'opt', 'ml');
+}
+
 export function hostLayout(jobDir: string, hostName: string, checkpointLocalPath?: string): HostLayout {
-  const root = path.join(jobDir, hostName, 'opt', 'ml');
+  const root = hostRoot(jobDir, hostName);
   return {
     hostName,
     root,

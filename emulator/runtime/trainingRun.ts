@@ -3,17 +3,18 @@
 // Each host is a local process with the container contract of trainingLayout.ts; logs go to
 // CloudWatch Logs, checkpoints to CheckpointConfig.S3Uri while the job runs, the model to
 // `<S3OutputPath>/<job>/output/model.tar.gz`.
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { CreateTrainingJobCommandInput, SecondaryStatus } from '@aws-sdk/client-sagemaker';
-import { readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { readdir, rm, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CheckpointSync } from './checkpointSync';
-import { containerLaunch, ImageNotFound, type ImageRegistry } from './images';
-import { HostProcess, type HostExit } from './hostProcess';
-import { ensureLogStream, LogShipper, TRAINING_LOG_GROUP } from './logShipper';
-import { finalMetrics, metricMatcher, type MetricSample } from './metrics';
-import { downloadPrefix, downloadTarGz, joinKey, parseS3Uri, uploadTarGz } from './s3Transfer';
+import { afterDelay } from './limits';
+import { ABANDON_GRACE_MS, failureOf, HostGroup } from './hostGroup';
+import type { HostExit } from './hostProcess';
+import { containerLaunch, type ImageRegistry } from './images';
+import type { RunContext, SupervisedRun } from './jobSupervisor';
+import { TRAINING_LOG_GROUP } from './logShipper';
+import { finalMetrics, type HostMetricSample, metricMatcher, MetricPublisher, type MetricSample } from './metrics';
+import { downloadManifest, downloadPrefix, downloadTarGz, joinKey, parseS3Uri, uploadTarGz } from './s3Transfer';
 import { hostLayout, hostNames, prepareHost, trainingEnvironment, type HostLayout } from './trainingLayout';
 
 export interface TrainingResults {
@@ -33,11 +34,11 @@ export interface TrainingJobDriver {
   readonly region: string;
   advance(status: SecondaryStatus, details?: { message?: string; failureReason?: string }): Promise<void>;
   record(results: TrainingResults): Promise<void>;
+  /** To CloudWatch, as the job runs (TRAINING_METRIC_NAMESPACE). */
+  publishMetrics(samples: HostMetricSample[]): Promise<void>;
 }
 
-export interface TrainingRuntimeDeps {
-  s3: S3Client;
-  logs: CloudWatchLogsClient;
+export interface TrainingRuntimeDeps extends RunContext {
   images: ImageRegistry;
   /** Where job folders are made; a job's folder is removed when it ends. */
   workDir: string;
@@ -45,8 +46,6 @@ export interface TrainingRuntimeDeps {
   freePort: () => Promise<number>;
   log: (line: string) => void;
   timing: RuntimeTiming;
-  /** Called with each host's process group id, so a restart can end hosts a crash left behind. */
-  hostStarted: (pid: number) => Promise<void>;
 }
 
 export interface RuntimeTiming {
@@ -63,23 +62,35 @@ type Ending =
   | { kind: 'failed'; reason: string }
   | { kind: 'stopped' }
   | { kind: 'maxRuntime' }
+  /** A managed spot job ran out of MaxWaitTimeInSeconds, waiting for capacity and running together. */
+  | { kind: 'maxWait' }
   | { kind: 'interrupted' }
   /** The emulator is shutting down: the job keeps its status and resumes on the next start. */
   | { kind: 'abandoned' };
 
-const FAILURE_TAIL_LINES = 5;
-
-/** On emulator shutdown hosts get this long before SIGKILL; their checkpoints are already synced. */
-const ABANDON_GRACE_MS = 2000;
+const FINAL_STATUS: Record<'completed' | 'stopped' | 'maxRuntime' | 'maxWait', SecondaryStatus> = {
+  completed: 'Completed',
+  stopped: 'Stopped',
+  maxRuntime: 'MaxRuntimeExceeded',
+  maxWait: 'MaxWaitTimeExceeded',
+};
 
 class Attempt {
-  /** Set by stop(), interrupt() or the runtime limit; the first one wins. */
+  /** Set by stop(), interrupt(), the runtime limit or a failing host; the first one wins. */
   requested: Ending | undefined;
-  readonly hosts: HostProcess[] = [];
+  readonly hosts: HostGroup;
+
+  constructor(deps: TrainingRuntimeDeps) {
+    this.hosts = new HostGroup({ logs: deps.logs, log: deps.log, logFlushMs: deps.timing.logFlushMs, hostStarted: deps.hostStarted });
+  }
 }
 
-export class TrainingRun {
-  private attempt = new Attempt();
+export class TrainingRun implements SupervisedRun {
+  private attempt: Attempt;
+  /** Set by stop(), abandon() or the wait limit: ends the job, not only the attempt (e.g. while it waits to restart). */
+  private final: Ending | undefined;
+  /** Ends the wait for spot capacity early. */
+  private wake: (() => void) | undefined;
   private readonly samples: MetricSample[] = [];
   private readonly startedAt = Date.now();
   private billableMs = 0;
@@ -87,7 +98,11 @@ export class TrainingRun {
   constructor(
     private readonly deps: TrainingRuntimeDeps,
     private readonly job: TrainingJobDriver,
-  ) {}
+    /** The job ran before the emulator restarted: it resumes from its checkpoints. */
+    private readonly resuming = false,
+  ) {
+    this.attempt = new Attempt(deps);
+  }
 
   private get name(): string {
     return this.job.request.TrainingJobName ?? '';
@@ -95,7 +110,7 @@ export class TrainingRun {
 
   /** StopTrainingJob: SIGTERM to every host, then the usual upload of checkpoints and model. */
   stop(): void {
-    this.endAttempt({ kind: 'stopped' });
+    this.endJob({ kind: 'stopped' });
   }
 
   /** A managed spot reclaim (an emulator fault): the job restarts from its checkpoints by itself. */
@@ -105,41 +120,55 @@ export class TrainingRun {
     return true;
   }
 
-  /** Emulator shutdown: hosts end (after a short grace), the job's status stays as it is. */
+  /** Emulator shutdown: hosts end (their checkpoints are already synced), the job's status stays as it is. */
   abandon(): void {
-    this.endAttempt({ kind: 'abandoned' }, ABANDON_GRACE_MS);
+    this.endJob({ kind: 'abandoned' }, ABANDON_GRACE_MS);
+  }
+
+  private endJob(ending: Ending, graceMs?: number): void {
+    this.final ??= ending;
+    this.endAttempt(ending, graceMs);
+    this.wake?.();
   }
 
   private endAttempt(ending: Ending, graceMs = this.deps.timing.stopGraceMs): void {
     if (this.attempt.requested) return;
     this.attempt.requested = ending;
-    for (const host of this.attempt.hosts) void host.stop(graceMs);
+    this.attempt.hosts.stop(graceMs);
   }
 
   /** Runs the job to its end; every failure becomes the job's FailureReason, never an exception. */
-  async run(resuming = false): Promise<void> {
+  async run(): Promise<void> {
     const jobDir = path.join(this.deps.workDir, `${this.name}-${Date.now().toString(36)}`);
+    // MaxWaitTimeInSeconds bounds a managed spot job's waiting and running together, from its creation.
+    const maxWaitSeconds = this.job.request.StoppingCondition?.MaxWaitTimeInSeconds;
+    const waitLimit =
+      this.job.request.EnableManagedSpotTraining && maxWaitSeconds !== undefined
+        ? afterDelay(maxWaitSeconds * 1000 - (Date.now() - this.startedAt), () => this.endJob({ kind: 'maxWait' }))
+        : undefined;
     try {
-      let ending = await this.runAttempt(jobDir, resuming);
-      while (ending.kind === 'interrupted') {
+      let ending = await this.runAttempt(jobDir, this.resuming);
+      while (ending.kind === 'interrupted' && !this.final) {
         await this.job.advance('Interrupted', { message: 'Managed spot capacity was reclaimed; restarting from the latest checkpoint' });
+        // Capacity comes back after the restart delay: a job that cannot wait that long ends now.
         const waitLeftMs = this.maxWaitMs() - (Date.now() - this.startedAt);
-        if (waitLeftMs <= this.deps.timing.spotRestartDelayMs) {
-          await this.finish({ kind: 'failed', reason: '' }, jobDir, 'MaxWaitTimeExceeded');
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, this.deps.timing.spotRestartDelayMs));
-        await rm(jobDir, { recursive: true, force: true });
-        this.attempt = new Attempt();
+        if (waitLeftMs <= this.deps.timing.spotRestartDelayMs) this.endJob({ kind: 'maxWait' });
+        else await this.waitForCapacity();
+        if (this.final) break;
+        this.attempt = new Attempt(this.deps);
+        await rm(jobDir, { recursive: true, force: true }); // a new instance has nothing of the last one's disk
         ending = await this.runAttempt(jobDir, true);
       }
-      if (ending.kind !== 'abandoned') await this.finish(ending, jobDir);
+      // The loop ends an interrupted job only once stop(), abandon() or the wait limit has ended it.
+      const last = ending.kind === 'interrupted' ? this.final : ending;
+      if (last && last.kind !== 'abandoned' && last.kind !== 'interrupted') await this.finish(last, jobDir);
     } catch (error) {
       this.deps.log(`training job ${this.name}: ${(error as Error).stack ?? error}`);
       await this.job
         .advance('Failed', { failureReason: failureOf(error) })
         .catch((advanceError: Error) => this.deps.log(`training job ${this.name}: ${advanceError.message}`));
     } finally {
+      waitLimit?.clear();
       await rm(jobDir, { recursive: true, force: true });
     }
   }
@@ -148,11 +177,25 @@ export class TrainingRun {
     return (this.job.request.StoppingCondition?.MaxWaitTimeInSeconds ?? Number.POSITIVE_INFINITY) * 1000;
   }
 
+  /** The unbilled wait of a reclaimed spot job; stop(), abandon() and the wait limit end it early. */
+  private async waitForCapacity(): Promise<void> {
+    if (this.final) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.deps.timing.spotRestartDelayMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
   private async runAttempt(jobDir: string, resuming: boolean): Promise<Ending> {
     const { request } = this.job;
     const hosts = hostNames(request.ResourceConfig?.InstanceCount ?? 1);
     const layouts = hosts.map((host) => hostLayout(jobDir, host, request.CheckpointConfig?.LocalPath));
     const image = this.deps.images.resolve(request.AlgorithmSpecification?.TrainingImage ?? '');
+    if (this.attempt.requested) return this.attempt.requested;
     if (resuming) await this.job.advance('Restarting');
 
     await this.job.advance('Downloading');
@@ -164,53 +207,37 @@ export class TrainingRun {
     await this.job.advance('Training');
     const trainingStarted = Date.now();
     const maxRuntimeMs = (request.StoppingCondition?.MaxRuntimeInSeconds ?? 86_400) * 1000;
-    const runtimeLimit = setTimeout(() => this.endAttempt({ kind: 'maxRuntime' }), maxRuntimeMs);
+    const runtimeLimit = afterDelay(maxRuntimeMs, () => this.endAttempt({ kind: 'maxRuntime' }));
     const checkpointSyncs = this.checkpointSyncs(layouts);
-    const streamTime = Math.floor(Date.now() / 1000);
-    const shippers = await Promise.all(
-      layouts.map(async (layout) => {
-        const stream = `${this.name}/${layout.hostName}-${streamTime}`;
-        await ensureLogStream(this.deps.logs, TRAINING_LOG_GROUP, stream);
-        const shipper = new LogShipper(this.deps.logs, TRAINING_LOG_GROUP, stream, (error) => this.deps.log(`log shipping: ${error.message}`));
-        shipper.start(this.deps.timing.logFlushMs);
-        return shipper;
-      }),
-    );
     const metrics = metricMatcher(request.AlgorithmSpecification?.MetricDefinitions);
     const hostAddresses: string[] = [];
     for (let index = 0; index < hosts.length; index++) hostAddresses.push(`127.0.0.1:${await this.deps.freePort()}`);
     const masterPort = Number(hostAddresses[0].split(':')[1]);
     const hyperParameters = request.HyperParameters ?? {};
     const launch = containerLaunch(image, request.AlgorithmSpecification, hyperParameters, codeDir);
-    // The last lines of each host, for a FailureReason when a script dies without writing one.
-    const tails = layouts.map(() => [] as string[]);
+    const specs = layouts.map((layout, rank) => ({
+      hostName: layout.hostName,
+      launch,
+      env: trainingEnvironment(request, { layout, hosts, rank, masterPort, hostAddresses, jobName: this.name, jobArn: this.job.arn, region: this.job.region }),
+      failureFile: layout.failureFile,
+    }));
+    const publisher = new MetricPublisher((samples) => this.job.publishMetrics(samples), (error) => this.deps.log(`metrics of ${this.name}: ${error.message}`));
+    publisher.start(this.deps.timing.logFlushMs);
     let exits: HostExit[];
     try {
-      layouts.forEach((layout, rank) => {
-        const env = trainingEnvironment(request, { layout, hosts, rank, masterPort, hostAddresses, jobName: this.name, jobArn: this.job.arn, region: this.job.region });
-        const host = new HostProcess(launch, env, (line) => {
-          const now = Date.now();
-          shippers[rank].append(line, now);
-          tails[rank] = [...tails[rank].slice(1 - FAILURE_TAIL_LINES), line];
-          if (rank === 0) this.samples.push(...metrics.samples(line, now));
-        });
-        this.attempt.hosts.push(host);
-        if (host.pid !== undefined) void this.deps.hostStarted(host.pid);
+      // One host failing fails the job: the others are stopped as soon as one exits badly.
+      exits = await this.attempt.hosts.run(TRAINING_LOG_GROUP, this.name, specs, {
+        onLine: (rank, line, timestamp) => {
+          const samples = metrics.samples(line, timestamp);
+          if (rank === 0) this.samples.push(...samples);
+          publisher.add(specs[rank].hostName, samples);
+        },
+        onFailure: (reason) => this.endAttempt({ kind: 'failed', reason }),
       });
-      // One host failing fails the job: stop the others as soon as any exits badly.
-      exits = await Promise.all(
-        this.attempt.hosts.map(async (host, rank) => {
-          const exit = await host.exited;
-          if (exit.code !== 0 && !this.attempt.requested) {
-            this.endAttempt({ kind: 'failed', reason: await this.failureReason(layouts[rank], exit, tails[rank]) });
-          }
-          return exit;
-        }),
-      );
     } finally {
-      clearTimeout(runtimeLimit);
+      runtimeLimit.clear();
       this.billableMs += Date.now() - trainingStarted;
-      await Promise.all(shippers.map((shipper) => shipper.close()));
+      await publisher.close();
       // Checkpoints are uploaded whatever the ending, so a stopped or reclaimed job can resume.
       await Promise.all(checkpointSyncs.map((sync) => sync.finish()));
     }
@@ -218,18 +245,13 @@ export class TrainingRun {
     return exits.every((exit) => exit.code === 0) ? { kind: 'completed' } : { kind: 'failed', reason: 'AlgorithmError: a host exited' };
   }
 
-  private async finish(ending: Ending, jobDir: string, limitStatus?: SecondaryStatus): Promise<void> {
+  private async finish(ending: Exclude<Ending, { kind: 'interrupted' | 'abandoned' }>, jobDir: string): Promise<void> {
     const results: TrainingResults = {
       finalMetrics: finalMetrics(this.samples),
       metricSamples: this.samples,
       trainingSeconds: Math.max(1, Math.round((Date.now() - this.startedAt) / 1000)),
       billableSeconds: Math.max(1, Math.round(this.billableMs / 1000)),
     };
-    if (limitStatus) {
-      await this.job.record(results);
-      await this.job.advance(limitStatus);
-      return;
-    }
     if (ending.kind === 'failed') {
       await this.job.record(results);
       await this.job.advance('Failed', { failureReason: ending.reason });
@@ -239,7 +261,7 @@ export class TrainingRun {
     if (ending.kind !== 'stopped') await this.job.advance('Uploading');
     results.modelArtifacts = await this.uploadOutputs(jobDir);
     await this.job.record(results);
-    await this.job.advance(ending.kind === 'completed' ? 'Completed' : ending.kind === 'maxRuntime' ? 'MaxRuntimeExceeded' : 'Stopped');
+    await this.job.advance(FINAL_STATUS[ending.kind]);
   }
 
   /** Channels in File mode: FullyReplicated data is downloaded once and linked into every host. */
@@ -249,14 +271,16 @@ export class TrainingRun {
       const name = channel.ChannelName ?? '';
       if (!source?.S3Uri) continue;
       const location = parseS3Uri(source.S3Uri);
+      // A ManifestFile names the channel's objects; an S3Prefix is every object under it.
+      const download = source.S3DataType === 'ManifestFile' ? downloadManifest : downloadPrefix;
       if (source.S3DataDistributionType === 'ShardedByS3Key') {
         for (const [index, layout] of layouts.entries()) {
-          await downloadPrefix(this.deps.s3, location, path.join(layout.dataDir, name), { index, count: layouts.length });
+          await download(this.deps.s3, location, path.join(layout.dataDir, name), { index, count: layouts.length });
         }
         continue;
       }
       const shared = path.join(jobDir, 'channels', name);
-      await downloadPrefix(this.deps.s3, location, shared);
+      await download(this.deps.s3, location, shared);
       for (const layout of layouts) {
         await rm(path.join(layout.dataDir, name), { recursive: true, force: true });
         await symlink(shared, path.join(layout.dataDir, name), 'dir');
@@ -302,19 +326,5 @@ export class TrainingRun {
     }
     return `s3://${output.bucket}/${modelKey}`;
   }
-
-  /** SageMaker's FailureReason: the host's /opt/ml/output/failure file, else its exit status and last lines. */
-  private async failureReason(layout: HostLayout, exit: HostExit, tail: string[]): Promise<string> {
-    const written = (await readFile(layout.failureFile, 'utf8').catch(() => '')).trim();
-    if (written) return `AlgorithmError: ${written.slice(0, 1024)}`;
-    const status = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    return `AlgorithmError: ${layout.hostName} ${status}${tail.length ? `: ${tail.join('\n')}` : ''}`.slice(0, 1024);
-  }
 }
 
-/** The user's mistakes (an unmapped image, a missing bucket or key) are ClientErrors, as on SageMaker. */
-function failureOf(error: unknown): string {
-  const { name, message } = error as Error;
-  const clientError = error instanceof ImageNotFound || ['NoSuchBucket', 'NoSuchKey', 'AccessDenied', 'InvalidBucketName'].includes(name);
-  return `${clientError ? 'ClientError' : 'InternalServerError'}: ${message}`;
-}

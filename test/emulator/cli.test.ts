@@ -53,7 +53,7 @@ describe('sagemaker-emulator CLI', () => {
   });
 
   it('exits 2 with the usage on a bad flag or port, and 0 with it on --help', () => {
-    for (const args of [['--nope'], ['--port', 'abc'], ['--port', '70000'], ['stray-argument']]) {
+    for (const args of [['--nope'], ['--port', 'abc'], ['--port', '70000'], ['stray-argument'], ['--autoscaling-period', '0']]) {
       const result = runCli(args);
       assert.equal(result.status, 2, args.join(' '));
       assert.match(result.stderr, /usage: sagemaker-emulator/, args.join(' '));

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type ServiceModel, type Shape, serviceModels } from '../../emulator/models';
 import { applicationAutoScalingOperations } from '../../emulator/services/application-autoscaling';
+import { cloudwatchOperations } from '../../emulator/services/cloudwatch';
 import { logsOperations } from '../../emulator/services/logs';
 import { sagemakerOperations } from '../../emulator/services/sagemaker';
 import { jsonTargetHeaders, rawRequest, seededRandom, startTestEmulator, type TestEmulator } from './helpers';
@@ -58,6 +59,7 @@ describe('fuzzing the JSON services with model-shaped requests', () => {
     { model: serviceModels.sagemaker, operations: sagemakerOperations },
     { model: serviceModels.logs, operations: logsOperations },
     { model: serviceModels['application-autoscaling'], operations: applicationAutoScalingOperations },
+    { model: serviceModels.cloudwatch, operations: cloudwatchOperations },
   ];
   for (const { model, operations } of services) {
     it(`${model.service}: answers every request with success or an AWS-shaped client error`, async () => {

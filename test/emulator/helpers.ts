@@ -8,6 +8,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
+import type { RuntimeOptions } from '../../emulator/runtimes';
 
 // The SDK warns once per process that it will require Node 22 in 2027; the tests run on Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -93,8 +94,8 @@ export interface TestEmulator {
   sagemaker: SageMakerClient;
   /** Lines the emulator logged (internal errors, store recovery). */
   logs: string[];
-  /** Closes the emulator and starts a new one on the same data directory. */
-  restart(): Promise<void>;
+  /** Closes the emulator and starts a new one on the same data directory (with other runtime options). */
+  restart(runtime?: RuntimeOptions): Promise<void>;
   /** Closes the emulator and deletes its data. */
   close(): Promise<void>;
 }
@@ -103,8 +104,9 @@ export async function startTestEmulator(): Promise<TestEmulator> {
   const root = makeTempDir('emulator-test');
   const dataDir = join(root.path, 'data');
   const logs: string[] = [];
-  // These tests check the API and its state machines; training-runtime.test.ts runs jobs for real.
-  const start = () => startEmulator({ dataDir, runtime: { maxConcurrentJobs: 0 }, log: (line) => logs.push(line) });
+  // These tests check the API and its state machines; training-runtime.test.ts runs jobs and
+  // endpoint-runtime.test.ts endpoints for real.
+  const start = (runtime: RuntimeOptions = { maxConcurrentJobs: 0, runEndpoints: false }) => startEmulator({ dataDir, runtime, log: (line) => logs.push(line) });
   let running: RunningEmulator = await start();
   const clients = (url: string) => ({ s3: s3Client(url), sagemaker: sagemakerClient(url) });
   const emulator: TestEmulator = {
@@ -113,11 +115,11 @@ export async function startTestEmulator(): Promise<TestEmulator> {
     root: root.path,
     ...clients(running.url),
     logs,
-    async restart() {
+    async restart(runtime) {
       await running.close();
       emulator.s3.destroy();
       emulator.sagemaker.destroy();
-      running = await start();
+      running = await start(runtime);
       Object.assign(emulator, { url: running.url, ...clients(running.url) });
     },
     async close() {

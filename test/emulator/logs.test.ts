@@ -324,9 +324,8 @@ describe('CloudWatch Logs', () => {
       assert.deepEqual(messages(await filter({ filterPattern: '"out of memory" -retrying' })), ['ERROR out of memory']);
       assert.deepEqual(messages(await filter({ filterPattern: '?WARN ?elsewhere' })), ['WARN slow step', 'ERROR elsewhere']);
       assert.deepEqual(messages(await filter({ filterPattern: 'error' })), []);
-      const json = await rejection(filter({ filterPattern: '{ $.level = "ERROR" }' }));
-      assert.equal(json.name, 'NotImplemented');
-      assert.equal(json.$metadata.httpStatusCode, 501);
+      // These events are not JSON: a JSON pattern matches none of them (logs-filter.test.ts has the rest).
+      assert.deepEqual(messages(await filter({ filterPattern: '{ $.level = "ERROR" }' })), []);
     });
 
     it('keeps to the streams named, a stream prefix, and the time range (both ends included)', async () => {

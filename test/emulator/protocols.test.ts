@@ -3,7 +3,7 @@ import { ApplicationAutoScalingClient, DescribeScheduledActionsCommand } from '@
 import { CloudWatchLogsClient, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { DescribeNotebookInstanceCommand } from '@aws-sdk/client-sagemaker';
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { InvokeEndpointAsyncCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { version } from '../../package.json';
@@ -55,9 +55,9 @@ describe('protocols and routing', () => {
     autoscaling.destroy();
 
     const runtime = new SageMakerRuntimeClient(clientConfig(emulator.url));
-    const runtimeError = await rejection(runtime.send(new InvokeEndpointCommand({ EndpointName: 'endpoint', Body: '{}' })));
+    const runtimeError = await rejection(runtime.send(new InvokeEndpointAsyncCommand({ EndpointName: 'endpoint', InputLocation: 's3://bucket/input.json' })));
     assert.equal(runtimeError.name, 'NotImplemented');
-    assert.match(runtimeError.message, /sagemaker-runtime operation InvokeEndpoint/);
+    assert.match(runtimeError.message, /sagemaker-runtime operation InvokeEndpointAsync/);
     runtime.destroy();
   });
 
@@ -105,7 +105,9 @@ describe('protocols and routing', () => {
       path: '/endpoints/my-endpoint/invocations',
       headers: authorization('sagemaker'),
     });
-    assert.equal(runtime.headers['x-amzn-errortype'], 'NotImplemented');
+    // SageMaker Runtime's own answer for an endpoint it does not know.
+    assert.equal(runtime.headers['x-amzn-errortype'], 'ValidationError');
+    assert.match(runtime.body, /Endpoint my-endpoint of account \d{12} not found\./);
 
     const presigned = await rawRequest(emulator.url, {
       path: `/?X-Amz-Credential=${encodeURIComponent('test/20240101/eu-west-1/s3/aws4_request')}`,

@@ -1,6 +1,7 @@
 // S3 through the AWS CLI, an independent client: `aws s3 cp` switches to a multipart upload above
-// 8 MB, `aws s3api delete-objects` sends DeleteObjects, `aws s3 rm --recursive` deletes key by key.
-import { CreateBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+// 8 MB (and copies between buckets with UploadPartCopy), `aws s3api delete-objects` sends
+// DeleteObjects, `aws s3 rm --recursive` deletes key by key.
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ describe('AWS CLI: S3', { skip: !existsSync(AWS_CLI) && `${AWS_CLI} is not insta
   before(async () => (emulator = await startTestEmulator()));
   after(() => emulator.close());
 
-  it('uploads a 9 MB file in parts, downloads it whole, and deletes with delete-objects and rm --recursive', async () => {
+  it('uploads a 9 MB file in parts, downloads it whole, copies it in parts, and deletes with delete-objects and rm --recursive', async () => {
     const aws = (...args: string[]) => awsCli(emulator.url, emulator.root, ...args);
     const file = join(emulator.root, 'dataset.bin');
     const content = Buffer.alloc(9 * 1024 * 1024);
@@ -29,6 +30,11 @@ describe('AWS CLI: S3', { skip: !existsSync(AWS_CLI) && `${AWS_CLI} is not insta
     const downloaded = join(emulator.root, 'downloaded.bin');
     await aws('s3', 'cp', 's3://cli-multipart/data/dataset.bin', downloaded);
     assert.ok(readFileSync(downloaded).equals(content));
+    // From bucket to bucket, the CLI copies in parts: UploadPartCopy of byte ranges.
+    await aws('s3', 'cp', 's3://cli-multipart/data/dataset.bin', 's3://cli-multipart/data/copy.bin');
+    const copy = await emulator.s3.send(new GetObjectCommand({ Bucket: 'cli-multipart', Key: 'data/copy.bin' }));
+    assert.match(copy.ETag ?? '', /^"[0-9a-f]{32}-2"$/, 'copied in two parts');
+    assert.ok(Buffer.from((await copy.Body?.transformToByteArray()) ?? []).equals(content));
 
     for (const name of ['a.txt', 'b.txt', 'c.txt']) {
       await emulator.s3.send(new PutObjectCommand({ Bucket: 'cli-multipart', Key: `data/small/${name}`, Body: name }));
@@ -40,6 +46,7 @@ describe('AWS CLI: S3', { skip: !existsSync(AWS_CLI) && `${AWS_CLI} is not insta
 
     const removed = await aws('s3', 'rm', '--recursive', 's3://cli-multipart/data/');
     assert.deepEqual(removed.trim().split('\n').sort(), [
+      'delete: s3://cli-multipart/data/copy.bin',
       'delete: s3://cli-multipart/data/dataset.bin',
       'delete: s3://cli-multipart/data/small/c.txt',
     ]);

@@ -1,6 +1,14 @@
-// A large upload through @aws-sdk/lib-storage and its download stream through the emulator in
-// constant memory: the emulator runs as its own process, so its peak resident set can be read.
-import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+// A large upload through @aws-sdk/lib-storage, its download stream and a copy of it in parts
+// (UploadPartCopy) through the emulator in constant memory: the emulator runs as its own process, so
+// its peak resident set can be read.
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  type S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -40,6 +48,18 @@ function peakRss(pid: number): number {
   return Number(kilobytes) * 1024;
 }
 
+/** MD5 (hex) and length of an object, streamed. */
+async function downloaded(s3: S3Client, key: string): Promise<{ md5: string; bytes: number }> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: 'large', Key: key }));
+  const md5 = createHash('md5');
+  let bytes = 0;
+  for await (const chunk of object.Body as Readable) {
+    md5.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { md5: md5.digest('hex'), bytes };
+}
+
 /** Uploads `bytes` of generated data with lib-storage, streams them back, and checks they are the same. */
 async function roundTrip(s3: S3Client, key: string, bytes: number): Promise<void> {
   const uploadedMd5 = createHash('md5');
@@ -52,19 +72,26 @@ async function roundTrip(s3: S3Client, key: string, bytes: number): Promise<void
     }),
   );
   await new Upload({ client: s3, params: { Bucket: 'large', Key: key, Body: body }, partSize: 8 * MIB }).done();
-  const object = await s3.send(new GetObjectCommand({ Bucket: 'large', Key: key }));
-  const downloadedMd5 = createHash('md5');
-  let downloaded = 0;
-  for await (const chunk of object.Body as Readable) {
-    downloadedMd5.update(chunk as Buffer);
-    downloaded += (chunk as Buffer).length;
+  assert.deepEqual(await downloaded(s3, key), { md5: uploadedMd5.digest('hex'), bytes });
+}
+
+/** Copies an object of `bytes` into another in two parts (UploadPartCopy of each half), and checks the copy. */
+async function copyInParts(s3: S3Client, source: string, key: string, bytes: number): Promise<void> {
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'large', Key: key }));
+  const halves = [`bytes=0-${bytes / 2 - 1}`, `bytes=${bytes / 2}-${bytes - 1}`];
+  const parts = [];
+  for (const [index, range] of halves.entries()) {
+    const copied = await s3.send(
+      new UploadPartCopyCommand({ Bucket: 'large', Key: key, UploadId, PartNumber: index + 1, CopySource: `large/${source}`, CopySourceRange: range }),
+    );
+    parts.push({ PartNumber: index + 1, ETag: copied.CopyPartResult?.ETag });
   }
-  assert.equal(downloaded, bytes);
-  assert.equal(downloadedMd5.digest('hex'), uploadedMd5.digest('hex'));
+  await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'large', Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+  assert.deepEqual(await downloaded(s3, key), await downloaded(s3, source));
 }
 
 describe('S3 large objects', { skip: process.platform !== 'linux' && 'peak RSS is read from /proc' }, () => {
-  it(`uploads ${OBJECT_BYTES / MIB} MiB with lib-storage and streams it back in bounded emulator memory`, async (t) => {
+  it(`uploads ${OBJECT_BYTES / MIB} MiB with lib-storage, streams it back and copies it in parts in bounded emulator memory`, async (t) => {
     const dataDir = makeTempDir('emulator-large');
     const emulator = await spawnCli(['--port', '0', '--data-dir', dataDir.path]);
     const s3 = s3Client(emulator.url);
@@ -77,6 +104,7 @@ describe('S3 large objects', { skip: process.platform !== 'linux' && 'peak RSS i
       const pid = emulator.child.pid ?? 0;
       const before = peakRss(pid);
       await roundTrip(s3, 'model.bin', OBJECT_BYTES);
+      await copyInParts(s3, 'model.bin', 'model-copy.bin', OBJECT_BYTES);
       const growth = peakRss(pid) - before;
       t.diagnostic(`emulator peak RSS ${(before / MIB).toFixed(0)} MiB after the warm-up, then grew by ${(growth / MIB).toFixed(1)} MiB`);
       assert.ok(growth < MAX_GROWTH_BYTES, `peak RSS grew by ${(growth / MIB).toFixed(1)} MiB`);

@@ -2,6 +2,7 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -64,6 +65,14 @@ describe('S3 objects', () => {
     assert.equal(head.ContentLength, 11);
     assert.equal(head.ETag, put1.ETag);
     assert.equal(head.AcceptRanges, 'bytes');
+  });
+
+  it('answers the empty tag set of an untagged object (what the AWS CLI reads to copy it), and NoSuchKey for a missing one', async () => {
+    await put('untagged', 'x');
+    const tagging = await emulator.s3.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: 'untagged' }));
+    assert.deepEqual(tagging.TagSet, []);
+    const missing = await rejection(emulator.s3.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: 'no-such-key' })));
+    assert.equal(missing.name, 'NoSuchKey');
   });
 
   it('defaults the content type to binary/octet-stream', async () => {

@@ -20,6 +20,7 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { rejection, sagemakerClient, startTestEmulator, type TestEmulator } from './helpers';
+import { until } from './processes';
 import { endpointConfigRequest, modelRequest, variant } from './sagemakerFixtures';
 
 const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:000000000000';
@@ -174,7 +175,19 @@ describe('SageMaker hosting: models, endpoint configurations, endpoints', () => 
       assert.deepEqual((await emulator.sagemaker.send(new ListEndpointsCommand({ StatusEquals: 'InService' }))).Endpoints, []);
     });
 
-    it('deletes an endpoint that has no instances at once, which the SDK waiter sees', async () => {
+    it('refuses to delete an endpoint while it is Creating', async () => {
+      const refused = await rejection(emulator.sagemaker.send(new DeleteEndpointCommand({ EndpointName: 'second' })));
+      assert.equal(refused.name, 'ValidationException');
+      assert.equal(refused.message, `Cannot update in-progress endpoint "${ARN_PREFIX}:endpoint/second".`);
+    });
+
+    it('deletes a Failed endpoint, which has no instances, at once, as the SDK waiter sees', async () => {
+      await emulator.restart({ maxConcurrentJobs: 0 }); // the runtime fails it: its image is not mapped
+      const failed = await until('the endpoint to fail', async () => {
+        const endpoint = await emulator.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'second' }));
+        return endpoint.EndpointStatus === 'Failed' ? endpoint : undefined;
+      });
+      assert.match(failed.FailureReason ?? '', /is not mapped to a local command/);
       await emulator.sagemaker.send(new DeleteEndpointCommand({ EndpointName: 'second' }));
       const result = await waitUntilEndpointDeleted({ client: emulator.sagemaker, maxWaitTime: 10, minDelay: 1 }, { EndpointName: 'second' });
       assert.equal(result.state, 'SUCCESS');

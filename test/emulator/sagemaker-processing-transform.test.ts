@@ -35,7 +35,7 @@ describe('SageMaker processing and transform jobs', () => {
       const job = await emulator.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: 'preprocess-1' }));
       assert.equal(job.ProcessingJobName, 'Preprocess-1');
       assert.equal(job.ProcessingJobStatus, 'InProgress');
-      assert.equal(job.ProcessingStartTime, undefined, 'no process runs it yet');
+      assert.equal(job.ProcessingStartTime, undefined, 'it waits for capacity: this emulator runs no jobs');
       assert.deepEqual(job.Environment, { SPLIT: '0.1' });
       assert.equal(job.ProcessingInputs?.[0].S3Input?.S3Uri, 's3://data/raw');
       assert.deepEqual(job.LastModifiedTime, job.CreationTime);
@@ -62,7 +62,7 @@ describe('SageMaker processing and transform jobs', () => {
       assert.equal(again.name, 'ValidationException');
       assert.equal(again.message, 'The request was rejected because the processing job is in status Stopped.');
       const missing = await rejection(emulator.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: 'ghost' })));
-      assert.equal(missing.message, 'Requested resource not found.');
+      assert.equal(missing.message, 'Could not find requested job with name ghost');
     });
 
     it('lists oldest first by default, by status, and pages to the end', async () => {

@@ -45,7 +45,7 @@ describe('SageMaker model registry', () => {
     assert.equal(taken.name, 'ValidationException');
     const missing = await rejection(emulator.sagemaker.send(new DescribeModelPackageGroupCommand({ ModelPackageGroupName: 'nope' })));
     assert.equal(missing.name, 'ValidationException');
-    assert.equal(missing.message, `Could not find model package group "${ARN_PREFIX}:model-package-group/nope".`);
+    assert.equal(missing.message, 'Model package group nope does not exist.');
 
     for (const name of ['zeta', 'alpha']) await emulator.sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: name }));
     const oldestFirst = await emulator.sagemaker.send(new ListModelPackageGroupsCommand({}));
@@ -81,7 +81,7 @@ describe('SageMaker model registry', () => {
     const both = await rejection(createVersion('chat-models', { ModelPackageName: 'standalone' }));
     assert.equal(both.message, 'Both ModelPackageName and ModelPackageGroupName are provided in the input. Cannot determine which one to use.');
     const noGroup = await rejection(createVersion('nope'));
-    assert.equal(noGroup.message, `Could not find model package group "${ARN_PREFIX}:model-package-group/nope".`);
+    assert.equal(noGroup.message, 'Model package group nope does not exist.');
   });
 
   it('approves a version with a description', async () => {
@@ -95,7 +95,7 @@ describe('SageMaker model registry', () => {
     assert.equal(approved.ApprovalDescription, 'passed the prompt tests');
     assert.ok(approved.LastModifiedTime instanceof Date);
     const missing = await rejection(emulator.sagemaker.send(new UpdateModelPackageCommand({ ModelPackageArn: `${ARN_PREFIX}:model-package/chat-models/9`, ModelApprovalStatus: 'Approved' })));
-    assert.equal(missing.message, `Could not find model package "${ARN_PREFIX}:model-package/chat-models/9".`);
+    assert.equal(missing.message, `Model package ${ARN_PREFIX}:model-package/chat-models/9 does not exist.`);
   });
 
   it('lists a group’s versions by approval status, sorted and paged to the end', async () => {

@@ -20,6 +20,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { CLI_PATH, clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from './helpers';
+import { running, until } from './processes';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
 const BUCKET = 'runtime-tests';
@@ -40,25 +41,6 @@ function nodeJob(name: string, script: string, overrides: Partial<CreateTraining
     StoppingCondition: { MaxRuntimeInSeconds: 120 },
     ...overrides,
   };
-}
-
-/** Whether a process runs (a zombie waiting to be reaped does not). */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function finished(sageMaker: SageMakerClient, name: string): Promise<DescribeTrainingJobCommandOutput> {

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { loadLatestCheckpoint, saveCheckpoint, writeFileAtomically } from '../../emulator/containers/gpt/checkpoint';
 import { initializeParameters, ParameterLayout } from '../../emulator/containers/gpt/parameters';
 import { Random } from '../../emulator/containers/gpt/random';
-import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../../emulator/containers/gpt/safetensors';
+import { decodeSafetensors, encodeSafetensors, SafetensorsReader, type NamedTensor } from '../../emulator/containers/gpt/safetensors';
 
 function temporaryDirectory(): string {
   return mkdtempSync(path.join(tmpdir(), 'gpt-checkpoint-'));
@@ -53,6 +53,32 @@ describe('safetensors', () => {
       assert.throws(() => decodeSafetensors(file.subarray(0, length)), Error, `truncated to ${length} bytes`);
     }
     assert.throws(() => decodeSafetensors(Buffer.concat([file, Buffer.alloc(4)])), /truncated or padded/);
+  });
+
+  it('decodes the same as it streams in, in pieces of any size, into one array', () => {
+    const tensors: NamedTensor[] = [
+      { name: 'b', shape: [2, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) },
+      { name: 'a', shape: [1], data: Float32Array.of(-0.5) },
+    ];
+    const file = concat(encodeSafetensors(tensors, { format: 'pt' }));
+    for (const piece of [1, 3, 8, 13, file.length]) {
+      const reader = new SafetensorsReader(file.length);
+      for (let at = 0; at < file.length; at += piece) {
+        reader.write(file.subarray(at, at + piece));
+      }
+      const { tensors: read, metadata } = reader.result();
+      assert.deepEqual(metadata, { format: 'pt' });
+      assert.deepEqual(read, decodeSafetensors(file).tensors, `pieces of ${piece}`);
+      assert.equal(read.get('b')!.data.buffer, read.get('a')!.data.buffer, 'one array for all tensors');
+    }
+    for (let length = 0; length < file.length; length++) {
+      const reader = new SafetensorsReader(file.length);
+      assert.throws(() => {
+        reader.write(file.subarray(0, length));
+        reader.end();
+      }, Error, `truncated to ${length} bytes`);
+    }
+    assert.throws(() => new SafetensorsReader(file.length - 4).write(file), /more than the \d+ bytes announced/);
   });
 
   it('is read correctly by an independent reader (python3 + numpy)', () => {

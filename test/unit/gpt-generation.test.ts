@@ -5,7 +5,8 @@ import { GptModel } from '../../emulator/containers/gpt/model';
 import { initializeParameters, ParameterLayout, type ModelConfig } from '../../emulator/containers/gpt/parameters';
 import { Random } from '../../emulator/containers/gpt/random';
 import { sampleToken, type SamplingOptions } from '../../emulator/containers/gpt/sampling';
-import { BytePairTokenizer } from '../../emulator/containers/gpt/tokenizer';
+import { completeResponse, createStreamEncoder, parseRequest } from '../../emulator/containers/gpt/payloads';
+import { BytePairTokenizer, END_OF_TEXT } from '../../emulator/containers/gpt/tokenizer';
 
 const config: ModelConfig = { vocabSize: 256, layers: 2, heads: 2, width: 16, context: 24 };
 const layout = new ParameterLayout(config);
@@ -13,7 +14,7 @@ const layout = new ParameterLayout(config);
 const parameters = new Float32Array(layout.size);
 initializeParameters(layout, parameters, Random.fromSeed(5));
 parameters.forEach((value, i) => (parameters[i] = value * 20));
-const tokenizer = BytePairTokenizer.train([], 256); // bytes only: multi-byte characters span tokens
+const tokenizer = BytePairTokenizer.train([], 256, { endOfText: false }); // bytes only: multi-byte characters span tokens
 const generator = new TextGenerator({ config, tokenizer, parameters });
 
 function sampling(overrides: Partial<GenerationParameters> = {}): GenerationParameters {
@@ -133,5 +134,66 @@ describe('text generation', () => {
   it('refuses an empty prompt and parameters out of range', () => {
     assert.throws(() => generator.generate('', sampling()), /prompt is empty/);
     assert.throws(() => generator.generate('x', sampling({ topP: 0, temperature: -1 })), /temperature must be non-negative, got -1; top_p must be in/);
+  });
+});
+
+describe('end of text', () => {
+  // Bytes and <|endoftext|> (id 256). The final norm feeds a constant into one dimension that only
+  // <|endoftext|>'s embedding reads, so that it is drawn now and then: p ≈ 0.1 at each step.
+  const withEnd = BytePairTokenizer.train([], 257);
+  const endOfText = withEnd.endOfText!;
+  const endConfig: ModelConfig = { ...config, vocabSize: withEnd.vocabSize };
+  const endLayout = new ParameterLayout(endConfig);
+  const endParameters = new Float32Array(endLayout.size);
+  initializeParameters(endLayout, endParameters, Random.fromSeed(5));
+  const views = endLayout.views(endParameters);
+  const { width } = endConfig;
+  for (let token = 0; token < withEnd.vocabSize; token++) {
+    views.tokenEmbedding[token * width] = token === endOfText ? 0.8 : 0;
+  }
+  views.finalNorm.weight[0] = 0;
+  views.finalNorm.bias[0] = 4;
+  const endGenerator = new TextGenerator({ config: endConfig, tokenizer: withEnd, parameters: endParameters });
+
+  it('stops at the first <|endoftext|> drawn, which is special and not part of the text', () => {
+    const result = endGenerator.generate('Hello', sampling({ maxNewTokens: 60 }));
+    assert.equal(result.finishReason, 'eos_token');
+    assert.ok(result.tokens.length > 1 && result.tokens.length < 60, `${result.tokens.length} tokens`);
+    const last = result.tokens.at(-1)!;
+    assert.deepEqual({ ...last, logprob: 0 }, { id: endOfText, text: END_OF_TEXT, special: true, logprob: 0, finishReason: 'eos_token' });
+    assert.ok(result.tokens.slice(0, -1).every(({ id, special, finishReason }) => id !== endOfText && !special && !finishReason));
+    assert.equal(result.text, withEnd.decodeText(result.tokens.map(({ id }) => id)));
+    assert.equal(endGenerator.generate('Hello', sampling({ temperature: 0 })).tokens.length, 1, 'greedy: it is the likeliest token');
+  });
+
+  it('is never drawn by a model whose tokenizer predates it', () => {
+    const old = new TextGenerator({ config: endConfig, tokenizer: BytePairTokenizer.fromJSON({ ...withEnd.toJSON(), version: 1, added_tokens: undefined }), parameters: endParameters });
+    for (const seed of [1, 2, 3]) {
+      const result = old.generate('Hello', sampling({ maxNewTokens: 60, seed }));
+      assert.equal(result.finishReason, 'length');
+      assert.ok(result.tokens.every(({ id }) => id !== endOfText));
+    }
+  });
+
+  it('is reported as TGI\'s eos_token and the Messages API\'s stop, whole and streamed', () => {
+    const tgi = parseRequest(JSON.stringify({ inputs: 'Hello', parameters: { max_new_tokens: 60, seed: 1, do_sample: true, details: true } }));
+    const result = endGenerator.generate(tgi.prompt, tgi.parameters);
+    assert.equal(result.finishReason, 'eos_token');
+    assert.deepEqual(completeResponse(tgi, result, 'id', 0), [{ generated_text: result.text, details: { finish_reason: 'eos_token', generated_tokens: result.tokens.length, seed: 1 } }]);
+    const tgiEncoder = createStreamEncoder({ ...tgi, stream: true }, 'id', 0);
+    const tgiEvents = result.tokens.map((token, i) => (i + 1 < result.tokens.length ? tgiEncoder.token(token) : tgiEncoder.last(token, result)));
+    const lastEvent = JSON.parse(tgiEvents.at(-1)!.replace(/^data:/, '')) as { token: { text: string; special: boolean }; generated_text: string; details: { finish_reason: string } };
+    assert.deepEqual([lastEvent.token.text, lastEvent.token.special, lastEvent.generated_text, lastEvent.details.finish_reason], [END_OF_TEXT, true, result.text, 'eos_token']);
+
+    const messages = parseRequest(JSON.stringify({ messages: [{ role: 'user', content: 'Hello' }], max_tokens: 60, seed: 1 }));
+    const chat = endGenerator.generate(messages.prompt, messages.parameters);
+    assert.equal(chat.finishReason, 'eos_token');
+    const whole = completeResponse(messages, chat, 'id', 0) as { choices: Array<{ message: { content: string }; finish_reason: string }> };
+    assert.deepEqual([whole.choices[0].message.content, whole.choices[0].finish_reason], [chat.text, 'stop']);
+    const chatEncoder = createStreamEncoder({ ...messages, stream: true }, 'id', 0);
+    const chunks = chat.tokens.map((token, i) => (i + 1 < chat.tokens.length ? chatEncoder.token(token) : chatEncoder.last(token, chat)))
+      .join('').split('\n\n').filter((event) => event.startsWith('data: {')).map((event) => JSON.parse(event.slice(6)) as { choices: Array<{ delta: { content?: string }; finish_reason: string | null }> });
+    assert.equal(chunks.map((chunk) => chunk.choices[0].delta.content ?? '').join(''), chat.text);
+    assert.equal(chunks.at(-1)!.choices[0].finish_reason, 'stop');
   });
 });

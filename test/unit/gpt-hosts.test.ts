@@ -67,8 +67,8 @@ describe('gradient reduction across hosts over TCP', () => {
     // which expects its previous host, 1.
     const misconfigured: HostRing = { rank: 0, addresses: [addresses[0], addresses[2], addresses[2]] };
     const results = await Promise.allSettled([
-      TcpGradientReducer.connect(misconfigured, 1, 2000),
-      TcpGradientReducer.connect({ rank: 2, addresses }, 1, 2000),
+      TcpGradientReducer.connect(misconfigured, 1, { timeoutMs: 2000 }),
+      TcpGradientReducer.connect({ rank: 2, addresses }, 1, { timeoutMs: 2000 }),
     ]);
     assert.ok(results.some((result) => result.status === 'rejected' && /expected host 1 to connect, got host 0/.test(String(result.reason))), JSON.stringify(results.map((result) => result.status)));
     for (const result of results) {
@@ -99,5 +99,17 @@ describe('training on several hosts', () => {
         assert.ok(sameBits(run.parameters, single.parameters), `${hosts} hosts differ from one`);
       }
     }
+  });
+
+  it('refuses to go on when the hosts would resume from different steps', async () => {
+    // Host 0 saves checkpoints; host 1's folder stays empty, as if the checkpoints were not restored to it.
+    const checkpoints = [mkdtempSync(path.join(directory, 'host0-')), mkdtempSync(path.join(directory, 'host1-'))];
+    const hosts = (steps: number, addresses: string[]) => Promise.allSettled(checkpoints.map((checkpointDirectory, rank) => train({
+      files: [corpus], hyperparameters: { ...hyperparameters, steps }, checkpointDirectory, hosts: { rank, addresses }, log: () => undefined,
+    })));
+    assert.ok((await hosts(3, await ringAddresses(2))).every(({ status }) => status === 'fulfilled'));
+    const results = await hosts(6, await ringAddresses(2));
+    const reasons = results.map((result) => (result.status === 'rejected' ? String(result.reason) : 'trained'));
+    assert.ok(reasons.every((reason) => /starts at step [03] but host [01] at step [03]: every host must resume from the same checkpoint/.test(reason)), reasons.join('\n'));
   });
 });

@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type * as http from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import * as tar from 'tar';
 import { loadModel, saveModel } from '../../emulator/containers/gpt/modelFiles';
 import { initializeParameters, ParameterLayout, type ModelConfig } from '../../emulator/containers/gpt/parameters';
 import { parseRequest } from '../../emulator/containers/gpt/payloads';
@@ -28,6 +30,13 @@ async function writeModel(): Promise<string> {
 async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function waitUntilLoaded(url: string): Promise<void> {
+  for (let attempt = 0; (await fetch(`${url}/ping`)).status !== 200; attempt++) {
+    assert.ok(attempt < 250, 'the model never loaded');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function invoke(url: string, body: unknown): Promise<Response> {
@@ -96,10 +105,7 @@ describe('model server', () => {
     modelDirectory = await writeModel();
     server = createModelServer({ modelDirectory, maxConcurrentRequests: 4 });
     url = await listen(server);
-    for (let attempt = 0; (await fetch(`${url}/ping`)).status !== 200; attempt++) {
-      assert.ok(attempt < 100, 'the model never loaded');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitUntilLoaded(url);
   });
 
   after(() => server.close());
@@ -211,6 +217,44 @@ describe('model server', () => {
       await draining;
     } finally {
       limited.close();
+    }
+  });
+
+  it('serves the same model from its model.tar.gz, read from a file or over HTTP', async () => {
+    const archiveDirectory = mkdtempSync(path.join(tmpdir(), 'gpt-archive-'));
+    const archive = path.join(archiveDirectory, 'model.tar.gz');
+    await tar.create({ gzip: true, file: archive, cwd: modelDirectory, portable: true }, ['.']);
+    // A plain HTTP server standing for S3 (a presigned GetObject URL): the archive, or a 404.
+    const files = createServer((request, response) => {
+      if (request.url === '/model.tar.gz') {
+        createReadStream(archive).pipe(response);
+      } else {
+        response.writeHead(404).end('<Error><Code>NoSuchKey</Code></Error>');
+      }
+    });
+    const filesUrl = await listen(files);
+    const body = { inputs: 'hello', parameters: { max_new_tokens: 10, temperature: 0.8, seed: 5 } };
+    const [expected] = await (await invoke(url, body)).json() as Array<{ generated_text: string }>;
+    const servers = [archive, `${filesUrl}/model.tar.gz`, `${filesUrl}/missing.tar.gz`].map((modelArchive) => createModelServer({ modelArchive, maxConcurrentRequests: 1 }));
+    try {
+      const [fromFile, fromUrl, fromMissing] = await Promise.all(servers.map(listen));
+      for (const served of [fromFile, fromUrl]) {
+        await waitUntilLoaded(served);
+        const [answer] = await (await invoke(served, body)).json() as Array<{ generated_text: string }>;
+        assert.equal(answer.generated_text, expected.generated_text, served);
+      }
+      let missing: { error: string } = { error: 'the model is loading' };
+      for (let attempt = 0; missing.error === 'the model is loading'; attempt++) {
+        assert.ok(attempt < 250, 'the load never failed');
+        const response = await invoke(fromMissing, body);
+        assert.equal(response.status, 503);
+        missing = await response.json() as { error: string };
+      }
+      assert.match(missing.error, /failed to load: GET of the model archive answered 404: <Error><Code>NoSuchKey/);
+    } finally {
+      servers.forEach((server) => server.close());
+      files.close();
+      rmSync(archiveDirectory, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BytePairTokenizer, forEachPretoken } from '../../emulator/containers/gpt/tokenizer';
+import { BytePairTokenizer, END_OF_TEXT, forEachPretoken, type TokenizerJson } from '../../emulator/containers/gpt/tokenizer';
 import { Random } from '../../emulator/containers/gpt/random';
 
 const corpus = [
@@ -33,7 +33,30 @@ describe('byte-level BPE tokenizer', () => {
   });
 
   it('stops early when no pair occurs twice', () => {
-    assert.equal(BytePairTokenizer.train([Buffer.from('abcd')], 1000).vocabSize, 256);
+    assert.equal(BytePairTokenizer.train([Buffer.from('abcd')], 1000).vocabSize, 257);
+    assert.equal(BytePairTokenizer.train([Buffer.from('abcd')], 1000, { endOfText: false }).vocabSize, 256);
+  });
+
+  it('ends its vocabulary with <|endoftext|>, which text never encodes to and which decodes to nothing', () => {
+    const endOfText = tokenizer.endOfText!;
+    assert.equal(endOfText, tokenizer.vocabSize - 1);
+    assert.ok(!tokenizer.encodeText(`a ${END_OF_TEXT} b`).includes(endOfText), 'the text of the special token is just text');
+    assert.equal(tokenizer.decodeText([...tokenizer.encodeText('one'), endOfText, ...tokenizer.encodeText(' two')]), 'one two');
+    const json = JSON.parse(JSON.stringify(tokenizer)) as TokenizerJson;
+    assert.deepEqual(json.added_tokens, [{ id: endOfText, content: END_OF_TEXT, special: true }]);
+    assert.equal(BytePairTokenizer.fromJSON(json).endOfText, endOfText);
+  });
+
+  it('loads a tokenizer saved before <|endoftext|> existed, without it, and refuses other added tokens', () => {
+    const { merges } = tokenizer.toJSON();
+    const old = BytePairTokenizer.fromJSON({ type: 'byte-level-bpe', version: 1, merges });
+    assert.equal(old.endOfText, undefined);
+    assert.equal(old.vocabSize, tokenizer.vocabSize - 1);
+    assert.deepEqual(old.encodeText(corpus), tokenizer.encodeText(corpus));
+    assert.throws(
+      () => BytePairTokenizer.fromJSON({ type: 'byte-level-bpe', version: 2, merges, added_tokens: [{ id: 0, content: '<pad>', special: true }] }),
+      /only added token can be <\|endoftext\|>/,
+    );
   });
 
   it('round-trips any UTF-8 text and any byte sequence, invalid UTF-8 included', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -10,6 +11,16 @@ import { ParameterLayout } from '../../emulator/containers/gpt/parameters';
 import { parseHyperparameters, readTrainingJobSettings } from '../../emulator/containers/gpt/trainingJob';
 
 const CLI = require.resolve('../../emulator/containers/gpt/trainCli');
+
+/** Loopback addresses on ports that were free a moment ago. */
+async function loopbackAddresses(count: number): Promise<string[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<net.Server>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => resolve(server));
+  })));
+  const addresses = servers.map((server) => `127.0.0.1:${(server.address() as net.AddressInfo).port}`);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return addresses;
+}
 
 function temporaryDirectory(): string {
   return mkdtempSync(path.join(tmpdir(), 'gpt-job-'));
@@ -45,12 +56,23 @@ function jobDirectories(): JobRun {
   return { modelDirectory: path.join(root, 'model'), checkpointDirectory: path.join(root, 'checkpoints'), outputDirectory: path.join(root, 'output') };
 }
 
+interface CliExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lines: string[];
+}
+
 /** Runs the CLI; `onLine` may kill it. Resolves with the exit code or signal and the stdout lines. */
-function runCli(run: JobRun, hps: Record<string, string>, onLine?: (line: string, kill: (signal: NodeJS.Signals) => void) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; lines: string[] }> {
+function runCli(
+  run: JobRun,
+  hps: Record<string, string>,
+  onLine?: (line: string, kill: (signal: NodeJS.Signals) => void) => void,
+  environment: Record<string, string> = {},
+): Promise<CliExit> {
   const child = spawn(process.execPath, [CLI], {
     env: {
       PATH: process.env.PATH, SM_HPS: JSON.stringify(hps), SM_CHANNEL_TRAIN: channel, SM_MODEL_DIR: run.modelDirectory,
-      SM_CHECKPOINT_DIR: run.checkpointDirectory, SM_OUTPUT_DIR: run.outputDirectory,
+      SM_CHECKPOINT_DIR: run.checkpointDirectory, SM_OUTPUT_DIR: run.outputDirectory, ...environment,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -130,6 +152,48 @@ describe('training job contract', () => {
     const finalStep = Number(/^saved the model of step (\d+)/.exec(terminated.lines.at(-1)!)?.[1]);
     assert.ok(finalStep >= 4 && finalStep < 40, terminated.lines.at(-1));
     assert.ok(readdirSync(stopped.checkpointDirectory).includes(`checkpoint-${String(finalStep).padStart(8, '0')}.safetensors`), 'a checkpoint at the stop');
+  });
+
+  it('resumes a stopped 2-host job to bitwise the weights of the uninterrupted one', async () => {
+    // As the runtime starts the hosts of a job: one process each, SM_HOSTS, and a loopback address each.
+    const twoHosts = { ...hyperparameters, threads: '1' };
+    const runHosts = async (runs: JobRun[], onLine?: (line: string, stopAll: () => void) => void): Promise<CliExit[]> => {
+      const addresses = await loopbackAddresses(2);
+      const kills: Array<(signal: NodeJS.Signals) => void> = [];
+      const stopAll = () => kills.forEach((kill) => kill('SIGTERM')); // StopTrainingJob: SIGTERM to every host
+      return Promise.all(runs.map((run, rank) => runCli(run, twoHosts, (line, kill) => {
+        kills[rank] = kill;
+        if (rank === 0) onLine?.(line, stopAll);
+      }, { SM_HOSTS: '["algo-1","algo-2"]', SM_CURRENT_HOST: `algo-${rank + 1}`, SM_EMULATOR_HOST_ADDRESSES: JSON.stringify(addresses) })));
+    };
+    const weights = (run: JobRun): Buffer => readFileSync(path.join(run.modelDirectory, 'model.safetensors'));
+
+    const uninterrupted = [jobDirectories(), jobDirectories()];
+    assert.deepEqual((await runHosts(uninterrupted)).map(({ code }) => code), [0, 0]);
+    assert.ok(weights(uninterrupted[1]).equals(weights(uninterrupted[0])), 'the hosts of one run differ');
+
+    const stopped = [jobDirectories(), jobDirectories()];
+    let stopAt = 0;
+    const stops = await runHosts(stopped, (line, stopAll) => {
+      if (line.startsWith('step=10 ')) {
+        stopAt = 10;
+        stopAll();
+      }
+    });
+    assert.deepEqual(stops.map(({ code }) => code), [0, 0]);
+    const stoppedSteps = stops.map(({ lines }) => Number(/^saved the model of step (\d+)/.exec(lines.at(-1)!)?.[1]));
+    assert.ok(stopAt === 10 && stoppedSteps[0] === stoppedSteps[1] && stoppedSteps[0] >= 10 && stoppedSteps[0] < 40, `stopped at ${stoppedSteps.join(', ')}`);
+    // SageMaker restores the job's checkpoints (host 0's uploads) into every host's checkpoint folder.
+    assert.ok(!existsSync(stopped[1].checkpointDirectory), 'only host 0 writes checkpoints');
+    cpSync(stopped[0].checkpointDirectory, stopped[1].checkpointDirectory, { recursive: true });
+    const resumed = await runHosts(stopped);
+    assert.deepEqual(resumed.map(({ code }) => code), [0, 0]);
+    for (const { lines } of resumed) {
+      assert.ok(lines.includes(`resumed from the checkpoint of step ${stoppedSteps[0]}`), lines.join('\n'));
+    }
+    for (const run of stopped) {
+      assert.ok(weights(run).equals(weights(uninterrupted[0])), 'the resumed job differs from the uninterrupted one');
+    }
   });
 
   it('reports a failure where SageMaker looks for it', async () => {

@@ -1,12 +1,24 @@
-// The demo that `npm start` and the UI test show: a dataset in S3 and a training job that reads it,
-// created through the same SDK calls a user's code would make. Idempotent.
+// The demo that `npm start` and the UI test show: a dataset in S3, a training job that reads it and,
+// once it has trained, its model deployed as an endpoint — created through the same SDK calls a
+// user's code would make. Idempotent.
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  CreateTrainingJobCommand,
+  DescribeEndpointCommand,
+  DescribeTrainingJobCommand,
+  SageMakerClient,
+  waitUntilTrainingJobCompletedOrStopped,
+} from '@aws-sdk/client-sagemaker';
 
 export const DEMO = {
   bucket: 'llm-workbench-demo',
   trainPrefix: 'datasets/tiny-tales/',
   trainingJob: 'tiny-gpt-tiny-tales-001',
+  model: 'tiny-gpt-tiny-tales',
+  endpoint: 'tiny-gpt-chat',
 } as const;
 
 const clientConfig = (endpoint: string) => ({
@@ -15,7 +27,7 @@ const clientConfig = (endpoint: string) => ({
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
 });
 
-/** A small corpus made here (so it is ours to license, MIT): simple sentences from a grammar. */
+/** A small corpus made here (so it is ours to license, MIT): simple sentences from a grammar, one per line. */
 export function tinyTales(sentences: number, seed = 1): string {
   const subjects = ['The cat', 'A small robot', 'The old sailor', 'My sister', 'A curious fox', 'The baker'];
   const verbs = ['found', 'painted', 'carried', 'lost', 'shared', 'built'];
@@ -29,6 +41,15 @@ export function tinyTales(sentences: number, seed = 1): string {
   return Array.from({ length: sentences }, () => `${pick(subjects)} ${pick(verbs)} ${pick(objects)} ${pick(endings)}`).join('\n') + '\n';
 }
 
+/** The same sentences as JSON Lines, one document each, as Hugging Face datasets are written: the model learns where a text ends. */
+export function tinyTalesJsonl(sentences: number, seed = 1): string {
+  return tinyTales(sentences, seed)
+    .trimEnd()
+    .split('\n')
+    .map((text) => JSON.stringify({ text }))
+    .join('\n') + '\n';
+}
+
 export async function seedDemo(endpoint: string): Promise<void> {
   const s3 = new S3Client({ ...clientConfig(endpoint), forcePathStyle: true });
   const sageMaker = new SageMakerClient(clientConfig(endpoint));
@@ -37,12 +58,20 @@ export async function seedDemo(endpoint: string): Promise<void> {
       return;
     }
     await s3.send(new CreateBucketCommand({ Bucket: DEMO.bucket }));
-    await s3.send(new PutObjectCommand({ Bucket: DEMO.bucket, Key: `${DEMO.trainPrefix}train.txt`, Body: tinyTales(2000, 1) }));
-    await s3.send(new PutObjectCommand({ Bucket: DEMO.bucket, Key: `${DEMO.trainPrefix}validation.txt`, Body: tinyTales(200, 2) }));
+    await s3.send(new PutObjectCommand({ Bucket: DEMO.bucket, Key: `${DEMO.trainPrefix}train.jsonl`, Body: tinyTalesJsonl(2000, 1) }));
+    await s3.send(new PutObjectCommand({ Bucket: DEMO.bucket, Key: `${DEMO.trainPrefix}validation.jsonl`, Body: tinyTalesJsonl(200, 2) }));
     await sageMaker.send(
       new CreateTrainingJobCommand({
         TrainingJobName: DEMO.trainingJob,
-        AlgorithmSpecification: { TrainingImage: 'sagemaker-emulator/builtin-gpt:latest', TrainingInputMode: 'File' },
+        AlgorithmSpecification: {
+          TrainingImage: 'sagemaker-emulator/builtin-gpt:latest',
+          TrainingInputMode: 'File',
+          // The curves the extension plots: CloudWatch metrics under /aws/sagemaker/TrainingJobs.
+          MetricDefinitions: [
+            { Name: 'train:loss', Regex: 'step=\\d+ loss=([0-9.]+)' },
+            { Name: 'validation:loss', Regex: 'val_loss=([0-9.]+)' },
+          ],
+        },
         RoleArn: 'arn:aws:iam::000000000000:role/SageMakerExecutionRole',
         HyperParameters: { layers: '2', heads: '2', width: '64', context: '64', steps: '300' },
         InputDataConfig: [
@@ -56,6 +85,38 @@ export async function seedDemo(endpoint: string): Promise<void> {
     );
   } finally {
     s3.destroy();
+    sageMaker.destroy();
+  }
+}
+
+/**
+ * Once the demo job has trained, deploys its model as the endpoint `tiny-gpt-chat` (one instance of
+ * the built-in GPT's model server). Waits as long as the job runs; does nothing if the endpoint exists.
+ */
+export async function deployDemoModel(endpoint: string): Promise<void> {
+  const sageMaker = new SageMakerClient(clientConfig(endpoint));
+  try {
+    const existing = await sageMaker.send(new DescribeEndpointCommand({ EndpointName: DEMO.endpoint })).catch(() => undefined);
+    if (existing) return;
+    await waitUntilTrainingJobCompletedOrStopped({ client: sageMaker, maxWaitTime: 3600, minDelay: 2, maxDelay: 5 }, { TrainingJobName: DEMO.trainingJob });
+    const job = await sageMaker.send(new DescribeTrainingJobCommand({ TrainingJobName: DEMO.trainingJob }));
+    const modelData = job.ModelArtifacts?.S3ModelArtifacts;
+    if (job.TrainingJobStatus !== 'Completed' || !modelData) throw new Error(`the demo training job ended ${job.TrainingJobStatus}: ${job.FailureReason ?? ''}`);
+    await sageMaker.send(
+      new CreateModelCommand({
+        ModelName: DEMO.model,
+        ExecutionRoleArn: 'arn:aws:iam::000000000000:role/SageMakerExecutionRole',
+        PrimaryContainer: { Image: 'sagemaker-emulator/builtin-gpt:latest', ModelDataUrl: modelData },
+      }),
+    );
+    await sageMaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: DEMO.endpoint,
+        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: DEMO.model, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+      }),
+    );
+    await sageMaker.send(new CreateEndpointCommand({ EndpointName: DEMO.endpoint, EndpointConfigName: DEMO.endpoint }));
+  } finally {
     sageMaker.destroy();
   }
 }

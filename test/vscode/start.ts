@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startCodeServer } from './codeServer';
-import { DEMO, seedDemo } from './demo';
+import { DEMO, deployDemoModel, seedDemo } from './demo';
 import { startEmulatorProcess } from './emulatorProcess';
 import { REPO_ROOT, VSIX_PATH } from './paths';
 import { freePort } from './processes';
@@ -23,11 +23,16 @@ async function main(): Promise<void> {
     },
   );
   await seedDemo(emulator.url);
+  // In the background: the endpoint appears once the demo job has trained (about a minute).
+  deployDemoModel(emulator.url).then(
+    () => console.log(`demo endpoint ${DEMO.endpoint} deployed`),
+    (error: Error) => console.error(`the demo endpoint was not deployed: ${error.message}`),
+  );
   const workspace = path.join(STATE_DIR, 'workspace');
   mkdirSync(workspace, { recursive: true });
   writeFileSync(
     path.join(workspace, 'README.md'),
-    `# SageMaker LLM Workbench demo\n\nOpen the SageMaker view in the activity bar: the dataset \`s3://${DEMO.bucket}/${DEMO.trainPrefix}\` and the training job \`${DEMO.trainingJob}\` come from the local emulator at ${emulator.url}.\n`,
+    `# SageMaker LLM Workbench demo\n\nOpen the SageMaker view in the activity bar: the dataset \`s3://${DEMO.bucket}/${DEMO.trainPrefix}\` and the training job \`${DEMO.trainingJob}\` come from the local emulator at ${emulator.url}. Once the job has trained, its model serves as the endpoint \`${DEMO.endpoint}\`.\n`,
   );
   const codeServer = await startCodeServer({
     vsix: VSIX_PATH,

@@ -5,6 +5,11 @@
 // Training windows pass through a seeded shuffle buffer. The whole state — where the reader is, the
 // buffer's windows, the generator's state — is small and serialisable, so a resumed run reads exactly
 // the windows the uninterrupted run would have read.
+//
+// Documents: a `.jsonl` file holds one per line (`{"text": "…"}`, as Hugging Face datasets write
+// JSON Lines; blank lines and empty texts are skipped); any other file is one document. Each document
+// is followed by <|endoftext|>. A tokenizer without that token (a checkpoint of an earlier version
+// being resumed) reads the files as before: their bytes back to back, `.jsonl` ones included.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Random, type RandomState } from './random';
@@ -12,7 +17,13 @@ import type { BytePairTokenizer } from './tokenizer';
 
 /** How many bytes a segment reads at most (it is cut back to the last newline in it, if any). */
 const SEGMENT_BYTES = 256 * 1024;
+/** A JSON Lines record longer than this is refused rather than read into memory whole. */
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 const NEWLINE = 0x0a;
+
+function isJsonLines(file: string): boolean {
+  return file.toLowerCase().endsWith('.jsonl');
+}
 
 export interface DatasetOptions {
   /** The channel's files, in the order they are read. */
@@ -51,35 +62,86 @@ export async function listChannelFiles(directory: string): Promise<string[]> {
     .sort();
 }
 
-/** Reads the segment of `file` that starts at `offset`: up to the last newline within SEGMENT_BYTES. */
-async function readSegment(file: string, offset: number): Promise<Uint8Array> {
+/**
+ * Reads the segment of `file` that starts at `offset`: up to the last newline within SEGMENT_BYTES.
+ * With `wholeLines`, a segment always ends after a newline (or at the end of the file), however long
+ * the line: a JSON Lines record is never cut.
+ */
+async function readSegment(file: string, offset: number, wholeLines = false): Promise<Uint8Array> {
   const handle = await fs.open(file, 'r');
   try {
-    const buffer = Buffer.alloc(SEGMENT_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SEGMENT_BYTES, offset);
-    const lastNewline = bytesRead === SEGMENT_BYTES ? buffer.lastIndexOf(NEWLINE, bytesRead - 1) : -1;
-    return buffer.subarray(0, lastNewline >= 0 ? lastNewline + 1 : bytesRead);
+    let buffer = Buffer.alloc(SEGMENT_BYTES);
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, offset + filled);
+      filled += bytesRead;
+      if (filled < buffer.length) {
+        return buffer.subarray(0, filled); // the end of the file
+      }
+      const lastNewline = buffer.lastIndexOf(NEWLINE, filled - 1);
+      if (lastNewline >= 0) {
+        return buffer.subarray(0, lastNewline + 1);
+      }
+      if (!wholeLines) {
+        return buffer; // a line longer than a segment: text can be cut anywhere, at a small cost
+      }
+      if (buffer.length >= MAX_RECORD_BYTES) {
+        throw new Error(`${file}: the JSON Lines record at byte ${offset} is longer than ${MAX_RECORD_BYTES} bytes`);
+      }
+      const grown = Buffer.alloc(Math.min(2 * buffer.length, MAX_RECORD_BYTES));
+      buffer.copy(grown);
+      buffer = grown;
+    }
   } finally {
     await handle.close();
   }
 }
 
-/** The first segments of the files, up to about `maxBytes` in all: the sample a tokenizer learns from. */
+/** The texts of a segment of JSON Lines, one per document; `offset` is the segment's, for errors. */
+function jsonLinesTexts(file: string, offset: number, segment: Uint8Array): Buffer[] {
+  const bytes = Buffer.from(segment.buffer, segment.byteOffset, segment.byteLength);
+  const texts: Buffer[] = [];
+  for (let start = 0; start < bytes.length;) {
+    const newline = bytes.indexOf(NEWLINE, start);
+    const end = newline < 0 ? bytes.length : newline + 1;
+    const line = bytes.toString('utf8', start, end).trim();
+    if (line !== '') {
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        record = undefined;
+      }
+      const text = (record as { text?: unknown } | null)?.text;
+      if (typeof text !== 'string') {
+        throw new Error(`${file}: the JSON Lines record at byte ${offset + start} is not an object with a string "text"`);
+      }
+      if (text !== '') {
+        texts.push(Buffer.from(text, 'utf8'));
+      }
+    }
+    start = end;
+  }
+  return texts;
+}
+
+/** The first segments of the files, up to about `maxBytes` in all, as texts: the sample a tokenizer learns from. */
 export async function readSample(files: readonly string[], maxBytes: number): Promise<Uint8Array[]> {
-  const segments: Uint8Array[] = [];
+  const texts: Uint8Array[] = [];
   let total = 0;
   for (const file of files) {
+    const jsonLines = isJsonLines(file);
     for (let offset = 0; total < maxBytes;) {
-      const segment = await readSegment(file, offset);
+      const segment = await readSegment(file, offset, jsonLines);
       if (segment.length === 0) {
         break;
       }
-      segments.push(segment);
+      texts.push(...(jsonLines ? jsonLinesTexts(file, offset, segment) : [segment]));
       offset += segment.length;
       total += segment.length;
     }
   }
-  return segments;
+  return texts;
 }
 
 interface TokenizedSegment {
@@ -151,17 +213,28 @@ class WindowStream {
 
   private async readNextSegment(): Promise<boolean> {
     const { files, tokenizer } = this.options;
+    const endOfText = tokenizer.endOfText;
     while (this.nextFile < files.length) {
-      const bytes = await readSegment(files[this.nextFile], this.nextOffset);
-      if (bytes.length === 0) {
+      const index = this.nextFile;
+      const file = files[index];
+      const jsonLines = endOfText !== undefined && isJsonLines(file);
+      const offset = this.nextOffset;
+      const bytes = await readSegment(file, offset, jsonLines);
+      let tokens: number[];
+      if (bytes.length > 0) {
+        tokens = jsonLines ? jsonLinesTexts(file, offset, bytes).flatMap((text) => [...tokenizer.encode(text), endOfText]) : tokenizer.encode(bytes);
+        this.nextOffset += bytes.length;
+      } else {
         this.nextFile++;
         this.nextOffset = 0;
-        continue;
+        // A file that is one document ends with <|endoftext|>: a segment of its own, at the file's end.
+        if (endOfText === undefined || jsonLines || offset === 0) {
+          continue;
+        }
+        tokens = [endOfText];
       }
-      const tokens = tokenizer.encode(bytes);
-      this.segments.push({ file: this.nextFile, offset: this.nextOffset, tokens });
+      this.segments.push({ file: index, offset, tokens });
       this.available += tokens.length;
-      this.nextOffset += bytes.length;
       return true;
     }
     return false;

@@ -8,7 +8,7 @@ import type { SavedModel } from './modelFiles';
 import { ParameterLayout, type ModelWeights } from './parameters';
 import { Random } from './random';
 import { sampleToken, type SamplingOptions } from './sampling';
-import type { BytePairTokenizer } from './tokenizer';
+import { END_OF_TEXT, type BytePairTokenizer } from './tokenizer';
 
 export interface GenerationParameters extends SamplingOptions {
   maxNewTokens: number;
@@ -22,19 +22,28 @@ export const DEFAULT_GENERATION: GenerationParameters = {
   maxNewTokens: 64, temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1, stop: [],
 };
 
-export type FinishReason = 'length' | 'stop_sequence';
+/** TGI's reasons: the token limit, a stop sequence, or the model's own <|endoftext|>. */
+export type FinishReason = 'length' | 'stop_sequence' | 'eos_token';
 
 export interface GeneratedToken {
   id: number;
-  /** The text this token completes: empty while a UTF-8 character is split across tokens. */
+  /**
+   * The text this token completes: empty while a UTF-8 character is split across tokens. For the
+   * special <|endoftext|>, its name, which is not part of the generated text.
+   */
   text: string;
+  /** Set on <|endoftext|>. */
+  special?: true;
   logprob: number;
   /** Set on the last token, so that a stream can close without waiting for another step. */
   finishReason?: FinishReason;
 }
 
 export interface GenerationResult {
-  /** All generated text (the tokens' texts joined), a matched stop sequence included. */
+  /**
+   * All generated text (the texts of the tokens but <|endoftext|>, joined), a matched stop sequence
+   * included. Bytes of a character left unfinished by <|endoftext|> are dropped.
+   */
   text: string;
   tokens: GeneratedToken[];
   promptTokens: number;
@@ -79,6 +88,12 @@ export class TextGenerator {
     for (;;) {
       // A model may have more embeddings than its tokenizer has tokens: only real tokens are drawn.
       const { token, logprob } = sampleToken(logits.subarray(0, this.tokenizer.vocabSize), seen, parameters, random);
+      if (token === this.tokenizer.endOfText) {
+        const end: GeneratedToken = { id: token, text: END_OF_TEXT, special: true, logprob, finishReason: 'eos_token' };
+        tokens.push(end);
+        yield end;
+        return { text: generated, tokens, promptTokens: promptTokens.length, finishReason: 'eos_token', seed };
+      }
       const searchFrom = generated.length;
       let piece = decoder.decode(this.tokenizer.bytesOf(token), { stream: true });
       // A stop sequence may end inside this token's text, and may have begun in earlier tokens.

@@ -2,9 +2,12 @@
 // model.safetensors with the weights, config.json with the model's shape, tokenizer.json.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { writeFileAtomically } from './checkpoint';
+import { gunzipStages } from './gunzip';
 import { ParameterLayout, validateModelConfig, type ModelConfig } from './parameters';
-import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { decodeSafetensors, encodeSafetensors, SafetensorsReader, type NamedTensor } from './safetensors';
+import { TarReader } from './tarReader';
 import { BytePairTokenizer, type TokenizerJson } from './tokenizer';
 
 export interface SavedModel {
@@ -38,16 +41,67 @@ export async function saveModel(directory: string, model: SavedModel): Promise<v
 }
 
 export async function loadModel(directory: string): Promise<SavedModel> {
-  const json = JSON.parse(await fs.readFile(path.join(directory, CONFIG_FILE), 'utf8')) as ConfigJson;
+  const [config, tokenizer, weights] = await Promise.all(
+    [CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE].map((name) => fs.readFile(path.join(directory, name))),
+  );
+  return assembleModel(config, tokenizer, decodeSafetensors(weights).tensors);
+}
+
+/** config.json and tokenizer.json are small; a much bigger one is not a built-in GPT's. */
+const MAX_JSON_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Loads a model straight from a model.tar.gz stream (any gzip level), without writing its files:
+ * the weights are inflated into one Float32Array as the archive arrives. The files are taken from
+ * the archive's top level, as they would land in SM_MODEL_DIR; other files are skipped.
+ */
+export async function loadModelFromTarGz(archive: AsyncIterable<Uint8Array>): Promise<SavedModel> {
+  let weights: SafetensorsReader | undefined;
+  const json = new Map<string, Buffer>();
+  const reader = new TarReader((entryPath, size) => {
+    const name = entryPath.replace(/^(\.\/)+/, '');
+    if (name === WEIGHTS_FILE) {
+      return (weights = new SafetensorsReader(size));
+    }
+    if (name === CONFIG_FILE || name === TOKENIZER_FILE) {
+      if (size > MAX_JSON_FILE_BYTES) {
+        throw new Error(`${name} in the archive has ${size} bytes; a built-in GPT's has far fewer`);
+      }
+      const bytes = Buffer.allocUnsafe(size);
+      let filled = 0;
+      return {
+        write: (chunk) => {
+          bytes.set(chunk, filled);
+          filled += chunk.length;
+        },
+        end: () => json.set(name, bytes),
+      };
+    }
+    return undefined;
+  });
+  await pipeline(archive, ...gunzipStages(), async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) {
+      reader.write(chunk);
+    }
+  });
+  reader.end();
+  const missing = [CONFIG_FILE, TOKENIZER_FILE].filter((name) => !json.has(name)).concat(weights ? [] : [WEIGHTS_FILE]);
+  if (missing.length > 0) {
+    throw new Error(`the model archive has no ${missing.join(', ')} at its top level`);
+  }
+  return assembleModel(json.get(CONFIG_FILE)!, json.get(TOKENIZER_FILE)!, weights!.result().tensors);
+}
+
+function assembleModel(configFile: Buffer, tokenizerFile: Buffer, tensors: ReadonlyMap<string, NamedTensor>): SavedModel {
+  const json = JSON.parse(configFile.toString('utf8')) as ConfigJson;
   if (json.model_type !== 'gpt') {
     throw new Error(`${CONFIG_FILE} is not of a built-in GPT model`);
   }
   const config: ModelConfig = { vocabSize: json.vocab_size, layers: json.layers, heads: json.heads, width: json.width, context: json.context };
   validateModelConfig(config);
-  const tokenizer = BytePairTokenizer.fromJSON(JSON.parse(await fs.readFile(path.join(directory, TOKENIZER_FILE), 'utf8')) as TokenizerJson);
+  const tokenizer = BytePairTokenizer.fromJSON(JSON.parse(tokenizerFile.toString('utf8')) as TokenizerJson);
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new Error(`the tokenizer has ${tokenizer.vocabSize} tokens, more than the model's ${config.vocabSize}`);
   }
-  const { tensors } = decodeSafetensors(await fs.readFile(path.join(directory, WEIGHTS_FILE)));
   return { config, tokenizer, parameters: new ParameterLayout(config).parametersFromTensors(tensors) };
 }

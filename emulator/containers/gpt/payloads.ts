@@ -181,8 +181,9 @@ function tgiDetails(result: GenerationResult): Json {
   return { finish_reason: result.finishReason, generated_tokens: result.tokens.length, seed: result.seed };
 }
 
+/** OpenAI's reasons: `stop` for a stop sequence and for the model's own end of text. */
 function messagesFinishReason(reason: FinishReason): string {
-  return reason === 'stop_sequence' ? 'stop' : 'length';
+  return reason === 'length' ? 'length' : 'stop';
 }
 
 /** Turns generated tokens into the server-sent events of a streaming response. */
@@ -202,7 +203,7 @@ function tgiStreamEncoder(request: ParsedRequest): StreamEncoder {
   let index = 0;
   const event = (token: GeneratedToken, result: GenerationResult | undefined): string => `data:${JSON.stringify({
     index: index++,
-    token: { id: token.id, text: token.text, logprob: token.logprob, special: false },
+    token: { id: token.id, text: token.text, logprob: token.logprob, special: token.special === true },
     generated_text: result ? (request.returnFullText ? request.prompt + result.text : result.text) : null,
     details: result ? tgiDetails(result) : null,
   })}\n\n`;
@@ -238,7 +239,7 @@ function messagesStreamEncoder(request: ParsedRequest, id: string, created: numb
       return content(ready);
     },
     last(token, result) {
-      heldBack += token.text;
+      heldBack += token.special ? '' : token.text;
       return `${content(beforeStop(heldBack, result.stopSequence))}${chunk({}, messagesFinishReason(result.finishReason))}data: [DONE]\n\n`;
     },
   };

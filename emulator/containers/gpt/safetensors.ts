@@ -60,7 +60,103 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
 export function decodeSafetensors(file: Uint8Array): SafetensorsContents {
   assertLittleEndianHost();
   const { header, dataStart } = parseHeader(file);
-  const dataLength = file.length - dataStart;
+  const { entries, metadata } = validateHeader(header, file.length - dataStart);
+  const tensors = new Map<string, NamedTensor>();
+  for (const { name, shape, begin, end } of entries) {
+    const byteOffset = file.byteOffset + dataStart + begin;
+    // Zero-copy view when aligned; a pooled Buffer may start anywhere, then copy.
+    const data = byteOffset % 4 === 0
+      ? new Float32Array(file.buffer, byteOffset, (end - begin) / 4)
+      : new Float32Array(new Uint8Array(file.subarray(dataStart + begin, dataStart + end)).buffer);
+    tensors.set(name, { name, shape, data });
+  }
+  return { tensors, metadata };
+}
+
+/**
+ * Decodes a safetensors file of a known size from its chunks as they arrive (from a stream, a tar
+ * entry): the data is copied once, into one Float32Array that every tensor views.
+ */
+export class SafetensorsReader {
+  /** The 8-byte length and the JSON header, gathered until complete. */
+  private head: Buffer = Buffer.alloc(0);
+  private headerLength: number | undefined;
+  /** The data section, once the header is known: the bytes of one Float32Array. */
+  private bytes: Uint8Array | undefined;
+  private received = 0;
+  private contents: SafetensorsContents | undefined;
+
+  constructor(private readonly size: number) {
+    assertLittleEndianHost();
+  }
+
+  write(chunk: Uint8Array): void {
+    if (this.received + chunk.length > this.size) {
+      throw new Error(`the safetensors file has more than the ${this.size} bytes announced`);
+    }
+    let at = 0;
+    if (!this.bytes) {
+      at = this.readHead(chunk);
+    }
+    if (this.bytes && at < chunk.length) {
+      this.bytes.set(chunk.subarray(at), this.received + at - (this.size - this.bytes.length));
+    }
+    this.received += chunk.length;
+  }
+
+  end(): void {
+    if (this.received !== this.size || !this.bytes) {
+      throw new Error(`the safetensors file is truncated: ${this.received} of ${this.size} bytes`);
+    }
+  }
+
+  /** The tensors, once the whole file has arrived. */
+  result(): SafetensorsContents {
+    this.end();
+    return this.contents!;
+  }
+
+  /** Gathers the header from `chunk`; answers how many of its bytes were header bytes. */
+  private readHead(chunk: Uint8Array): number {
+    let at = 0;
+    for (;;) {
+      const wanted = this.headerLength === undefined ? 8 : 8 + this.headerLength;
+      const take = Math.min(wanted - this.head.length, chunk.length - at);
+      this.head = Buffer.concat([this.head, chunk.subarray(at, at + take)]);
+      at += take;
+      if (this.head.length < wanted) {
+        return at;
+      }
+      if (this.headerLength !== undefined) {
+        break;
+      }
+      this.headerLength = Number(this.head.readBigUInt64LE());
+      if (this.headerLength > MAX_HEADER_BYTES || 8 + this.headerLength > this.size) {
+        throw new Error(`the safetensors header claims ${this.headerLength} bytes but the file has ${this.size}`);
+      }
+    }
+    const dataLength = this.size - this.head.length;
+    const { entries, metadata } = validateHeader(parseHeaderJson(this.head.subarray(8)), dataLength);
+    const data = new Float32Array(dataLength / 4);
+    this.bytes = new Uint8Array(data.buffer);
+    const tensors = new Map<string, NamedTensor>(entries.map(({ name, shape, begin, end }) => [name, { name, shape, data: data.subarray(begin / 4, end / 4) }]));
+    this.contents = { tensors, metadata };
+    return at;
+  }
+}
+
+/** The safetensors specification caps the header at 100 MB. */
+const MAX_HEADER_BYTES = 100_000_000;
+
+interface TensorEntry {
+  name: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** Checks the header's entries against the data section: F32 tensors covering it exactly, in file order. */
+function validateHeader(header: Record<string, unknown>, dataLength: number): { entries: TensorEntry[]; metadata: Record<string, string> } {
   const metadata: Record<string, string> = {};
   const entries: Array<[string, HeaderEntry]> = [];
   for (const [name, value] of Object.entries(header)) {
@@ -75,7 +171,7 @@ export function decodeSafetensors(file: Uint8Array): SafetensorsContents {
   // The data section must be covered exactly, tensor after tensor.
   entries.sort(([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0]);
   let expectedBegin = 0;
-  const tensors = new Map<string, NamedTensor>();
+  const tensors: TensorEntry[] = [];
   for (const [name, { dtype, shape, data_offsets: [begin, end] }] of entries) {
     if (dtype !== 'F32') {
       throw new Error(`tensor "${name}" has dtype ${dtype}; only F32 is supported`);
@@ -85,17 +181,12 @@ export function decodeSafetensors(file: Uint8Array): SafetensorsContents {
       throw new Error(`tensor "${name}" has offsets [${begin}, ${end}] that do not fit the file`);
     }
     expectedBegin = end;
-    const byteOffset = file.byteOffset + dataStart + begin;
-    // Zero-copy view when aligned; a pooled Buffer may start anywhere, then copy.
-    const data = byteOffset % 4 === 0
-      ? new Float32Array(file.buffer, byteOffset, count)
-      : new Float32Array(new Uint8Array(file.subarray(dataStart + begin, dataStart + end)).buffer);
-    tensors.set(name, { name, shape, data });
+    tensors.push({ name, shape, begin, end });
   }
   if (expectedBegin !== dataLength) {
     throw new Error(`the data section has ${dataLength} bytes but the tensors cover ${expectedBegin}: truncated or padded file`);
   }
-  return { tensors, metadata };
+  return { entries: tensors, metadata };
 }
 
 function parseHeader(file: Uint8Array): { header: Record<string, unknown>; dataStart: number } {
@@ -106,12 +197,15 @@ function parseHeader(file: Uint8Array): { header: Record<string, unknown>; dataS
   if (8 + headerLength > file.length) {
     throw new Error(`the safetensors header claims ${headerLength} bytes but the file has ${file.length}`);
   }
-  const text = Buffer.from(file.buffer, file.byteOffset + 8, headerLength).toString('utf8');
-  const header: unknown = JSON.parse(text);
+  return { header: parseHeaderJson(Buffer.from(file.buffer, file.byteOffset + 8, headerLength)), dataStart: 8 + headerLength };
+}
+
+function parseHeaderJson(bytes: Buffer): Record<string, unknown> {
+  const header: unknown = JSON.parse(bytes.toString('utf8'));
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new Error('the safetensors header is not a JSON object');
   }
-  return { header: header as Record<string, unknown>, dataStart: 8 + headerLength };
+  return header as Record<string, unknown>;
 }
 
 function isHeaderEntry(value: unknown): value is HeaderEntry {

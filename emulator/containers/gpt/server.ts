@@ -3,15 +3,25 @@
 // as server-sent events when asked. Generation is CPU-bound, so every request hands the event loop
 // back after each token: concurrent streams advance in turn and /ping is never starved.
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { TextGenerator, type GeneratedToken, type GenerationResult } from './generation';
-import { loadModel } from './modelFiles';
+import { loadModel, loadModelFromTarGz, type SavedModel } from './modelFiles';
 import { completeResponse, createStreamEncoder, parseRequest, PayloadError, type ParsedRequest } from './payloads';
 
 export interface ModelServerOptions {
-  modelDirectory: string;
+  /** The extracted model (SM_MODEL_DIR)… */
+  modelDirectory?: string;
+  /**
+   * …or its model.tar.gz, read as it is without extracting files: a local path or an http(s) URL
+   * (such as a presigned S3 GetObject URL).
+   */
+  modelArchive?: string;
   /** Requests generating at once; more are answered 429. */
   maxConcurrentRequests: number;
+  /** Called if the model cannot be loaded (the server then answers 503 with the reason). */
+  onLoadFailure?: (error: Error) => void;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -21,9 +31,12 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 export function createModelServer(options: ModelServerOptions): http.Server {
   let generator: TextGenerator | undefined;
   let loadError: Error | undefined;
-  loadModel(options.modelDirectory).then(
+  loadServedModel(options).then(
     (model) => (generator = new TextGenerator(model)),
-    (error: Error) => (loadError = error),
+    (error: Error) => {
+      loadError = error;
+      options.onLoadFailure?.(error);
+    },
   );
   let active = 0;
 
@@ -51,6 +64,31 @@ export function createModelServer(options: ModelServerOptions): http.Server {
       .catch((error: Error) => sendError(response, error instanceof PayloadError ? error : new PayloadError(424, error.message, 'generation')))
       .finally(() => active--);
   });
+}
+
+function loadServedModel({ modelDirectory, modelArchive }: ModelServerOptions): Promise<SavedModel> {
+  if ((modelDirectory === undefined) === (modelArchive === undefined)) {
+    return Promise.reject(new Error('give the model server either a model directory or a model archive'));
+  }
+  return modelArchive === undefined ? loadModel(modelDirectory!) : openArchive(modelArchive).then(loadModelFromTarGz);
+}
+
+/** A model.tar.gz as a stream: read from disk, or fetched. */
+async function openArchive(location: string): Promise<AsyncIterable<Uint8Array>> {
+  if (!/^https?:\/\//.test(location)) {
+    return createReadStream(location, { highWaterMark: 1024 * 1024 });
+  }
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    (location.startsWith('https:') ? https : http).get(location, resolve).once('error', reject);
+  });
+  if (response.statusCode !== 200) {
+    let body = '';
+    for await (const chunk of response) {
+      body += String(chunk);
+    }
+    throw new Error(`GET of the model archive answered ${response.statusCode}: ${body.slice(0, 500)}`);
+  }
+  return response;
 }
 
 function readBody(request: http.IncomingMessage): Promise<string> {

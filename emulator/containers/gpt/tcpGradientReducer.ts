@@ -92,8 +92,12 @@ export class TcpGradientReducer implements GradientReducer {
     this.gradient = new Float32Array(parameterCount);
   }
 
-  /** Listens at this host's address, connects to the next host (retrying until it listens) and waits for the previous one. */
-  static async connect(ring: HostRing, parameterCount: number, timeoutMs = 120_000): Promise<TcpGradientReducer> {
+  /**
+   * Listens at this host's address, connects to the next host (retrying until it listens) and waits for
+   * the previous one. Each host tells the next the step it starts from, so that a host resuming from
+   * another checkpoint than the others (or from none) fails here rather than mixing in other gradients.
+   */
+  static async connect(ring: HostRing, parameterCount: number, { startStep = 0, timeoutMs = 120_000 } = {}): Promise<TcpGradientReducer> {
     const hosts = ring.addresses.length;
     if (hosts < 2 || !Number.isInteger(ring.rank) || ring.rank < 0 || ring.rank >= hosts) {
       throw new RangeError(`a ring needs at least two hosts and a rank among them, got rank ${ring.rank} of ${hosts}`);
@@ -111,15 +115,23 @@ export class TcpGradientReducer implements GradientReducer {
       const next = await connectWithRetry(parseAddress(ring.addresses[(ring.rank + 1) % hosts]), deadline);
       sockets.push(next);
       next.setNoDelay(true);
-      const hello = Buffer.alloc(4);
+      const hello = Buffer.alloc(8);
       hello.writeUInt32LE(ring.rank);
+      hello.writeUInt32LE(startStep, 4);
       next.write(hello);
       const previousSocket = await beforeDeadline(incoming, deadline, 'the previous host did not connect');
       sockets.push(previousSocket);
       const previous = new FrameReader(previousSocket);
-      const previousRank = (await beforeDeadline(previous.read(4), deadline, 'the previous host did not introduce itself')).readUInt32LE();
+      const previousHello = await beforeDeadline(previous.read(8), deadline, 'the previous host did not introduce itself');
+      const previousRank = previousHello.readUInt32LE();
       if (previousRank !== (ring.rank + hosts - 1) % hosts) {
         throw new Error(`expected host ${(ring.rank + hosts - 1) % hosts} to connect, got host ${previousRank}`);
+      }
+      const previousStep = previousHello.readUInt32LE(4);
+      if (previousStep !== startStep) {
+        throw new Error(
+          `host ${ring.rank} starts at step ${startStep} but host ${previousRank} at step ${previousStep}: every host must resume from the same checkpoint`,
+        );
       }
       return new TcpGradientReducer(ring, parameterCount, server, next, previousSocket, previous);
     } catch (error) {

@@ -4,12 +4,19 @@
 // of digits, of punctuation or of whitespace, a single newline) and merges never cross a pre-token.
 // Because a newline is always a pre-token of its own, text can be cut after any newline and encoded
 // piece by piece with the same result, which is what lets the dataset reader stream.
+// One special token, <|endoftext|>, follows the merges (the last id): the data reader puts it after
+// every document and generation stops on it. Text never encodes to it; it decodes to nothing.
+// Tokenizers saved before it existed (version 1) load without one.
+
+export const END_OF_TEXT = '<|endoftext|>';
 
 export interface TokenizerJson {
   type: 'byte-level-bpe';
-  version: 1;
+  version: 1 | 2;
   /** merges[i] = [left, right] makes token 256 + i. */
   merges: Array<[number, number]>;
+  /** Version 2: the special tokens, as in Hugging Face's tokenizer.json; <|endoftext|> is 256 + merges.length. */
+  added_tokens?: Array<{ id: number; content: string; special: boolean }>;
 }
 
 const BYTE_TOKENS = 256;
@@ -84,15 +91,18 @@ function pairKey(left: number, right: number): number {
 
 export class BytePairTokenizer {
   readonly vocabSize: number;
+  /** The id of <|endoftext|>; undefined for a tokenizer of version 1. */
+  readonly endOfText: number | undefined;
   private readonly merges: ReadonlyArray<readonly [number, number]>;
   /** pairKey → rank of the merge (lower merges first). */
   private readonly ranks = new Map<number, number>();
   private readonly tokenBytes: Uint8Array[];
   private readonly cache = new Map<string, number[]>();
 
-  private constructor(merges: ReadonlyArray<readonly [number, number]>) {
+  private constructor(merges: ReadonlyArray<readonly [number, number]>, withEndOfText: boolean) {
     this.merges = merges;
-    this.vocabSize = BYTE_TOKENS + merges.length;
+    this.endOfText = withEndOfText ? BYTE_TOKENS + merges.length : undefined;
+    this.vocabSize = BYTE_TOKENS + merges.length + (withEndOfText ? 1 : 0);
     this.tokenBytes = Array.from({ length: BYTE_TOKENS }, (_, byte) => Uint8Array.of(byte));
     merges.forEach(([left, right], rank) => {
       const token = BYTE_TOKENS + rank;
@@ -105,15 +115,20 @@ export class BytePairTokenizer {
       bytes.set(this.tokenBytes[right], this.tokenBytes[left].length);
       this.tokenBytes.push(bytes);
     });
+    if (withEndOfText) {
+      this.tokenBytes.push(new Uint8Array(0));
+    }
   }
 
   /**
-   * Learns merges from `texts` until the vocabulary has `vocabSize` tokens or no pair occurs twice.
-   * Ties between equally frequent pairs go to the smaller (left, right), so training is deterministic.
+   * Learns merges from `texts` until the vocabulary has `vocabSize` tokens (<|endoftext|> included,
+   * unless left out) or no pair occurs twice. Ties between equally frequent pairs go to the smaller
+   * (left, right), so training is deterministic.
    */
-  static train(texts: Iterable<Uint8Array>, vocabSize: number): BytePairTokenizer {
-    if (!Number.isInteger(vocabSize) || vocabSize < BYTE_TOKENS || vocabSize > 0x100000) {
-      throw new RangeError(`vocabulary size must be an integer in [256, 2^20], got ${vocabSize}`);
+  static train(texts: Iterable<Uint8Array>, vocabSize: number, { endOfText = true } = {}): BytePairTokenizer {
+    const smallest = BYTE_TOKENS + (endOfText ? 1 : 0);
+    if (!Number.isInteger(vocabSize) || vocabSize < smallest || vocabSize > 0x100000) {
+      throw new RangeError(`vocabulary size must be an integer in [${smallest}, 2^20], got ${vocabSize}`);
     }
     const wordCounts = new Map<string, number>();
     for (const text of texts) {
@@ -122,18 +137,27 @@ export class BytePairTokenizer {
         wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);
       });
     }
-    return new BytePairTokenizer(learnMerges(wordCounts, vocabSize - BYTE_TOKENS));
+    return new BytePairTokenizer(learnMerges(wordCounts, vocabSize - smallest), endOfText);
   }
 
   static fromJSON(json: TokenizerJson): BytePairTokenizer {
-    if (json.type !== 'byte-level-bpe' || json.version !== 1 || !Array.isArray(json.merges)) {
-      throw new Error('not a byte-level BPE tokenizer (version 1)');
+    if (json.type !== 'byte-level-bpe' || (json.version !== 1 && json.version !== 2) || !Array.isArray(json.merges)) {
+      throw new Error('not a byte-level BPE tokenizer (version 1 or 2)');
     }
-    return new BytePairTokenizer(json.merges.map(([left, right]) => [left, right] as const));
+    const merges = json.merges.map(([left, right]) => [left, right] as const);
+    const added = json.version === 2 ? json.added_tokens ?? [] : [];
+    const endOfText = BYTE_TOKENS + merges.length;
+    if (added.length > 1 || added.some(({ id, content }) => id !== endOfText || content !== END_OF_TEXT)) {
+      throw new Error(`the tokenizer's only added token can be ${END_OF_TEXT}, with id ${endOfText}; got ${JSON.stringify(added)}`);
+    }
+    return new BytePairTokenizer(merges, added.length === 1);
   }
 
   toJSON(): TokenizerJson {
-    return { type: 'byte-level-bpe', version: 1, merges: this.merges.map(([left, right]) => [left, right]) };
+    const merges = this.merges.map(([left, right]): [number, number] => [left, right]);
+    return this.endOfText === undefined
+      ? { type: 'byte-level-bpe', version: 1, merges }
+      : { type: 'byte-level-bpe', version: 2, merges, added_tokens: [{ id: this.endOfText, content: END_OF_TEXT, special: true }] };
   }
 
   encode(bytes: Uint8Array): number[] {
@@ -175,7 +199,7 @@ export class BytePairTokenizer {
     return Buffer.from(this.decode(tokens)).toString('utf8');
   }
 
-  /** The bytes a single token stands for. */
+  /** The bytes a single token stands for (none for <|endoftext|>). */
   bytesOf(token: number): Uint8Array {
     const bytes = this.tokenBytes[token];
     if (!bytes) {

@@ -147,7 +147,7 @@ export async function train(run: TrainingRun): Promise<TrainedModel> {
   let reducer: GradientReducer | undefined;
   try {
     reducer = run.hosts && run.hosts.addresses.length > 1
-      ? await TcpGradientReducer.connect(run.hosts, layout.size)
+      ? await TcpGradientReducer.connect(run.hosts, layout.size, { startStep: resumed?.step ?? 0 })
       : new LocalGradientReducer(layout.size);
     const optimizer = new AdamW(layout, { beta1: hp.beta1, beta2: hp.beta2, epsilon: 1e-8, weightDecay: hp.weightDecay });
     if (resumed) {

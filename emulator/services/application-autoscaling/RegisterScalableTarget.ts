@@ -39,7 +39,9 @@ export async function registerScalableTarget(
     createdAt: existing?.createdAt ?? context.now().getTime(),
   };
   if (target.minCapacity > target.maxCapacity) throw validationError('Minimum capacity cannot be greater than maximum capacity');
-  await context.store.commit([putTarget(context, target), ...scaleIntoBounds(context, target, variant)]);
+  const scaling = scaleIntoBounds(context, target, variant);
+  await context.store.commit([putTarget(context, target), ...scaling]);
+  if (scaling.length > 0) context.runtimes.endpoints.changed(variant.endpoint.arn);
   return { ScalableTargetARN: target.arn };
 }
 

@@ -2,7 +2,7 @@
 // the target is deregistered, as AWS keeps them.
 import type { ScalingActivity } from '@aws-sdk/client-application-auto-scaling';
 import { randomUUID } from 'node:crypto';
-import { type RequestContext, regionalPartition } from '../../operations';
+import { type RegionalScope, type RequestContext, regionalPartition } from '../../operations';
 import { type Change, defineTable, put } from '../../store/store';
 import type { TargetId } from './targets';
 
@@ -21,13 +21,13 @@ export interface ActivityRecord {
 const activities = defineTable<ActivityRecord>('applicationAutoScaling.activities');
 
 /** A capacity change made at once (the emulator's scaling is a state change, not a wait for instances). */
-export function recordActivity(context: RequestContext, target: TargetId, description: string, cause: string, statusMessage: string): Change {
+export function recordActivity(context: RegionalScope & Pick<RequestContext, 'now'>, target: TargetId, description: string, cause: string, statusMessage: string): Change {
   const time = context.now().getTime();
   const activity: ActivityRecord = { id: randomUUID(), target, description, cause, statusMessage, startedAt: time, endedAt: time };
   return put(activities, regionalPartition(context), activity.id, activity);
 }
 
-export function allActivities(context: RequestContext): ActivityRecord[] {
+export function allActivities(context: RegionalScope): ActivityRecord[] {
   return context.store.entries(activities, regionalPartition(context)).map(([, activity]) => activity);
 }
 

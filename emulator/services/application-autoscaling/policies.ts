@@ -1,9 +1,9 @@
 // Scaling policies: their record, keyed under their target, and what DescribeScalingPolicies shows.
-// The emulator keeps policies and the names of the CloudWatch alarms AWS would create for them; it
-// does not evaluate metrics, so no policy scales anything by itself.
+// The emulator keeps policies and the names of the CloudWatch alarms AWS would create for them;
+// target tracking policies scale their variants (runtime/autoscaler.ts, through scalingDriver.ts).
 import type { Alarm, PolicyType, PutScalingPolicyCommandInput, ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
-import { type RequestContext, regionalPartition } from '../../operations';
-import { type Change, defineTable, put, remove } from '../../store/store';
+import { type RegionalScope, regionalPartition } from '../../operations';
+import { type Change, defineTable, put, remove, type Store } from '../../store/store';
 import { type TargetId, targetKey } from './targets';
 
 export interface PolicyRecord {
@@ -24,23 +24,28 @@ function policyKey(target: TargetId, name: string): string {
   return `${targetKey(target)}\n${name}`;
 }
 
-export function findPolicy(context: RequestContext, target: TargetId, name: string): PolicyRecord | undefined {
+export function findPolicy(context: RegionalScope, target: TargetId, name: string): PolicyRecord | undefined {
   return context.store.get(policies, regionalPartition(context), policyKey(target, name));
 }
 
-export function allPolicies(context: RequestContext): PolicyRecord[] {
+export function allPolicies(context: RegionalScope): PolicyRecord[] {
   return context.store.entries(policies, regionalPartition(context)).map(([, policy]) => policy);
 }
 
-export function policiesOf(context: RequestContext, target: TargetId): PolicyRecord[] {
+export function policiesOf(context: RegionalScope, target: TargetId): PolicyRecord[] {
   return allPolicies(context).filter((policy) => targetKey(policy.target) === targetKey(target));
 }
 
-export function putPolicy(context: RequestContext, policy: PolicyRecord): Change {
+/** Every account's and region's policies (the autoscaler evaluates them all). */
+export function everyPolicy(store: Store): Iterable<PolicyRecord> {
+  return store.scan(policies);
+}
+
+export function putPolicy(context: RegionalScope, policy: PolicyRecord): Change {
   return put(policies, regionalPartition(context), policyKey(policy.target, policy.name), policy);
 }
 
-export function removePolicy(context: RequestContext, policy: PolicyRecord): Change {
+export function removePolicy(context: RegionalScope, policy: PolicyRecord): Change {
   return remove(policies, regionalPartition(context), policyKey(policy.target, policy.name));
 }
 

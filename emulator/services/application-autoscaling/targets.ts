@@ -1,8 +1,8 @@
 // Scalable targets: what they are keyed by, their record, and what DescribeScalableTargets shows. The
 // emulator scales SageMaker endpoint variants only (sagemakerVariants.ts checks the resource).
 import type { RegisterScalableTargetCommandInput, ScalableDimension, ScalableTarget, ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
-import { type RequestContext, regionalPartition } from '../../operations';
-import { type Change, defineTable, put, remove } from '../../store/store';
+import { type RegionalScope, regionalPartition } from '../../operations';
+import { type Change, defineTable, put, remove, type Store } from '../../store/store';
 
 /** What names a scalable target, and everything attached to it. */
 export interface TargetId {
@@ -46,19 +46,24 @@ export function targetKey(id: TargetId): string {
   return [id.ServiceNamespace, id.ResourceId, id.ScalableDimension].join('\n');
 }
 
-export function findTarget(context: RequestContext, id: TargetId): TargetRecord | undefined {
+export function findTarget(context: RegionalScope, id: TargetId): TargetRecord | undefined {
   return context.store.get(targets, regionalPartition(context), targetKey(id));
 }
 
-export function allTargets(context: RequestContext): TargetRecord[] {
+export function allTargets(context: RegionalScope): TargetRecord[] {
   return context.store.entries(targets, regionalPartition(context)).map(([, target]) => target);
 }
 
-export function putTarget(context: RequestContext, target: TargetRecord): Change {
+/** Every account's and region's targets (the autoscaler evaluates them all). */
+export function everyTarget(store: Store): Iterable<TargetRecord> {
+  return store.scan(targets);
+}
+
+export function putTarget(context: RegionalScope, target: TargetRecord): Change {
   return put(targets, regionalPartition(context), targetKey(target.id), target);
 }
 
-export function removeTarget(context: RequestContext, target: TargetRecord): Change {
+export function removeTarget(context: RegionalScope, target: TargetRecord): Change {
   return remove(targets, regionalPartition(context), targetKey(target.id));
 }
 

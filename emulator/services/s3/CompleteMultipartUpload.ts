@@ -34,7 +34,8 @@ export async function completeMultipartUpload(
     lastModified: context.now().getTime(),
     body: chosen.map((part) => ({ name: part.blob, size: part.size })),
     ...headersOf(upload),
-    checksum: objectChecksum(upload, chosen, input),
+    checksum: await objectChecksum(upload, chosen, input),
+    partChecksums: partChecksums(chosen),
   };
   const discarded = discardUploads(context.store, bucket.name, [upload.uploadId]);
   await commitObject(context, bucket.name, object, discarded.changes);
@@ -110,24 +111,34 @@ function multipartEtag(chosen: readonly PartRecord[]): string {
 
 /**
  * The object's checksum, made from the parts' as the upload asked. A FULL_OBJECT value the request
- * sends must match; when the emulator cannot compute one (CRC64NVME), the sent value is kept as is.
+ * sends must match.
  */
-function objectChecksum(upload: UploadRecord, chosen: readonly PartRecord[], input: CompleteMultipartUploadCommandInput): ObjectChecksum | undefined {
+async function objectChecksum(
+  upload: UploadRecord,
+  chosen: readonly PartRecord[],
+  input: CompleteMultipartUploadCommandInput,
+): Promise<ObjectChecksum | undefined> {
   if (!upload.checksum) return undefined;
   const { algorithm, type } = upload.checksum;
-  const partChecksums = chosen.flatMap((part) => (part.checksum ? [{ ...part.checksum, size: part.size }] : []));
-  const complete = partChecksums.length === chosen.length;
+  const runs = chosen.flatMap((part) => (part.checksum ? [{ ...part.checksum, size: part.size }] : []));
+  const complete = runs.length === chosen.length;
   if (type === 'COMPOSITE') {
-    const value = complete ? compositeChecksum(algorithm, partChecksums.map((checksum) => checksum.value)) : undefined;
+    const value = complete ? await compositeChecksum(algorithm, runs.map((run) => run.value)) : undefined;
     return value === undefined ? undefined : { algorithm, type, value };
   }
-  const computed = complete ? combineCrcs(algorithm, partChecksums) : undefined;
+  const computed = complete ? combineCrcs(algorithm, runs) : undefined;
   const sent = input[checksumMember(algorithm)];
   if (computed !== undefined && sent !== undefined && sent !== computed) {
     throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`);
   }
   const value = computed ?? sent;
   return value === undefined ? undefined : { algorithm, type, value };
+}
+
+/** Each part's checksum (in the upload's algorithm), if every part has one. */
+function partChecksums(chosen: readonly PartRecord[]): string[] | undefined {
+  const values = chosen.flatMap((part) => (part.checksum ? [part.checksum.value] : []));
+  return values.length === chosen.length ? values : undefined;
 }
 
 function unquoted(etag: string): string {

@@ -3,7 +3,7 @@ import type { OperationOutput, RequestContext } from '../../operations';
 import { checksumMember } from './checksums';
 import { invalidRequest } from './errors';
 import { requestedChecksumAlgorithms, storeBody } from './objectBodies';
-import { type PartRecord, requireBucket } from './state';
+import { requireBucket } from './state';
 import { checkPartNumber, commitPart, requireUpload } from './uploads';
 
 /**
@@ -23,14 +23,6 @@ export async function uploadPart(
     throw invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${algorithm.toLowerCase()}, actual checksum Type: ${other.toLowerCase()}`);
   }
   const body = await storeBody(context, { ...input, ChecksumAlgorithm: algorithm ?? input.ChecksumAlgorithm });
-  const part: PartRecord = {
-    partNumber,
-    size: body.size,
-    etag: `"${body.md5Hex}"`,
-    lastModified: context.now().getTime(),
-    blob: body.blob,
-    checksum: algorithm ? body.checksum : undefined,
-  };
-  await commitPart(context, bucket.name, upload, part);
+  const part = await commitPart(context, bucket.name, upload, partNumber, body);
   return { ETag: part.etag, ...(body.checksum && { [checksumMember(body.checksum.algorithm)]: body.checksum.value }) };
 }

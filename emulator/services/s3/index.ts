@@ -9,6 +9,7 @@ import { deleteBucket } from './DeleteBucket';
 import { deleteObject } from './DeleteObject';
 import { deleteObjects } from './DeleteObjects';
 import { getObject } from './GetObject';
+import { getObjectTagging } from './GetObjectTagging';
 import { headBucket } from './HeadBucket';
 import { headObject } from './HeadObject';
 import { listBuckets } from './ListBuckets';
@@ -17,6 +18,7 @@ import { listObjectsV2 } from './ListObjectsV2';
 import { listParts } from './ListParts';
 import { putObject } from './PutObject';
 import { uploadPart } from './UploadPart';
+import { uploadPartCopy } from './UploadPartCopy';
 
 export const s3Operations: OperationTable = {
   AbortMultipartUpload: abortMultipartUpload,
@@ -28,6 +30,7 @@ export const s3Operations: OperationTable = {
   DeleteObject: deleteObject,
   DeleteObjects: deleteObjects,
   GetObject: getObject,
+  GetObjectTagging: getObjectTagging,
   HeadBucket: headBucket,
   HeadObject: headObject,
   ListBuckets: listBuckets,
@@ -36,4 +39,5 @@ export const s3Operations: OperationTable = {
   ListParts: listParts,
   PutObject: putObject,
   UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
 };

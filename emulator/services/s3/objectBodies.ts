@@ -2,11 +2,20 @@
 // checksums are computed, and verified against what the client sent before the blob becomes durable,
 // so a body that fails a check never exists.
 import type { ChecksumAlgorithm } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AwsError } from '../../errors';
 import type { RequestContext } from '../../operations';
-import { CHECKSUM_ALGORITHMS, type ChecksumMembers, checksumMember, createDigest, type Digest, isChecksumAlgorithm } from './checksums';
+import {
+  CHECKSUM_ALGORITHMS,
+  type ChecksumMembers,
+  checkChecksumValue,
+  checksumMember,
+  createDigest,
+  type Digest,
+  isChecksumAlgorithm,
+} from './checksums';
+import { invalidRequest } from './errors';
+import { StreamedMd5 } from './md5Workers';
 import type { ChecksumValue } from './state';
 
 /** S3's largest single PUT, part and copy source. */
@@ -39,7 +48,8 @@ export async function storeBody(context: RequestContext, upload: UploadedBody): 
     });
   }
   const expectedMd5 = upload.ContentMD5 === undefined ? undefined : decodeContentMd5(upload.ContentMD5);
-  const md5 = createHash('md5');
+  checkChecksumMembers(upload);
+  const md5 = new StreamedMd5();
   const digests = requestedChecksumAlgorithms(upload).flatMap((algorithm): [ChecksumAlgorithm, Digest][] => {
     const digest = createDigest(algorithm);
     return digest ? [[algorithm, digest]] : [];
@@ -51,7 +61,8 @@ export async function storeBody(context: RequestContext, upload: UploadedBody): 
   async function* verifiedBody(readable: Readable): AsyncIterable<Uint8Array> {
     // Stopping early must not destroy the request: its socket still carries the error response.
     for await (const chunk of readable.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-      md5.update(chunk);
+      const hashing = md5.update(chunk);
+      if (hashing) await hashing;
       for (const [, digest] of digests) digest.update(chunk);
       size += chunk.length;
       yield chunk;
@@ -59,14 +70,15 @@ export async function storeBody(context: RequestContext, upload: UploadedBody): 
     if (size !== expectedSize) {
       throw new AwsError('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header');
     }
-    const md5Bytes = md5.digest();
+    const md5Bytes = await md5.digest();
     md5Hex = md5Bytes.toString('hex');
     if (expectedMd5 && !expectedMd5.equals(md5Bytes)) {
       throw new AwsError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.');
     }
     // Trailing checksums (aws-chunked) are in `upload` by now: the protocol binds them at the body's end.
+    checkChecksumMembers(upload);
     for (const [algorithm, digest] of digests) {
-      const value = digest.digest();
+      const value = await digest.digest();
       const sent = upload[checksumMember(algorithm)];
       if (sent !== undefined && sent !== value) {
         throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`);
@@ -75,7 +87,13 @@ export async function storeBody(context: RequestContext, upload: UploadedBody): 
     }
   }
 
-  const { name } = await context.blobs.write(verifiedBody(body));
+  let name: string;
+  try {
+    ({ name } = await context.blobs.write(verifiedBody(body)));
+  } catch (error) {
+    md5.cancel();
+    throw error;
+  }
   return { blob: name, size, md5Hex, checksum: checksumToKeep(upload, computed) };
 }
 
@@ -87,8 +105,22 @@ export function requestedChecksumAlgorithms(upload: UploadedBody): ChecksumAlgor
 }
 
 /**
- * S3 keeps one checksum per object: the declared algorithm's, else the first one sent. Values the
- * emulator cannot compute are kept as sent.
+ * At most one checksum value, well-formed, and of the declared algorithm if one is declared, as S3
+ * requires (InvalidRequest otherwise).
+ */
+function checkChecksumMembers(upload: UploadedBody): void {
+  const sent = CHECKSUM_ALGORITHMS.filter((algorithm) => upload[checksumMember(algorithm)] !== undefined);
+  if (sent.length > 1) throw invalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+  if (sent.length === 0) return;
+  if (upload.ChecksumAlgorithm !== undefined && upload.ChecksumAlgorithm !== sent[0]) {
+    throw invalidRequest('Value for x-amz-sdk-checksum-algorithm header is invalid.');
+  }
+  checkChecksumValue(sent[0], upload[checksumMember(sent[0])] ?? '');
+}
+
+/**
+ * S3 keeps one checksum per object: the declared algorithm's, else the one sent. A value the
+ * emulator cannot compute (XXHASH) is kept as sent.
  */
 function checksumToKeep(upload: UploadedBody, computed: Map<ChecksumAlgorithm, string>): StoredBody['checksum'] {
   const declared = upload.ChecksumAlgorithm && isChecksumAlgorithm(upload.ChecksumAlgorithm) ? [upload.ChecksumAlgorithm] : [];

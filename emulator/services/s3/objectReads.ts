@@ -1,17 +1,19 @@
 // What GetObject and HeadObject share: lookup, conditional requests (RFC 9110 order; CopyObject checks
-// its copy source with them too), byte ranges and the response headers describing the object.
+// its copy source with them too), byte ranges or a part by number, and the response headers
+// describing the object.
 import type { GetObjectCommandInput, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { AwsError } from '../../errors';
 import type { OperationOutput, RequestContext } from '../../operations';
 import type { ByteRange } from '../../store/blobs';
 import { objectChecksumMembers } from './checksums';
-import { noSuchKey } from './errors';
-import { type ObjectRecord, objects, requireBucket } from './state';
+import { invalidRequest, noSuchKey } from './errors';
+import { type ObjectChecksum, type ObjectRecord, objects, requireBucket } from './state';
+import { checkPartNumber } from './uploads';
 
 /** The request members both operations have (HeadObject's input type is a subset of GetObject's). */
 export type ObjectReadInput = Pick<
   GetObjectCommandInput,
-  | 'Bucket' | 'Key' | 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince' | 'Range' | 'ChecksumMode'
+  | 'Bucket' | 'Key' | 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince' | 'Range' | 'PartNumber' | 'ChecksumMode'
   | 'ResponseCacheControl' | 'ResponseContentDisposition' | 'ResponseContentEncoding' | 'ResponseContentLanguage'
   | 'ResponseContentType' | 'ResponseExpires'
 >;
@@ -24,14 +26,17 @@ export interface ObjectRead {
 }
 
 export function readObject(context: RequestContext, input: ObjectReadInput): ObjectRead {
+  const partNumber = input.PartNumber === undefined ? undefined : checkPartNumber(input.PartNumber);
+  if (partNumber !== undefined && input.Range !== undefined) throw invalidRequest('Cannot specify both Range header and partNumber query parameter');
   const bucket = requireBucket(context, input.Bucket);
   const object = context.store.get(objects, bucket.name, input.Key ?? '');
   if (!object) throw noSuchKey(input.Key ?? '');
   checkPreconditions(object, input, notModified);
-  const range = input.Range === undefined ? undefined : parseRange(input.Range, object.size);
+  const part = partNumber === undefined ? undefined : objectPart(object, partNumber);
+  const range = part ? part.range : input.Range === undefined ? undefined : parseRange(input.Range, object.size);
   const length = range ? range.end - range.start + 1 : object.size;
-  // A checksum describes the whole object, so S3 sends none with a part of it.
-  const checksum = input.ChecksumMode === 'ENABLED' && !range ? object.checksum : undefined;
+  // The object's checksum describes all of it, so S3 sends none with a byte range; a part has its own.
+  const checksum = input.ChecksumMode !== 'ENABLED' ? undefined : part ? part.checksum : range ? undefined : object.checksum;
   return {
     object,
     range,
@@ -47,10 +52,45 @@ export function readObject(context: RequestContext, input: ObjectReadInput): Obj
       CacheControl: input.ResponseCacheControl ?? object.cacheControl,
       Expires: input.ResponseExpires ?? (object.expires === undefined ? undefined : new Date(object.expires)),
       Metadata: object.metadata,
-      ContentRange: range && `bytes ${range.start}-${range.end}/${object.size}`,
+      ContentRange: range && range.end >= range.start ? `bytes ${range.start}-${range.end}/${object.size}` : undefined,
+      PartsCount: part?.partsCount,
       ...objectChecksumMembers(checksum),
     },
   };
+}
+
+interface ObjectPart {
+  range: ByteRange;
+  /** Only for an object made by a multipart upload. */
+  partsCount?: number;
+  checksum?: ObjectChecksum;
+}
+
+/**
+ * Part `partNumber` of the object: of a multipart object, the bytes of that uploaded part (with its
+ * checksum, if the upload had them); of any other object, part 1 is all of it. Others are 416.
+ */
+function objectPart(object: ObjectRecord, partNumber: number): ObjectPart {
+  const partsCount = multipartPartsCount(object);
+  if (partNumber > (partsCount ?? 1)) {
+    throw new AwsError('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable', {
+      PartNumberRequested: String(partNumber),
+      ActualPartCount: String(partsCount ?? 1),
+    });
+  }
+  if (partsCount === undefined) return { range: { start: 0, end: object.size - 1 }, checksum: object.checksum };
+  const start = object.body.slice(0, partNumber - 1).reduce((offset, segment) => offset + segment.size, 0);
+  const value = object.partChecksums?.[partNumber - 1];
+  return {
+    range: { start, end: start + object.body[partNumber - 1].size - 1 },
+    partsCount,
+    checksum: object.checksum && value !== undefined ? { ...object.checksum, value } : undefined,
+  };
+}
+
+/** A multipart object's ETag ends in `-<part count>`, and its body is its parts' blobs. */
+function multipartPartsCount(object: ObjectRecord): number | undefined {
+  return /-\d+"$/.test(object.etag) ? object.body.length : undefined;
 }
 
 export type Preconditions = Pick<GetObjectCommandInput, 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince'>;

@@ -54,6 +54,8 @@ export interface ObjectRecord extends ObjectHeaders {
   /** The blobs (see BlobStore) holding the body in order: one, or the parts of a multipart upload. */
   body: BlobSegment[];
   checksum?: ObjectChecksum;
+  /** After a multipart upload with a checksum: each part's, in `checksum`'s algorithm (what a read by part number returns). */
+  partChecksums?: string[];
 }
 
 export interface UploadRecord extends ObjectHeaders {

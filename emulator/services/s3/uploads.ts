@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../operations';
 import { type Change, put, remove, type Store } from '../../store/store';
 import { invalidArgument, noSuchUpload } from './errors';
+import type { StoredBody } from './objectBodies';
 import { type PartRecord, parts, removeBlobs, type UploadRecord, uploads } from './state';
 
 const MAX_PART_NUMBER = 10000;
@@ -43,11 +44,26 @@ export function uploadedParts(store: Store, uploadId: string): PartRecord[] {
 }
 
 /**
- * Commits a part whose body was just stored, replacing the part with its number, then deletes the
- * replaced body. The upload is checked again here: it may have been completed or aborted while the
- * part was uploading, and then the new body is deleted instead.
+ * Commits a part whose body was just stored (UploadPart, UploadPartCopy), replacing the part with its
+ * number, then deletes the replaced body, and returns the part's record. Its checksum is kept if it
+ * is in the upload's algorithm. The upload is checked again here: it may have been completed or
+ * aborted while the part was uploading, and then the new body is deleted instead.
  */
-export async function commitPart(context: RequestContext, bucketName: string, upload: UploadRecord, part: PartRecord): Promise<void> {
+export async function commitPart(
+  context: RequestContext,
+  bucketName: string,
+  upload: UploadRecord,
+  partNumber: number,
+  body: StoredBody,
+): Promise<PartRecord> {
+  const part: PartRecord = {
+    partNumber,
+    size: body.size,
+    etag: `"${body.md5Hex}"`,
+    lastModified: context.now().getTime(),
+    blob: body.blob,
+    checksum: upload.checksum && body.checksum?.algorithm === upload.checksum.algorithm ? body.checksum : undefined,
+  };
   try {
     requireUpload(context, bucketName, upload.key, upload.uploadId);
   } catch (error) {
@@ -58,6 +74,7 @@ export async function commitPart(context: RequestContext, bucketName: string, up
   const replaced = context.store.get(parts, upload.uploadId, key);
   await context.store.commit([put(parts, upload.uploadId, key, part)]);
   if (replaced) await removeBlobs(context, [replaced.blob]);
+  return part;
 }
 
 /** The changes that drop uploads with their parts, and the part bodies to delete once they are committed. */

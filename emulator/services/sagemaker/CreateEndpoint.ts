@@ -1,11 +1,11 @@
 import type { CreateEndpointCommandInput, CreateEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { desiredVariants, endpointConfigName, requireDeployableConfig } from './endpointConfigs';
-import { type EndpointRecord, endpoints } from './endpoints';
+import { type EndpointRecord, endpoints, variantSpecs } from './endpoints';
 import { creatingEndpoint } from './endpointState';
 import { claimName, createResource } from './resources';
 
-/** The endpoint stays Creating until the endpoint runtime reports it InService or Failed. */
+/** The endpoint stays Creating until the endpoint runtime has its instances serving (InService) or gives up (Failed). */
 export async function createEndpoint(input: CreateEndpointCommandInput, context: RequestContext): Promise<OperationOutput<CreateEndpointCommandOutput>> {
   const { Tags: tags, ...request } = input;
   const arn = claimName(context, endpoints, input.EndpointName ?? '');
@@ -14,9 +14,11 @@ export async function createEndpoint(input: CreateEndpointCommandInput, context:
   const endpoint: EndpointRecord = {
     ...creatingEndpoint(endpointConfigName(config), desiredVariants(config), now),
     request,
+    specs: variantSpecs(context, config),
     arn,
     createdAt: now.getTime(),
   };
   await context.store.commit(createResource(context, endpoints, endpoint, tags));
+  context.runtimes.endpoints.changed(arn);
   return { EndpointArn: endpoint.arn };
 }

@@ -8,5 +8,7 @@ export async function createProcessingJob(
   context: RequestContext,
 ): Promise<OperationOutput<CreateProcessingJobCommandOutput>> {
   const { Tags: tags, ...request } = input;
-  return { ProcessingJobArn: await createJob(context, processingJobs, input.ProcessingJobName ?? '', request, tags) };
+  const arn = await createJob(context, processingJobs, input.ProcessingJobName ?? '', request, tags);
+  context.runtimes.processing.submit(arn);
+  return { ProcessingJobArn: arn };
 }

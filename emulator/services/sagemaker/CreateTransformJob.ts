@@ -3,7 +3,7 @@ import type { OperationOutput, RequestContext } from '../../operations';
 import { createJob } from './jobs';
 import { models } from './models';
 import { requireResource } from './resources';
-import { transformJobs } from './transformJobs';
+import { type TransformJobRecord, transformJobs } from './transformJobs';
 
 /** SageMaker's default when MaxPayloadInMB is omitted. */
 const DEFAULT_MAX_PAYLOAD_MB = 6;
@@ -12,8 +12,10 @@ export async function createTransformJob(
   input: CreateTransformJobCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<CreateTransformJobCommandOutput>> {
-  requireResource(context, models, input.ModelName);
+  const model = requireResource(context, models, input.ModelName);
   const { Tags: tags, ...request } = input;
-  const withDefaults = { ...request, MaxPayloadInMB: request.MaxPayloadInMB ?? DEFAULT_MAX_PAYLOAD_MB };
-  return { TransformJobArn: await createJob(context, transformJobs, input.TransformJobName ?? '', withDefaults, tags) };
+  const withDefaults: TransformJobRecord['request'] = { ...request, MaxPayloadInMB: request.MaxPayloadInMB ?? DEFAULT_MAX_PAYLOAD_MB };
+  const arn = await createJob(context, transformJobs, input.TransformJobName ?? '', withDefaults, tags, { model: model.request });
+  context.runtimes.transform.submit(arn);
+  return { TransformJobArn: arn };
 }

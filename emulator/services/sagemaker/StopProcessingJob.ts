@@ -7,6 +7,6 @@ export async function stopProcessingJob(
   input: StopProcessingJobCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<StopProcessingJobCommandOutput>> {
-  await stopJob(context, processingJobs, input.ProcessingJobName);
+  await stopJob(context, processingJobs, input.ProcessingJobName, context.runtimes.processing);
   return {};
 }

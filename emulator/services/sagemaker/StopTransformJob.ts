@@ -7,6 +7,6 @@ export async function stopTransformJob(
   input: StopTransformJobCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<StopTransformJobCommandOutput>> {
-  await stopJob(context, transformJobs, input.TransformJobName);
+  await stopJob(context, transformJobs, input.TransformJobName, context.runtimes.transform);
   return {};
 }

@@ -1,7 +1,7 @@
 import type { UpdateEndpointCommandInput, UpdateEndpointCommandOutput, VariantPropertyType } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { desiredVariants, endpointConfigName, requireDeployableConfig } from './endpointConfigs';
-import { assertUpdatable, type EndpointRecord, endpoints } from './endpoints';
+import { assertUpdatable, type EndpointRecord, endpoints, variantSpecs } from './endpoints';
 import { updatingEndpoint, type VariantProgress } from './endpointState';
 import { putResource, requireResource } from './resources';
 
@@ -12,7 +12,9 @@ export async function updateEndpoint(input: UpdateEndpointCommandInput, context:
   const excluded = new Set((input.ExcludeRetainedVariantProperties ?? []).map((property) => property.VariantPropertyType));
   const variants = input.RetainAllVariantProperties ? retained(endpoint, desiredVariants(config), excluded) : desiredVariants(config);
   const updated = updatingEndpoint(endpoint, endpointConfigName(config), variants, context.now());
-  await context.store.commit([putResource(context, endpoints, updated)]);
+  const specs = { ...endpoint.specs, ...variantSpecs(context, config) };
+  await context.store.commit([putResource(context, endpoints, { ...updated, specs })]);
+  context.runtimes.endpoints.changed(endpoint.arn);
   return { EndpointArn: endpoint.arn };
 }
 

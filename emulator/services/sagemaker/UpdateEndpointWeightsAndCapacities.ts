@@ -25,5 +25,6 @@ export async function updateEndpointWeightsAndCapacities(
     changes.set(name, { weight: desired.DesiredWeight, instanceCount: desired.DesiredInstanceCount });
   }
   await context.store.commit([putResource(context, endpoints, updatingVariants(endpoint, changes, context.now()))]);
+  context.runtimes.endpoints.changed(endpoint.arn);
   return { EndpointArn: endpoint.arn };
 }

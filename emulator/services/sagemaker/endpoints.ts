@@ -7,19 +7,44 @@ import type {
   ProductionVariantSummary,
 } from '@aws-sdk/client-sagemaker';
 import { validationError } from '../../errors';
-import type { OperationOutput } from '../../operations';
+import type { OperationOutput, RegionalScope } from '../../operations';
+import type { VariantSpec } from '../../runtime/endpointRuntime';
+import { type EndpointConfigRecord, endpointConfigName, productionVariants } from './endpointConfigs';
 import type { EndpointProgress, VariantProgress } from './endpointState';
-import { defineResourceKind, type ResourceRecord } from './resources';
+import { models } from './models';
+import { defineResourceKind, requireResource, type ResourceRecord } from './resources';
 
 export interface EndpointRecord extends ResourceRecord, EndpointProgress {
   /** The CreateEndpoint request; its Tags live with the other tags. */
   request: Omit<CreateEndpointCommandInput, 'Tags'>;
+  /**
+   * What each configuration the endpoint is created or updated with deploys, captured then: an
+   * endpoint keeps serving (and restarts with the emulator) after its configuration or model is deleted.
+   */
+  specs?: Record<string, VariantSpec[]>;
 }
 
 export const endpoints = defineResourceKind<EndpointRecord>('sagemaker.endpoints', 'endpoint', 'endpoint', 'hosting');
 
+/** The variants of a configuration with the models they name, as CreateEndpoint and UpdateEndpoint deploy them. */
+export function variantSpecs(scope: RegionalScope, config: EndpointConfigRecord): Record<string, VariantSpec[]> {
+  return {
+    [endpointConfigName(config)]: productionVariants(config).map((variant) => {
+      const { request } = requireResource(scope, models, variant.ModelName);
+      return { variant, model: request };
+    }),
+  };
+}
+
 export function endpointName(endpoint: EndpointRecord): string {
   return endpoint.request.EndpointName ?? '';
+}
+
+/** An endpoint being created or updated cannot be changed or deleted until it settles. */
+export function assertNotInProgress(endpoint: EndpointRecord): void {
+  if (endpoint.status === 'Creating' || endpoint.status === 'Updating') {
+    throw validationError(`Cannot update in-progress endpoint "${endpoint.arn}".`);
+  }
 }
 
 /** UpdateEndpoint and UpdateEndpointWeightsAndCapacities need an endpoint that serves and is not changing. */

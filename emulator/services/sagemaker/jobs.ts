@@ -12,27 +12,39 @@ export interface JobRecord<Request> extends ResourceRecord, JobProgress {
   request: Request;
 }
 
-/** Commits a new InProgress job named `name` and returns its ARN. */
-export async function createJob<Request>(
+/** Commits a new InProgress job named `name` (with `extra` members of its record) and returns its ARN. */
+export async function createJob<Request, Record extends JobRecord<Request>>(
   context: RequestContext,
-  kind: ResourceKind<JobRecord<Request>>,
+  kind: ResourceKind<Record>,
   name: string,
   request: Request,
   tags: Tag[] | undefined,
+  extra?: Omit<Record, keyof JobRecord<Request>>,
 ): Promise<string> {
   const now = context.now();
-  const job: JobRecord<Request> = { ...startedJob(now), request, arn: claimName(context, kind, name), createdAt: now.getTime() };
+  const job = { ...extra, ...startedJob(now), request, arn: claimName(context, kind, name), createdAt: now.getTime() } as Record;
   await context.store.commit(createResource(context, kind, job, tags));
   return job.arn;
 }
 
-export async function stopJob<Request>(context: RequestContext, kind: ResourceKind<JobRecord<Request>>, name: string | undefined): Promise<void> {
+/**
+ * Stop*Job: the job goes Stopping; the runtime moves a running job on to Stopped once its instances
+ * have exited, and a job it does not run (still waiting for capacity, or left by a crash) stops at once.
+ */
+export async function stopJob<Request>(
+  context: RequestContext,
+  kind: ResourceKind<JobRecord<Request>>,
+  name: string | undefined,
+  runtime: { stop(arn: string): boolean },
+): Promise<void> {
   const job = requireResource(context, kind, name);
   assertStoppable(kind, job.status);
   const now = context.now();
-  // No process runs jobs yet, so the stop completes at once; with a runtime, Stopped follows its exit.
-  const stopped = advanceJob(advanceJob(job, 'Stopping', now), 'Stopped', now);
-  await context.store.commit([putResource(context, kind, stopped)]);
+  await context.store.commit([putResource(context, kind, advanceJob(job, 'Stopping', now))]);
+  if (!runtime.stop(job.arn)) {
+    const stopping = requireResource(context, kind, job.arn);
+    await context.store.commit([putResource(context, kind, advanceJob(stopping, 'Stopped', now))]);
+  }
 }
 
 /** One page of a List*Jobs request; `defaultSortOrder` is the one AWS documents for the listing. */

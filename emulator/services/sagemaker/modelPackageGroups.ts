@@ -18,7 +18,7 @@ export const modelPackageGroups = defineResourceKind<ModelPackageGroupRecord>(
   'sagemaker.modelPackageGroups',
   'model-package-group',
   'model package group',
-  'hosting',
+  'registry',
 );
 
 export function modelPackageGroupName(group: ModelPackageGroupRecord): string {

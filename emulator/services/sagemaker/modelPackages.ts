@@ -17,7 +17,7 @@ export interface ModelPackageRecord extends ResourceRecord {
 }
 
 /** Keyed by `group/version` for versioned packages (as in their ARN), by name for unversioned ones. */
-export const modelPackages = defineResourceKind<ModelPackageRecord>('sagemaker.modelPackages', 'model-package', 'model package', 'hosting');
+export const modelPackages = defineResourceKind<ModelPackageRecord>('sagemaker.modelPackages', 'model-package', 'model package', 'registry');
 
 /** Versioned packages are named after their group. */
 export function modelPackageName(modelPackage: ModelPackageRecord): string {

@@ -5,7 +5,10 @@ import type { JobRecord } from './jobs';
 import { defineResourceKind } from './resources';
 import { optionalDate } from './views';
 
-export type ProcessingJobRecord = JobRecord<Omit<CreateProcessingJobCommandInput, 'Tags'>>;
+export interface ProcessingJobRecord extends JobRecord<Omit<CreateProcessingJobCommandInput, 'Tags'>> {
+  /** The first 1 KB of what the instances wrote to /opt/ml/output/message, once the job ended. */
+  exitMessage?: string;
+}
 
 export const processingJobs = defineResourceKind<ProcessingJobRecord>('sagemaker.processingJobs', 'processing-job', 'processing job', 'job');
 
@@ -19,6 +22,7 @@ export function describeProcessingJob(job: ProcessingJobRecord): OperationOutput
     ProcessingJobName: processingJobName(job),
     ProcessingJobArn: job.arn,
     ProcessingJobStatus: job.status,
+    ExitMessage: job.exitMessage,
     FailureReason: job.failureReason,
     CreationTime: new Date(job.createdAt),
     ProcessingStartTime: optionalDate(job.startedAt),

@@ -7,7 +7,7 @@ import type { AwsError } from '../../errors';
 import { type RegionalScope, regionalPartition } from '../../operations';
 import { type Change, defineTable, put, remove, type Table } from '../../store/store';
 import { parseSagemakerArn, sagemakerArn } from './arns';
-import { cannotCreateExisting, couldNotFind, jobNameInUse, resourceNotFound } from './errors';
+import { cannotCreateExisting, couldNotFind, doesNotExist, jobNameInUse, jobNotFound, resourceNotFound } from './errors';
 
 export interface ResourceRecord {
   arn: string;
@@ -16,11 +16,13 @@ export interface ResourceRecord {
 }
 
 /**
- * How SageMaker words errors about a kind: jobs answer `Requested resource not found.` and
- * ResourceInUse for a taken name; hosting and registry resources `Could not find model "arn".` and
- * `Cannot create already existing model "arn".`
+ * How SageMaker words errors about a kind (emulator/README.md lists the evidence). A missing one:
+ * training jobs `Requested resource not found.`; processing and transform jobs `Could not find
+ * requested job with name x`; hosting resources `Could not find model "arn".`; registry resources
+ * `Model package group x does not exist.` A taken name: ResourceInUse for jobs, `Cannot create
+ * already existing model "arn".` for the others.
  */
-export type ErrorStyle = 'job' | 'hosting';
+export type ErrorStyle = 'trainingJob' | 'job' | 'hosting' | 'registry';
 
 export interface ResourceKind<T extends ResourceRecord> {
   /** As in ARNs, e.g. `endpoint-config`. */
@@ -40,9 +42,18 @@ export function defineResourceKind<T extends ResourceRecord>(
   return { arnType, noun, errorStyle, table: defineTable<T>(tableName) };
 }
 
-/** The error for a name (or ARN) that names no resource of this kind. */
-export function notFound(kind: ResourceKind<ResourceRecord>, arn: string): AwsError {
-  return kind.errorStyle === 'job' ? resourceNotFound() : couldNotFind(kind.noun, arn);
+/** The error for a name (or ARN) that names no resource of this kind; `given` is the name or ARN as the request spelled it. */
+export function notFound(kind: ResourceKind<ResourceRecord>, arn: string, given = arn): AwsError {
+  switch (kind.errorStyle) {
+    case 'trainingJob':
+      return resourceNotFound();
+    case 'job':
+      return jobNotFound(given);
+    case 'registry':
+      return doesNotExist(kind.noun, given);
+    case 'hosting':
+      return couldNotFind(kind.noun, arn);
+  }
 }
 
 /** The ARN a resource of this kind has, or would have, in the caller's account and region. */
@@ -61,7 +72,7 @@ export function findResource<T extends ResourceRecord>(scope: RegionalScope, kin
 
 export function requireResource<T extends ResourceRecord>(scope: RegionalScope, kind: ResourceKind<T>, nameOrArn: string | undefined): T {
   const resource = nameOrArn === undefined ? undefined : findResource(scope, kind, nameOrArn);
-  if (!resource) throw notFound(kind, nameOrArn?.startsWith('arn:') ? nameOrArn : resourceArn(scope, kind, nameOrArn ?? ''));
+  if (!resource) throw notFound(kind, nameOrArn?.startsWith('arn:') ? nameOrArn : resourceArn(scope, kind, nameOrArn ?? ''), nameOrArn ?? '');
   return resource;
 }
 
@@ -69,7 +80,7 @@ export function requireResource<T extends ResourceRecord>(scope: RegionalScope, 
 export function claimName(scope: RegionalScope, kind: ResourceKind<ResourceRecord>, name: string): string {
   const arn = resourceArn(scope, kind, name);
   if (findResource(scope, kind, name)) {
-    throw kind.errorStyle === 'job' ? jobNameInUse(kind.noun, arn) : cannotCreateExisting(kind.noun, arn);
+    throw kind.errorStyle === 'trainingJob' || kind.errorStyle === 'job' ? jobNameInUse(kind.noun, arn) : cannotCreateExisting(kind.noun, arn);
   }
   return arn;
 }

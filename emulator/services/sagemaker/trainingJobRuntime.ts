@@ -2,28 +2,17 @@
 // through its state machine, outside any API request. Each change is durable before it resolves.
 import type { Store } from '../../store/store';
 import type { TrainingJobDriver } from '../../runtime/trainingRun';
-import type { TrainingJobRepository } from '../../runtime/trainingRuntime';
-import { parseSagemakerArn } from './arns';
+import type { JobRepository } from '../../runtime/jobRepository';
+import { jobRepository } from './jobRepository';
 import type { RegionalScope } from '../../operations';
 import { findResource, putResource } from './resources';
 import { jobName, trainingJobs, type TrainingJobRecord } from './trainingJobs';
-import { advanceTrainingJob } from './trainingJobState';
+import { advanceTrainingJob, primaryStatus } from './trainingJobState';
+import { TRAINING_METRIC_NAMESPACE } from '../../runtime/metrics';
+import { publishMetrics } from '../cloudwatch/metrics';
 
-export function trainingJobRepository(store: Store): TrainingJobRepository {
-  return {
-    activeJobs: () =>
-      [...store.scan(trainingJobs.table)]
-        .filter((job) => job.status === 'InProgress' || job.status === 'Stopping')
-        .sort((a, b) => a.createdAt - b.createdAt)
-        .map((job) => job.arn),
-    driver(arn) {
-      const parsed = parseSagemakerArn(arn);
-      if (!parsed) return undefined;
-      const scope: RegionalScope = { store, accountId: parsed.accountId, region: parsed.region };
-      const initial = findResource(scope, trainingJobs, parsed.resourceId);
-      return initial && jobDriver(scope, initial);
-    },
-  };
+export function trainingJobRepository(store: Store): JobRepository<TrainingJobDriver> {
+  return jobRepository(store, trainingJobs, jobDriver);
 }
 
 function jobDriver(scope: RegionalScope, initial: TrainingJobRecord): TrainingJobDriver {
@@ -37,10 +26,23 @@ function jobDriver(scope: RegionalScope, initial: TrainingJobRecord): TrainingJo
     async advance(status, details) {
       const job = current();
       if (job.secondaryStatus === status) return; // e.g. Stopping, already set by StopTrainingJob
+      // A step of the work reported after StopTrainingJob: the job stays Stopping, to end Stopped.
+      if (job.status === 'Stopping' && primaryStatus(status) === 'InProgress') return;
       await save(advanceTrainingJob(job, status, new Date(), details));
     },
     async record(results) {
       await save({ ...current(), results });
     },
+    publishMetrics: (samples) =>
+      publishMetrics(
+        scope,
+        samples.map(({ name, value, timestamp, host }) => ({
+          namespace: TRAINING_METRIC_NAMESPACE,
+          name,
+          dimensions: { Host: `${jobName(initial)}/${host}` },
+          timestamp,
+          value,
+        })),
+      ),
   };
 }

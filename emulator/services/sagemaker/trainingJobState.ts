@@ -72,6 +72,11 @@ export function startedTrainingJob(at: Date): TrainingJobProgress {
   };
 }
 
+/** The status a secondary status belongs to. */
+export function primaryStatus(secondary: SecondaryStatus): JobStatus {
+  return PRIMARY_STATUS[secondary];
+}
+
 /**
  * The job moved to `next`. Throws on a move the state machine does not allow (a runtime bug, not a
  * client error: operations check the status first and answer with AWS's error).

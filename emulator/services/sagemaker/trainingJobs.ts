@@ -13,7 +13,7 @@ export interface TrainingJobRecord extends ResourceRecord, TrainingJobProgress {
   results?: TrainingResults;
 }
 
-export const trainingJobs = defineResourceKind<TrainingJobRecord>('sagemaker.trainingJobs', 'training-job', 'training job', 'job');
+export const trainingJobs = defineResourceKind<TrainingJobRecord>('sagemaker.trainingJobs', 'training-job', 'training job', 'trainingJob');
 
 export function jobName(job: TrainingJobRecord): string {
   return job.request.TrainingJobName ?? '';

@@ -1,11 +1,15 @@
 // The transform job record and its views: what DescribeTransformJob and ListTransformJobs return.
 import type { CreateTransformJobCommandInput, DescribeTransformJobCommandOutput, TransformJobSummary } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput } from '../../operations';
+import type { ModelDefinition } from '../../runtime/modelFleet';
 import type { JobRecord } from './jobs';
 import { defineResourceKind } from './resources';
 import { optionalDate } from './views';
 
-export type TransformJobRecord = JobRecord<Omit<CreateTransformJobCommandInput, 'Tags'>>;
+export interface TransformJobRecord extends JobRecord<Omit<CreateTransformJobCommandInput, 'Tags'>> {
+  /** The model as it was when the job was created: the job runs it even if the model is deleted meanwhile. */
+  model?: ModelDefinition;
+}
 
 export const transformJobs = defineResourceKind<TransformJobRecord>('sagemaker.transformJobs', 'transform-job', 'transform job', 'job');
 

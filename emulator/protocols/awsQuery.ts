@@ -1,0 +1,194 @@
+// AWS Query, which CloudWatch still answers beside awsJson 1.0 because older clients speak it (the AWS
+// CLI v2 of Debian 12 does): `POST /` with a form-encoded body `Action=<Operation>&Version=<api>&…`,
+// nested members as `Parent.Child`, lists as `Name.member.N` (1-based), maps as
+// `Name.entry.N.key`/`.value`; timestamps ISO 8601. Responses are XML:
+//   <OperationResponse xmlns="…"><OperationResult>…</OperationResult>
+//     <ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></OperationResponse>
+// and errors `<ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error>
+// <RequestId>…</RequestId></ErrorResponse>`, with the query code of the error (see queryErrorCode).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AwsError, toAwsError } from '../errors';
+import { type MemberRef, type ServiceModel, type Shape, shapeOf } from '../models';
+import { type OperationTable, findHandler, runHandler } from '../operations';
+import { splitUrl } from '../routing';
+import { validate } from '../validation';
+import { decodedBody, readBody, type ServiceEndpoint, startErrorResponse } from './endpoint';
+import { textToValue } from './httpBindings';
+import { escapeXmlText } from './restXml';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Whether a request to a service that speaks both is a query one: no `X-Amz-Target`, and a form body or a GET. */
+export function isQueryRequest(request: IncomingMessage): boolean {
+  if (request.headers['x-amz-target'] !== undefined) return false;
+  return request.method === 'GET' || /^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '');
+}
+
+export function awsQueryEndpoint(model: ServiceModel, operations: OperationTable): ServiceEndpoint {
+  return {
+    async handle(request, response, context) {
+      const raw = await readBody(request, MAX_BODY_BYTES, bodyTooLarge);
+      const body = decodedBody(request, raw, MAX_BODY_BYTES, bodyTooLarge, () => malformed('The request body is not valid gzip'));
+      // The parameters are the form body of a POST, or the query string of a GET.
+      const params = request.method === 'GET' ? splitUrl(request.url).query : new URLSearchParams(body.toString('utf8'));
+      const operation = params.get('Action') ?? '';
+      if (!Object.hasOwn(model.operations, operation)) throw invalidAction(operation);
+      const handler = findHandler(model, operations, operation);
+      const { input: inputShape, output: outputShape, resultWrapper } = model.operations[operation];
+      const input = inputShape ? fromQuery(model, shapeOf(model, inputShape), new QueryParams(params), '') : {};
+      if (inputShape) validate(model, inputShape, input);
+      const output = (await runHandler(handler, input ?? {}, context)) as Record<string, unknown>;
+      const result = outputShape ? element(resultWrapper ?? `${operation}Result`, toXml(model, shapeOf(model, outputShape), output)) : '';
+      const metadata = element('ResponseMetadata', element('RequestId', context.requestId));
+      writeXml(response, 200, context.requestId, `<${operation}Response xmlns="${model.xmlNamespace}">${result}${metadata}</${operation}Response>`);
+    },
+    writeError(error, _request, response, context) {
+      const awsError = toAwsError(error, 'InternalFailure', context.log);
+      if (!startErrorResponse(response)) return;
+      const detail = element('Type', queryFault(awsError)) + element('Code', queryErrorCode(model, awsError)) + element('Message', escapeXmlText(awsError.message));
+      const body = `<ErrorResponse xmlns="${model.xmlNamespace}">${element('Error', detail)}${element('RequestId', context.requestId)}</ErrorResponse>`;
+      writeXml(response, awsError.status, context.requestId, body);
+    },
+  };
+}
+
+/** The code an error has in the query protocol (and in awsJson's `x-amzn-query-error`): `InvalidParameterValue` for `InvalidParameterValueException`. */
+export function queryErrorCode(model: ServiceModel, error: AwsError): string {
+  return (model.queryErrorCodes && Object.hasOwn(model.queryErrorCodes, error.code) && model.queryErrorCodes[error.code]) || error.code;
+}
+
+/** `x-amzn-query-error: <code>;<Sender|Receiver>`. */
+export function queryErrorHeader(model: ServiceModel, error: AwsError): string {
+  return `${queryErrorCode(model, error)};${queryFault(error)}`;
+}
+
+function queryFault(error: AwsError): 'Sender' | 'Receiver' {
+  return error.status < 500 ? 'Sender' : 'Receiver';
+}
+
+function invalidAction(action: string): AwsError {
+  return new AwsError(
+    action ? 'InvalidAction' : 'MissingAction',
+    400,
+    action ? `The action ${action} is not valid for this web service.` : 'The request must contain the parameter Action.',
+  );
+}
+
+function bodyTooLarge(): AwsError {
+  return new AwsError('RequestEntityTooLarge', 413, `Request body must not exceed ${MAX_BODY_BYTES} bytes`);
+}
+
+function malformed(message: string): AwsError {
+  return new AwsError('MalformedInput', 400, message);
+}
+
+/** The form's parameters, and every dotted prefix of their names, so that presence checks are O(1). */
+class QueryParams {
+  private readonly prefixes = new Set<string>();
+
+  constructor(private readonly params: URLSearchParams) {
+    for (const name of params.keys()) {
+      for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) this.prefixes.add(name.slice(0, dot));
+    }
+  }
+
+  value(name: string): string | undefined {
+    return this.params.get(name) ?? undefined;
+  }
+
+  /** Whether `name` is given itself or has members (`name.…`). */
+  has(name: string): boolean {
+    return this.params.has(name) || this.prefixes.has(name);
+  }
+}
+
+/** The parameters under `prefix` as a value of `shape`. */
+function fromQuery(model: ServiceModel, shape: Shape, params: QueryParams, prefix: string): unknown {
+  const at = (name: string) => (prefix ? `${prefix}.${name}` : name);
+  switch (shape.type) {
+    case 'structure': {
+      const result: Record<string, unknown> = {};
+      for (const [name, member] of Object.entries(shape.members)) {
+        const key = at(member.locationName ?? name);
+        if (!params.has(key)) continue;
+        result[name] = fromQuery(model, shapeOf(model, member.shape), params, key);
+      }
+      return result;
+    }
+    case 'list': {
+      // `Name=` (nothing under it) is how an empty list is sent.
+      const base = shape.flattened ? prefix : `${prefix}.${shape.member.locationName ?? 'member'}`;
+      const items: unknown[] = [];
+      for (let index = 1; params.has(`${base}.${index}`); index++) {
+        items.push(fromQuery(model, shapeOf(model, shape.member.shape), params, `${base}.${index}`));
+      }
+      return items;
+    }
+    case 'map': {
+      const base = shape.flattened ? prefix : `${prefix}.entry`;
+      const entries: [string, unknown][] = [];
+      for (let index = 1; params.has(`${base}.${index}`); index++) {
+        const key = params.value(`${base}.${index}.${shape.key.locationName ?? 'key'}`) ?? '';
+        entries.push([key, fromQuery(model, shapeOf(model, shape.value.shape), params, `${base}.${index}.${shape.value.locationName ?? 'value'}`)]);
+      }
+      return Object.fromEntries(entries);
+    }
+    default:
+      return textToValue(shape, params.value(prefix) ?? '', prefix, malformed);
+  }
+}
+
+/** A handler's output as XML elements, in the shape's member order. */
+function toXml(model: ServiceModel, shape: Shape, value: unknown): string {
+  switch (shape.type) {
+    case 'structure': {
+      const record = value as Record<string, unknown>;
+      let xml = '';
+      for (const [name, member] of Object.entries(shape.members)) {
+        if (record[name] === undefined || record[name] === null) continue;
+        xml += memberXml(model, member, member.locationName ?? name, record[name]);
+      }
+      return xml;
+    }
+    case 'list': {
+      const itemShape = shapeOf(model, shape.member.shape);
+      return (value as unknown[]).map((item) => element(shape.member.locationName ?? 'member', toXml(model, itemShape, item))).join('');
+    }
+    case 'map': {
+      const valueShape = shapeOf(model, shape.value.shape);
+      return Object.entries(value as Record<string, unknown>)
+        .map(([key, entry]) => {
+          const keyXml = element(shape.key.locationName ?? 'key', escapeXmlText(key));
+          return element('entry', keyXml + element(shape.value.locationName ?? 'value', toXml(model, valueShape, entry)));
+        })
+        .join('');
+    }
+    case 'timestamp':
+      return (value as Date).toISOString();
+    case 'blob':
+      return Buffer.from(value as Uint8Array).toString('base64');
+    case 'string':
+      return escapeXmlText(String(value));
+    default:
+      return String(value);
+  }
+}
+
+function memberXml(model: ServiceModel, member: MemberRef, name: string, value: unknown): string {
+  const shape = shapeOf(model, member.shape);
+  // A flattened list is its elements, each named as the member.
+  if (shape.type === 'list' && (shape.flattened || member.flattened)) {
+    const itemShape = shapeOf(model, shape.member.shape);
+    return (value as unknown[]).map((item) => element(name, toXml(model, itemShape, item))).join('');
+  }
+  return element(name, toXml(model, shape, value));
+}
+
+function element(name: string, content: string): string {
+  return `<${name}>${content}</${name}>`;
+}
+
+function writeXml(response: ServerResponse, status: number, requestId: string, body: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': requestId });
+  response.end(body);
+}

@@ -1,0 +1,103 @@
+// The hosts of one job (training or processing) as local processes, as SageMaker runs a job's
+// instances: each host's output goes to CloudWatch Logs, stream `<job>/algo-<n>-<epoch seconds>`,
+// readable while it runs; a host that exits non-zero is reported with the FailureReason SageMaker
+// gives, so that the job can stop the others and fail.
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { readFile } from 'node:fs/promises';
+import { HostProcess, type HostExit } from './hostProcess';
+import { ImageNotFound, type ContainerLaunch } from './images';
+import { ensureLogStream, LogShipper } from './logShipper';
+
+export interface HostSpec {
+  hostName: string;
+  launch: ContainerLaunch;
+  env: Record<string, string>;
+  /** Where the script may say why it failed: training's /opt/ml/output/failure, processing's /opt/ml/output/message. */
+  failureFile: string;
+}
+
+export interface HostGroupDeps {
+  logs: CloudWatchLogsClient;
+  log: (line: string) => void;
+  logFlushMs: number;
+  /** Called with each host's process group id, so a restart can end hosts a crash left behind. */
+  hostStarted: (pid: number) => Promise<void>;
+}
+
+export interface HostGroupHandlers {
+  /** Every line a host prints, by the host's rank. */
+  onLine?: (rank: number, line: string, timestamp: number) => void;
+  /** A host exited non-zero while no stop was asked: SageMaker's FailureReason for it. */
+  onFailure: (reason: string) => void;
+}
+
+/** On emulator shutdown hosts get this long before SIGKILL. */
+export const ABANDON_GRACE_MS = 2000;
+
+const FAILURE_TAIL_LINES = 5;
+
+export class HostGroup {
+  private readonly hosts: HostProcess[] = [];
+  private stopGraceMs: number | undefined;
+
+  constructor(private readonly deps: HostGroupDeps) {}
+
+  /** SIGTERM to every host, SIGKILL after `graceMs`; hosts not started yet never start. */
+  stop(graceMs: number): void {
+    if (this.stopGraceMs !== undefined) return;
+    this.stopGraceMs = graceMs;
+    for (const host of this.hosts) void host.stop(graceMs);
+  }
+
+  /** Runs one process per spec until every one has exited; logs go to `logGroup`. */
+  async run(logGroup: string, jobName: string, specs: HostSpec[], handlers: HostGroupHandlers): Promise<HostExit[]> {
+    const streamTime = Math.floor(Date.now() / 1000);
+    const streams = specs.map(({ hostName }) => `${jobName}/${hostName}-${streamTime}`);
+    await Promise.all(streams.map((stream) => ensureLogStream(this.deps.logs, logGroup, stream)));
+    const shippers = streams.map((stream) => new LogShipper(this.deps.logs, logGroup, stream, (error) => this.deps.log(`log shipping: ${error.message}`)));
+    for (const shipper of shippers) shipper.start(this.deps.logFlushMs);
+    // The last lines of each host, for a FailureReason when a script dies without writing one.
+    const tails = specs.map(() => [] as string[]);
+    try {
+      if (this.stopGraceMs !== undefined) return [];
+      specs.forEach((spec, rank) => {
+        const host = new HostProcess(spec.launch, spec.env, (line) => {
+          const now = Date.now();
+          shippers[rank].append(line, now);
+          tails[rank] = [...tails[rank].slice(1 - FAILURE_TAIL_LINES), line];
+          handlers.onLine?.(rank, line, now);
+        });
+        this.hosts.push(host);
+        if (host.pid !== undefined) void this.deps.hostStarted(host.pid);
+      });
+      return await Promise.all(
+        this.hosts.map(async (host, rank) => {
+          const exit = await host.exited;
+          if (exit.code !== 0 && this.stopGraceMs === undefined) handlers.onFailure(await failureReason(specs[rank], exit, tails[rank]));
+          return exit;
+        }),
+      );
+    } finally {
+      await Promise.all(shippers.map((shipper) => shipper.close()));
+    }
+  }
+}
+
+/** SageMaker's FailureReason: what the host wrote to its failure file, else its exit status and last lines. */
+async function failureReason(spec: HostSpec, exit: HostExit, tail: string[]): Promise<string> {
+  const written = (await readFile(spec.failureFile, 'utf8').catch(() => '')).trim();
+  if (written) return `AlgorithmError: ${written.slice(0, 1024)}`;
+  const status = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  return `AlgorithmError: ${spec.hostName} ${status}${tail.length ? `: ${tail.join('\n')}` : ''}`.slice(0, 1024);
+}
+
+/** A mistake in the job's request that shows only when it runs (a LocalPath, an input mode). */
+export class JobClientError extends Error {}
+
+/** A job that cannot run: the user's mistakes (an unmapped image, a missing bucket or key) are ClientErrors, as on SageMaker. */
+export function failureOf(error: unknown): string {
+  const { name, message } = error as Error;
+  const clientError =
+    error instanceof ImageNotFound || error instanceof JobClientError || ['NoSuchBucket', 'NoSuchKey', 'AccessDenied', 'InvalidBucketName', 'InvalidManifest'].includes(name);
+  return `${clientError ? 'ClientError' : 'InternalServerError'}: ${message}`;
+}

@@ -1,0 +1,136 @@
+// What really runs behind the API, built in one place: training, processing and transform jobs
+// (sharing one capacity through the job supervisor), endpoints, the invocation metrics they
+// publish, and the autoscaler that acts on them. Each runtime drives its records through a driver
+// the SageMaker (or Auto Scaling) service implements over the store.
+import { join } from 'node:path';
+import type { LocalCredentials } from './auth/signatureV4';
+import type { Runtimes } from './operations';
+import { Autoscaler, DEFAULT_AUTOSCALING } from './runtime/autoscaler';
+import { builtinImages } from './runtime/builtinImages';
+import { DEFAULT_ENDPOINT_TIMING, type EndpointTiming, EndpointRuntime } from './runtime/endpointRuntime';
+import { ImageRegistry } from './runtime/images';
+import { JobSupervisor } from './runtime/jobSupervisor';
+import { ProcessGroupRecords } from './runtime/processGroups';
+import { PROCESSING_RESTARTED_REASON, ProcessingRun } from './runtime/processingRun';
+import { clientsFor, freePort } from './runtime/runtimeClients';
+import type { RuntimeTiming } from './runtime/trainingRun';
+import { DEFAULT_TIMING, TrainingRuntime } from './runtime/trainingRuntime';
+import { TRANSFORM_RESTARTED_REASON, TransformRun } from './runtime/transformRun';
+import { UnresumableJobs } from './runtime/unresumableJobs';
+import { autoscalingRepository } from './services/application-autoscaling/scalingDriver';
+import { InvocationMetrics } from './services/sagemaker-runtime/invocationMetrics';
+import { endpointRepository } from './services/sagemaker/endpointDriver';
+import { processingJobRepository } from './services/sagemaker/processingJobRuntime';
+import { trainingJobRepository } from './services/sagemaker/trainingJobRuntime';
+import { transformJobRepository } from './services/sagemaker/transformJobRuntime';
+import type { Store } from './store/store';
+
+export interface RuntimeOptions {
+  /** The user's image → command map (see runtime/images.ts); default `<dataDir>/images.json` if present. */
+  imagesFile?: string;
+  /** Jobs beyond this wait for capacity (default 2: this is one small machine); 0 runs none. */
+  maxConcurrentJobs?: number;
+  /** Where the built-in containers are; default: beside this module (or bundle). */
+  containersDir?: string;
+  timing?: Partial<RuntimeTiming>;
+  endpointTiming?: Partial<EndpointTiming>;
+  /** False: endpoints stay where the API leaves them (Creating), for tests of the API alone. Default true. */
+  runEndpoints?: boolean;
+  /** Target tracking's metric period and datapoints (default: AWS's 60 s, 3 to scale out, 15 to scale in). */
+  autoscaling?: Partial<typeof DEFAULT_AUTOSCALING>;
+  /** How often endpoint invocation metrics are published to CloudWatch (default 5 s). */
+  metricsFlushMs?: number;
+}
+
+export interface RunningRuntimes {
+  runtimes: Runtimes;
+  /** Once the emulator listens at `url`: runs what the records say should run. */
+  start(url: string): Promise<void>;
+  /** Ends every process (jobs and endpoints keep their status, for the next start). */
+  close(): Promise<void>;
+}
+
+export async function createRuntimes(
+  dataDir: string,
+  store: Store,
+  options: RuntimeOptions,
+  /** What runtimes sign their S3 and Logs calls with when the emulator checks signatures. */
+  credentials: LocalCredentials | undefined,
+  log: (line: string) => void,
+): Promise<RunningRuntimes> {
+  const images = await ImageRegistry.load(builtinImages(options.containersDir ?? join(__dirname, 'containers')), options.imagesFile ?? join(dataDir, 'images.json'));
+  const jobsDir = join(dataDir, 'jobs');
+  const jobTiming = { ...DEFAULT_TIMING, ...options.timing };
+  const endpointTiming = { ...DEFAULT_ENDPOINT_TIMING, ...options.endpointTiming };
+  const supervisor = new JobSupervisor({
+    maxConcurrentJobs: options.maxConcurrentJobs ?? 2,
+    processGroups: new ProcessGroupRecords(join(jobsDir, 'hosts'), log),
+    credentials,
+    log,
+  });
+  const training = new TrainingRuntime({ supervisor, workDir: jobsDir, images, jobs: trainingJobRepository(store), timing: jobTiming, log });
+  const processing = new UnresumableJobs({
+    supervisor,
+    jobs: processingJobRepository(store),
+    restartedReason: PROCESSING_RESTARTED_REASON,
+    run: (context, driver) => new ProcessingRun({ ...context, workDir: jobsDir, images, timing: jobTiming, log }, driver),
+  });
+  const transformTiming = { stopGraceMs: jobTiming.stopGraceMs, logFlushMs: jobTiming.logFlushMs, healthCheckTimeoutMs: endpointTiming.healthCheckTimeoutMs };
+  const transform = new UnresumableJobs({
+    supervisor,
+    jobs: transformJobRepository(store),
+    restartedReason: TRANSFORM_RESTARTED_REASON,
+    run: (context, driver) => new TransformRun({ ...context, workDir: jobsDir, images, timing: transformTiming, freePort, log }, driver),
+  });
+
+  /** The emulator's own URL once it listens: endpoints are S3 and CloudWatch Logs clients of it. */
+  let ownUrl = '';
+  const endpointClients = new Map<string, ReturnType<typeof clientsFor>>();
+  const endpoints = new EndpointRuntime({
+    enabled: options.runEndpoints ?? true,
+    workDir: join(dataDir, 'endpoints'),
+    images,
+    endpoints: endpointRepository(store),
+    clients(arn) {
+      const clients = endpointClients.get(arn) ?? clientsFor(ownUrl, arn, credentials);
+      endpointClients.set(arn, clients);
+      return clients;
+    },
+    freePort,
+    processGroups: new ProcessGroupRecords(join(dataDir, 'endpoints', 'hosts'), log),
+    timing: endpointTiming,
+    log,
+  });
+  const invocationMetrics = new InvocationMetrics(store, log);
+  const autoscaling = { ...DEFAULT_AUTOSCALING, ...options.autoscaling };
+  const autoscaler = new Autoscaler({
+    repository: autoscalingRepository(store, endpoints),
+    invocationsSince: (arn, variant, since) => invocationMetrics.invocationsSince(arn, variant, since),
+    ...autoscaling,
+    log,
+  });
+
+  return {
+    runtimes: { training, processing, transform, endpoints, invocationMetrics },
+    async start(url) {
+      ownUrl = url;
+      const startJobs = async () => {
+        await supervisor.start(url);
+        await training.recover();
+        await processing.recover();
+        await transform.recover();
+      };
+      await Promise.all([startJobs(), endpoints.start()]);
+      invocationMetrics.start(options.metricsFlushMs ?? 5000);
+      if (options.runEndpoints !== false) autoscaler.start();
+    },
+    async close() {
+      await autoscaler.close();
+      await Promise.all([supervisor.close(), endpoints.close(), invocationMetrics.close()]);
+      for (const { s3, logs } of endpointClients.values()) {
+        s3.destroy();
+        logs.destroy();
+      }
+    },
+  };
+}
