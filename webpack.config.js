@@ -72,7 +72,7 @@ module.exports = (_env, argv) => {
       ...common,
       name: 'webview',
       target: 'web',
-      entry: { trainingJob: './webview/trainingJob/main.ts' },
+      entry: { trainingJob: './webview/trainingJob/main.ts', chat: './webview/chat/main.ts' },
       resolve: { extensions: ['.ts', '.js'] },
       output: { path: path.resolve(__dirname, 'dist', 'webview'), filename: '[name].js' },
     },

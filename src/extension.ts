@@ -7,9 +7,12 @@ import { registerCommands } from './commands/registerCommands';
 import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
 import { LocalEmulator } from './localEmulator';
+import { ChatPanels } from './panels/chatPanel';
 import { TrainingJobPanels } from './panels/trainingJobPanel';
 import { ConnectionStatusBar } from './statusBar';
 import { DatasetsTree } from './trees/datasetsTree';
+import { EndpointsTree } from './trees/endpointsTree';
+import type { ResourceTree } from './trees/resourceTree';
 import { TrainingJobsTree } from './trees/trainingJobsTree';
 import type { Workbench } from './workbench';
 
@@ -24,9 +27,10 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const trainingJobs = new TrainingJobsTree(connection);
   const trainingJobDetails = new TrainingJobDetailsProvider(connection);
   const trainingJobPanels = new TrainingJobPanels(connection, context.extensionUri);
-  const workbench: Workbench = { connection, emulator, datasets, trainingJobs, trainingJobDetails, trainingJobPanels };
+  const endpoints = new EndpointsTree(connection);
+  const chatPanels = new ChatPanels(connection, context.extensionUri);
+  const workbench: Workbench = { connection, emulator, datasets, trainingJobs, trainingJobDetails, trainingJobPanels, endpoints, chatPanels };
 
-  const trainingJobsView = vscode.window.createTreeView('sagemaker.trainingJobs', { treeDataProvider: trainingJobs });
   context.subscriptions.push(
     connection,
     emulator,
@@ -35,28 +39,40 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     trainingJobs,
     trainingJobDetails,
     trainingJobPanels,
+    endpoints,
+    chatPanels,
     vscode.window.createTreeView('sagemaker.datasets', { treeDataProvider: datasets }),
-    trainingJobsView,
-    trainingJobsView.onDidChangeVisibility(({ visible }) => {
-      trainingJobs.setVisible(visible);
-      if (visible) {
-        trainingJobs.refresh();
-      }
-    }),
+    ...polledTreeView('sagemaker.trainingJobs', trainingJobs),
+    ...polledTreeView('sagemaker.endpoints', endpoints),
     // A (re)started emulator has data the views have not seen.
     emulator.onDidChangeState((state) => {
       if (state === 'running') {
         datasets.refresh();
         trainingJobs.refresh();
+        endpoints.refresh();
       }
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, trainingJobDetails),
     new ConnectionStatusBar(connection, emulator),
     ...registerCommands(workbench),
   );
-  trainingJobs.setVisible(trainingJobsView.visible);
   void autoStartEmulator(connection, emulator);
   return workbench;
+}
+
+/** A view whose tree polls while it is visible: shown again, it re-reads at once. */
+function polledTreeView(id: string, tree: ResourceTree): vscode.Disposable[] {
+  const view = vscode.window.createTreeView(id, { treeDataProvider: tree });
+  tree.setVisible(view.visible);
+  return [
+    view,
+    view.onDidChangeVisibility(({ visible }) => {
+      tree.setVisible(visible);
+      if (visible) {
+        tree.refresh();
+      }
+    }),
+  ];
 }
 
 /** With `sagemaker.emulator.autoStart`, a local emulator URL that does not answer gets one started. */

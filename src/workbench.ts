@@ -2,8 +2,10 @@
 import type { Connection } from './connection/connection';
 import type { TrainingJobDetailsProvider } from './commands/trainingJobDetails';
 import type { LocalEmulator } from './localEmulator';
+import type { ChatPanels } from './panels/chatPanel';
 import type { TrainingJobPanels } from './panels/trainingJobPanel';
 import type { DatasetsTree } from './trees/datasetsTree';
+import type { EndpointsTree } from './trees/endpointsTree';
 import type { TrainingJobsTree } from './trees/trainingJobsTree';
 
 export interface Workbench {
@@ -13,4 +15,6 @@ export interface Workbench {
   readonly trainingJobs: TrainingJobsTree;
   readonly trainingJobDetails: TrainingJobDetailsProvider;
   readonly trainingJobPanels: TrainingJobPanels;
+  readonly endpoints: EndpointsTree;
+  readonly chatPanels: ChatPanels;
 }

@@ -2,15 +2,23 @@
 // itself is loaded on first use (its own webpack chunk), so activation evaluates none of it.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { ConnectionSettings } from '../connection/settings';
 
 export type Sdk = typeof import('./sdk');
+export type RuntimeSdk = typeof import('./runtimeSdk');
 
 let sdk: Promise<Sdk> | undefined;
+let runtimeSdk: Promise<RuntimeSdk> | undefined;
 
 export function loadSdk(): Promise<Sdk> {
   sdk ??= import('./sdk');
   return sdk;
+}
+
+export function loadRuntimeSdk(): Promise<RuntimeSdk> {
+  runtimeSdk ??= import('./runtimeSdk');
+  return runtimeSdk;
 }
 
 /** Credentials the emulator accepts; never real ones, so they are safe to keep in code. */
@@ -44,6 +52,7 @@ export function sharedClientConfig(settings: ConnectionSettings): SharedClientCo
 export class AwsClients {
   private s3Client: Promise<S3Client> | undefined;
   private sageMakerClient: Promise<SageMakerClient> | undefined;
+  private sageMakerRuntimeClient: Promise<SageMakerRuntimeClient> | undefined;
 
   constructor(readonly settings: ConnectionSettings) {}
 
@@ -60,8 +69,16 @@ export class AwsClients {
     return this.sageMakerClient;
   }
 
+  sageMakerRuntime(): Promise<SageMakerRuntimeClient> {
+    this.sageMakerRuntimeClient ??= loadRuntimeSdk().then(
+      ({ SageMakerRuntimeClient }) => new SageMakerRuntimeClient(sharedClientConfig(this.settings)),
+    );
+    return this.sageMakerRuntimeClient;
+  }
+
   dispose(): void {
     void this.s3Client?.then((client) => client.destroy());
     void this.sageMakerClient?.then((client) => client.destroy());
+    void this.sageMakerRuntimeClient?.then((client) => client.destroy());
   }
 }

@@ -1,5 +1,14 @@
-// Everything the extension uses from the AWS SDK, in one module that is loaded on first use (see
-// loadSdk): webpack puts it in its own chunk, so activation evaluates none of the SDK.
+// Everything the views and commands use from the AWS SDK, in one module that is loaded on first use
+// (see loadSdk): webpack puts it in its own chunk, so activation evaluates none of the SDK. The
+// SageMaker Runtime client, which only the chat needs, is in runtimeSdk.ts.
 export { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-export { DescribeTrainingJobCommand, ListTrainingJobsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+export {
+  DeleteEndpointCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeTrainingJobCommand,
+  ListEndpointsCommand,
+  ListTrainingJobsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 export { loadSharedConfigFiles } from '@smithy/core/config';

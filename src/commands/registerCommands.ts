@@ -3,16 +3,20 @@
 import * as vscode from 'vscode';
 import { classifyFailure } from '../aws/errors';
 import type { Workbench } from '../workbench';
+import type { EndpointTreeItem } from '../trees/endpointsTree';
 import type { LoadMoreTreeItem } from '../trees/nodes';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 import { createBucket } from './createBucket';
+import { deleteEndpoint } from './deleteEndpoint';
 import { startEmulator, stopEmulator } from './emulatorCommands';
+import { openChat } from './openChat';
+import { pickEndpoint } from './pickEndpoint';
 import { switchConnection } from './switchConnection';
 
 type Handler = (...args: never[]) => unknown;
 
 export function registerCommands(workbench: Workbench): vscode.Disposable[] {
-  const { connection, emulator, datasets, trainingJobs, trainingJobDetails, trainingJobPanels } = workbench;
+  const { connection, emulator, datasets, trainingJobs, trainingJobDetails, trainingJobPanels, endpoints, chatPanels } = workbench;
   const commands: Record<string, Handler> = {
     'sagemaker.switchConnection': () => switchConnection(connection),
     'sagemaker.startEmulator': () => startEmulator(connection, emulator),
@@ -28,6 +32,15 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
     'sagemaker.trainingJob.showJson': async (node?: TrainingJobTreeItem) => {
       const name = node?.job.name ?? (await pickTrainingJobName());
       if (name) await trainingJobDetails.show(name);
+    },
+    'sagemaker.endpoints.refresh': () => endpoints.refresh(),
+    'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(connection, chatPanels, node),
+    'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(connection, node, () => endpoints.refresh()),
+    'sagemaker.endpoint.copyArn': async (node?: EndpointTreeItem) => {
+      const endpoint = node?.endpoint ?? (await pickEndpoint(connection, { title: 'Copy Endpoint ARN' }));
+      if (!endpoint) return;
+      await vscode.env.clipboard.writeText(endpoint.arn);
+      vscode.window.setStatusBarMessage(`Copied the ARN of endpoint ${endpoint.name}`, 4000);
     },
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
   };

@@ -1,12 +1,12 @@
 // One webview panel per training job, like the console's job page: it shows the job as
 // DescribeTrainingJob reports it and re-reads it while the job is active and the panel visible.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isPanelMessage, type HostMessage } from '../../webview/trainingJob/protocol';
 import { classifyFailure } from '../aws/errors';
 import type { Connection } from '../connection/connection';
 import { describeTrainingJob, isActive } from '../pipeline/trainingJobs';
 import { toTrainingJobView } from './trainingJobView';
+import { webviewHtml, webviewOptions } from './webviewHtml';
 
 const POLL_INTERVAL_MS = 5000;
 
@@ -24,12 +24,13 @@ export class TrainingJobPanels implements vscode.Disposable {
       existing.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel('sagemaker.trainingJob', jobName, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel('sagemaker.trainingJob', jobName, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'sagemaker.svg');
-    panel.webview.html = this.html(panel.webview);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, {
+      script: 'trainingJob.js',
+      style: 'trainingJob.css',
+      body: '<div id="root"><p>Loading…</p></div>',
+    });
     this.open.set(jobName, panel);
 
     let timer: NodeJS.Timeout | undefined;
@@ -58,25 +59,6 @@ export class TrainingJobPanels implements vscode.Disposable {
       subscriptions.forEach((subscription) => subscription.dispose());
       this.open.delete(jobName);
     });
-  }
-
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'trainingJob.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'trainingJob.css'));
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-</head>
-<body>
-<div id="root"><p>Loading…</p></div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
   }
 
   dispose(): void {

@@ -1,22 +1,30 @@
 // What every resource view shares: loading through the connection, turning failures into an error
-// node, paging with "Load More", and one refresh.
+// node, paging with "Load More", one refresh, and polling while something is in progress and the
+// view is visible, and only then.
 import * as vscode from 'vscode';
 import { classifyFailure } from '../aws/errors';
 import type { Connection } from '../connection/connection';
 import { ErrorTreeItem, LoadMoreTreeItem, PagedChildren } from './nodes';
+import type { PollSchedule } from './polling';
 
 export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.TreeItem>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.TreeItem | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private root: PagedChildren<vscode.TreeItem> | undefined;
   protected readonly disposables: vscode.Disposable[] = [this.changed];
+  private pollTimer: NodeJS.Timeout | undefined;
+  /** Polls since the last refresh that was not a poll. */
+  private polls = 0;
+  private visible = false;
 
   constructor(
     protected readonly connection: Connection,
     /** What the root lists, for messages: "datasets", "training jobs". */
     private readonly what: string,
+    /** How often to re-read the root while `isInProgress` holds for one of its items. */
+    private readonly pollSchedule?: PollSchedule,
   ) {
-    this.disposables.push(connection.onDidChange(() => this.refresh()));
+    this.disposables.push(connection.onDidChange(() => this.refresh()), { dispose: () => this.stopPolling() });
   }
 
   /** The first page of the root (the view's top level); called again for "Load More". */
@@ -25,8 +33,42 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
   /** Children of an expandable node; nodes own their paging. */
   protected abstract childrenOf(element: vscode.TreeItem): PagedChildren<vscode.TreeItem> | undefined;
 
-  /** Called after the root loaded, e.g. to poll while something is in progress. */
-  protected onRootLoaded(_items: readonly vscode.TreeItem[]): void {}
+  /** Whether a root item is still changing, so that the view polls. */
+  protected isInProgress(_item: vscode.TreeItem): boolean {
+    return false;
+  }
+
+  /** Polling runs only while the view is on screen. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (!visible) {
+      this.stopPolling();
+    }
+  }
+
+  /** Called whenever the root is read (from cache too): keeps one poll pending while something changes. */
+  private onRootLoaded(items: readonly vscode.TreeItem[]): void {
+    if (!this.visible || !this.pollSchedule || !items.some((item) => this.isInProgress(item))) {
+      this.stopPolling();
+      return;
+    }
+    if (this.pollTimer) {
+      return; // a read of the cached root must not push the pending poll back
+    }
+    const delay = this.pollSchedule(this.polls);
+    if (delay !== undefined) {
+      this.pollTimer = setTimeout(() => {
+        this.pollTimer = undefined;
+        this.polls++;
+        this.reload();
+      }, delay);
+    }
+  }
+
+  private stopPolling(): void {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+  }
 
   getTreeItem(element: vscode.TreeItem): vscode.TreeItem {
     return element;
@@ -61,6 +103,12 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
   }
 
   refresh(): void {
+    this.polls = 0;
+    this.stopPolling();
+    this.reload();
+  }
+
+  private reload(): void {
     this.root = undefined;
     this.changed.fire(undefined);
   }

@@ -3,9 +3,8 @@
 import * as vscode from 'vscode';
 import { isActive, listTrainingJobs, type TrainingJobSummary } from '../pipeline/trainingJobs';
 import { relativeTime } from '../format';
+import { everyMs } from './polling';
 import { ResourceTree } from './resourceTree';
-
-const POLL_INTERVAL_MS = 5000;
 
 const STATUS_ICONS: Record<string, vscode.ThemeIcon> = {
   InProgress: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -39,21 +38,8 @@ export class TrainingJobTreeItem extends vscode.TreeItem {
 }
 
 export class TrainingJobsTree extends ResourceTree {
-  private pollTimer: NodeJS.Timeout | undefined;
-  private visible = false;
-
   constructor(connection: ConstructorParameters<typeof ResourceTree>[0]) {
-    super(connection, 'training jobs');
-    this.disposables.push({ dispose: () => clearTimeout(this.pollTimer) });
-  }
-
-  /** Polling runs only while the view is on screen. */
-  setVisible(visible: boolean): void {
-    this.visible = visible;
-    if (!visible) {
-      clearTimeout(this.pollTimer);
-      this.pollTimer = undefined;
-    }
+    super(connection, 'training jobs', everyMs(5000));
   }
 
   protected async rootPage(token?: string) {
@@ -65,9 +51,7 @@ export class TrainingJobsTree extends ResourceTree {
     return undefined;
   }
 
-  protected override onRootLoaded(items: readonly vscode.TreeItem[]): void {
-    clearTimeout(this.pollTimer);
-    const anyActive = items.some((item) => item instanceof TrainingJobTreeItem && isActive(item.job.status));
-    this.pollTimer = anyActive && this.visible ? setTimeout(() => this.refresh(), POLL_INTERVAL_MS) : undefined;
+  protected override isInProgress(item: vscode.TreeItem): boolean {
+    return item instanceof TrainingJobTreeItem && isActive(item.job.status);
   }
 }

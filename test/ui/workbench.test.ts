@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from '../vscode/browser';
+import { chatWithEndpoint } from './chat';
 import { startCodeServer, type CodeServer } from '../vscode/codeServer';
 import { DEMO, seedDemo } from '../vscode/demo';
 import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
@@ -122,4 +123,6 @@ describe('SageMaker view in VS Code', () => {
       await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 20_000 });
     });
   });
+
+  it('chats with an InService endpoint from the Endpoints view, streaming the answer', () => chatWithEndpoint(page, emulator.url, DEMO.endpoint, step));
 });

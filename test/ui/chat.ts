@@ -1,0 +1,75 @@
+// UI steps for the Endpoints view and the chat panel, run in the UI test's code-server session (see
+// workbench.test.ts): an endpoint deployed through the SDK goes InService in the view, its chat
+// opens from the context menu, a prompt sent with Enter streams an answer in, and the endpoint is
+// deleted after the modal confirmation.
+import type { Page } from 'playwright-core';
+import { screenshot } from '../vscode/browser';
+import { deployTestEndpoint } from '../vscode/endpoints';
+import { EXTENSION_ID } from '../vscode/paths';
+
+type Step = (name: string, body: () => Promise<void>) => Promise<void>;
+
+export async function chatWithEndpoint(page: Page, emulatorUrl: string, endpoint: string, step: Step): Promise<void> {
+  const row = page.getByRole('treeitem', { name: new RegExp(`^${endpoint}`) });
+  await step('endpoint-in-service', async () => {
+    await deployTestEndpoint(emulatorUrl, endpoint, 'trained-gpt');
+    // One webview on screen: the chat's.
+    await palette('View: Close All Editors');
+    const header = page.locator('.pane-header', { hasText: 'Endpoints' });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    // The view polls while the endpoint is Creating.
+    await row.filter({ hasText: 'InService' }).waitFor({ timeout: 30_000 });
+    await row.click();
+    await page.getByRole('treeitem', { name: /^AllTraffic/ }).waitFor({ timeout: 10_000 });
+  });
+  await screenshot(page, 'ui-endpoints');
+
+  const chat = page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+  await step('open-chat', async () => {
+    await contextMenu('Open Chat');
+    await chat.locator('h1', { hasText: `Chat with ${endpoint}` }).waitFor({ timeout: 20_000 });
+  });
+  await step('send-prompt', async () => {
+    await chat.locator('#maxNewTokens').fill('48');
+    await chat.locator('#seed').fill('3');
+    await chat.locator('#prompt').fill('The cat');
+    await chat.locator('#prompt').press('Enter');
+    await chat.locator('.turn.user .text', { hasText: 'The cat' }).waitFor({ timeout: 5_000 });
+    const answer = chat.locator('.turn.assistant').last();
+    // Streamed in and finished: text, then the answer's figures.
+    await answer.locator('.metrics', { hasText: /tokens\/s/ }).waitFor({ timeout: 20_000 });
+    if (((await answer.locator('.text').textContent()) ?? '').length === 0) throw new Error('the answer has no text');
+    if ((await answer.getAttribute('data-state')) !== 'done') throw new Error(`the answer is ${await answer.getAttribute('data-state')}`);
+    await noHover();
+  });
+  await screenshot(page, 'ui-chat');
+
+  await step('delete-endpoint', async () => {
+    await contextMenu('Delete Endpoint');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: `Delete endpoint ${endpoint}?` });
+    await dialog.getByRole('button', { name: 'Delete' }).click({ timeout: 10_000 });
+    await row.waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  async function contextMenu(action: string): Promise<void> {
+    await noHover();
+    await row.click({ button: 'right' });
+    // Hovering focuses the menu item, Enter runs it (a click right after the menu opens may be taken
+    // for the end of the right-click and ignored).
+    await page.locator('.context-view .action-label', { hasText: action }).hover({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+  }
+
+  /** A tree item's hover (opened by the pointer resting on the view) would take clicks and hide the view. */
+  async function noHover(): Promise<void> {
+    await page.mouse.move(640, 10);
+    await page.locator('.monaco-hover').waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+
+  async function palette(command: string): Promise<void> {
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input.input').fill(`>${command}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+  }
+}
