@@ -114,11 +114,6 @@ export class EndpointRuntime {
     this.work.set(arn, next);
   }
 
-  /** Waits for every change in progress (tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.work.size > 0) await Promise.all(this.work.values());
-  }
-
   /** Picks the instance for an invocation, or says why none can serve. */
   route(arn: string, targetVariant: string | undefined): Route {
     const deployment = this.deployments.get(arn);

@@ -204,6 +204,12 @@ export function jsonTargetHeaders(target: string, signingName?: string): Record<
   };
 }
 
+/** A body whose bytes differ across it, so a misplaced part or byte range cannot go unnoticed. */
+export function patterned(size: number, seed: number): Buffer {
+  const words = new Uint32Array(Math.ceil(size / 4)).map((_, index) => Math.imul(index, 2654435761) + seed);
+  return Buffer.from(words.buffer, 0, size);
+}
+
 /** A seeded generator of numbers in [0, 1) (mulberry32): fuzz runs are deterministic, so a failure can be replayed. */
 export function seededRandom(seed: number): () => number {
   let state = seed;

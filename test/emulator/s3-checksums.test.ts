@@ -16,7 +16,7 @@ import { Crc64Nvme } from '@aws-sdk/checksums/crc';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { rawRequest, rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { patterned, rawRequest, rejection, startTestEmulator, type TestEmulator } from './helpers';
 
 const BUCKET = 'checksums-bucket';
 const MIB = 1024 * 1024;
@@ -31,11 +31,6 @@ async function crc64(data: Buffer): Promise<string> {
   const digest = new Crc64Nvme();
   digest.update(data);
   return Buffer.from(await digest.digest()).toString('base64');
-}
-
-function patterned(size: number, seed: number): Buffer {
-  const words = new Uint32Array(Math.ceil(size / 4)).map((_, index) => Math.imul(index, 2654435761) + seed);
-  return Buffer.from(words.buffer, 0, size);
 }
 
 describe('S3 checksums', () => {

@@ -24,16 +24,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { crc32 } from 'node:zlib';
-import { rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { patterned, rejection, startTestEmulator, type TestEmulator } from './helpers';
 
 const BUCKET = 'multipart-bucket';
 const MIB = 1024 * 1024;
-
-/** A body whose bytes differ across it, so a misplaced part cannot go unnoticed. */
-function patterned(size: number, seed: number): Buffer {
-  const words = new Uint32Array(Math.ceil(size / 4)).map((_, index) => Math.imul(index, 2654435761) + seed);
-  return Buffer.from(words.buffer, 0, size);
-}
 
 function md5(data: Buffer): Buffer {
   return createHash('md5').update(data).digest();

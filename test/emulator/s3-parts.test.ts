@@ -25,16 +25,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { crc32 } from 'node:zlib';
-import { rawRequest, rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { patterned, rawRequest, rejection, startTestEmulator, type TestEmulator } from './helpers';
 
 const BUCKET = 'parts-bucket';
 const MIB = 1024 * 1024;
-
-/** A body whose bytes differ across it, so a misplaced byte range cannot go unnoticed. */
-function patterned(size: number, seed: number): Buffer {
-  const words = new Uint32Array(Math.ceil(size / 4)).map((_, index) => Math.imul(index, 2654435761) + seed);
-  return Buffer.from(words.buffer, 0, size);
-}
 
 function md5Etag(data: Buffer): string {
   return `"${createHash('md5').update(data).digest('hex')}"`;
