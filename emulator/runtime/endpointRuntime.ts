@@ -177,8 +177,8 @@ export class EndpointRuntime {
         try {
           this.deployments.set(arn, await this.deploy(driver, record.configName, currentCounts(record)));
         } catch (error) {
-          // The endpoint served before the emulator restarted; it stays InService and answers
-          // invocations with the reason until it is updated or deleted.
+          // The endpoint served before the emulator restarted; it stays InService (the log says why
+          // nothing serves) and invocations answer ServiceUnavailable until it is updated or deleted.
           this.options.log(`endpoint ${driver.name} could not be restarted: ${modelFailureReason(error)}`);
         }
         return;
