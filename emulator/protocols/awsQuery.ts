@@ -14,7 +14,7 @@ import { splitUrl } from '../routing';
 import { validate } from '../validation';
 import { decodedBody, readBody, type ServiceEndpoint, startErrorResponse } from './endpoint';
 import { textToValue } from './httpBindings';
-import { escapeXmlText } from './restXml';
+import { escapeXmlText, scalarXmlText } from './restXml';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -163,14 +163,8 @@ function toXml(model: ServiceModel, shape: Shape, value: unknown): string {
         })
         .join('');
     }
-    case 'timestamp':
-      return (value as Date).toISOString();
-    case 'blob':
-      return Buffer.from(value as Uint8Array).toString('base64');
-    case 'string':
-      return escapeXmlText(String(value));
     default:
-      return String(value);
+      return scalarXmlText(shape, value);
   }
 }
 

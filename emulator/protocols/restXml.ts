@@ -237,6 +237,14 @@ function toXml(model: ServiceModel, shape: Shape, value: unknown): unknown {
       const itemShape = shapeOf(model, shape.member.shape);
       return { [shape.member.locationName ?? 'member']: (value as unknown[]).map((item) => toXml(model, itemShape, item)) };
     }
+    default:
+      return scalarXmlText(shape, value);
+  }
+}
+
+/** The XML text of a scalar: timestamps ISO 8601, blobs base64, strings escaped (S3 and the query protocol alike). */
+export function scalarXmlText(shape: Shape, value: unknown): string {
+  switch (shape.type) {
     case 'timestamp':
       return (value as Date).toISOString();
     case 'blob':

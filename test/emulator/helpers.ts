@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { RuntimeOptions } from '../../emulator/runtimes';
@@ -202,6 +203,13 @@ export function jsonTargetHeaders(target: string, signingName?: string): Record<
     'X-Amz-Target': target,
     ...(signingName && authorization(signingName)),
   };
+}
+
+/** The base64 CRC32 of `data`, as S3's x-amz-checksum-crc32 carries it. */
+export function crc32Base64(data: Buffer): string {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(crc32(data));
+  return bytes.toString('base64');
 }
 
 /** A body whose bytes differ across it, so a misplaced part or byte range cannot go unnoticed. */

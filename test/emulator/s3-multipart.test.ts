@@ -23,20 +23,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { crc32 } from 'node:zlib';
-import { patterned, rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { crc32Base64, patterned, rejection, startTestEmulator, type TestEmulator } from './helpers';
 
 const BUCKET = 'multipart-bucket';
 const MIB = 1024 * 1024;
 
 function md5(data: Buffer): Buffer {
   return createHash('md5').update(data).digest();
-}
-
-function crc32Base64(data: Buffer): string {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(crc32(data));
-  return bytes.toString('base64');
 }
 
 describe('S3 multipart uploads', () => {

@@ -13,19 +13,12 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { crc32 } from 'node:zlib';
-import { rawRequest, rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { crc32Base64, rawRequest, rejection, startTestEmulator, type TestEmulator } from './helpers';
 
 const BUCKET = 'objects-bucket';
 
 function md5Hex(data: string | Buffer): string {
   return createHash('md5').update(data).digest('hex');
-}
-
-function crc32Base64(data: Buffer): string {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(crc32(data));
-  return bytes.toString('base64');
 }
 
 /** Every file under `directory`, relative to it. */

@@ -24,20 +24,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { crc32 } from 'node:zlib';
-import { patterned, rawRequest, rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { crc32Base64, patterned, rawRequest, rejection, startTestEmulator, type TestEmulator } from './helpers';
 
 const BUCKET = 'parts-bucket';
 const MIB = 1024 * 1024;
 
 function md5Etag(data: Buffer): string {
   return `"${createHash('md5').update(data).digest('hex')}"`;
-}
-
-function crc32Base64(data: Buffer): string {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(crc32(data));
-  return bytes.toString('base64');
 }
 
 describe('S3 parts', () => {
