@@ -114,12 +114,14 @@ export class EndpointRuntime {
     this.work.set(arn, next);
   }
 
-  /** Picks the instance for an invocation, or says why none can serve. */
-  route(arn: string, targetVariant: string | undefined): Route {
+  /**
+   * Picks the instance for an invocation among the endpoint's variants (as its record, which the
+   * caller has just read, says they serve), or says why none can.
+   */
+  route(arn: string, variants: EndpointProgress['variants'], targetVariant: string | undefined): Route {
     const deployment = this.deployments.get(arn);
-    const record = this.options.endpoints.driver(arn)?.current();
-    if (!deployment || !record) throw new EndpointUnavailable('no instance of the endpoint is running yet');
-    const serving = record.variants.filter((variant) => (deployment.fleets.get(variant.name)?.size ?? 0) > 0);
+    if (!deployment) throw new EndpointUnavailable('no instance of the endpoint is running yet');
+    const serving = variants.filter((variant) => (deployment.fleets.get(variant.name)?.size ?? 0) > 0);
     let chosen = targetVariant === undefined ? undefined : serving.find((variant) => variant.name === targetVariant);
     if (targetVariant !== undefined && !chosen) throw new EndpointUnavailable(`variant ${targetVariant} has no instance serving`);
     if (!chosen) {

@@ -45,7 +45,7 @@ export async function invokeContainer(input: InvokeInput, context: RequestContex
   }
   let route: Route;
   try {
-    route = context.runtimes.endpoints.route(endpoint.arn, input.TargetVariant);
+    route = context.runtimes.endpoints.route(endpoint.arn, endpoint.variants, input.TargetVariant);
   } catch (error) {
     if (!(error instanceof EndpointUnavailable)) throw error;
     context.runtimes.invocationMetrics.record({
