@@ -13,6 +13,7 @@ import { AwsError, toAwsError } from '../errors';
 import { type OperationModel, type ServiceModel, type Shape, type StructureShape, shapeOf, structureOf } from '../models';
 import { type OperationTable, type RequestContext, findHandler, runHandler } from '../operations';
 import { splitUrl } from '../routing';
+import { BlobStream } from '../store/blobs';
 import { AwsChunkedDecoder, contentEncodingWithoutAwsChunked, isAwsChunked } from './awsChunked';
 import { readBody, type ServiceEndpoint, startErrorResponse } from './endpoint';
 import { compileRoutes, matchRoute, readBoundMembers, type RequestParts, textToValue, writeBoundMembers } from './httpBindings';
@@ -190,6 +191,7 @@ async function writeOutput(
  * as soon as it has Content-Length bytes, before the stream has signalled its end) is no failure.
  */
 async function sendStream(payload: Readable, response: ServerResponse): Promise<void> {
+  if (payload instanceof BlobStream) return payload.writeTo(response);
   try {
     await pipeline(payload, response);
   } catch (error) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { BlobStore } from '../../emulator/store/blobs';
@@ -104,7 +105,7 @@ describe('Store', () => {
 });
 
 describe('BlobStore', () => {
-  async function* chunks(...parts: string[]) {
+  async function* chunks(...parts: (string | Buffer)[]) {
     for (const part of parts) yield Buffer.from(part);
   }
 
@@ -164,5 +165,58 @@ describe('BlobStore', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     assert.equal(existsSync(join(directory, name)), false, 'removed once the reader is done');
+  });
+
+  /** Bytes that differ from MiB to MiB, so a reused buffer sent twice would show. */
+  function varied(bytes: number, seed: number): Buffer {
+    const data = Buffer.alloc(bytes);
+    for (let index = 0; index < bytes; index++) data[index] = (index * 31 + Math.floor(index / 1000) + seed) & 0xff;
+    return data;
+  }
+
+  /** A destination that takes its time: it copies what it gets a tick later, then stops after `limit` bytes. */
+  function slowDestination(limit = Number.POSITIVE_INFINITY): { destination: Writable; received: Buffer[] } {
+    const received: Buffer[] = [];
+    let bytes = 0;
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        setImmediate(() => {
+          received.push(Buffer.from(chunk));
+          bytes += chunk.length;
+          if (bytes >= limit) destination.destroy();
+          else callback();
+        });
+      },
+    });
+    return { destination, received };
+  }
+
+  it('sends a body through reused buffers with the same bytes as reading it', async () => {
+    const blobs = await BlobStore.open(directory, () => true);
+    // More than the buffers writeTo cycles through, over three blobs and a range across them.
+    const bodies = [varied(3 * 1024 * 1024 + 5, 1), varied(10, 2), varied(4 * 1024 * 1024, 3)];
+    const segments = await Promise.all(bodies.map((body) => blobs.write(chunks(body))));
+    const whole = Buffer.concat(bodies);
+    for (const range of [undefined, { start: 1000, end: whole.length - 7 }]) {
+      const expected = range ? whole.subarray(range.start, range.end + 1) : whole;
+      const { destination, received } = slowDestination();
+      await (await blobs.read(segments, range)).writeTo(destination);
+      assert.ok(Buffer.concat(received).equals(expected), `bytes sent ${range ? 'for a range' : 'whole'}`);
+      assert.ok(destination.writableFinished, 'the destination is ended');
+    }
+  });
+
+  it('stops sending when the destination closes early, and lets the blob go', async () => {
+    const blobs = await BlobStore.open(directory, () => true);
+    const { name, size } = await blobs.write(chunks(varied(8 * 1024 * 1024, 4)));
+    const { destination, received } = slowDestination(2 * 1024 * 1024);
+    const sending = (await blobs.read([{ name, size }])).writeTo(destination);
+    await sending;
+    assert.ok(Buffer.concat(received).length < size, 'stopped before the end');
+    await blobs.remove(name);
+    for (let attempt = 0; attempt < 200 && existsSync(join(directory, name)); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(existsSync(join(directory, name)), false, 'the stopped sender no longer holds the blob');
   });
 });
