@@ -10,5 +10,6 @@ export {
   ListEndpointsCommand,
   ListTrainingJobsCommand,
   SageMakerClient,
+  StopTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 export { loadSharedConfigFiles } from '@smithy/core/config';

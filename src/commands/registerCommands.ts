@@ -11,6 +11,7 @@ import { deleteEndpoint } from './deleteEndpoint';
 import { startEmulator, stopEmulator } from './emulatorCommands';
 import { openChat } from './openChat';
 import { pickEndpoint } from './pickEndpoint';
+import { stopTrainingJob } from './stopTrainingJob';
 import { switchConnection } from './switchConnection';
 
 type Handler = (...args: never[]) => unknown;
@@ -33,6 +34,7 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
       const name = node?.job.name ?? (await pickTrainingJobName());
       if (name) await trainingJobDetails.show(name);
     },
+    'sagemaker.trainingJob.stop': (node?: TrainingJobTreeItem) => stopTrainingJob(connection, node, () => trainingJobs.refresh()),
     'sagemaker.endpoints.refresh': () => endpoints.refresh(),
     'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(connection, chatPanels, node),
     'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(connection, node, () => endpoints.refresh()),

@@ -50,3 +50,13 @@ export async function describeTrainingJob(sageMaker: SageMakerClient, name: stri
 export function isActive(status: TrainingJobStatus): boolean {
   return status === 'InProgress' || status === 'Stopping';
 }
+
+/** SageMaker stops only a job in progress (StopTrainingJob refuses the others with a ValidationException). */
+export function isStoppable(status: TrainingJobStatus): boolean {
+  return status === 'InProgress';
+}
+
+export async function stopTrainingJob(sageMaker: SageMakerClient, name: string): Promise<void> {
+  const { StopTrainingJobCommand } = await loadSdk();
+  await sageMaker.send(new StopTrainingJobCommand({ TrainingJobName: name }));
+}

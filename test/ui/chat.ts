@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { screenshot } from '../vscode/browser';
 import { deployTestEndpoint } from '../vscode/endpoints';
 import { EXTENSION_ID } from '../vscode/paths';
+import { contextMenu, noHover } from './treeActions';
 
 type Step = (name: string, body: () => Promise<void>) => Promise<void>;
 
@@ -26,7 +27,7 @@ export async function chatWithEndpoint(page: Page, emulatorUrl: string, endpoint
 
   const chat = page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
   await step('open-chat', async () => {
-    await contextMenu('Open Chat');
+    await contextMenu(page, row, 'Open Chat');
     await chat.locator('h1', { hasText: `Chat with ${endpoint}` }).waitFor({ timeout: 20_000 });
   });
   await step('send-prompt', async () => {
@@ -40,31 +41,16 @@ export async function chatWithEndpoint(page: Page, emulatorUrl: string, endpoint
     await answer.locator('.metrics', { hasText: /tokens\/s/ }).waitFor({ timeout: 20_000 });
     if (((await answer.locator('.text').textContent()) ?? '').length === 0) throw new Error('the answer has no text');
     if ((await answer.getAttribute('data-state')) !== 'done') throw new Error(`the answer is ${await answer.getAttribute('data-state')}`);
-    await noHover();
+    await noHover(page);
   });
   await screenshot(page, 'ui-chat');
 
   await step('delete-endpoint', async () => {
-    await contextMenu('Delete Endpoint');
+    await contextMenu(page, row, 'Delete Endpoint');
     const dialog = page.locator('.monaco-dialog-box', { hasText: `Delete endpoint ${endpoint}?` });
     await dialog.getByRole('button', { name: 'Delete' }).click({ timeout: 10_000 });
     await row.waitFor({ state: 'detached', timeout: 30_000 });
   });
-
-  async function contextMenu(action: string): Promise<void> {
-    await noHover();
-    await row.click({ button: 'right' });
-    // Hovering focuses the menu item, Enter runs it (a click right after the menu opens may be taken
-    // for the end of the right-click and ignored).
-    await page.locator('.context-view .action-label', { hasText: action }).hover({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
-  }
-
-  /** A tree item's hover (opened by the pointer resting on the view) would take clicks and hide the view. */
-  async function noHover(): Promise<void> {
-    await page.mouse.move(640, 10);
-    await page.locator('.monaco-hover').waitFor({ state: 'hidden', timeout: 5_000 });
-  }
 
   async function palette(command: string): Promise<void> {
     await page.keyboard.press('F1');

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from '../vscode/browser';
 import { chatWithEndpoint } from './chat';
+import { contextMenu } from './treeActions';
 import { startCodeServer, type CodeServer } from '../vscode/codeServer';
 import { DEMO, seedDemo } from '../vscode/demo';
 import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
@@ -125,4 +126,17 @@ describe('SageMaker view in VS Code', () => {
   });
 
   it('chats with an InService endpoint from the Endpoints view, streaming the answer', () => chatWithEndpoint(page, emulator.url, DEMO.endpoint, step));
+
+  // Last: the demo job is in progress until here.
+  it('stops a training job in progress from its context menu, after the confirmation', async () => {
+    const row = page.getByRole('treeitem', { name: new RegExp(JOB) });
+    await step('stop-training-job', async () => {
+      await contextMenu(page, row.filter({ hasText: 'InProgress' }), 'Stop Training Job');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: `Stop training job ${JOB}?` });
+      await dialog.getByRole('button', { name: 'Stop' }).click({ timeout: 10_000 });
+      // Stopping, then Stopped: the view refreshes after the call and polls while the job is active.
+      await row.filter({ hasText: 'Stopped' }).waitFor({ timeout: 20_000 });
+    });
+    await screenshot(page, 'ui-training-job-stopped');
+  });
 });
