@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DETAILS_SCHEME, TrainingJobDetailsProvider } from './commands/trainingJobDetails';
+import { LOGS_SCHEME, TrainingJobLogs } from './commands/trainingJobLogs';
 import { registerCommands } from './commands/registerCommands';
 import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
@@ -26,10 +27,21 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const datasets = new DatasetsTree(connection);
   const trainingJobs = new TrainingJobsTree(connection);
   const trainingJobDetails = new TrainingJobDetailsProvider(connection);
+  const trainingJobLogs = new TrainingJobLogs(connection);
   const trainingJobPanels = new TrainingJobPanels(connection, context.extensionUri);
   const endpoints = new EndpointsTree(connection);
   const chatPanels = new ChatPanels(connection, context.extensionUri);
-  const workbench: Workbench = { connection, emulator, datasets, trainingJobs, trainingJobDetails, trainingJobPanels, endpoints, chatPanels };
+  const workbench: Workbench = {
+    connection,
+    emulator,
+    datasets,
+    trainingJobs,
+    trainingJobDetails,
+    trainingJobLogs,
+    trainingJobPanels,
+    endpoints,
+    chatPanels,
+  };
 
   context.subscriptions.push(
     connection,
@@ -38,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     datasets,
     trainingJobs,
     trainingJobDetails,
+    trainingJobLogs,
     trainingJobPanels,
     endpoints,
     chatPanels,
@@ -53,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
       }
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, trainingJobDetails),
+    vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, trainingJobLogs),
     new ConnectionStatusBar(connection, emulator),
     ...registerCommands(workbench),
   );

@@ -1,6 +1,7 @@
 // The extension's parts, created once at activation and passed to whoever needs them (no globals).
 import type { Connection } from './connection/connection';
 import type { TrainingJobDetailsProvider } from './commands/trainingJobDetails';
+import type { TrainingJobLogs } from './commands/trainingJobLogs';
 import type { LocalEmulator } from './localEmulator';
 import type { ChatPanels } from './panels/chatPanel';
 import type { TrainingJobPanels } from './panels/trainingJobPanel';
@@ -14,6 +15,7 @@ export interface Workbench {
   readonly datasets: DatasetsTree;
   readonly trainingJobs: TrainingJobsTree;
   readonly trainingJobDetails: TrainingJobDetailsProvider;
+  readonly trainingJobLogs: TrainingJobLogs;
   readonly trainingJobPanels: TrainingJobPanels;
   readonly endpoints: EndpointsTree;
   readonly chatPanels: ChatPanels;

@@ -1,5 +1,6 @@
 // The one factory of AWS SDK clients, created lazily from the active connection settings. The SDK
 // itself is loaded on first use (its own webpack chunk), so activation evaluates none of it.
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -53,6 +54,7 @@ export class AwsClients {
   private s3Client: Promise<S3Client> | undefined;
   private sageMakerClient: Promise<SageMakerClient> | undefined;
   private sageMakerRuntimeClient: Promise<SageMakerRuntimeClient> | undefined;
+  private logsClient: Promise<CloudWatchLogsClient> | undefined;
 
   constructor(readonly settings: ConnectionSettings) {}
 
@@ -69,6 +71,11 @@ export class AwsClients {
     return this.sageMakerClient;
   }
 
+  logs(): Promise<CloudWatchLogsClient> {
+    this.logsClient ??= loadSdk().then(({ CloudWatchLogsClient }) => new CloudWatchLogsClient(sharedClientConfig(this.settings)));
+    return this.logsClient;
+  }
+
   sageMakerRuntime(): Promise<SageMakerRuntimeClient> {
     this.sageMakerRuntimeClient ??= loadRuntimeSdk().then(
       ({ SageMakerRuntimeClient }) => new SageMakerRuntimeClient(sharedClientConfig(this.settings)),
@@ -80,5 +87,6 @@ export class AwsClients {
     void this.s3Client?.then((client) => client.destroy());
     void this.sageMakerClient?.then((client) => client.destroy());
     void this.sageMakerRuntimeClient?.then((client) => client.destroy());
+    void this.logsClient?.then((client) => client.destroy());
   }
 }

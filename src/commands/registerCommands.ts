@@ -17,7 +17,7 @@ import { switchConnection } from './switchConnection';
 type Handler = (...args: never[]) => unknown;
 
 export function registerCommands(workbench: Workbench): vscode.Disposable[] {
-  const { connection, emulator, datasets, trainingJobs, trainingJobDetails, trainingJobPanels, endpoints, chatPanels } = workbench;
+  const { connection, emulator, datasets, trainingJobs, trainingJobDetails, trainingJobLogs, trainingJobPanels, endpoints, chatPanels } = workbench;
   const commands: Record<string, Handler> = {
     'sagemaker.switchConnection': () => switchConnection(connection),
     'sagemaker.startEmulator': () => startEmulator(connection, emulator),
@@ -33,6 +33,10 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
     'sagemaker.trainingJob.showJson': async (node?: TrainingJobTreeItem) => {
       const name = node?.job.name ?? (await pickTrainingJobName());
       if (name) await trainingJobDetails.show(name);
+    },
+    'sagemaker.trainingJob.showLogs': async (node?: TrainingJobTreeItem) => {
+      const name = node?.job.name ?? (await pickTrainingJobName());
+      if (name) await trainingJobLogs.show(name);
     },
     'sagemaker.trainingJob.stop': (node?: TrainingJobTreeItem) => stopTrainingJob(connection, node, () => trainingJobs.refresh()),
     'sagemaker.endpoints.refresh': () => endpoints.refresh(),

@@ -1,5 +1,6 @@
 // UI test: the packaged extension installed in a real VS Code (code-server), driven through
 // Debian's Chromium as a user would, against an emulator process seeded through the AWS SDK.
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -127,6 +128,24 @@ describe('SageMaker view in VS Code', () => {
 
   it('chats with an InService endpoint from the Endpoints view, streaming the answer', () => chatWithEndpoint(page, emulator.url, DEMO.endpoint, step));
 
+  it('follows a training job\'s logs in an editor opened from its context menu', async () => {
+    const row = page.getByRole('treeitem', { name: new RegExp(JOB) });
+    const stream = `${JOB}/algo-1-1764000000`;
+    const client = new CloudWatchLogsClient({ endpoint: emulator.url, region: 'us-east-1', credentials: { accessKeyId: 'ui', secretAccessKey: 'ui' } });
+    await client.send(new CreateLogGroupCommand({ logGroupName: '/aws/sagemaker/TrainingJobs' })).catch(() => {});
+    await client.send(new CreateLogStreamCommand({ logGroupName: '/aws/sagemaker/TrainingJobs', logStreamName: stream }));
+    await client.send(
+      new PutLogEventsCommand({ logGroupName: '/aws/sagemaker/TrainingJobs', logStreamName: stream, logEvents: [{ timestamp: Date.now(), message: 'step 1: loss 5.12' }] }),
+    );
+    client.destroy();
+    await step('show-logs', async () => {
+      await contextMenu(page, row, 'Show Training Job Logs');
+      await page.locator('.tab', { hasText: `${JOB}.log` }).waitFor({ timeout: 10_000 });
+      await page.locator('.monaco-editor .view-lines', { hasText: /algo-1\s\|\sstep\s1:\sloss\s5\.12/ }).waitFor({ timeout: 10_000 });
+    });
+    await screenshot(page, 'ui-training-job-logs');
+  });
+
   // Last: the demo job is in progress until here.
   it('stops a training job in progress from its context menu, after the confirmation', async () => {
     const row = page.getByRole('treeitem', { name: new RegExp(JOB) });
@@ -136,6 +155,8 @@ describe('SageMaker view in VS Code', () => {
       await dialog.getByRole('button', { name: 'Stop' }).click({ timeout: 10_000 });
       // Stopping, then Stopped: the view refreshes after the call and polls while the job is active.
       await row.filter({ hasText: 'Stopped' }).waitFor({ timeout: 20_000 });
+      // The log opened before says the job has ended (Monaco renders spaces as no-break spaces: \s).
+      await page.locator('.monaco-editor .view-lines', { hasText: /is\sStopped:\sits\slog\sends\shere/ }).waitFor({ timeout: 10_000 });
     });
     await screenshot(page, 'ui-training-job-stopped');
   });
