@@ -6,11 +6,13 @@ import type { Workbench } from '../workbench';
 import type { EndpointTreeItem } from '../trees/endpointsTree';
 import type { LoadMoreTreeItem } from '../trees/nodes';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
+import { askTrainingJobName } from './askTrainingJobName';
 import { createBucket } from './createBucket';
 import { deleteEndpoint } from './deleteEndpoint';
 import { startEmulator, stopEmulator } from './emulatorCommands';
 import { openChat } from './openChat';
 import { pickEndpoint } from './pickEndpoint';
+import { resumeTrainingJob } from './resumeTrainingJob';
 import { stopTrainingJob } from './stopTrainingJob';
 import { switchConnection } from './switchConnection';
 
@@ -27,17 +29,24 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
     'sagemaker.datasets.createBucket': () => createBucket(connection, () => datasets.refresh()),
     'sagemaker.trainingJobs.refresh': () => trainingJobs.refresh(),
     'sagemaker.trainingJob.open': async (node?: TrainingJobTreeItem) => {
-      const name = node?.job.name ?? (await pickTrainingJobName());
+      const name = node?.job.name ?? (await askTrainingJobName('Open Training Job'));
       if (name) trainingJobPanels.show(name);
     },
     'sagemaker.trainingJob.showJson': async (node?: TrainingJobTreeItem) => {
-      const name = node?.job.name ?? (await pickTrainingJobName());
+      const name = node?.job.name ?? (await askTrainingJobName('Open Training Job as JSON'));
       if (name) await trainingJobDetails.show(name);
     },
     'sagemaker.trainingJob.showLogs': async (node?: TrainingJobTreeItem) => {
-      const name = node?.job.name ?? (await pickTrainingJobName());
+      const name = node?.job.name ?? (await askTrainingJobName('Show Training Job Logs'));
       if (name) await trainingJobLogs.show(name);
     },
+    'sagemaker.trainingJob.resume': (node?: TrainingJobTreeItem, newName?: string) =>
+      resumeTrainingJob(connection, node, newName, (name) => {
+        trainingJobs.refresh();
+        void vscode.window.showInformationMessage(`Started training job ${name}, resuming from its checkpoints.`, 'Show Logs').then((choice) => {
+          if (choice) void trainingJobLogs.show(name);
+        });
+      }),
     'sagemaker.trainingJob.stop': (node?: TrainingJobTreeItem) => stopTrainingJob(connection, node, () => trainingJobs.refresh()),
     'sagemaker.endpoints.refresh': () => endpoints.refresh(),
     'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(connection, chatPanels, node),
@@ -61,9 +70,4 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
       }
     }),
   );
-}
-
-/** From the palette, without a tree node: the job to act on, typed in. */
-function pickTrainingJobName(): Thenable<string | undefined> {
-  return vscode.window.showInputBox({ title: 'Training Job Name', placeHolder: 'my-training-job' });
 }

@@ -2,6 +2,7 @@
 // confirmation. SageMaker signals the training script (SIGTERM) and ends it after a grace period; what
 // it saved (checkpoints, model artifacts) stays in S3, so a new job can resume from its checkpoints.
 import * as vscode from 'vscode';
+import { askTrainingJobName } from './askTrainingJobName';
 import type { Connection } from '../connection/connection';
 import { describeTrainingJob, isStoppable, stopTrainingJob as stopTrainingJobCall } from '../pipeline/trainingJobs';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
@@ -11,7 +12,7 @@ export async function stopTrainingJob(
   node: TrainingJobTreeItem | undefined,
   onStopping: () => void,
 ): Promise<void> {
-  const name = node?.job.name ?? (await vscode.window.showInputBox({ title: 'Stop Training Job', placeHolder: 'my-training-job' }));
+  const name = node?.job.name ?? (await askTrainingJobName('Stop Training Job'));
   if (!name) {
     return;
   }

@@ -1,6 +1,11 @@
 // Training jobs as the views and commands see them: one page of summaries at a time, newest first,
 // and the full description on demand.
-import type { DescribeTrainingJobCommandOutput, SageMakerClient, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
+import type {
+  CreateTrainingJobCommandInput,
+  DescribeTrainingJobCommandOutput,
+  SageMakerClient,
+  TrainingJobStatus,
+} from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
 
 export interface TrainingJobSummary {
@@ -59,4 +64,9 @@ export function isStoppable(status: TrainingJobStatus): boolean {
 export async function stopTrainingJob(sageMaker: SageMakerClient, name: string): Promise<void> {
   const { StopTrainingJobCommand } = await loadSdk();
   await sageMaker.send(new StopTrainingJobCommand({ TrainingJobName: name }));
+}
+
+export async function createTrainingJob(sageMaker: SageMakerClient, input: CreateTrainingJobCommandInput): Promise<void> {
+  const { CreateTrainingJobCommand } = await loadSdk();
+  await sageMaker.send(new CreateTrainingJobCommand(input));
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateWorkbench, createDataset, createTrainingJob, labelOf, uniqueName } from './fixtures';
+import { CreateTrainingJobCommand, DescribeTrainingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { activateWorkbench, createDataset, createTrainingJob, labelOf, sageMaker, trainingJobInput, uniqueName } from './fixtures';
 
 describe('Datasets view', () => {
   it('lists buckets, then prefixes and objects of a bucket, as the S3 console does', async () => {
@@ -63,6 +64,30 @@ describe('Training Jobs view', () => {
     const paged = all.filter((item) => labelOf(item).startsWith(prefix));
     assert.equal(paged.length, 55, 'every job once after loading more');
     assert.equal(new Set(paged.map(labelOf)).size, 55);
+  });
+
+  it('resumes a stopped job as a new job with its configuration and checkpoint location', async () => {
+    const workbench = await activateWorkbench();
+    const name = uniqueName('resumable');
+    const input = {
+      ...trainingJobInput(name),
+      HyperParameters: { steps: '300', lr: '0.001' },
+      CheckpointConfig: { S3Uri: `s3://demo-output/checkpoints/${name}/` },
+    };
+    await sageMaker().send(new CreateTrainingJobCommand(input));
+    await sageMaker().send(new StopTrainingJobCommand({ TrainingJobName: name }));
+    workbench.trainingJobs.refresh();
+    const item = (await workbench.trainingJobs.getChildren()).find((candidate) => labelOf(candidate) === name)!;
+    assert.equal(item.contextValue, 'trainingJob.stopped');
+
+    const resumed = await vscode.commands.executeCommand<string>('sagemaker.trainingJob.resume', item, `${name}-again`);
+    assert.equal(resumed, `${name}-again`);
+    const description = await sageMaker().send(new DescribeTrainingJobCommand({ TrainingJobName: resumed }));
+    assert.equal(description.TrainingJobStatus, 'InProgress');
+    assert.deepEqual(description.HyperParameters, input.HyperParameters);
+    assert.equal(description.CheckpointConfig?.S3Uri, input.CheckpointConfig.S3Uri);
+    assert.deepEqual(description.InputDataConfig ?? [], input.InputDataConfig ?? []);
+    assert.ok((await workbench.trainingJobs.getChildren()).some((candidate) => labelOf(candidate) === resumed), 'listed in the view');
   });
 
   it('opens a job\'s full description as JSON from its context menu', async () => {
