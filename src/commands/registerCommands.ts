@@ -3,12 +3,15 @@
 import * as vscode from 'vscode';
 import { classifyFailure } from '../aws/errors';
 import type { Workbench } from '../workbench';
+import type { DeploymentPlan } from '../pipeline/deploy';
+import type { ObjectTreeItem } from '../trees/datasetsTree';
 import type { EndpointTreeItem } from '../trees/endpointsTree';
 import type { LoadMoreTreeItem } from '../trees/nodes';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 import { askTrainingJobName } from './askTrainingJobName';
 import { createBucket } from './createBucket';
 import { deleteEndpoint } from './deleteEndpoint';
+import { deployToEndpoint } from './deployToEndpoint';
 import { startEmulator, stopEmulator } from './emulatorCommands';
 import { openChat } from './openChat';
 import { pickEndpoint } from './pickEndpoint';
@@ -48,6 +51,12 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
         });
       }),
     'sagemaker.trainingJob.stop': (node?: TrainingJobTreeItem) => stopTrainingJob(connection, node, () => trainingJobs.refresh()),
+    'sagemaker.deployModel': (source?: TrainingJobTreeItem | ObjectTreeItem, plan?: Partial<DeploymentPlan>) =>
+      deployToEndpoint(connection, source, plan ?? {}, (name) => {
+        endpoints.refresh();
+        void vscode.commands.executeCommand('sagemaker.endpoints.focus');
+        void vscode.window.showInformationMessage(`Deploying endpoint ${name}: the Endpoints view shows it InService once its instance answers.`);
+      }),
     'sagemaker.endpoints.refresh': () => endpoints.refresh(),
     'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(connection, chatPanels, node),
     'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(connection, node, () => endpoints.refresh()),

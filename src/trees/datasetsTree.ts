@@ -52,7 +52,8 @@ export class ObjectTreeItem extends vscode.TreeItem {
   constructor(readonly object: DatasetObject) {
     super(baseName(object.key), vscode.TreeItemCollapsibleState.None);
     this.id = `s3://${object.bucket}/${object.key}`;
-    this.contextValue = 'object';
+    // A model archive can be deployed from its context menu.
+    this.contextValue = object.key.endsWith('.tar.gz') ? 'object.modelArchive' : 'object';
     this.iconPath = vscode.ThemeIcon.File;
     this.resourceUri = vscode.Uri.parse(`s3://${object.bucket}/${encodeURI(object.key)}`);
     this.description = formatBytes(object.size);

@@ -65,31 +65,38 @@ async function archive(model: Exclude<TestModel, 'missing-data'>): Promise<Buffe
   }
 }
 
+/** Puts the test model's model.tar.gz into the emulator's S3 and returns its `s3://` URL. */
+export async function putTestModel(emulatorUrl: string, name: string, model: Exclude<TestModel, 'missing-data'>): Promise<string> {
+  const s3 = new S3Client({ ...clientConfig(emulatorUrl), forcePathStyle: true });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error: Error) => {
+      if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
+    });
+    const key = `${name}/model.tar.gz`;
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: await archive(model) }));
+    return `s3://${BUCKET}/${key}`;
+  } finally {
+    s3.destroy();
+  }
+}
+
 /**
  * Creates the model, an endpoint configuration with one `AllTraffic` variant, and the endpoint
  * (Creating). `startupDelayMs`: the streaming-echo server answers /ping only after it, so the
  * endpoint stays Creating that long.
  */
 export async function deployTestEndpoint(emulatorUrl: string, endpointName: string, model: TestModel, options: { startupDelayMs?: number } = {}): Promise<void> {
-  const config = { endpoint: emulatorUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
-  const s3 = new S3Client({ ...config, forcePathStyle: true });
-  const sageMaker = new SageMakerClient(config);
+  const modelDataUrl = model === 'missing-data' ? `s3://${BUCKET}/${endpointName}/model.tar.gz` : await putTestModel(emulatorUrl, endpointName, model);
+  const sageMaker = new SageMakerClient(clientConfig(emulatorUrl));
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error: Error) => {
-      if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
-    });
-    const key = `${endpointName}/model.tar.gz`;
-    if (model !== 'missing-data') {
-      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: await archive(model) }));
-    }
     await sageMaker.send(
       new CreateModelCommand({
         ModelName: endpointName,
         ExecutionRoleArn: ROLE,
         PrimaryContainer:
           model === 'streaming-echo'
-            ? { Image: 'sagemaker-emulator/node', ModelDataUrl: `s3://${BUCKET}/${key}`, Environment: { SAGEMAKER_PROGRAM: 'serve.js', STARTUP_DELAY_MS: String(options.startupDelayMs ?? 0) } }
-            : { Image: 'sagemaker-emulator/builtin-gpt:latest', ModelDataUrl: `s3://${BUCKET}/${key}` },
+            ? { Image: 'sagemaker-emulator/node', ModelDataUrl: modelDataUrl, Environment: { SAGEMAKER_PROGRAM: 'serve.js', STARTUP_DELAY_MS: String(options.startupDelayMs ?? 0) } }
+            : { Image: 'sagemaker-emulator/builtin-gpt:latest', ModelDataUrl: modelDataUrl },
       }),
     );
     await sageMaker.send(
@@ -100,7 +107,10 @@ export async function deployTestEndpoint(emulatorUrl: string, endpointName: stri
     );
     await sageMaker.send(new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointName }));
   } finally {
-    s3.destroy();
     sageMaker.destroy();
   }
+}
+
+function clientConfig(emulatorUrl: string) {
+  return { endpoint: emulatorUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 }

@@ -1,9 +1,10 @@
+import { DescribeModelCommand, ListEndpointConfigsCommand, ListModelsCommand } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HostMessage } from '../../../webview/chat/protocol';
 import type { Workbench } from '../../../src/workbench';
-import { deployTestEndpoint } from '../../vscode/endpoints';
-import { activateWorkbench, emulatorUrl, labelOf, uniqueName } from './fixtures';
+import { deployTestEndpoint, putTestModel } from '../../vscode/endpoints';
+import { activateWorkbench, emulatorUrl, labelOf, sageMaker, uniqueName } from './fixtures';
 
 /** The endpoint's tree item once `accept` holds for it, read each time the view changes. */
 async function endpointItem(workbench: Workbench, name: string, accept: (item: vscode.TreeItem) => boolean): Promise<vscode.TreeItem> {
@@ -144,5 +145,54 @@ describe('Endpoints view and chat', () => {
     assert.equal(turn.failure!.title, `Endpoint ${missing} is not available`);
     assert.match(turn.failure!.message, /not found/);
     assert.deepEqual(turn.failure!.actions, ['showEndpoints', 'retry']);
+  });
+});
+
+describe('Deploy to Endpoint', () => {
+  const role = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
+
+  /** The Datasets view's item of `s3://bucket/prefix/file`. */
+  async function objectItem(workbench: Workbench, url: string): Promise<vscode.TreeItem> {
+    const [bucket, ...path] = url.replace(/^s3:\/\//, '').split('/');
+    workbench.datasets.refresh();
+    let item = (await workbench.datasets.getChildren()).find((candidate) => labelOf(candidate) === bucket);
+    for (const [index, part] of path.entries()) {
+      const label = index < path.length - 1 ? `${part}/` : part;
+      item = (await workbench.datasets.getChildren(item)).find((candidate) => labelOf(candidate) === label);
+      assert.ok(item, `${label} under ${url}`);
+    }
+    return item!;
+  }
+
+  it('deploys a model archive from the Datasets view as an endpoint that goes InService', async function () {
+    this.timeout(60_000);
+    const workbench = await activateWorkbench();
+    const name = uniqueName('deployed');
+    const modelDataUrl = await putTestModel(emulatorUrl(), name, 'random-gpt');
+    const archive = await objectItem(workbench, modelDataUrl);
+    assert.equal(archive.contextValue, 'object.modelArchive');
+
+    const plan = { endpointName: name, instanceType: 'ml.g5.xlarge', image: 'sagemaker-emulator/builtin-gpt:latest', executionRoleArn: role };
+    assert.equal(await vscode.commands.executeCommand('sagemaker.deployModel', archive, plan), name);
+    const item = await endpointItem(workbench, name, (candidate) => candidate.contextValue === 'endpoint.inService');
+    const [variant] = await workbench.endpoints.getChildren(item);
+    assert.equal(variant.description, `${name} · 1/1 × ml.g5.xlarge · weight 1`);
+    const model = await sageMaker().send(new DescribeModelCommand({ ModelName: name }));
+    assert.equal(model.PrimaryContainer?.ModelDataUrl, modelDataUrl);
+    assert.equal(model.ExecutionRoleArn, role);
+  });
+
+  it('deletes the model and configuration it made when a later step fails', async () => {
+    const workbench = await activateWorkbench();
+    const name = uniqueName('undeployed');
+    const modelDataUrl = await putTestModel(emulatorUrl(), name, 'random-gpt');
+    const archive = await objectItem(workbench, modelDataUrl);
+    // The model is created, then the configuration is refused: the instance type is not one SageMaker has.
+    const plan = { endpointName: name, instanceType: 'ml.nonexistent.large', image: 'sagemaker-emulator/builtin-gpt:latest', executionRoleArn: role };
+    assert.equal(await vscode.commands.executeCommand('sagemaker.deployModel', archive, plan), undefined);
+    const models = await sageMaker().send(new ListModelsCommand({ NameContains: name }));
+    assert.deepEqual(models.Models ?? [], [], 'no model left behind');
+    const configs = await sageMaker().send(new ListEndpointConfigsCommand({ NameContains: name }));
+    assert.deepEqual(configs.EndpointConfigs ?? [], [], 'no endpoint configuration left behind');
   });
 });

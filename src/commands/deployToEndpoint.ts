@@ -1,0 +1,90 @@
+// "SageMaker: Deploy to Endpoint" — a completed training job's model, or any model.tar.gz in S3, as
+// a real-time endpoint with one variant (see pipeline/deploy.ts). Asks for what it cannot take from
+// the job: the endpoint's name, the instance type, the inference image and role, each prefilled.
+import * as vscode from 'vscode';
+import type { Connection } from '../connection/connection';
+import { BUILTIN_GPT_IMAGE, deployModel, type DeploymentPlan, INSTANCE_TYPES, planFromTrainingJob, whyNotDeployable } from '../pipeline/deploy';
+import { TRAINING_JOB_NAME } from '../pipeline/resumeTrainingJob';
+import { describeTrainingJob } from '../pipeline/trainingJobs';
+import { ObjectTreeItem } from '../trees/datasetsTree';
+import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
+import { askTrainingJobName } from './askTrainingJobName';
+
+const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
+
+/**
+ * Deploys the model of `source` (a job from the palette if none); `given` members are used as they
+ * are, the others asked for. Returns the endpoint's name, or undefined if nothing was deployed.
+ */
+export async function deployToEndpoint(
+  connection: Connection,
+  source: TrainingJobTreeItem | ObjectTreeItem | undefined,
+  given: Partial<DeploymentPlan>,
+  onDeploying: (endpointName: string) => void,
+): Promise<string | undefined> {
+  const sageMaker = await connection.clients.sageMaker();
+  let defaults: Partial<DeploymentPlan>;
+  if (source instanceof ObjectTreeItem) {
+    const { bucket, key } = source.object;
+    defaults = { modelDataUrl: `s3://${bucket}/${key}`, endpointName: nameFromKey(key) };
+  } else {
+    const jobName = source?.job.name ?? (await askTrainingJobName('Deploy to Endpoint'));
+    if (!jobName) return undefined;
+    const description = await describeTrainingJob(sageMaker, jobName);
+    const refusal = whyNotDeployable(description);
+    if (refusal) {
+      void vscode.window.showWarningMessage(refusal);
+      return undefined;
+    }
+    defaults = planFromTrainingJob(description);
+  }
+  const onEmulator = connection.settings.mode === 'emulator';
+  const endpointName =
+    given.endpointName ??
+    (await vscode.window.showInputBox({
+      title: `Deploy ${defaults.modelDataUrl}`,
+      prompt: 'Endpoint name (also the name of its model and endpoint configuration)',
+      value: validName(defaults.endpointName ?? 'model-endpoint'),
+      validateInput: (value) => (TRAINING_JOB_NAME.test(value) ? undefined : 'Up to 63 letters, digits and hyphens, starting and ending with a letter or digit.'),
+    }));
+  if (!endpointName) return undefined;
+  const instanceType = given.instanceType ?? (await vscode.window.showQuickPick(INSTANCE_TYPES, { title: `Instance type for ${endpointName}` }));
+  if (!instanceType) return undefined;
+  const image =
+    given.image ??
+    (await vscode.window.showInputBox({
+      title: `Inference image for ${endpointName}`,
+      prompt: 'The container that serves the model (a training image often does not)',
+      value: defaults.image ?? (onEmulator ? BUILTIN_GPT_IMAGE : ''),
+      validateInput: (value) => (value.trim() ? undefined : 'An image URI, e.g. 763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:…'),
+    }));
+  if (!image) return undefined;
+  const executionRoleArn =
+    given.executionRoleArn ??
+    defaults.executionRoleArn ??
+    (await vscode.window.showInputBox({
+      title: `Execution role for ${endpointName}`,
+      prompt: 'The IAM role SageMaker assumes to read the model from S3 and run the container',
+      value: onEmulator ? EMULATOR_ROLE : '',
+      validateInput: (value) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(value) ? undefined : 'An IAM role ARN: arn:aws:iam::<account>:role/<name>'),
+    }));
+  if (!executionRoleArn) return undefined;
+  const modelDataUrl = given.modelDataUrl ?? defaults.modelDataUrl ?? '';
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Deploying ${endpointName}` }, () =>
+    deployModel(sageMaker, { endpointName, modelDataUrl, image, executionRoleArn, instanceType, instanceCount: given.instanceCount ?? 1 }),
+  );
+  onDeploying(endpointName);
+  return endpointName;
+}
+
+/** `output/gpt-7/output/model.tar.gz` → `gpt-7`; otherwise the file's name without `.tar.gz`. */
+function nameFromKey(key: string): string {
+  const job = /(?:^|\/)([^/]+)\/output\/model\.tar\.gz$/.exec(key)?.[1];
+  return job ?? (key.split('/').pop() ?? key).replace(/\.tar\.gz$/, '');
+}
+
+/** `text` made into a valid SageMaker name (letters, digits, single hyphens, 63 at most). */
+function validName(text: string): string {
+  const name = text.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-+/, '').slice(0, 63).replace(/-+$/, '');
+  return name || 'model-endpoint';
+}

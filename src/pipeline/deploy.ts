@@ -1,0 +1,83 @@
+// Deploying a model archive (a training job's model.tar.gz) as a real-time endpoint, as the console's
+// one-click deploy does: a model, an endpoint configuration with one variant, and the endpoint, all
+// named after the endpoint. If a step fails, what the earlier steps created is deleted again, so a
+// failed deploy leaves nothing half-made behind.
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { loadSdk } from '../aws/clients';
+import type { TrainingJobDescription } from './trainingJobs';
+
+export interface DeploymentPlan {
+  /** Also the name of the model and of the endpoint configuration. */
+  endpointName: string;
+  /** `s3://…/model.tar.gz` */
+  modelDataUrl: string;
+  /** The inference container image. */
+  image: string;
+  /** The role SageMaker assumes to read the model and run the container. */
+  executionRoleArn: string;
+  instanceType: string;
+  instanceCount: number;
+}
+
+/** Real-time inference instance types offered first (any other can be typed in). */
+export const INSTANCE_TYPES = [
+  'ml.g5.xlarge',
+  'ml.g5.2xlarge',
+  'ml.g5.12xlarge',
+  'ml.g6.xlarge',
+  'ml.g6e.xlarge',
+  'ml.p4d.24xlarge',
+  'ml.m5.large',
+  'ml.m5.xlarge',
+  'ml.c5.xlarge',
+];
+
+/** The emulator's built-in GPT: trained by it, it also serves what it trained. */
+export const BUILTIN_GPT_IMAGE = 'sagemaker-emulator/builtin-gpt:latest';
+
+/** What a completed training job gives a deployment: its model, its image and role as defaults. */
+export function planFromTrainingJob(description: TrainingJobDescription): Partial<DeploymentPlan> {
+  return {
+    modelDataUrl: description.ModelArtifacts?.S3ModelArtifacts,
+    image: description.AlgorithmSpecification?.TrainingImage,
+    executionRoleArn: description.RoleArn,
+    endpointName: description.TrainingJobName,
+  };
+}
+
+/** Why the job's model cannot be deployed, or undefined if it can. */
+export function whyNotDeployable(description: TrainingJobDescription): string | undefined {
+  if (description.TrainingJobStatus !== 'Completed') {
+    return `Training job ${description.TrainingJobName} is ${description.TrainingJobStatus}: only a completed job has a model to deploy.`;
+  }
+  if (!description.ModelArtifacts?.S3ModelArtifacts) return `Training job ${description.TrainingJobName} has no model artifacts.`;
+  return undefined;
+}
+
+export async function deployModel(sageMaker: SageMakerClient, plan: DeploymentPlan): Promise<void> {
+  const sdk = await loadSdk();
+  const name = plan.endpointName;
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    await sageMaker.send(
+      new sdk.CreateModelCommand({
+        ModelName: name,
+        ExecutionRoleArn: plan.executionRoleArn,
+        PrimaryContainer: { Image: plan.image, ModelDataUrl: plan.modelDataUrl },
+      }),
+    );
+    undo.push(() => sageMaker.send(new sdk.DeleteModelCommand({ ModelName: name })));
+    await sageMaker.send(
+      new sdk.CreateEndpointConfigCommand({
+        EndpointConfigName: name,
+        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: name, InstanceType: plan.instanceType as never, InitialInstanceCount: plan.instanceCount }],
+      }),
+    );
+    undo.push(() => sageMaker.send(new sdk.DeleteEndpointConfigCommand({ EndpointConfigName: name })));
+    await sageMaker.send(new sdk.CreateEndpointCommand({ EndpointName: name, EndpointConfigName: name }));
+  } catch (error) {
+    // The failure the user must see is the first one; a failed clean-up only adds leftovers.
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,24 @@
+import * as assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { planFromTrainingJob, whyNotDeployable } from '../../src/pipeline/deploy';
+import type { TrainingJobDescription } from '../../src/pipeline/trainingJobs';
+
+const completed = {
+  TrainingJobName: 'gpt-7',
+  TrainingJobStatus: 'Completed',
+  AlgorithmSpecification: { TrainingImage: 'sagemaker-emulator/builtin-gpt:latest', TrainingInputMode: 'File' },
+  RoleArn: 'arn:aws:iam::000000000000:role/SageMakerRole',
+  ModelArtifacts: { S3ModelArtifacts: 's3://b/output/gpt-7/output/model.tar.gz' },
+} as TrainingJobDescription;
+
+it('deploys a completed job\'s model with its image and role as defaults, and refuses other jobs', () => {
+  assert.deepEqual(planFromTrainingJob(completed), {
+    modelDataUrl: 's3://b/output/gpt-7/output/model.tar.gz',
+    image: 'sagemaker-emulator/builtin-gpt:latest',
+    executionRoleArn: 'arn:aws:iam::000000000000:role/SageMakerRole',
+    endpointName: 'gpt-7',
+  });
+  assert.equal(whyNotDeployable(completed), undefined);
+  assert.match(whyNotDeployable({ ...completed, TrainingJobStatus: 'Stopped' }) ?? '', /gpt-7 is Stopped: only a completed job has a model/);
+  assert.match(whyNotDeployable({ ...completed, ModelArtifacts: undefined }) ?? '', /has no model artifacts/);
+});
