@@ -3,7 +3,16 @@
 // the job: the endpoint's name, the instance type, the inference image and role, each prefilled.
 import * as vscode from 'vscode';
 import type { Connection } from '../connection/connection';
-import { BUILTIN_GPT_IMAGE, deployModel, type DeploymentPlan, INSTANCE_TYPES, planFromTrainingJob, whyNotDeployable } from '../pipeline/deploy';
+import {
+  BUILTIN_GPT_IMAGE,
+  deployModel,
+  type DeploymentPlan,
+  INSTANCE_TYPES,
+  nameFromKey,
+  planFromTrainingJob,
+  validName,
+  whyNotDeployable,
+} from '../pipeline/deploy';
 import { TRAINING_JOB_NAME } from '../pipeline/resumeTrainingJob';
 import { describeTrainingJob } from '../pipeline/trainingJobs';
 import { ObjectTreeItem } from '../trees/datasetsTree';
@@ -75,16 +84,4 @@ export async function deployToEndpoint(
   );
   onDeploying(endpointName);
   return endpointName;
-}
-
-/** `output/gpt-7/output/model.tar.gz` → `gpt-7`; otherwise the file's name without `.tar.gz`. */
-function nameFromKey(key: string): string {
-  const job = /(?:^|\/)([^/]+)\/output\/model\.tar\.gz$/.exec(key)?.[1];
-  return job ?? (key.split('/').pop() ?? key).replace(/\.tar\.gz$/, '');
-}
-
-/** `text` made into a valid SageMaker name (letters, digits, single hyphens, 63 at most). */
-function validName(text: string): string {
-  const name = text.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-+/, '').slice(0, 63).replace(/-+$/, '');
-  return name || 'model-endpoint';
 }

@@ -81,3 +81,21 @@ export async function deployModel(sageMaker: SageMakerClient, plan: DeploymentPl
     throw error;
   }
 }
+
+/**
+ * A name for what the archive holds: `output/gpt-7/output/model.tar.gz` (SageMaker's layout) and
+ * `models/gpt-7/model.tar.gz` → `gpt-7`; `gpt-7.tar.gz` → `gpt-7`.
+ */
+export function nameFromKey(key: string): string {
+  const parts = key.split('/');
+  const file = parts.pop() ?? key;
+  if (file !== 'model.tar.gz') return file.replace(/\.tar\.gz$/, '');
+  const folders = parts.filter((folder) => folder !== '' && folder !== 'output');
+  return folders.pop() ?? 'model';
+}
+
+/** `text` made into a valid SageMaker name (letters, digits, single hyphens, 63 at most). */
+export function validName(text: string): string {
+  const name = text.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-+/, '').slice(0, 63).replace(/-+$/, '');
+  return name || 'model-endpoint';
+}

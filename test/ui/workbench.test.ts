@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from '../vscode/browser';
 import { chatWithEndpoint } from './chat';
+import { putTestModel } from '../vscode/endpoints';
 import { contextMenu } from './treeActions';
 import { startCodeServer, type CodeServer } from '../vscode/codeServer';
 import { DEMO, seedDemo } from '../vscode/demo';
@@ -127,6 +128,35 @@ describe('SageMaker view in VS Code', () => {
   });
 
   it('chats with an InService endpoint from the Endpoints view, streaming the answer', () => chatWithEndpoint(page, emulator.url, DEMO.endpoint, step));
+
+  it('deploys a model.tar.gz from the Datasets view through the prompts, and the endpoint goes InService', async () => {
+    const name = `ui-deployed-${Date.now().toString(36)}`;
+    const modelDataUrl = await putTestModel(emulator.url, name, 'random-gpt');
+    const [bucket] = modelDataUrl.replace('s3://', '').split('/');
+    await step('deploy', async () => {
+      await runCommand('Refresh Datasets');
+      // A bucket row's accessible name is its tooltip (s3://…), which contains the name.
+      await page.getByRole('treeitem', { name: bucket }).click({ timeout: 20_000 });
+      await page.getByRole('treeitem', { name: `${name}/` }).click({ timeout: 10_000 });
+      await contextMenu(page, page.getByRole('treeitem', { name: `${name}/model.tar.gz` }), 'Deploy to Endpoint');
+      const input = page.locator('.quick-input-widget input.input');
+      // The endpoint's name, prefilled from the archive's folder.
+      await page.locator('.quick-input-widget', { hasText: 'Endpoint name' }).waitFor({ timeout: 10_000 });
+      if ((await input.inputValue()) !== name) throw new Error(`the endpoint name is prefilled with ${await input.inputValue()}`);
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ml.g5.xlarge' }).waitFor({ timeout: 10_000 });
+      await input.fill('ml.m5.large');
+      await page.keyboard.press('Enter');
+      // The image and the role, prefilled for the emulator.
+      await page.locator('.quick-input-widget', { hasText: 'The container that serves the model' }).waitFor({ timeout: 10_000 });
+      if ((await input.inputValue()) !== 'sagemaker-emulator/builtin-gpt:latest') throw new Error(`the image is prefilled with ${await input.inputValue()}`);
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: 'The IAM role SageMaker assumes' }).waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await page.getByRole('treeitem', { name: new RegExp(`^${name}`) }).filter({ hasText: 'InService' }).waitFor({ timeout: 30_000 });
+    });
+    await screenshot(page, 'ui-deployed');
+  });
 
   it('follows a training job\'s logs in an editor opened from its context menu', async () => {
     const row = page.getByRole('treeitem', { name: new RegExp(JOB) });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { planFromTrainingJob, whyNotDeployable } from '../../src/pipeline/deploy';
+import { nameFromKey, planFromTrainingJob, validName, whyNotDeployable } from '../../src/pipeline/deploy';
 import type { TrainingJobDescription } from '../../src/pipeline/trainingJobs';
 
 const completed = {
@@ -21,4 +21,14 @@ it('deploys a completed job\'s model with its image and role as defaults, and re
   assert.equal(whyNotDeployable(completed), undefined);
   assert.match(whyNotDeployable({ ...completed, TrainingJobStatus: 'Stopped' }) ?? '', /gpt-7 is Stopped: only a completed job has a model/);
   assert.match(whyNotDeployable({ ...completed, ModelArtifacts: undefined }) ?? '', /has no model artifacts/);
+});
+
+it('names an endpoint after the model archive\'s folder, or its file', () => {
+  assert.equal(nameFromKey('output/gpt-7/output/model.tar.gz'), 'gpt-7');
+  assert.equal(nameFromKey('models/gpt-7/model.tar.gz'), 'gpt-7');
+  assert.equal(nameFromKey('model.tar.gz'), 'model');
+  assert.equal(nameFromKey('archives/gpt-7.tar.gz'), 'gpt-7');
+  assert.equal(validName('my_model v2.final'), 'my-model-v2-final');
+  assert.equal(validName('---'), 'model-endpoint');
+  assert.equal(validName('x'.repeat(80)).length, 63);
 });
