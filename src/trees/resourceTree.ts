@@ -8,7 +8,7 @@ import { ErrorTreeItem, LoadMoreTreeItem, PagedChildren } from './nodes';
 import type { PollSchedule } from './polling';
 
 export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.TreeItem>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.TreeItem | undefined>();
+  private readonly changed = new vscode.EventEmitter<vscode.TreeItem | vscode.TreeItem[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private root: PagedChildren<vscode.TreeItem> | undefined;
   protected readonly disposables: vscode.Disposable[] = [this.changed];
@@ -60,7 +60,7 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
       this.pollTimer = setTimeout(() => {
         this.pollTimer = undefined;
         this.polls++;
-        this.reload();
+        void this.poll();
       }, delay);
     }
   }
@@ -113,7 +113,48 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
     this.changed.fire(undefined);
   }
 
+  /**
+   * Re-reads the root and updates the items in place when the same resources come back in the same
+   * order: only changed items are redrawn, and every item keeps its identity. Replacing the items
+   * would make VS Code drop them, and a context-menu command picked meanwhile would get none.
+   */
+  private async poll(): Promise<void> {
+    const shown = this.root;
+    const fresh = new PagedChildren((token) => this.rootPage(token));
+    let items: vscode.TreeItem[];
+    try {
+      items = await fresh.all();
+    } catch {
+      this.reload(); // getChildren reads again and shows the failure as an error node
+      return;
+    }
+    if (shown !== this.root) return; // refreshed meanwhile: that read wins
+    // The same first page with the same "Load More" (or none): the shown root stays, paging included.
+    const before = shown && shown.hasMore === fresh.hasMore ? await shown.all().catch(() => undefined) : undefined;
+    if (!before || before.length !== items.length || before.some((item, index) => item.id === undefined || item.id !== items[index].id)) {
+      this.root = fresh;
+      this.changed.fire(undefined);
+      return;
+    }
+    const changed: vscode.TreeItem[] = [];
+    for (const [index, item] of before.entries()) {
+      if (shownAs(item) === shownAs(items[index])) continue;
+      Object.assign(item, items[index]);
+      changed.push(item);
+    }
+    if (changed.length > 0) this.changed.fire(changed);
+    this.onRootLoaded(before);
+  }
+
   dispose(): void {
     this.disposables.forEach((disposable) => disposable.dispose());
   }
+}
+
+/** What the view shows of an item. */
+function shownAs(item: vscode.TreeItem): string {
+  const label = typeof item.label === 'string' ? item.label : item.label?.label;
+  const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
+  return JSON.stringify([label, item.description, item.contextValue, tooltip, icon]);
 }

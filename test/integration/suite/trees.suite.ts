@@ -90,6 +90,29 @@ describe('Training Jobs view', () => {
     assert.ok((await workbench.trainingJobs.getChildren()).some((candidate) => labelOf(candidate) === resumed), 'listed in the view');
   });
 
+  it('updates polled items in place, so that a context-menu command picked meanwhile keeps its item', async function () {
+    this.timeout(30_000);
+    const workbench = await activateWorkbench();
+    const name = uniqueName('polled');
+    await createTrainingJob(name);
+    await vscode.commands.executeCommand('sagemaker.trainingJobs.focus');
+    workbench.trainingJobs.refresh();
+    const before = await workbench.trainingJobs.getChildren();
+    const item = before.find((candidate) => labelOf(candidate) === name)!;
+    assert.equal(item.contextValue, 'trainingJob.inProgress');
+    await sageMaker().send(new StopTrainingJobCommand({ TrainingJobName: name }));
+    // The view polls every 5 s while a job is in progress; no refresh from here on.
+    for (let attempt = 0; attempt < 80 && (item.contextValue as string) !== 'trainingJob.stopped'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal(item.contextValue, 'trainingJob.stopped', 'the item itself shows the new status');
+    // Every job's item kept its identity ("Load More" is made anew on each read; it has no state).
+    const jobs = (items: vscode.TreeItem[]) => items.filter((candidate) => candidate.contextValue !== 'loadMore');
+    const after = jobs(await workbench.trainingJobs.getChildren());
+    assert.equal(after.length, jobs(before).length);
+    assert.ok(after.every((candidate, index) => candidate === jobs(before)[index]), 'every item kept its identity');
+  });
+
   it('opens a job\'s full description as JSON from its context menu', async () => {
     const workbench = await activateWorkbench();
     const name = uniqueName('details');
