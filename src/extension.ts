@@ -44,16 +44,9 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   };
 
   context.subscriptions.push(
-    connection,
-    emulator,
+    // Every part of the workbench ends with the extension.
+    ...Object.values(workbench),
     emulator.output,
-    datasets,
-    trainingJobs,
-    trainingJobDetails,
-    trainingJobLogs,
-    trainingJobPanels,
-    endpoints,
-    chatPanels,
     vscode.window.createTreeView('sagemaker.datasets', { treeDataProvider: datasets }),
     ...polledTreeView('sagemaker.trainingJobs', trainingJobs),
     ...polledTreeView('sagemaker.endpoints', endpoints),
