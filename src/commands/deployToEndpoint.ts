@@ -10,10 +10,9 @@ import {
   INSTANCE_TYPES,
   nameFromKey,
   planFromTrainingJob,
-  validName,
   whyNotDeployable,
 } from '../pipeline/deploy';
-import { TRAINING_JOB_NAME } from '../pipeline/resumeTrainingJob';
+import { nameProblem, validName } from '../pipeline/names';
 import { describeTrainingJob } from '../pipeline/trainingJobs';
 import { ObjectTreeItem } from '../trees/datasetsTree';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
@@ -54,7 +53,7 @@ export async function deployToEndpoint(
       title: `Deploy ${defaults.modelDataUrl}`,
       prompt: 'Endpoint name (also the name of its model and endpoint configuration)',
       value: validName(defaults.endpointName ?? 'model-endpoint'),
-      validateInput: (value) => (TRAINING_JOB_NAME.test(value) ? undefined : 'Up to 63 letters, digits and hyphens, starting and ending with a letter or digit.'),
+      validateInput: nameProblem,
     }));
   if (!endpointName) return undefined;
   const instanceType = given.instanceType ?? (await vscode.window.showQuickPick(INSTANCE_TYPES, { title: `Instance type for ${endpointName}` }));

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { askTrainingJobName } from './askTrainingJobName';
 import type { Connection } from '../connection/connection';
-import { resumedJobName, resumeInput, TRAINING_JOB_NAME, whyNotResumable } from '../pipeline/resumeTrainingJob';
+import { nameProblem } from '../pipeline/names';
+import { resumedJobName, resumeInput, whyNotResumable } from '../pipeline/resumeTrainingJob';
 import { createTrainingJob, describeTrainingJob } from '../pipeline/trainingJobs';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 
@@ -34,8 +35,7 @@ export async function resumeTrainingJob(
       title: `Resume ${name} from ${description.CheckpointConfig?.S3Uri}`,
       prompt: 'Name of the new training job (same configuration, same checkpoint location)',
       value: resumedJobName(name),
-      validateInput: (value) =>
-        TRAINING_JOB_NAME.test(value) ? undefined : 'Up to 63 letters, digits and hyphens, starting and ending with a letter or digit.',
+      validateInput: nameProblem,
     }));
   if (!chosen) {
     return undefined;

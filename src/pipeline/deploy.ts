@@ -93,9 +93,3 @@ export function nameFromKey(key: string): string {
   const folders = parts.filter((folder) => folder !== '' && folder !== 'output');
   return folders.pop() ?? 'model';
 }
-
-/** `text` made into a valid SageMaker name (letters, digits, single hyphens, 63 at most). */
-export function validName(text: string): string {
-  const name = text.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-+/, '').slice(0, 63).replace(/-+$/, '');
-  return name || 'model-endpoint';
-}

@@ -5,9 +5,6 @@
 import type { CreateTrainingJobCommandInput, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
 import type { TrainingJobDescription } from './trainingJobs';
 
-/** SageMaker's training job name pattern and length. */
-export const TRAINING_JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-
 /** Why the job cannot be resumed, or undefined if it can. */
 export function whyNotResumable(description: TrainingJobDescription): string | undefined {
   const name = description.TrainingJobName;

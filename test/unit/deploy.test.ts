@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { nameFromKey, planFromTrainingJob, validName, whyNotDeployable } from '../../src/pipeline/deploy';
+import { nameFromKey, planFromTrainingJob, whyNotDeployable } from '../../src/pipeline/deploy';
+import { nameProblem, validName } from '../../src/pipeline/names';
 import type { TrainingJobDescription } from '../../src/pipeline/trainingJobs';
 
 const completed = {
@@ -31,4 +32,7 @@ it('names an endpoint after the model archive\'s folder, or its file', () => {
   assert.equal(validName('my_model v2.final'), 'my-model-v2-final');
   assert.equal(validName('---'), 'model-endpoint');
   assert.equal(validName('x'.repeat(80)).length, 63);
+  assert.equal(nameProblem(validName('my_model v2.final')), undefined);
+  assert.match(nameProblem('my_model') ?? '', /letters, digits and hyphens/);
+  assert.match(nameProblem('-edge') ?? '', /starting and ending with a letter or digit/);
 });

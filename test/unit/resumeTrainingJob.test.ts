@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resumedJobName, resumeInput, TRAINING_JOB_NAME, whyNotResumable } from '../../src/pipeline/resumeTrainingJob';
+import { SAGEMAKER_NAME } from '../../src/pipeline/names';
+import { resumedJobName, resumeInput, whyNotResumable } from '../../src/pipeline/resumeTrainingJob';
 import type { TrainingJobDescription } from '../../src/pipeline/trainingJobs';
 
 const stopped: TrainingJobDescription = {
@@ -33,8 +34,8 @@ describe('resuming a training job', () => {
     const long = resumedJobName(`${'a'.repeat(60)}-b`);
     assert.equal(long.length, 63);
     assert.ok(long.endsWith('-resume-1'));
-    assert.match(long, TRAINING_JOB_NAME);
-    assert.match(resumedJobName(`${'a'.repeat(53)}--b`), TRAINING_JOB_NAME, 'no hyphen before the suffix is lost in a way that breaks the pattern');
+    assert.match(long, SAGEMAKER_NAME);
+    assert.match(resumedJobName(`${'a'.repeat(53)}--b`), SAGEMAKER_NAME, 'no hyphen before the suffix is lost in a way that breaks the pattern');
   });
 
   it('resumes only an ended job that has a checkpoint location', () => {
