@@ -3,6 +3,7 @@
 // once it has ended. Closing the document stops the reads. (A document rather than an output
 // channel: it can be searched, copied, kept open beside the job's panel, and tests can read it.)
 import * as vscode from 'vscode';
+import { classifyFailure } from '../aws/errors';
 import type { Connection } from '../connection/connection';
 import { formatLogLine, TrainingJobLogCursor } from '../pipeline/trainingJobLogs';
 import { describeTrainingJob, isActive } from '../pipeline/trainingJobs';
@@ -70,7 +71,8 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
       if (status && !isActive(status)) tail.footer = `— training job ${tail.jobName} is ${status}: its log ends here —`;
       if (lines.length > 0 || tail.footer) this.changed.fire(uri);
     } catch (error) {
-      tail.footer = `— the log could not be read: ${(error as Error).message} (run Show Logs again to retry) —`;
+      // Worded and redacted as every failure the extension shows.
+      tail.footer = `— the log could not be read: ${classifyFailure(error).message} (run Show Logs again to retry) —`;
       this.changed.fire(uri);
     }
     if (tail.footer) tail.ended = true;

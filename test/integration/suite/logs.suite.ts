@@ -8,7 +8,7 @@ import { StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { TrainingJobLogs } from '../../../src/commands/trainingJobLogs';
-import { activateWorkbench, createTrainingJob, emulatorUrl, labelOf, sageMaker, uniqueName } from './fixtures';
+import { activateWorkbench, closedPort, createTrainingJob, emulatorUrl, labelOf, sageMaker, uniqueName, withSetting } from './fixtures';
 
 const GROUP = '/aws/sagemaker/TrainingJobs';
 
@@ -87,5 +87,16 @@ describe('Training job logs', () => {
     await sageMaker().send(new StopTrainingJobCommand({ TrainingJobName: job }));
     const ended = await documentText(document, (text) => text.includes('its log ends here'));
     assert.match(ended.trimEnd().split('\n').at(-1)!, new RegExp(`training job ${job} is Stopped: its log ends here`));
+  });
+
+  it('says when the log cannot be read, and how to retry', async () => {
+    const workbench = await activateWorkbench();
+    const job = uniqueName('unreadable');
+    await withSetting('sagemaker.emulator.url', `http://127.0.0.1:${await closedPort()}`, async () => {
+      const document = await workbench.trainingJobLogs.show(job);
+      const lines = document.getText().trimEnd().split('\n');
+      assert.equal(lines.length, 1, document.getText());
+      assert.match(lines[0], /^— the log could not be read: .*ECONNREFUSED.* \(run Show Logs again to retry\) —$/);
+    });
   });
 });
