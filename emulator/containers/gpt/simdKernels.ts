@@ -81,11 +81,6 @@ export class Arena {
     this.next = start;
   }
 
-  /** An arena that only measures: what it hands out has no storage. */
-  static measuring(): Arena {
-    return new Arena(undefined, 0);
-  }
-
   /** Bytes handed out so far (from the start given). */
   get used(): number {
     return this.next;
