@@ -37,6 +37,16 @@ const RESERVED_BYTES = PAGE_BYTES;
 const ALIGNMENT = 16;
 const PANEL = 8;
 
+const MAX_PAGES = 65536;
+
+function pagesFor(bytes: number): number {
+  const pages = Math.ceil(bytes / PAGE_BYTES);
+  if (pages > MAX_PAGES) {
+    throw new RangeError(`the model needs ${bytes} bytes of WebAssembly memory, more than its 4 GiB`);
+  }
+  return pages;
+}
+
 let compiledModule: WebAssembly.Module | undefined;
 
 function kernelModule(): WebAssembly.Module {
@@ -52,13 +62,21 @@ export class WasmMemory {
     this.exports = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as KernelExports;
   }
 
-  /** A memory with room for `bytes` bytes of tensors (allocated by an Arena from `WasmMemory.start`). */
-  static create(bytes: number): WasmMemory {
-    const pages = Math.ceil((RESERVED_BYTES + bytes) / PAGE_BYTES);
-    if (pages > 65536) {
-      throw new RangeError(`the model needs ${bytes} bytes of WebAssembly memory, more than its 4 GiB`);
+  /**
+   * A memory with room for `bytes` bytes of tensors (allocated by an Arena from `WasmMemory.start`);
+   * `growable`: it may grow later, up to WebAssembly's 4 GiB (an Arena grows it as it needs).
+   */
+  static create(bytes: number, growable = false): WasmMemory {
+    const pages = pagesFor(RESERVED_BYTES + bytes);
+    return new WasmMemory(new WebAssembly.Memory({ initial: pages, maximum: growable ? MAX_PAGES : pages, shared: true }));
+  }
+
+  /** Grows the memory to at least `bytes` bytes in all. Views made before stay valid but are of the old buffer object. */
+  ensure(bytes: number): void {
+    const pages = pagesFor(bytes) - this.memory.buffer.byteLength / PAGE_BYTES;
+    if (pages > 0) {
+      this.memory.grow(pages);
     }
-    return new WasmMemory(new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }));
   }
 
   /** Instantiates the kernels over a memory made by another thread. */
@@ -77,7 +95,7 @@ export class WasmMemory {
 export class Arena {
   private next: number;
 
-  constructor(private readonly memory: WasmMemory | undefined, start = WasmMemory.start, private readonly end = Number.POSITIVE_INFINITY) {
+  constructor(readonly memory: WasmMemory | undefined, start = WasmMemory.start, private readonly end = Number.POSITIVE_INFINITY) {
     this.next = start;
   }
 
@@ -102,6 +120,7 @@ export class Arena {
     if (this.next > this.end) {
       throw new RangeError(`the WebAssembly memory region is full (${this.end} bytes)`);
     }
+    this.memory?.ensure(this.next);
     return at;
   }
 }
@@ -232,9 +251,15 @@ export class SimdKernels implements Kernels {
     }
   }
 
-  /** The byte address of a tensor, which must be a view into this memory. */
+  /**
+   * The byte address of a tensor, which must be a view into this memory. (A view made before the
+   * memory grew is of an older buffer object over the same memory: any shared buffer it fits is taken.)
+   */
   private address(array: FloatArray | Int32Array): number {
-    if (array.buffer !== this.memory.buffer || array instanceof Float64Array) {
+    const buffer = array.buffer;
+    const inMemory = buffer === this.memory.buffer
+      || (buffer instanceof SharedArrayBuffer && array.byteOffset + array.byteLength <= this.memory.buffer.byteLength);
+    if (!inMemory || array instanceof Float64Array) {
       throw new TypeError('the SIMD kernels take float32 tensors in their WebAssembly memory');
     }
     return array.byteOffset;
