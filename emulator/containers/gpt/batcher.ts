@@ -12,8 +12,8 @@ import { GenerationStream, type GeneratedToken, type GenerationParameters, type 
 import { referenceKernels } from './layers';
 import { GptModel, type ModelCapacity } from './model';
 import type { SavedModel } from './modelFiles';
-import { ParameterLayout, type ModelWeights } from './parameters';
-import { Arena, simdBackend, simdScratchFloats, WasmMemory } from './simdKernels';
+import { ParameterLayout, type ModelConfig, type ModelWeights } from './parameters';
+import { Arena, simdBackend, simdScratchFloats, SimdKernels, WasmMemory } from './simdKernels';
 import type { BytePairTokenizer } from './tokenizer';
 
 export interface BatcherOptions {
@@ -79,6 +79,9 @@ export class ContinuousBatcher {
     const backend: TensorBackend = options.javascriptKernels ? { ...simd, kernels: referenceKernels } : simd;
     this.model = new GptModel(layout, capacity, backend);
     this.weights = layout.views(parameters);
+    if (!options.javascriptKernels) {
+      prepackWeights(simd.kernels, this.weights, model.config, arena);
+    }
     this.freeSlots = Array.from({ length: slots }, (_, slot) => slots - 1 - slot);
   }
 
@@ -163,4 +166,15 @@ export class ContinuousBatcher {
     }
     this.schedule();
   }
+}
+
+/** Packs every matrix a forward pass multiplies by (linear layers, the tied output head) once. */
+function prepackWeights(kernels: SimdKernels, weights: ModelWeights, { width, vocabSize }: ModelConfig, arena: Arena): void {
+  for (const block of weights.blocks) {
+    kernels.prepackTransposed(block.attentionInput.weight as Float32Array, width, 3 * width, arena);
+    kernels.prepackTransposed(block.attentionOutput.weight as Float32Array, width, width, arena);
+    kernels.prepackTransposed(block.mlpUp.weight as Float32Array, width, 4 * width, arena);
+    kernels.prepackTransposed(block.mlpDown.weight as Float32Array, 4 * width, width, arena);
+  }
+  kernels.prepackTransposed(weights.tokenEmbedding as Float32Array, width, vocabSize, arena);
 }

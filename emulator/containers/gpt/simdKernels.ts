@@ -140,6 +140,8 @@ export function simdScratchFloats(config: ModelConfig, maxRows: number): number 
 /** The kernels of simd/assembly/kernels.ts over float32 tensors that live in `memory`. */
 export class SimdKernels implements Kernels {
   private readonly exports: KernelExports;
+  /** Weight matrices packed once (serving): address of b → its panels, for A·Bᵀ with that b. */
+  private readonly prepacked = new Map<number, { panels: number; k: number; n: number }>();
 
   /** `scratch` (simdScratchFloats of the largest model it serves) must be in `memory` too. */
   constructor(private readonly memory: WasmMemory, private readonly scratch: Float32Array) {
@@ -151,7 +153,22 @@ export class SimdKernels implements Kernels {
   }
 
   addABt(out: FloatArray, a: FloatArray, b: FloatArray, m: number, k: number, n: number): void {
+    const packed = this.prepacked.get(this.address(b));
+    if (packed && packed.k === k && packed.n === n) {
+      this.exports.multiplyPacked(this.address(out), this.address(a), k, 1, packed.panels, m, k, n);
+      return;
+    }
     this.multiply(out, a, k, 1, b, 1, k, m, k, n);
+  }
+
+  /**
+   * Packs b [n×k] once, in memory from `arena`, for every later A·Bᵀ with it: for weights that no
+   * longer change (serving), so that a pass of a few rows does not repack every weight matrix.
+   */
+  prepackTransposed(b: Float32Array, k: number, n: number, arena: Arena): void {
+    const panels = arena.floats(Math.ceil(n / PANEL) * PANEL * k);
+    this.exports.pack(panels.byteOffset, this.address(b), 1, k, k, n);
+    this.prepacked.set(this.address(b), { panels: panels.byteOffset, k, n });
   }
 
   addAtB(out: FloatArray, a: FloatArray, b: FloatArray, m: number, k: number, n: number): void {
@@ -267,7 +284,7 @@ export class SimdKernels implements Kernels {
 }
 
 /** A backend whose tensors are allocated from `arena` in `memory`, with kernels using `scratch`. */
-export function simdBackend(memory: WasmMemory, arena: Arena, scratch: Float32Array): TensorBackend {
+export function simdBackend(memory: WasmMemory, arena: Arena, scratch: Float32Array): TensorBackend & { kernels: SimdKernels } {
   const kernels = new SimdKernels(memory, scratch);
   return { kernels, floats: (count) => arena.floats(count), ints: (count) => arena.ints(count) };
 }
