@@ -57,9 +57,15 @@ function kernelModule(): WebAssembly.Module {
 /** A shared WebAssembly memory with the kernels instantiated over it. */
 export class WasmMemory {
   readonly exports: KernelExports;
+  /**
+   * The memory's current buffer, kept because asking WebAssembly.Memory for it is a call into the
+   * engine (a shared memory's may have grown elsewhere); only `ensure` grows the memory.
+   */
+  buffer: ArrayBuffer | SharedArrayBuffer;
 
   private constructor(readonly memory: WebAssembly.Memory) {
     this.exports = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as KernelExports;
+    this.buffer = memory.buffer;
   }
 
   /**
@@ -73,9 +79,10 @@ export class WasmMemory {
 
   /** Grows the memory to at least `bytes` bytes in all. Views made before stay valid but are of the old buffer object. */
   ensure(bytes: number): void {
-    const pages = pagesFor(bytes) - this.memory.buffer.byteLength / PAGE_BYTES;
+    const pages = pagesFor(bytes) - this.buffer.byteLength / PAGE_BYTES;
     if (pages > 0) {
       this.memory.grow(pages);
+      this.buffer = this.memory.buffer;
     }
   }
 
@@ -85,10 +92,6 @@ export class WasmMemory {
   }
 
   static readonly start = RESERVED_BYTES;
-
-  get buffer(): ArrayBufferLike {
-    return this.memory.buffer;
-  }
 }
 
 /** Hands out aligned, consecutive regions of a byte range; `WasmMemory` undefined only counts (for sizing). */
@@ -275,7 +278,7 @@ export class SimdKernels implements Kernels {
   private address(array: FloatArray | Int32Array): number {
     const buffer = array.buffer;
     const inMemory = buffer === this.memory.buffer
-      || (buffer instanceof SharedArrayBuffer && array.byteOffset + array.byteLength <= this.memory.buffer.byteLength);
+      || (buffer instanceof SharedArrayBuffer && array.byteOffset + array.byteLength <= this.memory.buffer.byteLength && buffer.byteLength <= this.memory.buffer.byteLength);
     if (!inMemory || array instanceof Float64Array) {
       throw new TypeError('the SIMD kernels take float32 tensors in their WebAssembly memory');
     }
