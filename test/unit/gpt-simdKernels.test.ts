@@ -10,10 +10,11 @@ import {
   addColumnSums, cachedAttentionForward, causalAttentionBackward, causalAttentionForward, crossEntropy, geluBackward, geluForward,
   layerNormBackward, layerNormForward, type AttentionShape,
 } from '../../emulator/containers/gpt/layers';
+import { GptModel, type TokenBatch } from '../../emulator/containers/gpt/model';
 import { AdamW, clipGradientNorm } from '../../emulator/containers/gpt/optimizer';
-import { ParameterLayout } from '../../emulator/containers/gpt/parameters';
+import { initializeParameters, ParameterLayout } from '../../emulator/containers/gpt/parameters';
 import { Random } from '../../emulator/containers/gpt/random';
-import { Arena, SimdKernels, WasmMemory } from '../../emulator/containers/gpt/simdKernels';
+import { Arena, simdBackend, simdScratchFloats, SimdKernels, WasmMemory } from '../../emulator/containers/gpt/simdKernels';
 
 const memory = WasmMemory.create(64 * 1024 * 1024);
 const arena = new Arena(memory);
@@ -250,6 +251,55 @@ describe('SIMD layer kernels against the reference', () => {
       simd.update(parameters, gradient, 1e-2, step);
       reference.update(referenceParameters, referenceGradient, 1e-2, step);
       assertClose(parameters, referenceParameters, (i) => 1e-6 * (1 + Math.abs(referenceParameters[i])), `parameters after step ${step}`);
+    }
+  });
+});
+
+describe('gradient check of the whole model through the SIMD kernels', () => {
+  // Odd sizes: head size 3, a vocabulary and width that are not multiples of the SIMD widths.
+  const config = { vocabSize: 13, layers: 2, heads: 2, width: 6, context: 5 };
+  const layout = new ParameterLayout(config);
+  const batch: TokenBatch = { tokens: Int32Array.of(1, 5, 12, 6, 0, 3, 3, 4, 1, 2, 11, 7), sequences: 2, length: 5 };
+  const reference = Float64Array.from({ length: layout.size });
+  initializeParameters(layout, reference, Random.fromSeed(11));
+  const perturbation = Random.fromSeed(12);
+  reference.forEach((value, i) => (reference[i] = Math.fround(value + 0.1 * perturbation.nextGaussian())));
+  const parameters = arena.floats(layout.size);
+  parameters.set(reference);
+  const model = new GptModel(layout, 2, simdBackend(memory, arena, arena.floats(simdScratchFloats(config, 2 * config.context))));
+  const scale = 1 / 10;
+
+  it('gives the gradient of the float64 reference (itself checked by finite differences), every parameter', () => {
+    const expected = new Float64Array(layout.size);
+    const expectedLoss = new GptModel(layout, 2, Float64Array).forwardBackward(layout.views(reference), layout.views(expected), batch, scale);
+    const gradient = arena.floats(layout.size);
+    const loss = model.forwardBackward(layout.views(parameters), layout.views(gradient), batch, scale);
+    assert.ok(Math.abs(loss - expectedLoss) <= 1e-5 * expectedLoss, `loss ${loss} vs ${expectedLoss}`);
+    const largest = expected.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+    for (const tensor of layout.tensors) {
+      assertClose(
+        gradient.subarray(tensor.offset, tensor.offset + tensor.size), expected.subarray(tensor.offset, tensor.offset + tensor.size),
+        (i) => 1e-4 * (Math.abs(expected[tensor.offset + i]) + 1e-2 * largest), tensor.name,
+      );
+    }
+  });
+
+  it('agrees with a finite difference of its own loss along random directions', () => {
+    const gradient = arena.floats(layout.size);
+    model.forwardBackward(layout.views(parameters), layout.views(gradient), batch, scale);
+    const direction = Random.fromSeed(13);
+    for (let trial = 0; trial < 3; trial++) {
+      const step = Float64Array.from({ length: layout.size }, () => direction.nextGaussian());
+      const norm = Math.sqrt(step.reduce((sum, value) => sum + value * value, 0));
+      const h = 1e-2 / norm;
+      const lossAt = (sign: number): number => {
+        parameters.forEach((_, i) => (parameters[i] = reference[i] + sign * h * step[i]));
+        return scale * model.loss(layout.views(parameters), batch);
+      };
+      const numeric = (lossAt(1) - lossAt(-1)) / (2 * h);
+      parameters.set(reference);
+      const analytic = gradient.reduce((sum, value, i) => sum + value * step[i], 0);
+      assert.ok(Math.abs(numeric - analytic) <= 2e-3 * Math.abs(analytic) + 1e-4, `direction ${trial}: analytic ${analytic} vs numeric ${numeric}`);
     }
   });
 });

@@ -5,7 +5,6 @@
 // apart from the model, so that the batching server (batcher.ts) runs many streams through one model
 // pass per step; TextGenerator runs one stream alone.
 import { randomInt } from 'node:crypto';
-import type { TensorBackend } from './backend';
 import { GptModel } from './model';
 import type { SavedModel } from './modelFiles';
 import { ParameterLayout, type ModelWeights } from './parameters';
@@ -158,13 +157,13 @@ export class GenerationStream {
   }
 }
 
-/** Generates one stream at a time, with its own model buffers (its cache). */
+/** Generates one stream at a time, with its own model buffers (its cache), on the JavaScript kernels. */
 export class TextGenerator {
   readonly tokenizer: BytePairTokenizer;
   private readonly layout: ParameterLayout;
   private readonly weights: ModelWeights;
 
-  constructor(model: SavedModel, private readonly backend?: TensorBackend) {
+  constructor(model: SavedModel) {
     this.tokenizer = model.tokenizer;
     this.layout = new ParameterLayout(model.config);
     this.weights = this.layout.views(model.parameters);
@@ -176,7 +175,7 @@ export class TextGenerator {
    */
   *stream(prompt: string, parameters: GenerationParameters): Generator<GeneratedToken, GenerationResult> {
     const stream = new GenerationStream(this.tokenizer, this.layout.config.context, prompt, parameters);
-    const model = new GptModel(this.layout, 1, this.backend);
+    const model = new GptModel(this.layout, 1);
     for (;;) {
       const { tokens, start } = stream.take(stream.remaining);
       const token = stream.next(model.forwardFrom(this.weights, tokens, start));
