@@ -1,5 +1,6 @@
 // The one error type of the emulator. Handlers throw it; each protocol serialises it in its own wire
 // format (awsJson `__type`/`message`, S3 `<Error>`), so handlers never know about HTTP bodies.
+import { excerpt } from './excerpt';
 
 export class AwsError extends Error {
   constructor(
@@ -26,7 +27,7 @@ export function serializationError(message: string): AwsError {
 }
 
 export function unknownOperation(target: string): AwsError {
-  return new AwsError('UnknownOperationException', 400, `Unknown operation ${target}`);
+  return new AwsError('UnknownOperationException', 400, `Unknown operation ${excerpt(target)}`);
 }
 
 /** An operation that exists in the AWS API model but that the emulator does not implement (yet). */

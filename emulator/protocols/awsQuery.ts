@@ -8,6 +8,7 @@
 // <RequestId>…</RequestId></ErrorResponse>`, with the query code of the error (see queryErrorCode).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, toAwsError } from '../errors';
+import { excerpt } from '../excerpt';
 import { type MemberRef, type ServiceModel, type Shape, shapeOf } from '../models';
 import { type OperationTable, findHandler, runHandler } from '../operations';
 import { splitUrl } from '../routing';
@@ -70,7 +71,7 @@ function invalidAction(action: string): AwsError {
   return new AwsError(
     action ? 'InvalidAction' : 'MissingAction',
     400,
-    action ? `The action ${action} is not valid for this web service.` : 'The request must contain the parameter Action.',
+    action ? `The action ${excerpt(action)} is not valid for this web service.` : 'The request must contain the parameter Action.',
   );
 }
 
