@@ -23,6 +23,7 @@ import { s3Operations } from './services/s3';
 import { referencedBlobs } from './services/s3/state';
 import { sagemakerOperations } from './services/sagemaker';
 import { BlobStore } from './store/blobs';
+import { StorageHealth } from './store/storageHealth';
 import { Store } from './store/store';
 
 export interface EmulatorOptions {
@@ -52,9 +53,11 @@ export const DEFAULT_ACCOUNT_ID = '000000000000';
 export async function createApp(options: EmulatorOptions): Promise<Emulator> {
   const log = options.log ?? (() => {});
   const defaultAccountId = options.defaultAccountId ?? DEFAULT_ACCOUNT_ID;
-  const store = await Store.open(join(options.dataDir, 'store'), { log });
+  const storeDir = join(options.dataDir, 'store');
+  const health = new StorageHealth(storeDir);
+  const store = await Store.open(storeDir, { log, health });
   const referenced = referencedBlobs(store);
-  const blobs = await BlobStore.open(join(options.dataDir, 'blobs'), (name) => referenced.has(name));
+  const blobs = await BlobStore.open(join(options.dataDir, 'blobs'), (name) => referenced.has(name), health);
   const signatures = options.verifySignatures && new SignatureVerifier(options.verifySignatures);
   const { runtimes, ...running } = await createRuntimes(options.dataDir, store, options.runtime ?? {}, options.verifySignatures?.[0], log);
 
@@ -71,7 +74,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
     const requestId = randomUUID();
     const route = resolveRoute(request, defaultAccountId);
     if (route.kind === 'emulator') {
-      await serveControl(route.path, request, response, { defaultAccountId, runtimes });
+      await serveControl(route.path, request, response, { defaultAccountId, runtimes, health });
       return;
     }
     if (route.kind === 'unknownTarget') {
@@ -82,7 +85,8 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
       requestId,
       accountId: route.accountId,
       region: route.region,
-      store,
+      // Its own session: the response waits for (only) the writes it saw, and fails if one is taken back.
+      store: store.session(),
       blobs,
       runtimes,
       now: () => new Date(),

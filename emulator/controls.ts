@@ -1,23 +1,26 @@
 // Emulator-only controls under `/_emulator/`: health, and faults that make the runtimes behave as
 // AWS does when something goes wrong (a managed spot instance reclaimed mid-training).
 //
-//   GET  /_emulator/health
+//   GET  /_emulator/health  {"status": "ok" | "degraded", "version": …, "store": {"status", "reason"?, "since"?}}
 //   POST /_emulator/faults  {"type": "spot-interruption", "trainingJobName": "…", "region"?: "…", "accountId"?: "…"}
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import packageJson from '../package.json';
 import type { Runtimes } from './operations';
 import { DEFAULT_REGION } from './routing';
+import type { StorageHealth } from './store/storageHealth';
 
 const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 
 interface ControlContext {
   defaultAccountId: string;
   runtimes: Runtimes;
+  health: StorageHealth;
 }
 
 export async function serveControl(path: string, request: IncomingMessage, response: ServerResponse, context: ControlContext): Promise<void> {
   if (path === '/_emulator/health' && request.method === 'GET') {
-    reply(response, 200, { status: 'ok', version: packageJson.version });
+    const store = await context.health.state();
+    reply(response, 200, { status: store.status, version: packageJson.version, store });
     return;
   }
   if (path === '/_emulator/faults' && request.method === 'POST') {

@@ -33,11 +33,11 @@ export function awsJsonEndpoint(model: ServiceModel, operations: OperationTable)
         serializationError('The request body is not valid gzip'),
       );
       const input = parseInput(model, model.operations[operation].input, body);
-      const output = await runHandler(handler, input, context);
+      const output = await runHandler(handler, input, context, operation);
       writeJson(response, 200, context.requestId, JSON.stringify(output, toWireValue), contentType);
     },
     writeError(error, _request, response, context) {
-      const awsError = toAwsError(error, 'InternalFailure', context.log);
+      const awsError = toAwsError(error, 'InternalFailure', context.log, model.service);
       writeJsonError(response, awsError, context.requestId, contentType, model.queryErrorCodes && queryErrorHeader(model, awsError));
     },
   };

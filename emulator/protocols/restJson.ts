@@ -52,11 +52,11 @@ export function restJsonEndpoint(model: ServiceModel, operations: OperationTable
       const handler = findHandler(model, operations, match.operation);
       const operation = model.operations[match.operation];
       const input = await readInput(model, operation, request, { ...parts, labels: match.labels });
-      const output = (await runHandler(handler, input, context)) as Record<string, unknown>;
+      const output = (await runHandler(handler, input, context, match.operation)) as Record<string, unknown>;
       await writeOutput(model, operation, output, response, context);
     },
     writeError(error, _request, response, context) {
-      writeJsonError(response, toAwsError(error, 'InternalFailure', context.log), context.requestId, CONTENT_TYPE);
+      writeJsonError(response, toAwsError(error, 'InternalFailure', context.log, model.service), context.requestId, CONTENT_TYPE);
     },
   };
 }

@@ -40,11 +40,11 @@ export function restXmlEndpoint(model: ServiceModel, operations: OperationTable,
       const handler = findHandler(model, operations, match.operation);
       const operation = model.operations[match.operation];
       const input = await readInput(model, operation, request, { ...parts, labels: match.labels }, signatures);
-      const output = await runHandler(handler, input, context);
+      const output = await runHandler(handler, input, context, match.operation);
       await writeOutput(model, operation, output as Record<string, unknown>, request, response);
     },
     writeError(error, request, response, context) {
-      const awsError = toAwsError(error, 'InternalError', context.log);
+      const awsError = toAwsError(error, 'InternalError', context.log, model.service);
       if (!startErrorResponse(response)) return;
       setRequestIdHeaders(response, context);
       const document = {

@@ -17,7 +17,7 @@ describe('protocols and routing', () => {
   it('answers the health check', async () => {
     const response = await rawRequest(emulator.url, { path: '/_emulator/health' });
     assert.equal(response.status, 200);
-    assert.deepEqual(JSON.parse(response.body), { status: 'ok', version });
+    assert.deepEqual(JSON.parse(response.body), { status: 'ok', version, store: { status: 'ok' } });
     const unknown = await rawRequest(emulator.url, { path: '/_emulator/nothing-here' });
     assert.equal(unknown.status, 404);
     assert.match(JSON.parse(unknown.body).message, /No emulator control/);
