@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
+import { IssuedCredentials } from './auth/issuedCredentials';
 import { type LocalCredentials, SignatureVerifier } from './auth/signatureV4';
 import { toAwsError, unknownOperation } from './errors';
 import { type ServiceName, serviceModels } from './models';
@@ -58,8 +59,9 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
   const store = await Store.open(storeDir, { log, health });
   const referenced = referencedBlobs(store);
   const blobs = await BlobStore.open(join(options.dataDir, 'blobs'), (name) => referenced.has(name), health);
-  const signatures = options.verifySignatures && new SignatureVerifier(options.verifySignatures);
-  const { runtimes, ...running } = await createRuntimes(options.dataDir, store, options.runtime ?? {}, options.verifySignatures?.[0], log);
+  const issued = new IssuedCredentials();
+  const signatures = options.verifySignatures && new SignatureVerifier(options.verifySignatures, issued);
+  const { runtimes, ...running } = await createRuntimes(options.dataDir, store, options.runtime ?? {}, issued, log);
 
   const endpoints: Record<ServiceName, ServiceEndpoint> = {
     sagemaker: awsJsonEndpoint(serviceModels.sagemaker, sagemakerOperations),

@@ -30,7 +30,7 @@ export async function startEmulator(options: StartOptions): Promise<RunningEmula
   }
   const address = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  await emulator.start(url);
+  await emulator.start(ownUrl(address));
   return {
     url,
     port: address.port,
@@ -43,6 +43,15 @@ export async function startEmulator(options: StartOptions): Promise<RunningEmula
       await emulator.close();
     },
   };
+}
+
+/**
+ * How the emulator's runtime and the processes it runs reach it: by the address it listens on (the
+ * loopback one if it listens on all), as an IP address, so that SDKs address S3 path-style.
+ */
+function ownUrl(address: AddressInfo): string {
+  if (address.family === 'IPv6') return `http://[${address.address === '::' ? '::1' : address.address}]:${address.port}`;
+  return `http://${address.address === '0.0.0.0' ? '127.0.0.1' : address.address}:${address.port}`;
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
