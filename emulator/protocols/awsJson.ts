@@ -28,6 +28,7 @@ export function awsJsonEndpoint(model: ServiceModel, operations: OperationTable)
   return {
     async handle(request, response, context) {
       const operation = operationOf(model, request);
+      checkContentType(model, request, contentType);
       const handler = findHandler(model, operations, operation);
       const body = decodedBody(request, await readBody(request, MAX_BODY_BYTES, bodyTooLarge), MAX_BODY_BYTES, bodyTooLarge, () =>
         serializationError('The request body is not valid gzip'),
@@ -67,6 +68,21 @@ function operationOf(model: ServiceModel, request: IncomingMessage): string {
     throw unknownOperation(target || `${request.method} ${request.url}`);
   }
   return operation;
+}
+
+/**
+ * The protocol's one media type, or the request is refused before its body is read: every AWS
+ * client sends it, and a page could send text/plain or a form without a CORS preflight. AWS's
+ * JSON services answer another type with UnknownOperationException.
+ */
+function checkContentType(model: ServiceModel, request: IncomingMessage, expected: string): void {
+  const sent = request.headers['content-type'];
+  if (sent !== undefined && sent.split(';', 1)[0].trim().toLowerCase() === expected) return;
+  throw new AwsError(
+    'UnknownOperationException',
+    400,
+    `${model.service} requests must have Content-Type: ${expected}${sent === undefined ? ' (this one has none)' : `, not "${excerpt(sent)}"`}`,
+  );
 }
 
 /** Whether objects and arrays nest more than `maxDepth` deep in a JSON text: one pass, no recursion. */

@@ -12,6 +12,7 @@ import type { SignatureVerifier } from '../auth/signatureV4';
 import { AwsError, toAwsError } from '../errors';
 import { type OperationModel, type ServiceModel, type Shape, type StructureShape, shapeOf, structureOf } from '../models';
 import { type OperationTable, type RequestContext, findHandler, runHandler } from '../operations';
+import { checkRequiredChecksum } from '../services/s3/objectBodies';
 import { splitUrl } from '../routing';
 import { BlobStream } from '../store/blobs';
 import { AwsChunkedDecoder, contentEncodingWithoutAwsChunked, isAwsChunked } from './awsChunked';
@@ -96,6 +97,7 @@ async function readInput(
   }
   const body = await readBody(request, MAX_XML_BODY_BYTES, () => new AwsError('MaxMessageLengthExceeded', 400, 'Your request was too big.'));
   if (payloadSignature.sha256 !== undefined) checkPayloadHash(body, payloadSignature.sha256);
+  if (operation.checksumRequired) await checkRequiredChecksum(request.headers, body);
   if (body.length === 0) return input;
   if (payloadShape.type !== 'structure') {
     input[payloadName] = payloadShape.type === 'blob' ? body : body.toString('utf8');

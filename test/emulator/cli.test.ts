@@ -60,7 +60,7 @@ describe('sagemaker-emulator CLI', () => {
     }
     const help = runCli(['--help']);
     assert.equal(help.status, 0);
-    assert.match(help.stdout, /^usage: sagemaker-emulator \[--port N\] \[--host H\] \[--data-dir DIR\]/);
+    assert.match(help.stdout, /^usage: sagemaker-emulator \[--port N\] \[--host H \[--insecure-bind\]\] \[--allow-host NAME\]\.\.\. \[--allow-origin ORIGIN\]\.\.\./);
   });
 
   it('starts the bundled emulator quickly', { skip: !existsSync(BUNDLE_PATH) && 'dist/emulator.js is not built (npm run build)' }, async (t) => {
