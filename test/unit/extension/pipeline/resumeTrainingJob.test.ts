@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SAGEMAKER_NAME } from '../../src/pipeline/names';
-import { resumedJobName, resumeInput, whyNotResumable } from '../../src/pipeline/resumeTrainingJob';
-import type { TrainingJobDescription } from '../../src/pipeline/trainingJobs';
+import { SAGEMAKER_NAME } from '../../../../src/pipeline/names';
+import { resumedJobName, resumeInput, whyNotResumable } from '../../../../src/pipeline/resumeTrainingJob';
+import type { TrainingJobDescription } from '../../../../src/pipeline/trainingJobs';
 
 const stopped: TrainingJobDescription = {
   TrainingJobName: 'gpt-7',

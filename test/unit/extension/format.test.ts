@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { baseName } from '../../src/pipeline/datasets';
-import { formatBytes, relativeTime } from '../../src/format';
+import { baseName } from '../../../src/pipeline/datasets';
+import { formatBytes, relativeTime } from '../../../src/format';
 
 describe('formatting', () => {
   it('formats sizes the way file explorers do', () => {

@@ -2,9 +2,9 @@
 // arrive, timed for time-to-first-token and tokens per second, and stoppable. The text of each part
 // is handed on at once, in one piece: as many updates as the network delivers parts, not tokens.
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import type { AnswerMetrics } from '../../webview/chat/protocol';
-import { loadRuntimeSdk } from '../aws/clients';
-import { parseStreamEvent, ServerSentEvents } from './chatPayloads';
+import { loadRuntimeSdk } from '../../aws/clients';
+import { parseStreamEvent, ServerSentEvents } from './payloads';
+import type { AnswerMetrics } from './types';
 
 export interface StreamedAnswer {
   text: string;

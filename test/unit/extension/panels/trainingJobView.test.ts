@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { toTrainingJobView } from '../../src/panels/trainingJobView';
+import { toTrainingJobView } from '../../../../src/panels/trainingJobView';
 
 it('maps DescribeTrainingJob to the panel view, dates as epoch milliseconds', () => {
   const created = new Date('2026-11-28T10:00:00Z');

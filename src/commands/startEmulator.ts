@@ -1,10 +1,11 @@
-// "SageMaker: Start Local Emulator" / "Stop Local Emulator".
+// "SageMaker: Start Local Emulator": the bundled emulator on the configured local URL (switching
+// the connection to it first, after asking, when SageMaker calls go to AWS).
 import * as vscode from 'vscode';
-import type { Connection } from '../connection/connection';
 import { isLoopbackUrl } from '../connection/settings';
-import type { LocalEmulator } from '../localEmulator';
+import type { Workbench } from '../workbench';
 
-export async function startEmulator(connection: Connection, emulator: LocalEmulator): Promise<void> {
+export async function startEmulator(workbench: Pick<Workbench, 'connection' | 'emulator'>): Promise<void> {
+  const { connection, emulator } = workbench;
   const settings = connection.settings;
   if (settings.mode !== 'emulator') {
     const choice = await vscode.window.showWarningMessage(
@@ -16,7 +17,7 @@ export async function startEmulator(connection: Connection, emulator: LocalEmula
       return;
     }
     await vscode.workspace.getConfiguration().update('sagemaker.connection.mode', 'emulator', vscode.ConfigurationTarget.Global);
-    return startEmulator(connection, emulator);
+    return startEmulator(workbench);
   }
   if (!isLoopbackUrl(settings.endpoint)) {
     throw new Error(
@@ -27,12 +28,6 @@ export async function startEmulator(connection: Connection, emulator: LocalEmula
     { location: vscode.ProgressLocation.Window, title: 'Starting the local SageMaker emulator' },
     () => emulator.start(settings.endpoint),
   );
-}
-
-export async function stopEmulator(emulator: LocalEmulator): Promise<void> {
-  if (emulator.state === 'stopped') {
-    void vscode.window.showInformationMessage('No local emulator was started from this window.');
-    return;
-  }
-  await emulator.stop();
+  // Every view, panel and the status bar see it answer now, not at the next probe.
+  await connection.health.check();
 }

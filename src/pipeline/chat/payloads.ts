@@ -4,7 +4,7 @@
 // PayloadParts cut anywhere — in the middle of a line or of a UTF-8 character — so bytes are
 // buffered until a line is whole. JSON lines without `data:` (as LMI containers stream) and plain
 // text events are read too.
-import { normalizeParameters, type ChatParameters, type PayloadFormat } from '../../webview/chat/protocol';
+import { normalizeParameters, type ChatParameters, type PayloadFormat } from './types';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeConnection, isLoopbackUrl, parseConnectionSettings, SettingsError } from '../../src/connection/settings';
+import { describeConnection, isLoopbackUrl, parseConnectionSettings, SettingsError } from '../../../../src/connection/settings';
 
 const reader = (values: Record<string, unknown>) => (id: string) => values[id];
 

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { nameFromKey, planFromTrainingJob, whyNotDeployable } from '../../src/pipeline/deploy';
-import { nameProblem, validName } from '../../src/pipeline/names';
-import type { TrainingJobDescription } from '../../src/pipeline/trainingJobs';
+import { nameFromKey, planFromTrainingJob, whyNotDeployable } from '../../../../src/pipeline/deploy';
+import { nameProblem, validName } from '../../../../src/pipeline/names';
+import type { TrainingJobDescription } from '../../../../src/pipeline/trainingJobs';
 
 const completed = {
   TrainingJobName: 'gpt-7',

@@ -3,18 +3,18 @@
 // encoder writes them), error bodies, and the inline failure messages with their next step.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { GeneratedToken, GenerationResult } from '../../emulator/containers/gpt/generation';
-import { createStreamEncoder, type ParsedRequest } from '../../emulator/containers/gpt/payloads';
-import { describeChatFailure } from '../../src/pipeline/chatFailures';
+import type { GeneratedToken, GenerationResult } from '../../../../../emulator/containers/gpt/generation';
+import { createStreamEncoder, type ParsedRequest } from '../../../../../emulator/containers/gpt/payloads';
+import type { ConnectionSettings } from '../../../../../src/connection/settings';
+import { describeChatFailure } from '../../../../../src/pipeline/chat/failures';
 import {
   modelErrorMessage,
   parseStreamEvent,
   requestBody,
   ServerSentEvents,
   type StreamEvent,
-} from '../../src/pipeline/chatPayloads';
-import { backoff } from '../../src/trees/polling';
-import { isPanelMessage, normalizeParameters, type ChatParameters } from '../../webview/chat/protocol';
+} from '../../../../../src/pipeline/chat/payloads';
+import { isPanelMessage, normalizeParameters, type ChatParameters } from '../../../../../webview/chat/protocol';
 
 const PARAMETERS: ChatParameters = { format: 'messages', maxNewTokens: 32, temperature: 0.7, topP: 0.9 };
 
@@ -165,7 +165,9 @@ describe('requestBody', () => {
 });
 
 describe('chat failures', () => {
-  const context = { endpoint: 'chat', format: 'messages' as const, mode: 'emulator' as const };
+  const emulator: ConnectionSettings = { mode: 'emulator', region: 'us-east-1', endpoint: 'http://127.0.0.1:4590', autoStart: false };
+  const aws: ConnectionSettings = { mode: 'aws', region: 'us-east-1', profile: undefined };
+  const context = { endpoint: 'chat', format: 'messages' as const, failure: { settings: emulator } };
 
   it('shows what the model server said for a ModelError, and offers the other payload format for a 4xx', () => {
     const error = Object.assign(new Error('Received client error (422) from primary with message "…"'), {
@@ -188,12 +190,19 @@ describe('chat failures', () => {
     const missing = Object.assign(new Error('Endpoint chat of account 000000000000 not found.'), { name: 'ValidationError' });
     assert.deepEqual(describeChatFailure(missing, context).actions, ['showEndpoints', 'retry']);
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4590'), { code: 'ECONNREFUSED' });
+    // Said as the views say it (the one classifier), with no raw socket code.
     assert.deepEqual(describeChatFailure(refused, context), {
-      title: 'Cannot reach the local emulator',
-      message: 'connect ECONNREFUSED 127.0.0.1:4590',
-      actions: ['startEmulator', 'retry'],
+      title: 'Cannot reach the local emulator at 127.0.0.1:4590',
+      message: 'Nothing answered at http://127.0.0.1:4590 (connection refused: nothing is listening there).',
+      actions: ['startEmulator', 'switchConnection', 'retry'],
     });
-    assert.deepEqual(describeChatFailure(refused, { ...context, mode: 'aws' }).actions, ['switchConnection', 'retry']);
+    // A local emulator of ours that ran is restarted rather than started anew.
+    assert.deepEqual(describeChatFailure(refused, { ...context, failure: { settings: emulator, emulatorStep: 'restartEmulator' } }).actions, [
+      'restartEmulator',
+      'switchConnection',
+      'retry',
+    ]);
+    assert.deepEqual(describeChatFailure(refused, { ...context, failure: { settings: aws } }).actions, ['switchConnection', 'retry']);
   });
 
   it('says a stream broke off, with its error code', () => {
@@ -220,15 +229,5 @@ describe('panel messages', () => {
     assert.equal(isPanelMessage({ type: 'parameters', parameters: { ...PARAMETERS, maxNewTokens: '9' } }), false);
     assert.equal(isPanelMessage({ type: 'eval', code: 'x' }), false);
     assert.equal(isPanelMessage(null), false);
-  });
-});
-
-describe('polling schedules', () => {
-  it('backs off from quick reads to slow ones and stops after a bound', () => {
-    const schedule = backoff({ firstMs: 2000, factor: 1.5, maxMs: 15_000, maxPolls: 240 });
-    assert.deepEqual([0, 1, 2].map(schedule), [2000, 3000, 4500]);
-    assert.equal(schedule(20), 15_000);
-    assert.equal(schedule(239), 15_000);
-    assert.equal(schedule(240), undefined);
   });
 });
