@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const trainingJobLogs = new TrainingJobLogs(services);
   const trainingJobPanels = new TrainingJobPanels(services, context.extensionUri);
   const endpoints = new EndpointsTree(services);
-  const chatPanels = new ChatPanels(services, context.extensionUri);
+  const chatPanels = new ChatPanels(services, context.extensionUri, context.workspaceState);
   const workbench: Workbench = {
     ...services,
     emulator,

@@ -17,6 +17,14 @@ export function builtinImages(containersDir: string): Record<string, ImageComman
       loadsModelArchive: true,
       env: OWN_RUNTIME,
     },
+    // The echo model servers (emulator/containers/formats): the last user message answered back,
+    // word by word, in the format SM_EMULATOR_FORMAT names (messages, tgi, lmi, jumpstart, custom).
+    // No model data needed; they serve only.
+    'sagemaker-emulator/format-echo': {
+      command: [process.execPath, path.join(containersDir, 'formats', 'serveCli.js')],
+      serve: [process.execPath, path.join(containersDir, 'formats', 'serveCli.js')],
+      env: OWN_RUNTIME,
+    },
     // Script mode with the user's own code: `sagemaker_program` or ContainerEntrypoint says what to
     // run; to serve, SAGEMAKER_PROGRAM in the model's environment.
     'sagemaker-emulator/node': { command: [process.execPath], env: OWN_RUNTIME },

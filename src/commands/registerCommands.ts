@@ -14,6 +14,7 @@ import { createBucket } from './createBucket';
 import { deleteEndpoint } from './deleteEndpoint';
 import { deployToEndpoint } from './deployToEndpoint';
 import { openChat } from './openChat';
+import { openConversation } from './openConversation';
 import { openTrainingJob } from './openTrainingJob';
 import { restartEmulator } from './restartEmulator';
 import { resumeTrainingJob } from './resumeTrainingJob';
@@ -45,6 +46,7 @@ export function commandHandlers(workbench: Workbench): Record<string, Handler> {
     'sagemaker.deployModel': (source?: TrainingJobTreeItem | ObjectTreeItem, plan?: Partial<DeploymentPlan>) => deployToEndpoint(workbench, source, plan),
     'sagemaker.endpoints.refresh': () => endpoints.refresh(),
     'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(workbench, node),
+    'sagemaker.chat.openConversation': () => openConversation(workbench),
     'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(workbench, node),
     'sagemaker.endpoint.copyArn': (node?: EndpointTreeItem) => copyEndpointArn(workbench, node),
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),

@@ -1,14 +1,18 @@
 // One conversation with one endpoint, kept by the host: the turns, the parameters, the answer being
-// streamed and how to stop it. The panel's webview only renders what this sends (and is rebuilt from
-// it whenever the panel is shown again). No `vscode` import: the panel wires it to the webview.
+// streamed and how to stop it; Regenerate, edit-and-resend, and the request capped to the context
+// budget (oldest exchanges left out, noted on the answer). Saved through the host after every
+// change. The panel's webview only renders what this sends (and is rebuilt from it whenever the
+// panel is shown again). No `vscode` import: the panel wires it to the webview.
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { HostMessage, PanelMessage } from '../../webview/chat/protocol';
 import type { FailureContext } from '../failures/classify';
 import type { NextStep } from '../failures/nextSteps';
 import { describeChatFailure } from '../pipeline/chat/failures';
-import { requestBody, type ChatMessage } from '../pipeline/chat/payloads';
+import { randomUUID } from 'node:crypto';
+import { defaultTitle, type StoredConversation } from '../pipeline/chat/conversations';
+import { fitHistory, requestBody, type ChatMessage } from '../pipeline/chat/payloads';
 import { streamAnswer } from '../pipeline/chat/stream';
-import { normalizeParameters, type AssistantTurn, type ChatAction, type ChatParameters, type Turn } from '../pipeline/chat/types';
+import { normalizeParameters, type AssistantTurn, type ChatAction, type ChatParameters, type ParameterPreset, type Turn } from '../pipeline/chat/types';
 
 export interface ChatSessionHost {
   runtime(): Promise<SageMakerRuntimeClient>;
@@ -18,12 +22,19 @@ export interface ChatSessionHost {
   report(error?: unknown): void;
   /** Steps outside the chat: start the emulator, switch the connection, show the Endpoints view. */
   run(step: Exclude<NextStep, 'retry'>): void;
+  /** Characters of conversation a request may carry (the context budget). */
+  contextCharacters(): number;
+  /** The named parameter presets (settings). */
+  presets(): ParameterPreset[];
+  /** Keeps the conversation (after each answer, edit or clear). */
+  save(conversation: StoredConversation): void;
 }
 
 export class ChatSession {
   private turns: Turn[] = [];
   private nextId = 1;
   private parameters: ChatParameters;
+  private conversation: Pick<StoredConversation, 'id' | 'title' | 'createdAt'> & { named: boolean };
   /** Aborts the answer being streamed, while there is one. */
   private running: AbortController | undefined;
   private readonly listeners = new Set<(message: HostMessage) => void>();
@@ -32,8 +43,51 @@ export class ChatSession {
     readonly endpoint: string,
     parameters: ChatParameters,
     private readonly host: ChatSessionHost,
+    stored?: StoredConversation,
   ) {
-    this.parameters = normalizeParameters(parameters);
+    this.parameters = normalizeParameters(stored?.parameters ?? parameters);
+    this.conversation = this.fresh();
+    if (stored) this.load(stored);
+  }
+
+  private fresh(): ChatSession['conversation'] {
+    return { id: randomUUID(), title: 'New conversation', createdAt: Date.now(), named: false };
+  }
+
+  /** Shows a kept conversation in place of this one (which was saved as it went). */
+  load(stored: StoredConversation): void {
+    this.stop();
+    this.turns = stored.turns.map((turn) => (turn.role === 'assistant' && turn.state === 'streaming' ? { ...turn, state: 'stopped' } : { ...turn }));
+    this.nextId = Math.max(0, ...this.turns.map((turn) => turn.id)) + 1;
+    this.parameters = normalizeParameters(stored.parameters);
+    this.conversation = { id: stored.id, title: stored.title, createdAt: stored.createdAt, named: stored.title !== defaultTitle(stored.turns) };
+    this.postState();
+  }
+
+  get conversationId(): string {
+    return this.conversation.id;
+  }
+
+  /** The conversation as kept. */
+  snapshot(): StoredConversation {
+    return {
+      id: this.conversation.id,
+      endpoint: this.endpoint,
+      title: this.conversation.named ? this.conversation.title : defaultTitle(this.turns),
+      createdAt: this.conversation.createdAt,
+      updatedAt: Date.now(),
+      parameters: this.parameters,
+      turns: this.turns.map((turn) => ({ ...turn })),
+    };
+  }
+
+  /** A name the user gave (kept even when the first prompt changes). */
+  rename(title: string): void {
+    this.conversation = { ...this.conversation, title, named: true };
+  }
+
+  private save(): void {
+    if (this.turns.length > 0) this.host.save(this.snapshot());
   }
 
   /** Every message for the panel; the panel forwards them to its webview. */
@@ -74,6 +128,12 @@ export class ChatSession {
       case 'action':
         this.act(message.action, message.turnId);
         break;
+      case 'regenerate':
+        this.regenerate(message.turnId);
+        break;
+      case 'edit':
+        if (message.prompt.trim() !== '') this.edit(message.turnId, message.prompt);
+        break;
       case 'step':
         if (message.step !== 'retry') this.host.run(message.step);
         break;
@@ -86,10 +146,19 @@ export class ChatSession {
       return Promise.reject(new Error('An answer is still being written: stop it first.'));
     }
     const { format } = this.parameters;
-    const history = format === 'messages' ? this.history() : [];
+    // Only the newest exchanges that fit the context budget are sent; the answer notes the rest.
+    const { messages: history, droppedExchanges } =
+      format === 'messages' ? fitHistory(this.history(), prompt, this.parameters.systemPrompt, this.host.contextCharacters()) : { messages: [], droppedExchanges: 0 };
     const body = requestBody(format, history, prompt, this.parameters);
     const user: Turn = { id: this.nextId++, role: 'user', text: prompt };
-    const answer: AssistantTurn = { id: this.nextId++, role: 'assistant', text: '', format, state: 'streaming' };
+    const answer: AssistantTurn = {
+      id: this.nextId++,
+      role: 'assistant',
+      text: '',
+      format,
+      state: 'streaming',
+      ...(droppedExchanges > 0 ? { droppedExchanges } : {}),
+    };
     this.turns.push(user, answer);
     const controller = new AbortController();
     this.running = controller; // before the first await: a failure may end the run at once
@@ -113,6 +182,7 @@ export class ChatSession {
       }
       this.running = undefined;
       this.post({ type: 'turn', turn: { ...answer }, busy: false });
+      this.save();
       return answer;
     };
     const finished = run();
@@ -125,10 +195,29 @@ export class ChatSession {
     this.running?.abort();
   }
 
+  /** Starts a new conversation (the current one stays kept). */
   clear(): void {
     this.stop();
+    this.save();
     this.turns = [];
+    this.conversation = this.fresh();
     this.postState();
+  }
+
+  /** Asks again for an answer: the exchange is replaced by a new one with the same prompt. */
+  regenerate(turnId: number): Promise<AssistantTurn> | undefined {
+    return this.retry(turnId);
+  }
+
+  /**
+   * Sends an edited user turn: the conversation from that turn on is replaced by the new prompt and
+   * its answer (what came after it was an answer to the old text).
+   */
+  edit(turnId: number, prompt: string): Promise<AssistantTurn> | undefined {
+    const index = this.turns.findIndex((turn) => turn.id === turnId && turn.role === 'user');
+    if (this.busy || index < 0) return undefined;
+    this.turns.splice(index);
+    return this.send(prompt);
   }
 
   /** The Messages API's conversation: every exchange that got an answer (a stopped one included). */
@@ -149,23 +238,32 @@ export class ChatSession {
       if (action !== 'retry') {
         this.parameters = { ...this.parameters, format: action === 'useTgi' ? 'tgi' : 'messages' };
       }
-      this.retry(turnId);
+      void this.retry(turnId);
       return;
     }
     this.host.run(action);
   }
 
-  /** Sends a failed answer's prompt again, in place of the failed exchange. */
-  private retry(turnId: number): void {
+  /** Sends an answer's prompt again, in place of that exchange (and of anything after it). */
+  private retry(turnId: number): Promise<AssistantTurn> | undefined {
     const index = this.turns.findIndex((turn) => turn.id === turnId);
     const user = this.turns[index - 1];
-    if (this.busy || index < 1 || user.role !== 'user') return;
-    this.turns.splice(index - 1, 2);
-    void this.send(user.text);
+    if (this.busy || index < 1 || user.role !== 'user') return undefined;
+    this.turns.splice(index - 1);
+    return this.send(user.text);
   }
 
-  private postState(): void {
-    this.post({ type: 'state', endpoint: this.endpoint, turns: this.turns.map((turn) => ({ ...turn })), parameters: this.parameters, busy: this.busy });
+  /** Everything, to the panel: after it is (re)built, and whenever turns come or go. */
+  postState(): void {
+    this.post({
+      type: 'state',
+      endpoint: this.endpoint,
+      title: this.snapshot().title,
+      turns: this.turns.map((turn) => ({ ...turn })),
+      parameters: this.parameters,
+      presets: this.host.presets(),
+      busy: this.busy,
+    });
   }
 
   private post(message: HostMessage): void {

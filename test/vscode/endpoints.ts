@@ -4,7 +4,7 @@
 // server fixture, which streams plain-text parts for as long as the client listens. Each
 // model.tar.gz is built here and put into the emulator's S3.
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -113,4 +113,47 @@ export async function deployTestEndpoint(emulatorUrl: string, endpointName: stri
 
 function clientConfig(emulatorUrl: string) {
   return { endpoint: emulatorUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+}
+
+/**
+ * An endpoint served by the emulator's echo model server (image sagemaker-emulator/format-echo): it
+ * answers the last user message back, word by word, in `format` (no model data). Resolves once it
+ * is InService (DescribeEndpoint, every 250 ms for at most `timeoutMs`).
+ */
+export async function deployEchoEndpoint(
+  emulatorUrl: string,
+  endpointName: string,
+  format: 'messages' | 'tgi' | 'lmi' | 'jumpstart' | 'custom',
+  options: { timeoutMs?: number; tokenIntervalMs?: number } = {},
+): Promise<void> {
+  const sageMaker = new SageMakerClient(clientConfig(emulatorUrl));
+  try {
+    await sageMaker.send(
+      new CreateModelCommand({
+        ModelName: endpointName,
+        ExecutionRoleArn: ROLE,
+        PrimaryContainer: {
+          Image: 'sagemaker-emulator/format-echo:latest',
+          Environment: { SM_EMULATOR_FORMAT: format, ECHO_TOKEN_INTERVAL_MS: String(options.tokenIntervalMs ?? 5) },
+        },
+      }),
+    );
+    await sageMaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: endpointName,
+        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: endpointName, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+      }),
+    );
+    await sageMaker.send(new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointName }));
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+      const { EndpointStatus, FailureReason } = await sageMaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+      if (EndpointStatus === 'InService') return;
+      if (EndpointStatus === 'Failed') throw new Error(`endpoint ${endpointName} failed: ${FailureReason}`);
+      if (Date.now() > deadline) throw new Error(`endpoint ${endpointName} is still ${EndpointStatus} after ${options.timeoutMs ?? 30_000} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    sageMaker.destroy();
+  }
 }

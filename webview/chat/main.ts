@@ -1,6 +1,7 @@
 // The chat panel: renders the conversation the host keeps, streams answers in as they arrive, and
-// sends what the user does. Model output is text, never markup: it is only ever written with
-// textContent / Text nodes, so nothing a model says can run or restyle the page.
+// sends what the user does. An answer is shown as markdown only through renderAnswer (markdown-it,
+// then DOMPurify's allow-list), or as plain text (the Raw toggle) through textContent; the growing
+// answer is re-rendered at most once per animation frame however fast its text arrives.
 import {
   ACTION_LABELS,
   isHostMessage,
@@ -11,9 +12,12 @@ import {
   type ChatParameters,
   type HostMessage,
   type PanelMessage,
+  type ParameterPreset,
   type Turn,
 } from './protocol';
 import { renderBanner } from '../shared/banner';
+import { fenceLanguage } from './markdown';
+import { renderAnswer } from './sanitize';
 
 interface SavedState {
   /** The unsent prompt, kept while the panel is hidden. */
@@ -45,12 +49,21 @@ const inputs = {
   temperature: byId<HTMLInputElement>('temperature'),
   topP: byId<HTMLInputElement>('topP'),
   seed: byId<HTMLInputElement>('seed'),
+  systemPrompt: byId<HTMLTextAreaElement>('systemPrompt'),
+  stop: byId<HTMLTextAreaElement>('stopSequences'),
 };
+const presetSelect = byId<HTMLSelectElement>('preset');
+const conversationTitle = byId<HTMLElement>('conversationTitle');
+let presets: ParameterPreset[] = [];
 
 let endpoint = '';
 let busy = false;
-/** The text node each streaming answer grows in, by turn id. */
-const streamingText = new Map<number, Text>();
+/** Each streaming answer's text so far and the element it is rendered into, by turn id. */
+const streaming = new Map<number, { text: string; body: HTMLElement }>();
+/** Answers whose new text waits for the next animation frame to be rendered. */
+const pendingRender = new Set<number>();
+/** Answers the user switched to their raw text. */
+const showRaw = new Set<number>();
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -75,6 +88,26 @@ function showParameters(parameters: ChatParameters): void {
   inputs.temperature.value = String(parameters.temperature);
   inputs.topP.value = String(parameters.topP);
   inputs.seed.value = parameters.seed === undefined ? '' : String(parameters.seed);
+  inputs.systemPrompt.value = parameters.systemPrompt ?? '';
+  inputs.stop.value = (parameters.stop ?? []).map((sequence) => sequence.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')).join('\n');
+  if (parameters.systemPrompt || parameters.stop) byId<HTMLDetailsElement>('instructions').open = true;
+}
+
+/** Stop sequences as typed: one a line, `\n` a line break and `\\` a backslash. */
+function readStopSequences(): string[] {
+  return inputs.stop.value
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/\\(n|\\)/g, (_match, escaped: string) => (escaped === 'n' ? '\n' : '\\')));
+}
+
+function showPresets(list: ParameterPreset[]): void {
+  presets = list;
+  const chosen = presetSelect.value;
+  const none = element('option', '—');
+  none.value = '';
+  presetSelect.replaceChildren(none, ...list.map((preset) => Object.assign(element('option', preset.name), { value: preset.name })));
+  presetSelect.value = list.some((preset) => preset.name === chosen) ? chosen : '';
 }
 
 /** The parameters as they will be sent: out-of-range or empty fields are corrected on screen too. */
@@ -86,6 +119,8 @@ function readParameters(): ChatParameters {
     temperature: inputs.temperature.valueAsNumber,
     topP: inputs.topP.valueAsNumber,
     ...(seed === '' ? {} : { seed: Number(seed) }),
+    systemPrompt: inputs.systemPrompt.value,
+    stop: readStopSequences(),
   });
   showParameters(parameters);
   return parameters;
@@ -117,19 +152,47 @@ function renderTurn(turn: Turn): HTMLElement {
   const node = element('div', undefined, `turn ${turn.role}`);
   node.dataset.id = String(turn.id);
   if (turn.role === 'user') {
-    node.append(element('div', 'You', 'role'), element('div', turn.text, 'text'));
+    const heading = element('div', undefined, 'role');
+    const edit = element('button', 'Edit', 'toggle secondary');
+    edit.type = 'button';
+    edit.title = 'Change this prompt and send it again: what followed it is replaced';
+    edit.setAttribute('aria-label', 'Edit and resend this prompt');
+    edit.disabled = busy;
+    const text = element('div', turn.text, 'text');
+    edit.addEventListener('click', () => startEditing(turn.id, turn.text, text));
+    heading.append(element('span', 'You'), edit);
+    node.append(heading, text);
     return node;
   }
   node.dataset.state = turn.state;
-  node.append(element('div', `${endpoint} · ${turn.format === 'messages' ? 'Messages API' : 'TGI'}`, 'role'));
-  const text = element('div', undefined, 'text');
-  const content = document.createTextNode(turn.text);
-  text.append(content);
-  node.append(text);
+  if (turn.droppedExchanges) {
+    node.append(
+      element(
+        'div',
+        `${turn.droppedExchanges} earlier ${turn.droppedExchanges === 1 ? 'exchange was' : 'exchanges were'} not sent with this prompt, to stay within the context budget (setting sagemaker.chat.contextCharacters).`,
+        'note',
+      ),
+    );
+  }
+  const heading = element('div', undefined, 'role');
+  const raw = element('button', 'Raw', 'toggle secondary');
+  raw.type = 'button';
+  raw.title = 'Show the answer as the model wrote it, without markdown formatting';
+  raw.setAttribute('aria-pressed', String(showRaw.has(turn.id)));
+  raw.addEventListener('click', () => {
+    if (showRaw.has(turn.id)) showRaw.delete(turn.id);
+    else showRaw.add(turn.id);
+    raw.setAttribute('aria-pressed', String(showRaw.has(turn.id)));
+    renderBody(turn.id, body, streaming.get(turn.id)?.text ?? turn.text);
+  });
+  heading.append(element('span', `${endpoint} · ${turn.format === 'messages' ? 'Messages API' : 'TGI'}`), raw);
+  const body = element('div', undefined, 'text answer');
+  renderBody(turn.id, body, turn.text);
+  node.append(heading, body);
   if (turn.state === 'streaming') {
-    streamingText.set(turn.id, content);
+    streaming.set(turn.id, { text: turn.text, body });
   } else {
-    streamingText.delete(turn.id);
+    streaming.delete(turn.id);
   }
   if (turn.metrics) {
     node.append(element('div', metricsLine(turn.metrics, turn.state === 'stopped'), 'metrics'));
@@ -137,7 +200,97 @@ function renderTurn(turn: Turn): HTMLElement {
   if (turn.failure) {
     node.append(renderFailure(turn));
   }
+  if (turn.state !== 'streaming' && !turn.failure) {
+    const regenerate = element('button', 'Regenerate', 'secondary regenerate');
+    regenerate.type = 'button';
+    regenerate.title = 'Ask again for an answer to the same prompt, in place of this one';
+    regenerate.disabled = busy;
+    regenerate.addEventListener('click', () => vscode.postMessage({ type: 'regenerate', turnId: turn.id }));
+    const actions = element('div', undefined, 'actions');
+    actions.append(regenerate);
+    node.append(actions);
+  }
   return node;
+}
+
+/** A user turn's text as an editable box: Enter (or Send) resends it, Escape (or Cancel) leaves it. */
+function startEditing(id: number, original: string, text: HTMLElement): void {
+  if (busy) return;
+  const box = element('textarea', undefined, 'edit-box');
+  box.value = original;
+  box.rows = Math.min(10, original.split('\n').length + 1);
+  box.setAttribute('aria-label', 'Edited prompt');
+  const resend = element('button', 'Send');
+  resend.type = 'button';
+  const cancel = element('button', 'Cancel', 'secondary');
+  cancel.type = 'button';
+  const editor = element('div', undefined, 'editing');
+  const actions = element('div', undefined, 'actions');
+  actions.append(resend, cancel);
+  editor.append(box, actions);
+  const submitEdit = () => {
+    if (box.value.trim() === '' || busy) return;
+    vscode.postMessage({ type: 'parameters', parameters: readParameters() });
+    vscode.postMessage({ type: 'edit', turnId: id, prompt: box.value });
+  };
+  const leave = () => {
+    editor.replaceWith(text);
+  };
+  resend.addEventListener('click', submitEdit);
+  cancel.addEventListener('click', leave);
+  box.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submitEdit();
+    } else if (event.key === 'Escape') {
+      leave();
+    }
+  });
+  text.replaceWith(editor);
+  box.focus();
+}
+
+/** An answer's text into `body`: sanitised markdown with tools on each code block, or raw text. */
+function renderBody(id: number, body: HTMLElement, text: string): void {
+  if (showRaw.has(id)) {
+    body.classList.add('raw');
+    body.replaceChildren(document.createTextNode(text));
+    return;
+  }
+  body.classList.remove('raw');
+  const rendered = renderAnswer(text);
+  for (const code of Array.from(rendered.querySelectorAll('pre > code'))) addCodeTools(code as HTMLElement);
+  body.replaceChildren(rendered);
+}
+
+/** Copy and Insert at Cursor above a code block; the host does both (the clipboard, the editor). */
+function addCodeTools(code: HTMLElement): void {
+  const pre = code.parentElement!;
+  const language = fenceLanguage(code.className);
+  const block = element('div', undefined, 'code-block');
+  const tools = element('div', undefined, 'code-tools');
+  tools.append(element('span', language ?? 'text', 'code-language'));
+  for (const [label, type] of [['Copy', 'copy'], ['Insert at Cursor', 'insert']] as const) {
+    const button = element('button', label, 'secondary');
+    button.type = 'button';
+    button.setAttribute('aria-label', `${label}: ${language ?? 'text'} code`);
+    // The code as written: the highlighter's spans only wrap its text.
+    button.addEventListener('click', () => vscode.postMessage({ type, text: code.textContent ?? '', ...(language ? { language } : {}) }));
+    tools.append(button);
+  }
+  pre.replaceWith(block);
+  block.append(tools, pre);
+}
+
+/** Renders the answers whose text grew since the last frame. */
+function renderPending(): void {
+  withScroll(() => {
+    for (const id of pendingRender) {
+      const answer = streaming.get(id);
+      if (answer) renderBody(id, answer.body, answer.text);
+    }
+  });
+  pendingRender.clear();
 }
 
 function renderFailure(turn: AssistantTurn): HTMLElement {
@@ -170,6 +323,8 @@ function setBusy(value: boolean): void {
   busy = value;
   send.disabled = value;
   stop.disabled = !value;
+  // Regenerate and Edit start a new answer: not while one is being written.
+  for (const button of Array.from(transcript.querySelectorAll<HTMLButtonElement>('.regenerate, .turn.user .toggle'))) button.disabled = value;
 }
 
 /** Keeps the newest text in view, unless the user scrolled up to read. */
@@ -184,19 +339,28 @@ function receive(message: HostMessage): void {
     case 'state':
       endpoint = message.endpoint;
       title.textContent = `Chat with ${message.endpoint}`;
+      conversationTitle.textContent = message.title;
+      showPresets(message.presets);
       showParameters(message.parameters);
-      streamingText.clear();
+      streaming.clear();
+      pendingRender.clear();
       withScroll(() => transcript.replaceChildren(...(message.turns.length ? message.turns.map(renderTurn) : [emptyHint()])));
       setBusy(message.busy);
       break;
-    case 'delta':
-      withScroll(() => streamingText.get(message.id)?.appendData(message.text));
+    case 'delta': {
+      const answer = streaming.get(message.id);
+      if (!answer) break;
+      answer.text += message.text;
+      if (pendingRender.size === 0) requestAnimationFrame(renderPending);
+      pendingRender.add(message.id);
       break;
+    }
     case 'banner':
       renderBanner(banner, message.failure, (step) => vscode.postMessage({ type: 'step', step }));
       break;
     case 'turn': {
       const existing = transcript.querySelector(`[data-id="${message.turn.id}"]`);
+      pendingRender.delete(message.turn.id);
       if (existing) withScroll(() => existing.replaceWith(renderTurn(message.turn)));
       setBusy(message.busy);
       break;
@@ -226,7 +390,22 @@ prompt.addEventListener('input', () => vscode.setState({ draft: prompt.value }))
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
 clear.addEventListener('click', () => vscode.postMessage({ type: 'clear' }));
-byId<HTMLFormElement>('parameters').addEventListener('change', () => vscode.postMessage({ type: 'parameters', parameters: readParameters() }));
+byId<HTMLFormElement>('parameters').addEventListener('change', (event) => {
+  if (event.target === presetSelect) applyPreset(presetSelect.value);
+  vscode.postMessage({ type: 'parameters', parameters: readParameters() });
+});
+byId<HTMLButtonElement>('savePreset').addEventListener('click', () => vscode.postMessage({ type: 'savePreset', parameters: readParameters() }));
+byId<HTMLButtonElement>('conversations').addEventListener('click', () => vscode.postMessage({ type: 'conversations' }));
+byId<HTMLButtonElement>('rename').addEventListener('click', () => vscode.postMessage({ type: 'rename' }));
+byId<HTMLButtonElement>('export').addEventListener('click', () => vscode.postMessage({ type: 'export' }));
+
+/** A preset's values over the current ones (what it leaves out stays as it is). */
+function applyPreset(name: string): void {
+  const preset = presets.find((candidate) => candidate.name === name);
+  if (!preset) return;
+  const current = readParameters();
+  showParameters(normalizeParameters({ ...current, ...preset.parameters, format: current.format }));
+}
 byId<HTMLFormElement>('parameters').addEventListener('submit', (event) => event.preventDefault());
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

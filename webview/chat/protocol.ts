@@ -3,7 +3,7 @@
 // the panel renders it and sends what the user does. Plain data only; the chat's domain types live
 // in src/pipeline/chat/types.ts and are re-exported here for the panel.
 
-import { ACTION_LABELS, type ChatAction, type ChatParameters, type Turn } from '../../src/pipeline/chat/types';
+import { ACTION_LABELS, type ChatAction, type ChatParameters, type ParameterPreset, type Turn } from '../../src/pipeline/chat/types';
 import { isBannerMessage, isStepMessage, type BannerMessage, type StepMessage } from '../shared/bannerProtocol';
 
 export * from '../../src/pipeline/chat/types';
@@ -11,7 +11,7 @@ export * from '../../src/pipeline/chat/types';
 /** Host → panel. */
 export type HostMessage =
   /** Everything, after the panel is (re)built and after a turn is added or removed. */
-  | { type: 'state'; endpoint: string; turns: Turn[]; parameters: ChatParameters; busy: boolean }
+  | { type: 'state'; endpoint: string; title: string; turns: Turn[]; parameters: ChatParameters; presets: ParameterPreset[]; busy: boolean }
   /** Text streamed into the answer being written. */
   | { type: 'delta'; id: number; text: string }
   /** A turn that changed as a whole: an answer finished, stopped or failed. */
@@ -27,6 +27,16 @@ export type PanelMessage =
   | { type: 'clear' }
   | { type: 'parameters'; parameters: ChatParameters }
   | { type: 'action'; action: ChatAction; turnId: number }
+  /** A new answer in place of this one, to the same prompt. */
+  | { type: 'regenerate'; turnId: number }
+  /** This user turn, with new text, sent again: what followed it is replaced. */
+  | { type: 'edit'; turnId: number; prompt: string }
+  /** Save the parameters as a named preset (the host asks the name). */
+  | { type: 'savePreset'; parameters: ChatParameters }
+  /** The conversations list (reopen, rename, delete), Export, in the host's pick lists. */
+  | { type: 'conversations' | 'export' | 'rename' }
+  /** A code block's Copy and Insert at Cursor: its text and the language its fence named. */
+  | { type: 'copy' | 'insert'; text: string; language?: string }
   /** A button of the connection banner. */
   | StepMessage;
 
@@ -43,7 +53,9 @@ function isParameters(value: unknown): value is ChatParameters {
     typeof value.maxNewTokens === 'number' &&
     typeof value.temperature === 'number' &&
     typeof value.topP === 'number' &&
-    (value.seed === undefined || typeof value.seed === 'number')
+    (value.seed === undefined || typeof value.seed === 'number') &&
+    (value.systemPrompt === undefined || typeof value.systemPrompt === 'string') &&
+    (value.stop === undefined || (Array.isArray(value.stop) && value.stop.every((stop) => typeof stop === 'string')))
   );
 }
 
@@ -53,11 +65,23 @@ export function isPanelMessage(value: unknown): value is PanelMessage {
     case 'ready':
     case 'stop':
     case 'clear':
+    case 'conversations':
+    case 'export':
+    case 'rename':
       return true;
+    case 'regenerate':
+      return typeof value.turnId === 'number';
+    case 'edit':
+      return typeof value.turnId === 'number' && typeof value.prompt === 'string';
+    case 'savePreset':
+      return isParameters(value.parameters);
     case 'send':
       return typeof value.prompt === 'string';
     case 'parameters':
       return isParameters(value.parameters);
+    case 'copy':
+    case 'insert':
+      return typeof value.text === 'string' && (value.language === undefined || typeof value.language === 'string');
     case 'action':
       return typeof value.action === 'string' && ACTIONS.has(value.action) && typeof value.turnId === 'number';
     case 'step':
@@ -71,7 +95,7 @@ export function isHostMessage(value: unknown): value is HostMessage {
   if (!isRecord(value)) return false;
   switch (value.type) {
     case 'state':
-      return typeof value.endpoint === 'string' && Array.isArray(value.turns) && isParameters(value.parameters);
+      return typeof value.endpoint === 'string' && typeof value.title === 'string' && Array.isArray(value.turns) && isParameters(value.parameters) && Array.isArray(value.presets);
     case 'delta':
       return typeof value.id === 'number' && typeof value.text === 'string';
     case 'turn':

@@ -17,23 +17,46 @@ export interface ChatMessage {
  * sampling parameters and a top_p of 1 is left out.
  */
 export function requestBody(format: PayloadFormat, history: readonly ChatMessage[], prompt: string, parameters: ChatParameters): object {
-  const { maxNewTokens, temperature, topP, seed } = normalizeParameters(parameters);
+  const { maxNewTokens, temperature, topP, seed, systemPrompt, stop } = normalizeParameters(parameters);
   if (format === 'messages') {
     return {
-      messages: [...history, { role: 'user', content: prompt }],
+      messages: [...(systemPrompt ? [{ role: 'system', content: systemPrompt }] : []), ...history, { role: 'user', content: prompt }],
       max_tokens: maxNewTokens,
       temperature,
       top_p: topP,
       ...(seed === undefined ? {} : { seed }),
+      ...(stop ? { stop } : {}),
       stream: true,
     };
   }
   const sampling = temperature > 0 ? { do_sample: true, temperature, ...(topP < 1 ? { top_p: topP } : {}) } : {};
   return {
-    inputs: prompt,
-    parameters: { max_new_tokens: maxNewTokens, ...sampling, ...(seed === undefined ? {} : { seed }), details: true },
+    // TGI has no roles: the system prompt goes before the prompt, a blank line between.
+    inputs: systemPrompt ? `${systemPrompt}\n\n${prompt}` : prompt,
+    parameters: { max_new_tokens: maxNewTokens, ...sampling, ...(seed === undefined ? {} : { seed }), ...(stop ? { stop } : {}), details: true },
     stream: true,
   };
+}
+
+/** Characters sent as the conversation by default: about 3,000 tokens at ~4 characters a token. */
+export const DEFAULT_CONTEXT_CHARACTERS = 12_000;
+
+/**
+ * The most recent exchanges (user + assistant pairs) whose text, with the new prompt and the system
+ * prompt, fits in `budget` characters; how many older exchanges were left out. The new prompt is
+ * always sent, even alone over the budget (the model server then says it is too long).
+ */
+export function fitHistory(history: readonly ChatMessage[], prompt: string, systemPrompt: string | undefined, budget: number): { messages: ChatMessage[]; droppedExchanges: number } {
+  let used = prompt.length + (systemPrompt?.length ?? 0);
+  let start = history.length;
+  // Whole exchanges, newest first: a user message is never sent without its answer.
+  while (start >= 2) {
+    const size = history[start - 2].content.length + history[start - 1].content.length;
+    if (used + size > budget) break;
+    used += size;
+    start -= 2;
+  }
+  return { messages: history.slice(start), droppedExchanges: start / 2 };
 }
 
 /** Bytes of PayloadParts in, the data of each whole server-sent event out. */

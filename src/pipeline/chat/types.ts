@@ -15,6 +15,16 @@ export interface ChatParameters {
   topP: number;
   /** The same seed and parameters give the same answer; none draws a new one each time. */
   seed?: number;
+  /** Instructions sent before the conversation (Messages API: a system message; TGI: before the prompt). */
+  systemPrompt?: string;
+  /** Generation ends where the model writes one of these. */
+  stop?: string[];
+}
+
+/** A named set of parameters, kept in the `sagemaker.chat.presets` setting. */
+export interface ParameterPreset {
+  name: string;
+  parameters: Partial<Omit<ChatParameters, 'format'>>;
 }
 
 export const PARAMETER_LIMITS = {
@@ -22,6 +32,9 @@ export const PARAMETER_LIMITS = {
   temperature: { min: 0, max: 2 },
   topP: { min: 0.01, max: 1 },
   seed: { min: 0, max: 2 ** 31 - 1 },
+  /** TGI's default --max-stop-sequences and OpenAI's limit alike. */
+  stopSequences: { max: 4 },
+  systemPrompt: { maxLength: 32_000 },
 } as const;
 
 export const DEFAULT_PARAMETERS: ChatParameters = { format: 'messages', maxNewTokens: 256, temperature: 0.7, topP: 0.9 };
@@ -38,12 +51,16 @@ function clamp(value: number, limits: { min: number; max: number }): number {
 export function normalizeParameters(parameters: ChatParameters): ChatParameters {
   const finite = (value: number, fallback: number) => (Number.isFinite(value) ? value : fallback);
   const seed = parameters.seed === undefined || !Number.isFinite(parameters.seed) ? undefined : Math.round(clamp(parameters.seed, PARAMETER_LIMITS.seed));
+  const stop = [...new Set((parameters.stop ?? []).filter((sequence) => typeof sequence === 'string' && sequence !== ''))].slice(0, PARAMETER_LIMITS.stopSequences.max);
+  const systemPrompt = typeof parameters.systemPrompt === 'string' ? parameters.systemPrompt.slice(0, PARAMETER_LIMITS.systemPrompt.maxLength) : '';
   return {
     format: parameters.format === 'tgi' ? 'tgi' : 'messages',
     maxNewTokens: Math.round(clamp(finite(parameters.maxNewTokens, DEFAULT_PARAMETERS.maxNewTokens), PARAMETER_LIMITS.maxNewTokens)),
     temperature: clamp(finite(parameters.temperature, DEFAULT_PARAMETERS.temperature), PARAMETER_LIMITS.temperature),
     topP: clamp(finite(parameters.topP, DEFAULT_PARAMETERS.topP), PARAMETER_LIMITS.topP),
     ...(seed === undefined ? {} : { seed }),
+    ...(systemPrompt.trim() === '' ? {} : { systemPrompt }),
+    ...(stop.length === 0 ? {} : { stop }),
   };
 }
 
@@ -88,6 +105,8 @@ export type Turn =
       state: 'streaming' | 'done' | 'stopped' | 'failed';
       metrics?: AnswerMetrics;
       failure?: ChatFailure;
+      /** Exchanges left out of this answer's request, oldest first, to keep it within the context budget. */
+      droppedExchanges?: number;
     };
 
 export type AssistantTurn = Extract<Turn, { role: 'assistant' }>;

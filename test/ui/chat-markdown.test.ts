@@ -1,0 +1,178 @@
+// UI test of the chat's answers: the packaged extension in code-server, driven through Chromium. An
+// echo endpoint (the emulator's format-echo image, Messages API) streams back a markdown answer with
+// a Python code block and an injection attempt: the code is highlighted, Copy and Insert at Cursor
+// reach the editor, the Raw toggle shows the text as written, and nothing in the answer runs, loads
+// or covers the page.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { launchChromium, screenshot } from '../vscode/browser';
+import { startCodeServer, type CodeServer } from '../vscode/codeServer';
+import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
+import { deployEchoEndpoint } from '../vscode/endpoints';
+import { EXTENSION_ID, VSIX_PATH } from '../vscode/paths';
+import { noHover } from './treeActions';
+
+const ENDPOINT = 'ui-echo-markdown';
+const CODE = 'def add(a, b):\n    return a + b  # the sum';
+/** What the user sends; the echo model answers it back as its answer. */
+const ANSWER = [
+  '## Adding numbers',
+  '',
+  'Use **this** function:',
+  '',
+  '```python',
+  CODE,
+  '```',
+  '',
+  'Attempts: <img src=x onerror="document.body.dataset.pwned=1"> <script>document.body.dataset.pwned=2</script>',
+  '[click me](javascript:document.body.dataset.pwned=3) and [docs](https://example.com/docs)',
+  '',
+  '<style>body { display: none !important }</style>',
+  '<div style="position:fixed;inset:0;z-index:99999;background:red">covered</div>',
+  '',
+  '![tracker](https://example.com/pixel.png)',
+].join('\n');
+
+describe('Chat answers in markdown', () => {
+  let emulator: EmulatorProcess;
+  let codeServer: CodeServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-ui-chat-'));
+  writeFileSync(path.join(workspace, 'notes.py'), '# notes\n');
+
+  before(async () => {
+    emulator = await startEmulatorProcess({});
+    codeServer = await startCodeServer({
+      vsix: VSIX_PATH,
+      settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false },
+      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+    });
+    await deployEchoEndpoint(emulator.url, ENDPOINT, 'messages', { timeoutMs: 60_000 });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(codeServer.folderUrl(workspace)).origin });
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await codeServer?.stop();
+    await emulator?.stop();
+  });
+
+  async function step(name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (error) {
+      const file = await screenshot(page, `ui-failure-${name}`);
+      throw new Error(`${(error as Error).message}\nscreenshot: ${file}`);
+    }
+  }
+
+  async function runCommand(title: string): Promise<void> {
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input.input').fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+  }
+
+  const chat = (): FrameLocator => page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+  const editorText = () => page.locator('.monaco-editor .view-lines').first();
+
+  it('streams a markdown answer with highlighted code, and nothing in it runs, loads or covers the page', async () => {
+    await step('open-editor', async () => {
+      await page.goto(codeServer.folderUrl(workspace));
+      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+      await runCommand('Go to File');
+      await page.locator('.quick-input-widget input.input').fill('notes.py');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'notes.py' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await editorText().filter({ hasText: '# notes' }).waitFor({ timeout: 10_000 });
+      // The cursor at the end of the file, on a new line: where Insert at Cursor will write.
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('\n');
+    });
+    await step('open-chat', async () => {
+      // The first command waits for the extension's activation in a code-server that has just started.
+      await runCommand('SageMaker: Open Chat');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: ENDPOINT }).first().click({ timeout: 60_000 });
+      await chat().locator('h1', { hasText: `Chat with ${ENDPOINT}` }).waitFor({ timeout: 20_000 });
+    });
+    await step('send', async () => {
+      await chat().locator('#prompt').fill(ANSWER);
+      await chat().locator('#prompt').press('Enter');
+      const answer = chat().locator('.turn.assistant').last();
+      await answer.locator('.metrics', { hasText: /tokens/ }).waitFor({ timeout: 30_000 });
+      if ((await answer.getAttribute('data-state')) !== 'done') throw new Error(`the answer is ${await answer.getAttribute('data-state')}`);
+      await answer.locator('h2', { hasText: 'Adding numbers' }).waitFor({ timeout: 5_000 });
+      await answer.locator('strong', { hasText: 'this' }).waitFor({ timeout: 5_000 });
+      await answer.locator('pre code.language-python .hljs-keyword', { hasText: 'def' }).waitFor({ timeout: 5_000 });
+      await answer.locator('.code-tools .code-language', { hasText: 'python' }).waitFor({ timeout: 5_000 });
+      await noHover(page);
+    });
+    await screenshot(page, 'ui-chat-markdown');
+    await step('inert', async () => {
+      const answer = chat().locator('.turn.assistant').last().locator('.answer');
+      // The attempts are on screen as text…
+      await answer.getByText('<img src=x onerror="document.body.dataset.pwned=1">').waitFor({ timeout: 5_000 });
+      await answer.getByText('<script>document.body.dataset.pwned=2</script>').waitFor({ timeout: 5_000 });
+      // …and not as elements: no image, script, style, positioned box, or javascript: link.
+      for (const selector of ['img', 'script', 'style', 'div[style]', '[style]', 'iframe', 'form', 'a[href^="javascript"]', '[onerror]']) {
+        const count = await answer.locator(selector).count();
+        if (count !== 0) throw new Error(`the answer has ${count} ${selector}`);
+      }
+      const safe = answer.locator('a', { hasText: 'docs' });
+      if ((await safe.getAttribute('href')) !== 'https://example.com/docs') throw new Error(`the docs link is ${await safe.getAttribute('href')}`);
+      await answer.locator('a', { hasText: 'image: tracker' }).waitFor({ timeout: 5_000 });
+      // Nothing ran: the page's body carries no mark, in the webview or in the workbench.
+      const marked = await chat().locator('body[data-pwned]').count();
+      if (marked !== 0) throw new Error('a script in the answer ran in the webview');
+      if ((await page.locator('body[data-pwned]').count()) !== 0) throw new Error('a script in the answer ran in the workbench');
+      // The layout held: the prompt box is visible and takes a click (a covering box would take it).
+      await chat().locator('#prompt').click({ timeout: 5_000 });
+      await chat().locator('#send').waitFor({ state: 'visible', timeout: 5_000 });
+    });
+    await screenshot(page, 'ui-chat-injection-inert');
+  });
+
+  it('shows the answer\'s raw text with the Raw toggle, and back', async () => {
+    await step('raw', async () => {
+      const answer = chat().locator('.turn.assistant').last();
+      const toggle = answer.getByRole('button', { name: 'Raw' });
+      await toggle.focus();
+      await toggle.press('Enter'); // by keyboard
+      if ((await toggle.getAttribute('aria-pressed')) !== 'true') throw new Error('the Raw toggle is not pressed');
+      await answer.locator('.answer.raw', { hasText: '```python' }).waitFor({ timeout: 5_000 });
+      if ((await answer.locator('.answer pre').count()) !== 0) throw new Error('the raw text still has a code block');
+      await toggle.press('Enter');
+      await answer.locator('.answer pre code .hljs-keyword').first().waitFor({ timeout: 5_000 });
+    });
+  });
+
+  it('copies a code block to the clipboard, and inserts it at the editor\'s cursor', async () => {
+    await step('copy', async () => {
+      await chat().locator('.turn.assistant').last().getByRole('button', { name: 'Copy: python code' }).click();
+      // What a paste would give: the clipboard holds the code as written (polled: the host writes it).
+      const deadline = Date.now() + 10_000;
+      let copied = '';
+      while (copied !== `${CODE}\n`) {
+        if (Date.now() > deadline) throw new Error(`the clipboard holds ${JSON.stringify(copied)}`);
+        await page.waitForTimeout(200);
+        copied = await page.evaluate(() => navigator.clipboard.readText());
+      }
+    });
+    await step('insert-at-cursor', async () => {
+      await chat().locator('.turn.assistant').last().getByRole('button', { name: 'Insert at Cursor: python code' }).click();
+      await page.locator('.statusbar-item', { hasText: 'Code inserted into notes.py' }).waitFor({ timeout: 10_000 });
+      // The editor, behind the chat in the same group: the code where the cursor was, after the first line.
+      await page.locator('.tab', { hasText: 'notes.py' }).click();
+      await editorText().filter({ hasText: /#\snotes/ }).filter({ hasText: /return\sa\s\+\sb\s\s#\sthe\ssum/ }).waitFor({ timeout: 10_000 });
+    });
+    await screenshot(page, 'ui-chat-insert-at-cursor');
+  });
+});
