@@ -82,17 +82,19 @@ describe('Chat answers in markdown', () => {
   }
 
   const chat = (): FrameLocator => page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
-  const editorText = () => page.locator('.monaco-editor .view-lines').first();
+  /** The text editors' lines (filtered, then the first match: other Monaco inputs come earlier in the page). */
+  const editorText = () => page.locator('.editor-group-container .monaco-editor .view-lines');
 
   it('streams a markdown answer with highlighted code, and nothing in it runs, loads or covers the page', async () => {
     await step('open-editor', async () => {
       await page.goto(codeServer.folderUrl(workspace));
       await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
-      await runCommand('Go to File');
-      await page.locator('.quick-input-widget input.input').fill('notes.py');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'notes.py' }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
-      await editorText().filter({ hasText: '# notes' }).waitFor({ timeout: 10_000 });
+      // The extension's contributions are loaded (its commands in the palette) once its view is there;
+      // a code-server that has just started has taken over 20 s for that on a loaded machine.
+      await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').waitFor({ timeout: 60_000 });
+      // From the Explorer (Go to File waits for the file search's index on a fresh code-server).
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.py' }).dblclick({ timeout: 30_000 });
+      await editorText().filter({ hasText: /#\snotes/ }).first().waitFor({ timeout: 10_000 }); // Monaco writes spaces as no-break spaces
       // The cursor at the end of the file, on a new line: where Insert at Cursor will write.
       await page.keyboard.press('Control+End');
       await page.keyboard.type('\n');
@@ -171,8 +173,27 @@ describe('Chat answers in markdown', () => {
       await page.locator('.statusbar-item', { hasText: 'Code inserted into notes.py' }).waitFor({ timeout: 10_000 });
       // The editor, behind the chat in the same group: the code where the cursor was, after the first line.
       await page.locator('.tab', { hasText: 'notes.py' }).click();
-      await editorText().filter({ hasText: /#\snotes/ }).filter({ hasText: /return\sa\s\+\sb\s\s#\sthe\ssum/ }).waitFor({ timeout: 10_000 });
+      await editorText().filter({ hasText: /#\snotes/ }).filter({ hasText: /return\sa\s\+\sb\s\s#\sthe\ssum/ }).first().waitFor({ timeout: 10_000 });
     });
     await screenshot(page, 'ui-chat-insert-at-cursor');
+  });
+
+  it('reopens the conversation after the window reloads, rendered as before', async () => {
+    await step('reload', async () => {
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+      await runCommand('SageMaker: Open Chat');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: ENDPOINT }).first().click({ timeout: 60_000 });
+      await chat().locator('h1', { hasText: `Chat with ${ENDPOINT}` }).waitFor({ timeout: 20_000 });
+      // The kept conversation: its title, the prompt, and the answer rendered from markdown again.
+      await chat().locator('#conversationTitle', { hasText: '## Adding numbers' }).waitFor({ timeout: 10_000 });
+      await chat().locator('.turn.user .text', { hasText: 'Use **this** function:' }).waitFor({ timeout: 10_000 });
+      const answer = chat().locator('.turn.assistant').last();
+      await answer.locator('h2', { hasText: 'Adding numbers' }).waitFor({ timeout: 10_000 });
+      await answer.locator('pre code.language-python .hljs-keyword', { hasText: 'def' }).waitFor({ timeout: 5_000 });
+      if ((await answer.getAttribute('data-state')) !== 'done') throw new Error(`the reopened answer is ${await answer.getAttribute('data-state')}`);
+      await noHover(page);
+    });
+    await screenshot(page, 'ui-chat-reopened');
   });
 });
