@@ -4,92 +4,25 @@
 // environment, /opt/ml as the host's own folder, algo-N resolving to each host's own loopback
 // address, MASTER_ADDR=algo-1 and MASTER_PORT=7777, the toolkit's failure reports. The image is a
 // PyTorch deep learning container mapped to Debian's python3, as a user maps it.
-import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, type CreateTrainingJobCommandInput, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import * as tar from 'tar';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
+import { archiveFiles, BUCKET, frameworkJob, hostLogs, uploadSourceDir } from './frameworkJobs';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
 import { until } from './processes';
 import { FAST_TIMING, FIXTURES, finishedTrainingJob } from './runtimeTestHelpers';
 
-const BUCKET = 'sagemaker-us-east-1-000000000000';
 const PYTORCH_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.0.1-cpu-py310';
 /** The same container, as if its Python had no pip. */
 const NO_PIP_IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/no-pip:1';
 const SCRIPT_DIR = path.join(FIXTURES, 'pytorch-style');
-
-/** A job as PyTorch(entry_point='train.py', source_dir=…, hyperparameters=…).fit() creates it (sagemaker/estimator.py, pytorch/estimator.py). */
-function pytorchJob(name: string, user: Record<string, string | number>, overrides: Partial<CreateTrainingJobCommandInput> = {}): CreateTrainingJobCommandInput {
-  // EstimatorBase._json_encode_hyperparameters: json.dumps of every value, the SDK's own included.
-  const hyperParameters: Record<string, string> = Object.fromEntries(Object.entries(user).map(([key, value]) => [key, JSON.stringify(value)]));
-  Object.assign(hyperParameters, {
-    sagemaker_submit_directory: JSON.stringify(`s3://${BUCKET}/${name}/source/sourcedir.tar.gz`),
-    sagemaker_program: JSON.stringify('train.py'),
-    sagemaker_container_log_level: '20',
-    sagemaker_job_name: JSON.stringify(name),
-    sagemaker_region: JSON.stringify('us-east-1'),
-  });
-  return {
-    TrainingJobName: name,
-    AlgorithmSpecification: { TrainingImage: PYTORCH_IMAGE, TrainingInputMode: 'File', MetricDefinitions: [{ Name: 'train:loss', Regex: 'loss=([0-9.]+)' }] },
-    RoleArn: 'arn:aws:iam::000000000000:role/SageMakerRole',
-    HyperParameters: hyperParameters,
-    InputDataConfig: [
-      {
-        ChannelName: 'training',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/data/training`, S3DataDistributionType: 'FullyReplicated' } },
-      },
-    ],
-    OutputDataConfig: { S3OutputPath: `s3://${BUCKET}/` },
-    ResourceConfig: { InstanceType: 'ml.c5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
-    StoppingCondition: { MaxRuntimeInSeconds: 300 },
-    ...overrides,
-  };
-}
-
-/** fw_utils.tar_and_upload_dir: the source folder's entries at the archive's root, uploaded with SSE as the SDK asks. */
-async function uploadSourceDir(s3: S3Client, job: string, sourceDir: string): Promise<void> {
-  const scratch = makeTempDir('sourcedir');
-  const archive = path.join(scratch.path, 'sourcedir.tar.gz');
-  await tar.create({ gzip: true, file: archive, cwd: sourceDir }, readdirSync(sourceDir));
-  await s3.send(
-    new PutObjectCommand({ Bucket: BUCKET, Key: `${job}/source/sourcedir.tar.gz`, Body: readFileSync(archive), ServerSideEncryption: 'aws:kms' }),
-  );
-  scratch.remove();
-}
-
-/** Each host's log lines, by host, in the order the host wrote them (attempts in order). */
-async function hostLogs(logs: CloudWatchLogsClient, job: string): Promise<Map<string, string[]>> {
-  const group = '/aws/sagemaker/TrainingJobs';
-  const { logStreams = [] } = await logs.send(new DescribeLogStreamsCommand({ logGroupName: group, logStreamNamePrefix: `${job}/`, orderBy: 'LogStreamName' }));
-  const byHost = new Map<string, string[]>();
-  for (const stream of logStreams) {
-    const host = /^[^/]+\/(algo-\d+)-\d+$/.exec(stream.logStreamName ?? '')![1];
-    const { events = [] } = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: stream.logStreamName, startFromHead: true }));
-    byHost.set(host, [...(byHost.get(host) ?? []), ...events.map((event) => event.message ?? '')]);
-  }
-  return byHost;
-}
-
-async function archiveFiles(s3: S3Client, key: string): Promise<Map<string, string>> {
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  const files = new Map<string, string>();
-  const parser = new tar.Parser({
-    onReadEntry: (entry) => {
-      let text = '';
-      entry.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      entry.on('end', () => entry.type === 'File' && files.set(entry.path.replace(/^\.\//, ''), text));
-    },
-  });
-  await new Promise<void>((resolve, reject) => (Body as Readable).pipe(parser).on('end', resolve).on('error', reject));
-  return files;
-}
+const pytorchJob = (name: string, user: Record<string, string | number>, overrides: Partial<CreateTrainingJobCommandInput> = {}) =>
+  frameworkJob(name, PYTORCH_IMAGE, user, overrides);
 
 /** `127.A.B.N` for host N of a job, as the script logs `algo-N is <address>`. */
 function loggedAddress(lines: string[], host: string): string {
