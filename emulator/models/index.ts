@@ -15,7 +15,9 @@ export interface MemberRef {
   locationName?: string;
   streaming?: boolean;
   flattened?: boolean;
-  xmlNamespace?: { uri: string };
+  xmlNamespace?: { uri: string; prefix?: string };
+  /** XML: the member is an attribute of its structure's element (S3's Grantee xsi:type). */
+  xmlAttribute?: boolean;
   timestampFormat?: 'iso8601' | 'rfc822' | 'unixTimestamp';
   /** In an event: the member that is the event message's whole body. */
   eventpayload?: boolean;
@@ -37,6 +39,8 @@ export interface StructureShape extends Bounds {
   eventstream?: boolean;
   /** XML element name when the structure is a payload. */
   locationName?: string;
+  /** XML: a namespace its element declares (S3's Grantee declares xsi). */
+  xmlNamespace?: { uri: string; prefix?: string };
 }
 export interface ListShape extends Bounds {
   type: 'list';

@@ -1,6 +1,7 @@
 // S3's operation table: operation name → handler. Operations of the model missing here answer NotImplemented.
 import type { OperationTable } from '../../operations';
 import { abortMultipartUpload } from './AbortMultipartUpload';
+import { bucketConfigurationOperations } from './bucketConfiguration';
 import { completeMultipartUpload } from './CompleteMultipartUpload';
 import { copyObject } from './CopyObject';
 import { createBucket } from './CreateBucket';
@@ -14,6 +15,7 @@ import { headBucket } from './HeadBucket';
 import { headObject } from './HeadObject';
 import { listBuckets } from './ListBuckets';
 import { listMultipartUploads } from './ListMultipartUploads';
+import { listObjects } from './ListObjects';
 import { listObjectsV2 } from './ListObjectsV2';
 import { listParts } from './ListParts';
 import { putObject } from './PutObject';
@@ -35,9 +37,11 @@ export const s3Operations: OperationTable = {
   HeadObject: headObject,
   ListBuckets: listBuckets,
   ListMultipartUploads: listMultipartUploads,
+  ListObjects: listObjects,
   ListObjectsV2: listObjectsV2,
   ListParts: listParts,
   PutObject: putObject,
   UploadPart: uploadPart,
   UploadPartCopy: uploadPartCopy,
+  ...bucketConfigurationOperations,
 };
