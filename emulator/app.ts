@@ -18,6 +18,9 @@ import { resolveRoute } from './routing';
 import { applicationAutoScalingOperations } from './services/application-autoscaling';
 import { cloudwatchOperations } from './services/cloudwatch';
 import { awsJsonOrQueryEndpoint } from './protocols/queryCompatible';
+import { awsQueryEndpoint } from './protocols/awsQuery';
+import { writeUnknownServiceError } from './protocols/unknownService';
+import { stsOperations } from './services/sts';
 import { logsOperations } from './services/logs';
 import { s3Operations } from './services/s3';
 import { referencedBlobs } from './services/s3/state';
@@ -65,6 +68,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
     logs: awsJsonEndpoint(serviceModels.logs, logsOperations),
     'application-autoscaling': awsJsonEndpoint(serviceModels['application-autoscaling'], applicationAutoScalingOperations),
     cloudwatch: awsJsonOrQueryEndpoint(serviceModels.cloudwatch, cloudwatchOperations),
+    sts: awsQueryEndpoint(serviceModels.sts, stsOperations),
   };
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -78,10 +82,19 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
       writeJsonError(response, unknownOperation(route.target), requestId);
       return;
     }
+    if (route.kind === 'unknownService') {
+      try {
+        await writeUnknownServiceError(request, response, route.signingName, requestId);
+      } finally {
+        discardUnreadBody(request);
+      }
+      return;
+    }
     const context: RequestContext = {
       requestId,
       accountId: route.accountId,
       region: route.region,
+      accessKeyId: route.accessKeyId,
       store,
       blobs,
       runtimes,

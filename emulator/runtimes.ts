@@ -66,7 +66,7 @@ export async function createRuntimes(
 ): Promise<RunningRuntimes> {
   const images = await ImageRegistry.load(builtinImages(options.containersDir ?? join(__dirname, 'containers')), options.imagesFile ?? join(dataDir, 'images.json'));
   const jobsDir = join(dataDir, 'jobs');
-  const sandbox = new HostSandbox({ disabled: options.hostSandbox === false });
+  const sandbox = new HostSandbox({ disabled: options.hostSandbox === false, log });
   const jobTiming = { ...DEFAULT_TIMING, ...options.timing };
   const endpointTiming = { ...DEFAULT_ENDPOINT_TIMING, ...options.endpointTiming };
   const supervisor = new JobSupervisor({
@@ -122,7 +122,6 @@ export async function createRuntimes(
     runtimes: { training, processing, transform, endpoints, invocationMetrics },
     async start(url) {
       ownUrl = url;
-      log((await sandbox.probe()).describe());
       const startJobs = async () => {
         await supervisor.start(url);
         await training.recover();

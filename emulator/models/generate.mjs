@@ -152,13 +152,16 @@ function generateProtocols() {
   for (const service of readdirSync(botocoreDataDir(), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
     const versions = readdirSync(join(botocoreDataDir(), service)).filter((entry) => /^\d{4}-\d\d-\d\d$/.test(entry)).sort();
     if (!versions.length) continue;
-    const { metadata } = readModelFile(join(botocoreDataDir(), service, versions.at(-1)));
+    const model = readModelFile(join(botocoreDataDir(), service, versions.at(-1)));
+    const { metadata } = model;
     const signingName = metadata.signingName ?? metadata.endpointPrefix;
     if (protocols[signingName]) continue;
+    // REST-XML models name their namespace on their operations' request bodies, not in metadata.
+    const xmlNamespace = metadata.xmlNamespace ?? Object.values(model.operations).find((operation) => operation.input?.xmlNamespace?.uri)?.input.xmlNamespace.uri;
     protocols[signingName] = {
       serviceId: metadata.serviceId,
       protocol: metadata.protocols?.[0] ?? metadata.protocol,
-      ...(metadata.xmlNamespace ? { xmlNamespace: metadata.xmlNamespace } : {}),
+      ...(xmlNamespace ? { xmlNamespace } : {}),
     };
   }
   const lines = Object.entries(protocols).map(([name, entry]) => `  ${JSON.stringify(name)}: ${JSON.stringify(entry)}`);

@@ -5,8 +5,9 @@ import logs from './generated/logs.json';
 import s3 from './generated/s3.json';
 import sagemakerRuntime from './generated/sagemaker-runtime.json';
 import sagemaker from './generated/sagemaker.json';
+import sts from './generated/sts.json';
 
-export type ServiceName = 'sagemaker' | 'sagemaker-runtime' | 's3' | 'logs' | 'application-autoscaling' | 'cloudwatch';
+export type ServiceName = 'sagemaker' | 'sagemaker-runtime' | 's3' | 'logs' | 'application-autoscaling' | 'cloudwatch' | 'sts';
 
 /** A reference from a structure, list or map to a shape, with its HTTP/XML binding if any. */
 export interface MemberRef {
@@ -98,7 +99,7 @@ export interface OperationModel {
 export interface ServiceModel {
   service: ServiceName;
   apiVersion: string;
-  protocol: 'json' | 'rest-json' | 'rest-xml';
+  protocol: 'json' | 'rest-json' | 'rest-xml' | 'query';
   /** awsJson's version: `1.0` or `1.1`, which is also in the Content-Type. */
   jsonVersion?: string;
   signingName: string;
@@ -125,6 +126,7 @@ export const serviceModels = {
   logs,
   'application-autoscaling': applicationAutoScaling,
   cloudwatch,
+  sts,
 } as unknown as Readonly<Record<ServiceName, ServiceModel>>;
 
 export function shapeOf(model: ServiceModel, name: string): Shape {

@@ -95,27 +95,39 @@ export interface JobNetwork {
   release(): void;
 }
 
-/** Whether hosts get namespaces, decided once when the runtimes start (`probe`). */
+/**
+ * Whether hosts get namespaces: decided once, when the first host is about to start (`ready`), and
+ * said once in the emulator's log. An emulator that runs nothing never asks.
+ */
 export class HostSandbox {
   /** The loopback blocks of the jobs running now. */
   private readonly loopback = new LoopbackBlocks();
   /** The bubblewrap executable, once the probe found that hosts can run in namespaces. */
   private launcher: string | undefined;
   private unavailableReason = 'not probed yet';
+  private probed: Promise<this> | undefined;
 
   /** `disabled` forces the fallback (the emulator's --no-host-sandbox); `launcher` names bubblewrap (default: bwrap on PATH). */
-  constructor(private readonly options: { disabled?: boolean; launcher?: string } = {}) {}
+  constructor(
+    private readonly options: { disabled?: boolean; launcher?: string; log?: (line: string) => void } = {},
+  ) {}
 
+  /** Once probed: whether hosts run in namespaces. */
   get enabled(): boolean {
     return this.launcher !== undefined;
   }
 
-  /**
-   * Tries bubblewrap once with the arguments hosts get (a throwaway /opt/ml): namespaces work here,
-   * or the reason they do not. Run when the runtimes start, so the emulator listens as soon as ever.
-   */
-  async probe(): Promise<this> {
-    this.launcher = undefined;
+  /** Probes once (every caller waits for the same probe), then logs what it found. */
+  ready(): Promise<this> {
+    this.probed ??= this.probe().then((sandbox) => {
+      this.options.log?.(sandbox.describe());
+      return sandbox;
+    });
+    return this.probed;
+  }
+
+  /** Tries bubblewrap with the arguments hosts get (a throwaway /opt/ml): namespaces work here, or the reason they do not. */
+  private async probe(): Promise<this> {
     if (this.options.disabled) {
       this.unavailableReason = 'turned off (--no-host-sandbox)';
       return this;

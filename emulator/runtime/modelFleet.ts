@@ -151,7 +151,7 @@ export class ModelFleet {
     shipper.start(options.logFlushMs);
     const archiveUrl = this.archive && (await presignedGetObjectUrl(options.s3, this.archive));
     // In its namespace the instance finds the model at /opt/ml/model, the code at /opt/ml/code.
-    const sandbox = options.sandbox.spec(options.dir);
+    const sandbox = (await options.sandbox.ready()).spec(options.dir);
     const seen = (hostPath: string) => (sandbox ? containerPath(options.dir, hostPath) : hostPath);
     const launch = servingLaunch(image, environment, this.codeDir && seen(this.codeDir));
     const instance = new ModelInstance({

@@ -139,6 +139,7 @@ export class ProcessingRun implements SupervisedRun {
     const hosts = layouts.map((layout) => layout.hostName);
     let network: JobNetwork | undefined;
     try {
+      await sandbox.ready();
       network = sandbox.enabled ? await sandbox.jobNetwork(`${this.deps.workDir}\n${this.job.arn}`, hosts, path.join(jobDir, 'hosts')) : undefined;
       const specs = layouts.map((layout) => {
         // In its namespace an instance's /opt/ml paths are literal; without one they are rewritten to its folder.

@@ -205,6 +205,7 @@ export class TrainingRun implements SupervisedRun {
     if (resuming) await this.job.advance('Restarting');
 
     await this.job.advance('Downloading');
+    await this.deps.sandbox.ready();
     for (const layout of layouts) await prepareHost(layout, request, hosts);
     const sharedChannels = await this.downloadInputs(jobDir, layouts);
     const code = await this.downloadCode(layouts, image);

@@ -66,13 +66,6 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
     dataDir.remove();
   });
 
-  it('says once in its log that hosts run in their own namespace', () => {
-    assert.deepEqual(
-      emulatorLog.filter((line) => line.startsWith('hosts run ')),
-      [emulatorLog.find((line) => line.startsWith('hosts run in their own mount namespace'))],
-    );
-  });
-
   it('runs an SDK-submitted 2-host job: decoded hyperparameters, algo-1:7777, literal /opt/ml, spot-reclaimed and resumed', async () => {
     const name = 'pytorch-style-spot';
     await uploadSourceDir(s3, name, SCRIPT_DIR);
@@ -254,6 +247,13 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
     }
   });
 
+  it('has said once in its log, when its first host started, that hosts run in their own namespace', () => {
+    assert.deepEqual(
+      emulatorLog.filter((line) => line.startsWith('hosts run ')),
+      ["hosts run in their own mount namespace (/usr/bin/bwrap): /opt/ml is the host's folder, algo-N are in /etc/hosts"],
+    );
+  });
+
   it('trains the built-in GPT with hyperparameters JSON-encoded as an estimator sends them', async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'gpt/train.txt', Body: 'the cat sat on the mat. '.repeat(40) }));
     await sageMaker.send(
@@ -292,10 +292,6 @@ describe('the training toolkit contract without namespaces (the forced fallback)
     const sageMaker = sagemakerClient(emulator.url);
     const logs = new CloudWatchLogsClient(clientConfig(emulator.url));
     try {
-      assert.deepEqual(
-        emulatorLog.filter((line) => line.startsWith('hosts run ')),
-        ['hosts run without a mount namespace (turned off (--no-host-sandbox)): scripts find their folders through SM_* variables and SM_EMULATOR_OPT_ML, not at /opt/ml, and algo-N do not resolve; see emulator/README.md, "The host sandbox"'],
-      );
       await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
       await sageMaker.send(
         new CreateTrainingJobCommand({
@@ -311,6 +307,10 @@ describe('the training toolkit contract without namespaces (the forced fallback)
       );
       const job = await finishedTrainingJob(sageMaker, 'fallback');
       assert.equal(job.TrainingJobStatus, 'Completed', job.FailureReason);
+      assert.deepEqual(
+        emulatorLog.filter((line) => line.startsWith('hosts run ')),
+        ['hosts run without a mount namespace (turned off (--no-host-sandbox)): scripts find their folders through SM_* variables and SM_EMULATOR_OPT_ML, not at /opt/ml, and algo-N do not resolve; see emulator/README.md, "The host sandbox"'],
+      );
       const byHost = await hostLogs(logs, 'fallback');
       for (const [host, lines] of byHost) {
         const seen = JSON.parse(lines.find((line) => line.startsWith('{'))!) as Record<string, string | boolean>;
