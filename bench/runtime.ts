@@ -9,6 +9,7 @@ import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagem
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { hostEnvironment } from '../emulator/runtime/hostEnvironment';
 import { HostProcess } from '../emulator/runtime/hostProcess';
 import { HostSandbox } from '../emulator/runtime/hostSandbox';
 import { type EmulatorProcess, startEmulatorProcess } from '../test/vscode/emulatorProcess';
@@ -112,6 +113,8 @@ async function hostStarts(): Promise<{ sandboxed: number[]; plain: number[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-host-'));
   writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost\n');
   const times = { sandboxed: [] as number[], plain: [] as number[] };
+  // The environment a host gets (nothing reaches AWS here: the process only prints).
+  const environment = hostEnvironment({ access: { endpointUrl: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }, contract: {} });
   try {
     for (let round = 0; round < HOST_STARTS; round++) {
       for (const kind of round % 2 === 0 ? (['sandboxed', 'plain'] as const) : (['plain', 'sandboxed'] as const)) {
@@ -119,7 +122,7 @@ async function hostStarts(): Promise<{ sandboxed: number[]; plain: number[] }> {
         const firstLine = new Promise<number>((resolve) => {
           const host = new HostProcess(
             { command: process.execPath, args: ['-e', "console.log('up')"], env: {}, sandbox: kind === 'sandboxed' ? sandbox.spec(dir, { hostsFile: path.join(dir, 'hosts') }) : undefined },
-            {},
+            environment,
             () => resolve(performance.now() - started),
           );
           void host.exited;

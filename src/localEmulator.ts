@@ -2,12 +2,15 @@
 // needed. Its output goes to an output channel; it stops with the window.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
+import { emulatorEnvironment } from './emulatorEnvironment';
 
 export type EmulatorProcessState = 'stopped' | 'starting' | 'running';
 
 export class LocalEmulator implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private starting: Promise<void> | undefined;
+  /** The URL an emulator was last started on from this window: if it has died there, Restart brings it back. */
+  private startedOn: string | undefined;
   private readonly stateChanged = new vscode.EventEmitter<EmulatorProcessState>();
   readonly onDidChangeState = this.stateChanged.event;
 
@@ -40,10 +43,11 @@ export class LocalEmulator implements vscode.Disposable {
     const args = [this.bundlePath, '--host', url.hostname.replace(/^\[|\]$/g, ''), '--port', port, '--data-dir', this.dataDir];
     this.output.appendLine(`Starting the local emulator on ${url.host} (data in ${this.dataDir})`);
     const child = spawn(process.execPath, args, {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: emulatorEnvironment(process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    this.startedOn = endpoint;
     let lastError = '';
     child.stderr!.setEncoding('utf8').on('data', (text: string) => {
       lastError = text.trim().split('\n').pop() ?? lastError;
@@ -77,8 +81,14 @@ export class LocalEmulator implements vscode.Disposable {
     });
   }
 
+  /** Whether an emulator was started on `endpoint` from this window (running or not). */
+  hasRunOn(endpoint: string): boolean {
+    return this.startedOn === endpoint;
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
+    this.startedOn = undefined; // stopped on purpose: Start, not Restart, brings it back
     if (!child) {
       return;
     }

@@ -24,18 +24,22 @@ const SPOKEN = 'SageMaker, SageMaker Runtime, S3, CloudWatch Logs, CloudWatch, A
 /** Query bodies are small forms; more is not read. */
 const MAX_FORM_BYTES = 1024 * 1024;
 
-export async function writeUnknownServiceError(request: IncomingMessage, response: ServerResponse, signingName: string, requestId: string): Promise<void> {
+/** `refusal`: the error to answer instead of NotImplemented (the front door refused the request). */
+export async function writeUnknownServiceError(
+  request: IncomingMessage,
+  response: ServerResponse,
+  signingName: string,
+  requestId: string,
+  refusal?: AwsError,
+): Promise<void> {
   const known = Object.hasOwn(PROTOCOLS, signingName) ? PROTOCOLS[signingName] : undefined;
   const isForm = /^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '');
   const protocol = known?.protocol ?? (isForm ? 'query' : 'rest-json');
   const name = known ? `${known.serviceId} (${signingName})` : signingName;
   // The query protocols name the operation in the form (or the URL): say which.
-  const action = protocol === 'query' || protocol === 'ec2' ? await queryAction(request) : undefined;
-  const error = new AwsError(
-    'NotImplemented',
-    501,
-    `The emulator does not implement ${name}${action ? `, operation ${action}` : ''}: it speaks ${SPOKEN}.`,
-  );
+  const action = !refusal && (protocol === 'query' || protocol === 'ec2') ? await queryAction(request) : undefined;
+  const error =
+    refusal ?? new AwsError('NotImplemented', 501, `The emulator does not implement ${name}${action ? `, operation ${action}` : ''}: it speaks ${SPOKEN}.`);
   switch (protocol) {
     case 'query':
       writeQueryError(response, known?.xmlNamespace, error, error.code, requestId);

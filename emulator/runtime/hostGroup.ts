@@ -4,14 +4,19 @@
 // gives, so that the job can stop the others and fail.
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { readFile } from 'node:fs/promises';
+import { hostEnvironment } from './hostEnvironment';
 import { HostProcess, type HostExit } from './hostProcess';
 import { ImageNotFound, type ContainerLaunch } from './images';
 import { ensureLogStream, LogShipper } from './logShipper';
+import type { EmulatorAccess } from './runtimeClients';
 
 /** One process a host runs; a host runs its steps in order (the toolkit's pip install, then the script). */
 export interface HostStep {
   launch: ContainerLaunch;
+  /** The container contract's variables. */
   env: Record<string, string>;
+  /** The job's own Environment, from its request. */
+  jobEnvironment?: Record<string, string>;
   /** What runs around the process inside the container (the training toolkit), if anything. */
   supervision?: StepSupervision;
 }
@@ -36,6 +41,8 @@ export interface HostSpec {
 
 export interface HostGroupDeps {
   logs: CloudWatchLogsClient;
+  /** The job's account and region at the emulator, for its hosts' AWS calls. */
+  access: EmulatorAccess;
   log: (line: string) => void;
   logFlushMs: number;
   /** Called with each host's process group id, so a restart can end hosts a crash left behind. */
@@ -104,7 +111,8 @@ export class HostGroup {
       if (this.stopGraceMs !== undefined) break;
       const supervision = step.supervision;
       supervision?.started().forEach(emit);
-      const host = new HostProcess(step.launch, step.env, (line, stream) => {
+      const environment = hostEnvironment({ access: this.deps.access, image: step.launch.env, job: step.jobEnvironment, contract: step.env });
+      const host = new HostProcess(step.launch, environment, (line, stream) => {
         emit(line);
         supervision?.observe(line, stream);
       });

@@ -1,9 +1,11 @@
 // One container host as a local process: its own process group (so stopping it stops whatever it
-// started), in its mount namespace when it has one (hostSandbox.ts), output split into lines for
-// the log, and SageMaker's stop: SIGTERM, a grace period, then SIGKILL.
+// started), in its mount namespace when it has one (hostSandbox.ts), the environment
+// hostEnvironment.ts builds and nothing else of the emulator's, output split into lines for the
+// log, and SageMaker's stop: SIGTERM, a grace period, then SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import type { HostEnvironment } from './hostEnvironment';
 import { sandboxedCommand } from './hostSandbox';
 import type { ContainerLaunch } from './images';
 
@@ -16,11 +18,12 @@ export class HostProcess {
   private readonly child: ChildProcess;
   readonly exited: Promise<HostExit>;
 
-  constructor(launch: ContainerLaunch, env: Record<string, string>, onLine: (line: string, stream: 'stdout' | 'stderr') => void) {
+  /** `environment` is the whole environment of the process (`launch.env` is in it already). */
+  constructor(launch: ContainerLaunch, environment: HostEnvironment, onLine: (line: string, stream: 'stdout' | 'stderr') => void) {
     const { command, args, cwd } = launch.sandbox ? sandboxedCommand({ ...launch.sandbox, cwd: launch.cwd }, launch.command, launch.args) : launch;
     this.child = spawn(command, args, {
       cwd,
-      env: { ...process.env, ...launch.env, ...env },
+      env: environment,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

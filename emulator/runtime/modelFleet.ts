@@ -12,7 +12,7 @@ import { containerPath, type HostSandbox } from './hostSandbox';
 import { servingLaunch, type ImageRegistry } from './images';
 import { ensureLogStream, LogShipper } from './logShipper';
 import { ModelInstance } from './modelInstance';
-import { presignedGetObjectUrl } from './runtimeClients';
+import { type EmulatorAccess, presignedGetObjectUrl } from './runtimeClients';
 import { downloadObject, downloadPrefix, downloadTarGz, parseS3Uri } from './s3Transfer';
 
 /** A CreateModel request, as the model is deployed. */
@@ -26,6 +26,8 @@ export interface ModelFleetOptions {
   dir: string;
   s3: S3Client;
   logs: CloudWatchLogsClient;
+  /** The same account and region, for the containers' own AWS calls. */
+  access: EmulatorAccess;
   images: ImageRegistry;
   /** How instances are launched: in a mount namespace where the fleet's folder is /opt/ml (model/, code/), or as plain processes. */
   sandbox: HostSandbox;
@@ -157,6 +159,7 @@ export class ModelFleet {
     const instance = new ModelInstance({
       launch: { ...launch, sandbox },
       environment: archiveUrl ? { ...environment, SM_EMULATOR_MODEL_ARCHIVE: archiveUrl } : environment,
+      access: options.access,
       modelDir: seen(this.modelDir),
       port: await options.freePort(),
       healthCheckTimeoutMs: options.healthCheckTimeoutMs,

@@ -121,6 +121,8 @@ export async function trainingHostSpec(plan: TrainingHostPlan): Promise<HostSpec
     const fromCode = code && request.AlgorithmSpecification?.ContainerEntrypoint?.length;
     steps = [{ launch: { ...own, cwd: fromCode ? view.codeDir : own.cwd, sandbox }, env }];
   }
+  // The job's own Environment goes to every step (hostEnvironment.ts layers it under the contract's).
+  steps = steps.map((step) => ({ ...step, jobEnvironment: request.Environment }));
   return { hostName: layout.hostName, steps, failureFile: layout.failureFile };
 }
 

@@ -87,7 +87,7 @@ class Attempt {
   readonly hosts: HostGroup;
 
   constructor(deps: TrainingRuntimeDeps) {
-    this.hosts = new HostGroup({ logs: deps.logs, log: deps.log, logFlushMs: deps.timing.logFlushMs, hostStarted: deps.hostStarted });
+    this.hosts = new HostGroup({ logs: deps.logs, access: deps.access, log: deps.log, logFlushMs: deps.timing.logFlushMs, hostStarted: deps.hostStarted });
   }
 }
 

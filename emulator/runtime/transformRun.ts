@@ -122,6 +122,7 @@ export class TransformRun implements SupervisedRun {
       dir,
       s3: this.deps.s3,
       logs: this.deps.logs,
+      access: this.deps.access,
       images: this.deps.images,
       sandbox: this.deps.sandbox,
       logGroup: TRANSFORM_LOG_GROUP,

@@ -13,6 +13,7 @@ export {
   DeleteModelCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
+  DescribeModelCommand,
   DescribeTrainingJobCommand,
   ListEndpointsCommand,
   ListTrainingJobsCommand,
