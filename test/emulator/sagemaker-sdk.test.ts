@@ -152,6 +152,7 @@ describe('the SageMaker Python SDK, call by call', { skip: boto3Missing && `${PY
       output_path: `s3://${BUCKET}/sdk-transform-out/`,
     });
     assert.equal(transformed.result.status, 'Completed', transformed.result.error ?? undefined);
+    assert.ok(transformed.result.log.some((line) => line.startsWith('listening on http://127.0.0.1:')), transformed.result.log.join('\n'));
     assert.deepEqual(operations(transformed.calls).slice(0, 4), ['sagemaker:DescribeTrainingJob', 'sagemaker:CreateModel', 'sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob']);
     const output = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'sdk-transform-out/in.jsonl.out' }));
     // No AssembleWith (the SDK sends none): the two records' answers back to back.

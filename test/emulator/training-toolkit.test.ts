@@ -5,17 +5,17 @@
 // address, MASTER_ADDR=algo-1 and MASTER_PORT=7777, the toolkit's failure reports. The image is a
 // PyTorch deep learning container mapped to Debian's python3, as a user maps it.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateTrainingJobCommand, type CreateTrainingJobCommandInput, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateProcessingJobCommand, CreateTrainingJobCommand, type CreateTrainingJobCommandInput, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { archiveFiles, BUCKET, frameworkJob, hostLogs, uploadSourceDir } from './frameworkJobs';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
 import { until } from './processes';
-import { FAST_TIMING, FIXTURES, finishedTrainingJob } from './runtimeTestHelpers';
+import { FAST_TIMING, FIXTURES, finishedProcessingJob, finishedTrainingJob } from './runtimeTestHelpers';
 
 const PYTORCH_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.0.1-cpu-py310';
 /** The same container, as if its Python had no pip. */
@@ -23,6 +23,11 @@ const NO_PIP_IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/no-pip:1';
 const SCRIPT_DIR = path.join(FIXTURES, 'pytorch-style');
 const pytorchJob = (name: string, user: Record<string, string | number>, overrides: Partial<CreateTrainingJobCommandInput> = {}) =>
   frameworkJob(name, PYTORCH_IMAGE, user, overrides);
+
+async function objectText(s3: S3Client, key: string): Promise<string> {
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return Body!.transformToString();
+}
 
 /** `127.A.B.N` for host N of a job, as the script logs `algo-N is <address>`. */
 function loggedAddress(lines: string[], host: string): string {
@@ -280,7 +285,7 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
 });
 
 describe('the training toolkit contract without namespaces (the forced fallback)', () => {
-  it('says so once, gives hosts their folders through SM_* and 127.0.0.1 ports, and runs them', async () => {
+  it('says so once, gives hosts their folders through SM_* and 127.0.0.1 ports, runs them, and rewrites a processing job\'s /opt/ml paths', async () => {
     const dataDir = makeTempDir('toolkit-fallback');
     const emulatorLog: string[] = [];
     const emulator = await startEmulator({
@@ -321,6 +326,33 @@ describe('the training toolkit contract without namespaces (the forced fallback)
         assert.notEqual(seen.masterPort, '7777');
         assert.equal(seen.literalOptMl, false, 'there is no /opt/ml on this machine for the host');
       }
+
+      // A processing job naming /opt/ml paths, as ScriptProcessor makes it, still runs: they are rewritten.
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'processing/code/process.py', Body: readFileSync(path.join(FIXTURES, 'process.py')) }));
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'processing/data/rows.csv', Body: 'a,1\nb,2\nc,3\n' }));
+      const input = (name: string, key: string, localPath: string) => ({
+        InputName: name,
+        S3Input: { S3Uri: `s3://${BUCKET}/${key}`, LocalPath: localPath, S3DataType: 'S3Prefix' as const, S3InputMode: 'File' as const },
+      });
+      await sageMaker.send(
+        new CreateProcessingJobCommand({
+          ProcessingJobName: 'fallback-processing',
+          RoleArn: 'arn:aws:iam::000000000000:role/SageMakerRole',
+          AppSpecification: {
+            ImageUri: 'sagemaker-emulator/python:3',
+            ContainerEntrypoint: ['python3', '/opt/ml/processing/input/code/process.py'],
+            ContainerArguments: ['--input', '/opt/ml/processing/input/data', '--train', '/opt/ml/processing/train', '--test', '/opt/ml/processing/test'],
+          },
+          ProcessingInputs: [input('code', 'processing/code/', '/opt/ml/processing/input/code'), input('data', 'processing/data/', '/opt/ml/processing/input/data')],
+          ProcessingOutputConfig: {
+            Outputs: ['train', 'test'].map((name) => ({ OutputName: name, S3Output: { S3Uri: `s3://${BUCKET}/processing/${name}`, LocalPath: `/opt/ml/processing/${name}`, S3UploadMode: 'EndOfJob' as const } })),
+          },
+          ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.t3.medium', VolumeSizeInGB: 1 } },
+        }),
+      );
+      const processing = await finishedProcessingJob(sageMaker, 'fallback-processing');
+      assert.equal(processing.ProcessingJobStatus, 'Completed', processing.FailureReason);
+      assert.ok((await objectText(s3, 'processing/train/part.csv')).startsWith('a,1'));
     } finally {
       for (const client of [s3, sageMaker, logs]) client.destroy();
       await emulator.close();
