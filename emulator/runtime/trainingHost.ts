@@ -149,8 +149,9 @@ async function scriptModeSteps(
       type === 'PYTHON_PACKAGE'
         ? [[...pip, '.', ...(code!.files.includes('requirements.txt') ? ['-r', 'requirements.txt'] : [])], 'InstallModuleError' as const, 'Installing module.']
         : [[...pip, '-r', 'requirements.txt'], 'InstallRequirementsError' as const, 'Installing dependencies from requirements.txt'];
+    const shell = shellLaunch(command);
     steps.push({
-      launch: launch(shellLaunch(command).command, shellLaunch(command).args),
+      launch: launch(shell.command, shell.args),
       env,
       supervision: new ToolkitStep({ errorClass, command, startLines: () => info(message), failureFile: layout.failureFile }),
     });
