@@ -18,11 +18,14 @@ import {
   GetObjectAclCommand,
   GetObjectCommand,
   GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  CopyObjectCommand,
   ListObjectsCommand,
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { authorization, patterned, rawRequest, rejection, s3Client, startTestEmulator, type TestEmulator } from './helpers';
 
@@ -150,11 +153,12 @@ describe('S3 XML bodies with character references', () => {
 
   it('decodes references in any XML body: a key named with &#60; and &amp;#34; stays literal', async () => {
     for (const key of ['x<y', '&#34;']) await emulator.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'x' }));
+    const body = '<Delete><Object><Key>x&#60;y</Key></Object><Object><Key>&amp;#34;</Key></Object><Quiet>false</Quiet></Delete>';
     const deleted = await rawRequest(emulator.url, {
       method: 'POST',
       path: `/${BUCKET}?delete`,
-      headers: { ...authorization('s3'), 'Content-Type': 'application/xml', 'Content-MD5': '' },
-      body: '<Delete><Object><Key>x&#60;y</Key></Object><Object><Key>&amp;#34;</Key></Object><Quiet>false</Quiet></Delete>',
+      headers: { ...authorization('s3'), 'Content-Type': 'application/xml', 'Content-MD5': createHash('md5').update(body).digest('base64') },
+      body,
     });
     assert.equal(deleted.status, 200, deleted.body);
     assert.ok(deleted.body.includes('<Key>x&lt;y</Key>') && deleted.body.includes('<Key>&amp;#34;</Key>'), deleted.body);
@@ -221,6 +225,19 @@ describe('S3 bucket configuration reads', () => {
     }
     const acl = await rawRequest(emulator.url, { path: `/${BUCKET}?acl`, headers: authorization('s3') });
     assert.match(acl.body, /<Grantee xmlns:xsi="http:\/\/www\.w3\.org\/2001\/XMLSchema-instance" xsi:type="CanonicalUser"><ID>[0-9a-f]{64}<\/ID><\/Grantee>/);
+  });
+
+  it('refuses a request whose ExpectedBucketOwner (or ExpectedSourceBucketOwner) is not the bucket\'s owner: 403', async () => {
+    const s3 = emulator.s3;
+    await s3.send(new HeadBucketCommand({ Bucket: BUCKET, ExpectedBucketOwner: '000000000000' }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'owned', Body: 'x', ExpectedBucketOwner: '000000000000' }));
+    const head = await rejection(s3.send(new HeadBucketCommand({ Bucket: BUCKET, ExpectedBucketOwner: '111122223333' })));
+    assert.equal(head.$metadata.httpStatusCode, 403);
+    const put = await rejection(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'squatted', Body: 'x', ExpectedBucketOwner: '111122223333' })));
+    assert.equal(put.name, 'AccessDenied');
+    const copy = await rejection(s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'copy', CopySource: `${BUCKET}/owned`, ExpectedSourceBucketOwner: '111122223333' })));
+    assert.equal(copy.name, 'AccessDenied');
+    await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'copy', CopySource: `${BUCKET}/owned`, ExpectedSourceBucketOwner: '000000000000' }));
   });
 
   it("names a bucket's own region in GetBucketLocation, and refuses missing buckets and other accounts' buckets", async () => {

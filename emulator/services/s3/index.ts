@@ -1,5 +1,5 @@
 // S3's operation table: operation name → handler. Operations of the model missing here answer NotImplemented.
-import type { OperationTable } from '../../operations';
+import type { OperationHandler, OperationTable, RequestContext } from '../../operations';
 import { abortMultipartUpload } from './AbortMultipartUpload';
 import { bucketConfigurationOperations } from './bucketConfiguration';
 import { completeMultipartUpload } from './CompleteMultipartUpload';
@@ -21,8 +21,10 @@ import { listParts } from './ListParts';
 import { putObject } from './PutObject';
 import { uploadPart } from './UploadPart';
 import { uploadPartCopy } from './UploadPartCopy';
+import { accessDenied } from './errors';
+import { findBucket } from './state';
 
-export const s3Operations: OperationTable = {
+const operations: OperationTable = {
   AbortMultipartUpload: abortMultipartUpload,
   CompleteMultipartUpload: completeMultipartUpload,
   CopyObject: copyObject,
@@ -45,3 +47,27 @@ export const s3Operations: OperationTable = {
   UploadPartCopy: uploadPartCopy,
   ...bucketConfigurationOperations,
 };
+
+interface OwnerExpectations {
+  Bucket?: string;
+  ExpectedBucketOwner?: string;
+  CopySource?: string;
+  ExpectedSourceBucketOwner?: string;
+}
+
+/**
+ * `x-amz-expected-bucket-owner` (and `x-amz-source-expected-bucket-owner` for a copy's source), which
+ * the SDKs send to make sure a bucket is whose they think (the SageMaker Python SDK does for its
+ * default bucket): a bucket of another account is refused with 403 AccessDenied, as S3 refuses it.
+ */
+function checkingExpectedOwners(handler: OperationHandler): OperationHandler {
+  return async (input: OwnerExpectations, context: RequestContext) => {
+    const owner = (bucket: string | undefined) => (bucket === undefined ? undefined : findBucket(context.store, bucket)?.ownerAccountId);
+    const mismatch = (bucket: string | undefined, expected: string | undefined) => expected !== undefined && owner(bucket) !== undefined && owner(bucket) !== expected;
+    const sourceBucket = input.CopySource === undefined ? undefined : decodeURIComponent(input.CopySource.replace(/^\//, '').split('/')[0]);
+    if (mismatch(input.Bucket, input.ExpectedBucketOwner) || mismatch(sourceBucket, input.ExpectedSourceBucketOwner)) throw accessDenied();
+    return handler(input as never, context);
+  };
+}
+
+export const s3Operations: OperationTable = Object.fromEntries(Object.entries(operations).map(([name, handler]) => [name, checkingExpectedOwners(handler)]));
