@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { chmod, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { hostEssentials } from './hostEnvironment';
 import type { HostSpec, HostStep, StepSupervision } from './hostGroup';
 import type { HostExit } from './hostProcess';
 import type { SandboxSpec } from './hostSandbox';
@@ -229,11 +230,11 @@ class ToolkitStep implements StepSupervision {
   }
 }
 
-/** Whether `python -m pip` runs with the image's interpreter (asked once per job, when the code has requirements.txt). */
+/** Whether `python -m pip` runs with the image's interpreter (asked once per job, when the code has requirements.txt; none of the emulator's secrets in its environment). */
 export function pipAvailability(image: ImageCommand): Promise<{ available: true } | { available: false; reason: string }> {
   const [command, ...args] = pythonExecutable(image.command, process.env.PATH);
   return new Promise((resolve) =>
-    execFile(command, [...args, '-m', 'pip', '--version'], { env: { ...process.env, ...image.env }, timeout: 30_000 }, (error, _stdout, stderr) =>
+    execFile(command, [...args, '-m', 'pip', '--version'], { env: { ...hostEssentials(), ...image.env }, timeout: 30_000 }, (error, _stdout, stderr) =>
       resolve(error ? { available: false, reason: `${[command, ...args].join(' ')} has no pip (${stderr.trim().split('\n').pop() || error.message})` } : { available: true }),
     ),
   );

@@ -1,7 +1,8 @@
-// What other S3 clients than the SDK v3 rely on, through the SDK's own commands: ListObjects
-// (version 1) with Marker, NextMarker, Delimiter, EncodingType and MaxKeys; XML request bodies with
-// numeric character references (Go's encoder writes an ETag's quotes as &#34;); and the bucket
-// configuration reads clients probe, answered as S3 answers for a bucket with no configuration.
+// What other S3 clients than the SDK v3 rely on, through the SDK's own commands (and the AWS CLI's
+// paging of ListObjects): ListObjects (version 1) with Marker, NextMarker, Delimiter, EncodingType
+// and MaxKeys; XML request bodies with numeric character references (Go's encoder writes an ETag's
+// quotes as &#34;); and the bucket configuration reads clients probe, answered as S3 answers for a
+// bucket with no configuration.
 import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
@@ -26,7 +27,9 @@ import {
 } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { AWS_CLI, awsCli } from './awsCli';
 import { authorization, patterned, rawRequest, rejection, s3Client, startTestEmulator, type TestEmulator } from './helpers';
 
 const BUCKET = 'compat-bucket';
@@ -114,6 +117,21 @@ describe('S3 ListObjects (version 1)', () => {
     const negative = await rejection(list({ MaxKeys: -1 }));
     assert.equal(negative.name, 'InvalidArgument');
     assert.equal((await rejection(emulator.s3.send(new ListObjectsCommand({ Bucket: 'no-such-bucket' })))).name, 'NoSuchBucket');
+  });
+
+  it('is paged through by the AWS CLI (botocore resumes from NextMarker, else the last key)', { skip: !existsSync(AWS_CLI) && `${AWS_CLI} is not installed` }, async () => {
+    const aws = async (...args: string[]) =>
+      JSON.parse(await awsCli(emulator.url, emulator.root, 's3api', 'list-objects', '--bucket', BUCKET, '--output', 'json', ...args)) as {
+        Contents?: Array<{ Key: string }>;
+        CommonPrefixes?: Array<{ Prefix: string }>;
+      };
+    // Three keys a request, no delimiter: no NextMarker, so each page resumes after its last key.
+    const keys = await aws('--page-size', '3');
+    assert.deepEqual(keys.Contents?.map((object) => object.Key), KEYS);
+    // Two entries a request with a delimiter: pages resume from NextMarker, which may be a prefix.
+    const folders = await aws('--page-size', '2', '--delimiter', '/');
+    assert.deepEqual(folders.CommonPrefixes?.map((prefix) => prefix.Prefix), ['a b/', 'a/', 'b/', 'é/']);
+    assert.deepEqual(folders.Contents?.map((object) => object.Key), ['c+d.txt', 'e.txt']);
   });
 });
 
