@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { archiveFiles, BUCKET, frameworkJob, hostLogs, uploadSourceDir } from './frameworkJobs';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
-import { until } from './processes';
+import { until } from '../waiting';
 import { FAST_TIMING, FIXTURES, finishedProcessingJob, finishedTrainingJob } from './runtimeTestHelpers';
 
 const PYTORCH_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.0.1-cpu-py310';
