@@ -74,11 +74,28 @@ describe('Chat answers in markdown', () => {
     }
   }
 
-  async function runCommand(title: string): Promise<void> {
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input.input').fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  /**
+   * SageMaker: Open Chat, then the endpoint from its pick list. A window that has just (re)loaded
+   * lists the extension's commands only once its extension host is up: the palette is asked again,
+   * every 5 s for at most 60 s, until the command is there.
+   */
+  async function openChat(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SageMaker: Open Chat' }).first();
+    for (;;) {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input.input').fill('>SageMaker: Open Chat');
+      try {
+        await row.waitFor({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
     await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: ENDPOINT }).first().click({ timeout: 60_000 });
+    await chat().locator('h1', { hasText: `Chat with ${ENDPOINT}` }).waitFor({ timeout: 20_000 });
   }
 
   const chat = (): FrameLocator => page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
@@ -100,10 +117,7 @@ describe('Chat answers in markdown', () => {
       await page.keyboard.type('\n');
     });
     await step('open-chat', async () => {
-      // The first command waits for the extension's activation in a code-server that has just started.
-      await runCommand('SageMaker: Open Chat');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: ENDPOINT }).first().click({ timeout: 60_000 });
-      await chat().locator('h1', { hasText: `Chat with ${ENDPOINT}` }).waitFor({ timeout: 20_000 });
+      await openChat();
     });
     await step('send', async () => {
       await chat().locator('#prompt').fill(ANSWER);
@@ -182,9 +196,7 @@ describe('Chat answers in markdown', () => {
     await step('reload', async () => {
       await page.reload();
       await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
-      await runCommand('SageMaker: Open Chat');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: ENDPOINT }).first().click({ timeout: 60_000 });
-      await chat().locator('h1', { hasText: `Chat with ${ENDPOINT}` }).waitFor({ timeout: 20_000 });
+      await openChat();
       // The kept conversation: its title, the prompt, and the answer rendered from markdown again.
       await chat().locator('#conversationTitle', { hasText: '## Adding numbers' }).waitFor({ timeout: 10_000 });
       await chat().locator('.turn.user .text', { hasText: 'Use **this** function:' }).waitFor({ timeout: 10_000 });
