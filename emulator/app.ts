@@ -1,7 +1,7 @@
 // The emulator as an Express app, separate from listening (see server.ts) so tests can run it in-process.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import express from 'express';
 import { type LocalCredentials, SignatureVerifier } from './auth/signatureV4';
 import { toAwsError, unknownOperation } from './errors';
@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   /** How jobs run; defaults suit interactive use. */
   runtime?: RuntimeOptions;
   log?: (line: string) => void;
+  /** What `POST /_emulator/shutdown` does: the CLI stops as on SIGTERM; absent, the control refuses. */
+  onShutdownRequest?: () => void;
 }
 
 export type { RuntimeOptions } from './runtimes';
@@ -71,7 +73,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
     const requestId = randomUUID();
     const route = resolveRoute(request, defaultAccountId);
     if (route.kind === 'emulator') {
-      await serveControl(route.path, request, response, { defaultAccountId, runtimes });
+      await serveControl(route.path, request, response, { defaultAccountId, runtimes, dataDir: resolve(options.dataDir), shutdown: options.onShutdownRequest });
       return;
     }
     if (route.kind === 'unknownTarget') {
