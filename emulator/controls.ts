@@ -3,13 +3,21 @@
 // shutdown, and faults that make the runtimes behave as AWS does when something goes wrong (a
 // managed spot instance reclaimed mid-training).
 //
-//   GET  /_emulator/health    → {"status": "ok", "version", "dataDir", "pid"}
+//   GET  /_emulator/health    {"status": "ok" | "degraded", "version": …, "store": {"status", "reason"?, "since"?}, "dataDir": …, "pid": …}
 //   POST /_emulator/shutdown  → 202, then stops as on SIGTERM (501 when the emulator runs in-process)
 //   POST /_emulator/faults  {"type": "spot-interruption", "trainingJobName": "…", "region"?: "…", "accountId"?: "…"}
+//
+// With --verify-signatures every control needs the same SigV4 signature as the APIs (any signing
+// name), but for one answer: an unsigned GET /_emulator/health gets `{"status": …}` alone. Liveness
+// checks (the extension's "is the emulator up?", a supervisor's probe) cannot sign, and this tells a
+// peer nothing that connecting to the port does not.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import packageJson from '../package.json';
+import type { SignatureVerifier } from './auth/signatureV4';
+import { type AwsError, toAwsError } from './errors';
 import type { Runtimes } from './operations';
 import { DEFAULT_REGION } from './routing';
+import type { StorageHealth } from './store/storageHealth';
 
 const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 
@@ -20,11 +28,29 @@ interface ControlContext {
   dataDir: string;
   /** Stops the emulator as SIGTERM does; absent when it runs inside another program (tests). */
   shutdown?: () => void;
+  health: StorageHealth;
+  /** Present with --verify-signatures. */
+  signatures?: SignatureVerifier;
 }
 
 export async function serveControl(path: string, request: IncomingMessage, response: ServerResponse, context: ControlContext): Promise<void> {
-  if (path === '/_emulator/health' && request.method === 'GET') {
-    reply(response, 200, { status: 'ok', version: packageJson.version, dataDir: context.dataDir, pid: process.pid });
+  const isHealth = path === '/_emulator/health' && request.method === 'GET';
+  if (context.signatures) {
+    if (isHealth && !isSigned(request)) {
+      reply(response, 200, { status: (await context.health.state()).status });
+      return;
+    }
+    try {
+      await context.signatures.verify(request, 'sagemaker');
+    } catch (error) {
+      writeControlError(response, toAwsError(error, 'InternalFailure', () => {}));
+      return;
+    }
+  }
+  if (isHealth) {
+    const store = await context.health.state();
+    // The data folder and process: a VS Code window tells by them whether the emulator is its own.
+    reply(response, 200, { status: store.status, version: packageJson.version, store, dataDir: context.dataDir, pid: process.pid });
     return;
   }
   if (path === '/_emulator/shutdown' && request.method === 'POST') {
@@ -68,6 +94,15 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   } catch {
     return undefined;
   }
+}
+
+/** A refusal of a control request, in the JSON protocols' error shape. */
+export function writeControlError(response: ServerResponse, error: AwsError): void {
+  reply(response, error.status, { __type: error.code, message: error.message });
+}
+
+function isSigned(request: IncomingMessage): boolean {
+  return request.headers.authorization !== undefined || /[?&]X-Amz-Credential=/i.test(request.url ?? '');
 }
 
 function reply(response: ServerResponse, status: number, body: object): void {

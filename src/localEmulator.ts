@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { emulatorEnvironment } from './emulatorEnvironment';
 import { emulatorLogFile, LogFollower } from './emulatorLog';
 
 export type EmulatorProcessState = 'stopped' | 'starting' | 'running';
@@ -153,7 +154,7 @@ export class LocalEmulator implements vscode.Disposable {
     this.output.appendLine(`Starting the local emulator on ${url.host} (data in ${dataDir})`);
     this.followLog(dataDir);
     const child = spawn(process.execPath, args, {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: emulatorEnvironment(process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
