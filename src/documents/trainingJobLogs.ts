@@ -8,7 +8,7 @@
 // panel, and tests can read it.)
 import * as vscode from 'vscode';
 import { failureText, type Failure } from '../failures/classify';
-import { NEXT_STEP_LABELS } from '../failures/nextSteps';
+import { NEXT_STEP_LABELS, type NextStep } from '../failures/nextSteps';
 import { formatLogLine, TrainingJobLogCursor } from '../pipeline/trainingJobLogs';
 import { isActive, type TrainingJobDescription } from '../pipeline/trainingJobs';
 import type { PollOutcome, PollWatch } from '../polling/poller';
@@ -28,6 +28,8 @@ interface Tail {
   noticeFailure?: Failure;
   /** The job's end, once it has ended and its last events are read; or why the log ended. */
   footer?: string;
+  /** Why the log ended, when a read failed: its next steps (and Retry) are lenses on the footer. */
+  footerFailure?: Failure;
   watch?: PollWatch;
   /** The log read under way, so that reads never overlap. */
   reading?: Promise<void>;
@@ -80,6 +82,8 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
       const tail: Tail = { jobName, cursor: new TrainingJobLogCursor(jobName), lines: [], ended: false };
       this.tails.set(key, tail);
       await this.follow(uri, tail);
+      // A document still open shows the fresh read, even when it has no line yet.
+      this.changed.fire(uri);
     }
     const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'log');
     const editor = await vscode.window.showTextDocument(document, { preview: false });
@@ -98,16 +102,27 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
     return [...waiting, ...tail.lines, ...(tail.notice ? [tail.notice] : []), ...(tail.footer ? [tail.footer] : [])].join('\n') + '\n';
   }
 
-  /** The notice's next step as a lens on its line: the same button the views' error node is. */
+  /**
+   * The next steps as lenses, the same buttons the views' error node offers: on the connection-down
+   * notice its steps; on the footer of a log that could not be read its steps and Retry (read it afresh).
+   */
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const tail = this.tails.get(document.uri.toString());
-    const failure = tail?.noticeFailure;
-    if (!tail?.notice || !failure) return [];
-    const line = [...Array(document.lineCount).keys()].reverse().find((index) => document.lineAt(index).text === tail.notice);
+    if (!tail) return [];
+    const retry: vscode.Command = { command: 'sagemaker.trainingJob.showLogs', title: NEXT_STEP_LABELS.retry, arguments: [tail.jobName] };
+    return [
+      ...this.lensesOn(document, tail.notice, tail.noticeFailure, tail.noticeFailure?.steps ?? []),
+      ...this.lensesOn(document, tail.footer, tail.footerFailure, withRetry(tail.footerFailure?.steps ?? []), retry),
+    ];
+  }
+
+  private lensesOn(document: vscode.TextDocument, text: string | undefined, failure: Failure | undefined, steps: NextStep[], retry?: vscode.Command): vscode.CodeLens[] {
+    if (text === undefined || !failure) return [];
+    const line = [...Array(document.lineCount).keys()].reverse().find((index) => document.lineAt(index).text === text);
     if (line === undefined) return [];
     const range = document.lineAt(line).range;
-    return failure.steps
-      .map((step) => this.services.failures.command(step, failure))
+    return steps
+      .map((step) => this.services.failures.command(step, failure, retry))
       .filter((command): command is vscode.Command => command !== undefined)
       .map((command) => new vscode.CodeLens(range, command));
   }
@@ -147,7 +162,9 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
           tail.noticeFailure = down;
         } else {
           // Worded and redacted as every failure the extension shows.
-          tail.footer = `— the log could not be read: ${failureText(this.services.failures.classify(error, { resource: { kind: 'trainingJob', name: tail.jobName } }))} (run Show Logs again to retry) —`;
+          const failure = this.services.failures.classify(error, { resource: { kind: 'trainingJob', name: tail.jobName } });
+          tail.footer = `— the log could not be read: ${failureText(failure)} (run Show Logs again to retry) —`;
+          tail.footerFailure = failure;
         }
         this.changed.fire(uri);
       } finally {
@@ -182,6 +199,11 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
 /** The line a log shows while the connection is down. */
 function downNotice(text: string, step: keyof typeof NEXT_STEP_LABELS | undefined): string {
   return `— ${text}${step ? ` Next step: ${NEXT_STEP_LABELS[step]}.` : ''} The log goes on by itself once the connection is back. —`;
+}
+
+/** A failed read can always be tried again: Retry last, unless the failure offers it already. */
+function withRetry(steps: NextStep[]): NextStep[] {
+  return steps.includes('retry') ? steps : [...steps, 'retry'];
 }
 
 function revealEnd(editor: vscode.TextEditor): void {

@@ -141,5 +141,22 @@ describe('Training job logs', () => {
     const document = await workbench.trainingJobLogs.show(job);
     const lines = document.getText().trimEnd().split('\n');
     assert.match(lines.at(-1)!, new RegExp(`^— the log could not be read: Training job ${job} was not found in us-east-1\\. .*\\(run Show Logs again to retry\\) —$`));
+    // Its next steps are buttons on that line: the view to pick another job from, and Retry.
+    const footerLine = document.lineCount - 2;
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+    assert.deepEqual(
+      lenses.map((lens) => [lens.range.start.line, lens.command?.title, lens.command?.command]),
+      [
+        [footerLine, 'Show Training Jobs', 'sagemaker.trainingJobs.focus'],
+        [footerLine, 'Retry', 'sagemaker.trainingJob.showLogs'],
+      ],
+    );
+    // Retry once the job exists: the log is read afresh and the footer and its buttons are gone.
+    await createTrainingJob(job);
+    const retry = lenses[1].command!;
+    await vscode.commands.executeCommand(retry.command, ...(retry.arguments ?? []));
+    await documentText(document, (text) => !text.includes('could not be read'));
+    const after = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+    assert.deepEqual(after, []);
   });
 });
