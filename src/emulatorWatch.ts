@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Connection, ConnectionState } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
+import { NEXT_STEP_LABELS } from './failures/nextSteps';
 import type { LocalEmulator } from './localEmulator';
 
 export function watchLocalEmulator(connection: Connection, emulator: LocalEmulator): vscode.Disposable {
@@ -38,14 +39,14 @@ export function watchLocalEmulator(connection: Connection, emulator: LocalEmulat
 }
 
 async function sayStopped(connection: Connection, endpoint: string, ours: boolean): Promise<void> {
-  const bringBack = ours ? 'Restart Local Emulator' : 'Start Local Emulator';
+  const bringBack = NEXT_STEP_LABELS[ours ? 'restartEmulator' : 'startEmulator'];
   const host = new URL(endpoint).host;
   const choice = await vscode.window.showWarningMessage(
     `The local emulator at ${host} stopped answering. The views show it until it is back.`,
     bringBack,
-    'Show Emulator Log',
+    NEXT_STEP_LABELS.showEmulatorLog,
   );
-  if (choice === 'Show Emulator Log') await vscode.commands.executeCommand('sagemaker.showEmulatorLog');
+  if (choice === NEXT_STEP_LABELS.showEmulatorLog) await vscode.commands.executeCommand('sagemaker.showEmulatorLog');
   if (choice !== bringBack) return;
   // A notification outlives what it says (VS Code cannot take one back): one clicked after the
   // emulator came back must not restart it.
