@@ -87,7 +87,9 @@ describe('Emulator health in VS Code', () => {
       await page.goto(codeServer.folderUrl(workspace));
       await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
       await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 30_000 });
-      await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 20_000 });
+      // The first listing waits for the extension's activation in a code-server that has just
+      // started, which on a loaded 2-core machine has taken over 20 s (as in workbench.test.ts).
+      await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 60_000 });
       const header = page.locator('.pane-header', { hasText: 'Endpoints' });
       if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
       await endpointRow.filter({ hasText: 'InService' }).waitFor({ timeout: 60_000 });
