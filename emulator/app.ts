@@ -1,7 +1,7 @@
 // The emulator as an Express app, separate from listening (see server.ts) so tests can run it in-process.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import express from 'express';
 import { JSON_AUTH_ERRORS, authErrors } from './auth/errors';
 import { IssuedCredentials } from './auth/issuedCredentials';
@@ -44,6 +44,8 @@ export interface EmulatorOptions {
   /** How jobs run; defaults suit interactive use. */
   runtime?: RuntimeOptions;
   log?: (line: string) => void;
+  /** What `POST /_emulator/shutdown` does: the CLI stops as on SIGTERM; absent, the control refuses. */
+  onShutdownRequest?: () => void;
 }
 
 export type { RuntimeOptions } from './runtimes';
@@ -96,7 +98,16 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
     if (route.kind === 'emulator') {
       try {
         if (!admission.admitted) writeControlError(response, JSON_AUTH_ERRORS.forbidden(admission.reason));
-        else await serveControl(route.path, request, response, { defaultAccountId, runtimes, health, signatures });
+        else {
+          await serveControl(route.path, request, response, {
+            defaultAccountId,
+            runtimes,
+            health,
+            signatures,
+            dataDir: resolve(options.dataDir),
+            shutdown: options.onShutdownRequest,
+          });
+        }
       } finally {
         discardUnreadBody(request);
       }

@@ -11,9 +11,13 @@
 //   --no-host-sandbox  hosts run as plain processes, not in a mount namespace of their own
 // `sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region R]` reclaims a
 // running managed spot job's capacity, as AWS may at any time (signed, when given credentials).
-// Prints `listening on http://HOST:PORT` on stdout once it accepts requests.
+// Prints `listening on http://HOST:PORT` on stdout once it accepts requests. Its log also goes to
+// DIR/emulator.log (the previous run's to emulator.log.1 once it passes 10 MB), so that whoever did
+// not start it — a VS Code window, for one — can follow it.
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCredentialsFile } from './auth/credentialsFile';
 import type { LocalCredentials } from './auth/signatureV4';
@@ -151,7 +155,36 @@ function signatureSettings(values: {
   throw new Error('--verify-signatures needs either --credentials-file, or both --access-key-id and --secret-access-key');
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+/** The log file's descriptor, once the data folder is known. */
+let logFile: number | undefined;
+const MAX_LOG_BYTES = 10 * 1024 * 1024;
+
+/** A line to the log file, timestamped; written at once, so that nothing is lost when the process exits. */
+function toLogFile(line: string): void {
+  if (logFile === undefined) return;
+  try {
+    writeSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  } catch {
+    logFile = undefined; // a full or vanished disk: the log on stderr is enough
+  }
+}
+
+const log = (line: string) => {
+  process.stderr.write(`${line}\n`);
+  toLogFile(line);
+};
+
+function openLogFile(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const file = join(dataDir, 'emulator.log');
+    const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    if (size > MAX_LOG_BYTES) renameSync(file, `${file}.1`);
+    logFile = openSync(file, 'a');
+  } catch {
+    logFile = undefined;
+  }
+}
 
 /** The settings, or exit: 0 after --help, 2 after a usage error. */
 function settingsOrExit(args: string[]): Settings {
@@ -169,8 +202,9 @@ function settingsOrExit(args: string[]): Settings {
   return settings;
 }
 
-async function startOrExit(settings: Settings): Promise<RunningEmulator> {
+async function startOrExit(settings: Settings, onShutdownRequest: () => void): Promise<RunningEmulator> {
   const { host, port, dataDir, allowHosts, allowOrigins, insecureBind, verifySignatures, imagesFile, maxConcurrentJobs, autoscalingPeriodSeconds, hostSandbox } = settings;
+  openLogFile(dataDir);
   try {
     const credentials =
       verifySignatures && ('credentialsFile' in verifySignatures ? await loadCredentialsFile(verifySignatures.credentialsFile) : [verifySignatures.credentials]);
@@ -181,6 +215,7 @@ async function startOrExit(settings: Settings): Promise<RunningEmulator> {
         autoscaling: autoscalingPeriodSeconds === undefined ? undefined : { evaluationMs: autoscalingPeriodSeconds * 1000 },
       },
       log,
+      onShutdownRequest,
     });
   } catch (error) {
     const portInUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -251,11 +286,14 @@ async function signedHeaders(url: URL, body: string, credentials: LocalCredentia
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'fault') return fault(process.argv.slice(3));
-  const emulator = await startOrExit(settingsOrExit(process.argv.slice(2)));
   let stopping = false;
+  const settings = settingsOrExit(process.argv.slice(2));
+  // POST /_emulator/shutdown stops it as SIGTERM does.
+  const emulator = await startOrExit(settings, () => stop());
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    toLogFile('stopping');
     // Closing finishes in-flight requests and flushes the store; a second signal does not cut it short.
     emulator.close().then(
       () => process.exit(0),
@@ -269,6 +307,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   // Only now: whoever waits for this line may signal us right after.
   process.stdout.write(`listening on ${emulator.url}\n`);
+  toLogFile(`listening on ${emulator.url} (pid ${process.pid}, data in ${resolve(settings.dataDir)})`);
 }
 
 void main();

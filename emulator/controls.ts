@@ -1,7 +1,10 @@
-// Emulator-only controls under `/_emulator/`: health, and faults that make the runtimes behave as
-// AWS does when something goes wrong (a managed spot instance reclaimed mid-training).
+// Emulator-only controls under `/_emulator/`: health (with the data folder and process, so that a
+// VS Code window can tell whether the emulator at a URL is the one it is configured for), a clean
+// shutdown, and faults that make the runtimes behave as AWS does when something goes wrong (a
+// managed spot instance reclaimed mid-training).
 //
-//   GET  /_emulator/health  {"status": "ok" | "degraded", "version": …, "store": {"status", "reason"?, "since"?}}
+//   GET  /_emulator/health    {"status": "ok" | "degraded", "version": …, "store": {"status", "reason"?, "since"?}, "dataDir": …, "pid": …}
+//   POST /_emulator/shutdown  → 202, then stops as on SIGTERM (501 when the emulator runs in-process)
 //   POST /_emulator/faults  {"type": "spot-interruption", "trainingJobName": "…", "region"?: "…", "accountId"?: "…"}
 //
 // With --verify-signatures every control needs the same SigV4 signature as the APIs (any signing
@@ -21,6 +24,10 @@ const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 interface ControlContext {
   defaultAccountId: string;
   runtimes: Runtimes;
+  /** The data folder, absolute. */
+  dataDir: string;
+  /** Stops the emulator as SIGTERM does; absent when it runs inside another program (tests). */
+  shutdown?: () => void;
   health: StorageHealth;
   /** Present with --verify-signatures. */
   signatures?: SignatureVerifier;
@@ -42,7 +49,18 @@ export async function serveControl(path: string, request: IncomingMessage, respo
   }
   if (isHealth) {
     const store = await context.health.state();
-    reply(response, 200, { status: store.status, version: packageJson.version, store });
+    // The data folder and process: a VS Code window tells by them whether the emulator is its own.
+    reply(response, 200, { status: store.status, version: packageJson.version, store, dataDir: context.dataDir, pid: process.pid });
+    return;
+  }
+  if (path === '/_emulator/shutdown' && request.method === 'POST') {
+    if (!context.shutdown) {
+      reply(response, 501, { message: 'This emulator runs inside another program, which stops it.' });
+      return;
+    }
+    reply(response, 202, { stopping: true, pid: process.pid });
+    // Once the answer is out: stopping closes the server and its connections.
+    response.once('finish', context.shutdown);
     return;
   }
   if (path === '/_emulator/faults' && request.method === 'POST') {

@@ -14,6 +14,7 @@ import { TrainingJobPanels } from './panels/trainingJobPanel';
 import { Poller } from './polling/poller';
 import { POLL_INTERVAL_MS } from './polling/schedules';
 import { ConnectionStatusBar } from './statusBar';
+import { watchLocalEmulator } from './emulatorWatch';
 import { DatasetsTree } from './trees/datasetsTree';
 import { EndpointsTree } from './trees/endpointsTree';
 import type { ResourceTree } from './trees/resourceTree';
@@ -30,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const poller = new Poller(POLL_INTERVAL_MS);
   const failures = new Failures(connection, () => {
     const settings = connection.validSettings;
-    return settings?.mode === 'emulator' && emulator.hasRunOn(settings.endpoint) ? 'restartEmulator' : 'startEmulator';
+    return settings?.mode === 'emulator' ? emulator.bringBackStep(settings.endpoint, emulator.dataDirOf(settings), connection.emulatorHealth) : 'startEmulator';
   });
   const services: Services = { connection, poller, failures };
   const datasets = new DatasetsTree(services);
@@ -82,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, trainingJobDetails),
     vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, trainingJobLogs),
     new ConnectionStatusBar(connection, emulator),
+    watchLocalEmulator(connection, emulator),
     ...registerCommands(workbench),
   );
   void autoStartEmulator(connection, emulator);
@@ -114,7 +116,7 @@ async function autoStartEmulator(connection: Connection, emulator: LocalEmulator
     return;
   }
   try {
-    await emulator.start(endpoint);
+    await emulator.start(endpoint, emulator.dataDirOf(current.settings));
   } catch (error) {
     emulator.output.appendLine(`Automatic start failed: ${(error as Error).message}`);
   }

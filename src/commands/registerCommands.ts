@@ -39,7 +39,7 @@ export function commandHandlers(workbench: Workbench): Record<string, Handler> {
     'sagemaker.trainingJobs.refresh': () => trainingJobs.refresh(),
     'sagemaker.trainingJob.open': (node?: TrainingJobTreeItem) => openTrainingJob(workbench, node),
     'sagemaker.trainingJob.showJson': (node?: TrainingJobTreeItem) => showTrainingJobJson(workbench, node),
-    'sagemaker.trainingJob.showLogs': (node?: TrainingJobTreeItem) => showTrainingJobLogs(workbench, node),
+    'sagemaker.trainingJob.showLogs': (target?: TrainingJobTreeItem | string) => showTrainingJobLogs(workbench, target),
     'sagemaker.trainingJob.resume': (node?: TrainingJobTreeItem, newName?: string) => resumeTrainingJob(workbench, node, newName),
     'sagemaker.trainingJob.stop': (node?: TrainingJobTreeItem) => stopTrainingJob(workbench, node),
     'sagemaker.deployModel': (source?: TrainingJobTreeItem | ObjectTreeItem, plan?: Partial<DeploymentPlan>) => deployToEndpoint(workbench, source, plan),

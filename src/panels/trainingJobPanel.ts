@@ -5,7 +5,8 @@
 // panel reads the job again by itself once the connection is back.
 import * as vscode from 'vscode';
 import { TRAINING_JOB_BODY } from '../../webview/trainingJob/markup';
-import { isPanelMessage, type HostMessage } from '../../webview/trainingJob/protocol';
+import type { BannerFailure } from '../../webview/shared/bannerProtocol';
+import { isPanelMessage, type HostMessage, type TrainingJobView } from '../../webview/trainingJob/protocol';
 import type { Failure } from '../failures/classify';
 import { isActive } from '../pipeline/trainingJobs';
 import type { PollWatch } from '../polling/poller';
@@ -20,8 +21,15 @@ const ACTIVE_JOB = everyMs(5000);
 /** An ended job does not change: the watch only delivers reads that something else asks for. */
 const ENDED_JOB = () => undefined;
 
+/** What a panel shows: the job as last read, and the banner over it (none when all is well). */
+export interface ShownTrainingJob {
+  job?: TrainingJobView;
+  banner?: BannerFailure;
+}
+
 export class TrainingJobPanels implements vscode.Disposable {
   private readonly open = new Map<string, vscode.WebviewPanel>();
+  private readonly shownByJob = new Map<string, ShownTrainingJob>();
 
   constructor(
     private readonly services: Services,
@@ -40,7 +48,13 @@ export class TrainingJobPanels implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'trainingJob.js', style: 'trainingJob.css', body: TRAINING_JOB_BODY });
     this.open.set(jobName, panel);
 
-    const post = (message: HostMessage) => void panel.webview.postMessage(message);
+    const shown: ShownTrainingJob = {};
+    this.shownByJob.set(jobName, shown);
+    const post = (message: HostMessage) => {
+      if (message.type === 'job') shown.job = message.job;
+      else shown.banner = message.failure;
+      void panel.webview.postMessage(message);
+    };
     const banner = (failure: Failure | undefined) => post({ type: 'banner', failure: failure && { title: failure.title, message: failure.message, steps: failure.steps } });
     let active = true;
     let watch: PollWatch | undefined;
@@ -92,7 +106,13 @@ export class TrainingJobPanels implements vscode.Disposable {
       unfollow();
       subscriptions.forEach((subscription) => subscription.dispose());
       this.open.delete(jobName);
+      this.shownByJob.delete(jobName);
     });
+  }
+
+  /** What the open panel of `jobName` shows, if one is open. */
+  shown(jobName: string): ShownTrainingJob | undefined {
+    return this.shownByJob.get(jobName);
   }
 
   dispose(): void {

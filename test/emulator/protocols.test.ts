@@ -17,7 +17,11 @@ describe('protocols and routing', () => {
   it('answers the health check', async () => {
     const response = await rawRequest(emulator.url, { path: '/_emulator/health' });
     assert.equal(response.status, 200);
-    assert.deepEqual(JSON.parse(response.body), { status: 'ok', version, store: { status: 'ok' } });
+    // With its data folder and process: a VS Code window tells by them whether the emulator is its own.
+    assert.deepEqual(JSON.parse(response.body), { status: 'ok', version, store: { status: 'ok' }, dataDir: emulator.dataDir, pid: process.pid });
+    // Run inside another program (here, the tests), it is that program's to stop.
+    const shutdown = await rawRequest(emulator.url, { path: '/_emulator/shutdown', method: 'POST' });
+    assert.equal(shutdown.status, 501);
     const unknown = await rawRequest(emulator.url, { path: '/_emulator/nothing-here' });
     assert.equal(unknown.status, 404);
     assert.match(JSON.parse(unknown.body).message, /No emulator control/);

@@ -13,6 +13,7 @@ describe('extension host (code-server)', () => {
   let emulator: EmulatorProcess;
   let results: SuiteResult[] = [];
   let failure: Error | undefined;
+  let log = '';
 
   before(async () => {
     emulator = await startEmulatorProcess({ maxConcurrentJobs: 0 });
@@ -26,7 +27,10 @@ describe('extension host (code-server)', () => {
       },
       env: { SAGEMAKER_TEST_RESULTS: resultsFile, ...(process.env.SAGEMAKER_SUITES ? { SAGEMAKER_SUITES: process.env.SAGEMAKER_SUITES } : {}) },
       name: 'integration',
+      // Every suite in one extension host: about 4 minutes here, more on a loaded machine.
+      timeoutMs: 600_000,
     });
+    log = run.log;
     try {
       results = JSON.parse(readFileSync(resultsFile, 'utf8')) as SuiteResult[];
     } catch {
@@ -39,6 +43,12 @@ describe('extension host (code-server)', () => {
   it('ran the suites', () => {
     if (failure) throw failure;
     assert.ok(results.length > 0, 'at least one test ran in the extension host');
+  });
+
+  it('left no unhandled rejection in the extension host (fed odd inputs, its emulator killed)', () => {
+    // VS Code's extension host reports each one as "rejected promise not handled within 1 second".
+    const unhandled = log.split('\n').filter((line) => /rejected promise not handled|unhandledRejection/i.test(line));
+    assert.deepEqual(unhandled, []);
   });
 
   // One node:test result per mocha test, so the summary counts them.

@@ -11,7 +11,12 @@ export interface EmulatorProcess {
   dataDir: string;
   /** Everything it printed, for failure reports. */
   output: () => string;
+  pid: number;
+  /** Resolves when the process has exited (whoever stopped it). */
+  exited: Promise<void>;
   stop(): Promise<void>;
+  /** Kills it at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
 }
 
 export async function startEmulatorProcess(
@@ -34,6 +39,22 @@ export async function startEmulatorProcess(
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const [, url] = await waitForOutput(child, /listening on (http:\/\/\S+)/, 10_000, 'the emulator');
-  return { url, dataDir, output: () => output, stop: () => stopGroup(child) };
+  return {
+    url,
+    dataDir,
+    output: () => output,
+    pid: child.pid!,
+    exited,
+    stop: () => stopGroup(child),
+    kill: async () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await exited;
+    },
+  };
 }

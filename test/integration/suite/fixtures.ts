@@ -81,3 +81,18 @@ export async function closedPort(): Promise<number> {
 export function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
+
+/**
+ * Resolves once `condition` holds (true; otherwise it says what it sees), checked every 250 ms;
+ * fails after `boundMs` saying what was awaited and what was last seen.
+ */
+export async function until(what: string, condition: () => Promise<string | true> | string | true, boundMs: number): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  let seen: string | true = 'nothing yet';
+  for (;;) {
+    seen = await condition();
+    if (seen === true) return;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${boundMs} ms; last seen: ${seen}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
