@@ -14,7 +14,8 @@ import type { FaultView } from '../../emulator/faults/faults';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { deployTestEndpoint } from '../vscode/endpoints';
 import { addFault, clientConfig, injectFault, listFaults, makeTempDir, sagemakerClient } from './helpers';
-import { running, until } from './processes';
+import { running } from './processes';
+import { until } from '../waiting';
 import { FIXTURES, finishedTrainingJob, jobLogLines, type JobEmulator, startJobEmulator } from './runtimeTestHelpers';
 
 const BUCKET = 'instance-faults';
