@@ -12,6 +12,7 @@ import { type ServiceName, serviceModels } from './models';
 import type { RequestContext } from './operations';
 import { createRuntimes, type RuntimeOptions } from './runtimes';
 import { serveControl, writeControlError } from './controls';
+import { Faults } from './faults/faults';
 import { sagemakerRuntimeOperations } from './services/sagemaker-runtime';
 import { awsJsonEndpoint, writeJsonError } from './protocols/awsJson';
 import type { ServiceEndpoint } from './protocols/endpoint';
@@ -71,6 +72,8 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
   const issued = new IssuedCredentials();
   const signatures = options.verifySignatures && new SignatureVerifier(options.verifySignatures, issued);
   const { runtimes, ...running } = await createRuntimes(options.dataDir, store, options.runtime ?? {}, issued, log);
+  // Not kept across restarts (faults/faults.ts says why).
+  const faults = new Faults({ runtimes, defaultAccountId, log });
   const frontDoor = new FrontDoor(options.frontDoor);
 
   const endpoints: Record<ServiceName, ServiceEndpoint> = {
@@ -100,8 +103,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
         if (!admission.admitted) writeControlError(response, JSON_AUTH_ERRORS.forbidden(admission.reason));
         else {
           await serveControl(route.path, request, response, {
-            defaultAccountId,
-            runtimes,
+            faults,
             health,
             signatures,
             dataDir: resolve(options.dataDir),
@@ -126,6 +128,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
       }
       return;
     }
+    const service = route.service;
     const context: RequestContext = {
       requestId,
       accountId: route.accountId,
@@ -135,6 +138,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
       store: store.session(),
       blobs,
       runtimes,
+      beforeOperation: (operation, input) => faults.beforeOperation(service, operation, input),
       now: () => new Date(),
       log: (line) => log(`${requestId} ${route.service}: ${line}`),
     };
