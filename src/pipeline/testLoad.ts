@@ -3,6 +3,7 @@
 // the latencies' p50 and p95 at the end. Enough traffic to watch target tracking scale a variant out
 // and back in, or to warm a real endpoint.
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { setMaxListeners } from 'node:events';
 import { loadRuntimeSdk } from '../aws/clients';
 
 export interface TestLoadOptions {
@@ -41,6 +42,7 @@ export async function runTestLoad(invoke: Invoke, options: TestLoadOptions): Pro
   const maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   const intervalMs = 1000 / ratePerSecond;
   const aborter = new AbortController();
+  setMaxListeners(maxInFlight + 2, aborter.signal); // every call in flight listens for the cancel
   const onAbort = () => aborter.abort();
   options.signal?.addEventListener('abort', onAbort);
   const latencies: number[] = [];

@@ -19,11 +19,14 @@ export async function startEmulatorProcess(
     dataDir?: string;
     /** 0: jobs are accepted and stay queued, for tests of what the views show of a given state. */
     maxConcurrentJobs?: number;
+    /** Seconds between target tracking evaluations (default 60, as AWS), short for scaling tests. */
+    autoscalingPeriodSeconds?: number;
   } = {},
 ): Promise<EmulatorProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sagemaker-emulator-'));
   const jobs = options.maxConcurrentJobs === undefined ? [] : ['--max-concurrent-jobs', String(options.maxConcurrentJobs)];
-  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir, ...jobs]);
+  const autoscaling = options.autoscalingPeriodSeconds === undefined ? [] : ['--autoscaling-period', String(options.autoscalingPeriodSeconds)];
+  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir, ...jobs, ...autoscaling]);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
