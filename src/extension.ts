@@ -10,9 +10,13 @@ import { isLoopbackUrl } from './connection/settings';
 import { LocalEmulator } from './localEmulator';
 import { ChatPanels } from './panels/chatPanel';
 import { TrainingJobPanels } from './panels/trainingJobPanel';
+import { PRICE_SETTING } from './pricingSettings';
 import { ConnectionStatusBar } from './statusBar';
 import { DatasetsTree } from './trees/datasetsTree';
+import { S3_SCHEME, S3ObjectDocuments } from './documents/s3Objects';
 import { EndpointsTree } from './trees/endpointsTree';
+import { ModelsTree } from './trees/modelsTree';
+import { TransformJobsTree } from './trees/transformJobsTree';
 import type { ResourceTree } from './trees/resourceTree';
 import { TrainingJobsTree } from './trees/trainingJobsTree';
 import type { Workbench } from './workbench';
@@ -31,6 +35,9 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const trainingJobPanels = new TrainingJobPanels(connection, context.extensionUri);
   const endpoints = new EndpointsTree(connection);
   const chatPanels = new ChatPanels(connection, context.extensionUri);
+  const models = new ModelsTree(connection);
+  const transformJobs = new TransformJobsTree(connection);
+  const s3Documents = new S3ObjectDocuments(connection);
   const workbench: Workbench = {
     connection,
     emulator,
@@ -41,7 +48,11 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     trainingJobPanels,
     endpoints,
     chatPanels,
+    models,
+    transformJobs,
+    s3Documents,
   };
+  const [endpointsView, ...endpointsViewParts] = polledTreeView('sagemaker.endpoints', endpoints);
 
   context.subscriptions.push(
     // Every part of the workbench ends with the extension.
@@ -49,17 +60,28 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     emulator.output,
     vscode.window.createTreeView('sagemaker.datasets', { treeDataProvider: datasets }),
     ...polledTreeView('sagemaker.trainingJobs', trainingJobs),
-    ...polledTreeView('sagemaker.endpoints', endpoints),
+    endpointsView,
+    ...endpointsViewParts,
+    // The region's running cost, in the view's title bar.
+    endpoints.onDidChangeCost((cost) => ((endpointsView as vscode.TreeView<vscode.TreeItem>).description = cost)),
+    ...polledTreeView('sagemaker.models', models),
+    ...polledTreeView('sagemaker.transformJobs', transformJobs),
     // A (re)started emulator has data the views have not seen.
     emulator.onDidChangeState((state) => {
       if (state === 'running') {
         datasets.refresh();
         trainingJobs.refresh();
         endpoints.refresh();
+        models.refresh();
+        transformJobs.refresh();
       }
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, trainingJobDetails),
     vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, trainingJobLogs),
+    vscode.workspace.registerTextDocumentContentProvider(S3_SCHEME, s3Documents),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(PRICE_SETTING)) endpoints.refresh();
+    }),
     new ConnectionStatusBar(connection, emulator),
     ...registerCommands(workbench),
   );

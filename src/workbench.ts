@@ -2,11 +2,14 @@
 import type { Connection } from './connection/connection';
 import type { TrainingJobDetailsProvider } from './commands/trainingJobDetails';
 import type { TrainingJobLogs } from './commands/trainingJobLogs';
+import type { S3ObjectDocuments } from './documents/s3Objects';
 import type { LocalEmulator } from './localEmulator';
 import type { ChatPanels } from './panels/chatPanel';
 import type { TrainingJobPanels } from './panels/trainingJobPanel';
 import type { DatasetsTree } from './trees/datasetsTree';
 import type { EndpointsTree } from './trees/endpointsTree';
+import type { ModelsTree } from './trees/modelsTree';
+import type { TransformJobsTree } from './trees/transformJobsTree';
 import type { TrainingJobsTree } from './trees/trainingJobsTree';
 
 export interface Workbench {
@@ -19,4 +22,7 @@ export interface Workbench {
   readonly trainingJobPanels: TrainingJobPanels;
   readonly endpoints: EndpointsTree;
   readonly chatPanels: ChatPanels;
+  readonly models: ModelsTree;
+  readonly transformJobs: TransformJobsTree;
+  readonly s3Documents: S3ObjectDocuments;
 }

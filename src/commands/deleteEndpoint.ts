@@ -3,10 +3,11 @@
 import * as vscode from 'vscode';
 import type { Connection } from '../connection/connection';
 import { deleteEndpoint as deleteEndpointCall, isDeletable } from '../pipeline/endpoints';
-import type { EndpointTreeItem } from '../trees/endpointsTree';
+import { formatCost } from '../pipeline/pricing';
+import type { EndpointsTree, EndpointTreeItem } from '../trees/endpointsTree';
 import { pickEndpoint } from './pickEndpoint';
 
-export async function deleteEndpoint(connection: Connection, node: EndpointTreeItem | undefined, onDeleted: () => void): Promise<void> {
+export async function deleteEndpoint(connection: Connection, endpoints: EndpointsTree, node: EndpointTreeItem | undefined, onDeleted: () => void): Promise<void> {
   const endpoint = node?.endpoint ?? (await pickEndpoint(connection, { title: 'Delete Endpoint' }));
   if (!endpoint) {
     return;
@@ -15,11 +16,14 @@ export async function deleteEndpoint(connection: Connection, node: EndpointTreeI
     void vscode.window.showWarningMessage(`Endpoint ${endpoint.name} is ${endpoint.status}; it can be deleted once that finishes.`);
     return;
   }
+  // What deleting it saves: the user weighs that against losing it.
+  const fleet = endpoint.status === 'InService' ? (node?.fleet ?? (await endpoints.fleetOf(endpoint.name).catch(() => undefined))) : undefined;
+  const cost = fleet ? ` It costs ${formatCost(fleet.cost)} on demand while it runs.` : '';
   const choice = await vscode.window.showWarningMessage(
     `Delete endpoint ${endpoint.name}?`,
     {
       modal: true,
-      detail: 'Its instances stop and invocations of it fail from then on. Its endpoint configuration and model are kept, so it can be deployed again.',
+      detail: `Its instances stop and invocations of it fail from then on.${cost} Its endpoint configuration and model are kept, so it can be deployed again.`,
     },
     'Delete',
   );

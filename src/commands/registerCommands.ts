@@ -5,10 +5,23 @@ import { classifyFailure } from '../aws/errors';
 import type { Workbench } from '../workbench';
 import type { DeploymentPlan } from '../pipeline/deploy';
 import type { ObjectTreeItem } from '../trees/datasetsTree';
-import type { EndpointTreeItem } from '../trees/endpointsTree';
+import type { EndpointTreeItem, VariantTreeItem } from '../trees/endpointsTree';
+import type { ModelVersionTreeItem } from '../trees/modelsTree';
+import type { TransformOutputTreeItem } from '../trees/transformJobsTree';
 import type { LoadMoreTreeItem } from '../trees/nodes';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
+import { approveModelVersion } from './approveModelVersion';
 import { askTrainingJobName } from './askTrainingJobName';
+import { configureAutoscaling } from './configureAutoscaling';
+import { deployModelVersion } from './deployModelVersion';
+import { openTransformOutput } from './openTransformOutput';
+import { registerModel } from './registerModel';
+import { rejectModelVersion } from './rejectModelVersion';
+import { removeAutoscaling } from './removeAutoscaling';
+import { runBatchTransform } from './runBatchTransform';
+import { sendTestLoad } from './sendTestLoad';
+import { setInstanceCount } from './setInstanceCount';
+import { updateEndpointToVersion } from './updateEndpointToVersion';
 import { createBucket } from './createBucket';
 import { deleteEndpoint } from './deleteEndpoint';
 import { deployToEndpoint } from './deployToEndpoint';
@@ -59,13 +72,28 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
       }),
     'sagemaker.endpoints.refresh': () => endpoints.refresh(),
     'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(connection, chatPanels, node),
-    'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(connection, node, () => endpoints.refresh()),
+    'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(connection, endpoints, node, () => endpoints.refresh()),
     'sagemaker.endpoint.copyArn': async (node?: EndpointTreeItem) => {
       const endpoint = node?.endpoint ?? (await pickEndpoint(connection, { title: 'Copy Endpoint ARN' }));
       if (!endpoint) return;
       await vscode.env.clipboard.writeText(endpoint.arn);
       vscode.window.setStatusBarMessage(`Copied the ARN of endpoint ${endpoint.name}`, 4000);
     },
+    'sagemaker.models.refresh': () => workbench.models.refresh(),
+    'sagemaker.registerModel': (node?: TrainingJobTreeItem, given?: Parameters<typeof registerModel>[2]) => registerModel(workbench, node, given),
+    'sagemaker.modelVersion.approve': (node?: ModelVersionTreeItem, note?: string) => approveModelVersion(workbench, node, note),
+    'sagemaker.modelVersion.reject': (node?: ModelVersionTreeItem, reason?: string) => rejectModelVersion(workbench, node, reason),
+    'sagemaker.modelVersion.deploy': (node?: ModelVersionTreeItem, given?: Parameters<typeof deployModelVersion>[2]) => deployModelVersion(workbench, node, given),
+    'sagemaker.endpoint.updateToVersion': (node?: EndpointTreeItem | VariantTreeItem, given?: Parameters<typeof updateEndpointToVersion>[2]) =>
+      updateEndpointToVersion(workbench, node, given),
+    'sagemaker.endpoint.sendTestLoad': (node?: EndpointTreeItem, given?: Parameters<typeof sendTestLoad>[2]) => sendTestLoad(workbench, node, given),
+    'sagemaker.variant.configureAutoscaling': (node?: VariantTreeItem | EndpointTreeItem, given?: Parameters<typeof configureAutoscaling>[2]) =>
+      configureAutoscaling(workbench, node, given),
+    'sagemaker.variant.removeAutoscaling': (node?: VariantTreeItem) => removeAutoscaling(workbench, node),
+    'sagemaker.variant.setInstanceCount': (node?: VariantTreeItem, count?: number) => setInstanceCount(workbench, node, count),
+    'sagemaker.transformJobs.refresh': () => workbench.transformJobs.refresh(),
+    'sagemaker.runBatchTransform': (node?: ModelVersionTreeItem, given?: Parameters<typeof runBatchTransform>[2]) => runBatchTransform(workbench, node, given),
+    'sagemaker.transformOutput.open': (node?: TransformOutputTreeItem) => openTransformOutput(workbench, node),
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
   };
   return Object.entries(commands).map(([id, handler]) =>

@@ -1,0 +1,86 @@
+// "SageMaker: Deploy Model Version" — a registered version as a real-time endpoint with one variant:
+// a model whose container names the version, its endpoint configuration, the endpoint; then followed
+// to InService. A version that is not Approved asks first (approval is how a registry says a model
+// may serve): approve it and deploy, or deploy it as it is.
+import * as vscode from 'vscode';
+import { deployEndpoint, INSTANCE_TYPES } from '../pipeline/deploy';
+import { modelFromVersionRequest, type DeploymentOutcome } from '../pipeline/endpointUpdates';
+import { nameProblem, validName } from '../pipeline/names';
+import { formatCost, hourlyCost } from '../pipeline/pricing';
+import { setApproval, versionLabel } from '../pipeline/registry';
+import { priceOverrides } from '../pricingSettings';
+import { pickModelVersion } from '../pickers/pickModelVersion';
+import type { ModelVersionTreeItem } from '../trees/modelsTree';
+import type { Workbench } from '../workbench';
+import { askWhenNotApproved } from './askWhenNotApproved';
+import { followWithProgress } from './deploymentProgress';
+
+export interface VersionDeployment {
+  endpointName: string;
+  instanceType: string;
+  instanceCount: number;
+  executionRoleArn: string;
+  /** For a version that is not Approved: approve it first, or deploy it as it is. */
+  whenNotApproved: 'approve' | 'deploy';
+}
+
+const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
+
+export async function deployModelVersion(
+  workbench: Pick<Workbench, 'connection' | 'endpoints' | 'models'>,
+  node?: ModelVersionTreeItem,
+  given: Partial<VersionDeployment> = {},
+): Promise<{ endpointName: string; outcome?: DeploymentOutcome } | undefined> {
+  const { connection } = workbench;
+  const version = node?.version ?? (await pickModelVersion(workbench, { title: 'Deploy Model Version' }));
+  if (!version) return undefined;
+  const label = versionLabel(version);
+  const sageMaker = await connection.clients.sageMaker();
+  if (version.approval !== 'Approved') {
+    const choice = given.whenNotApproved ?? (await askWhenNotApproved(label, version.approval, 'Deploy'));
+    if (!choice) return undefined;
+    if (choice === 'approve') {
+      await setApproval(sageMaker, version.arn, 'Approved', 'Approved to deploy it');
+      workbench.models.refresh();
+    }
+  }
+  const endpointName =
+    given.endpointName ??
+    (await vscode.window.showInputBox({
+      title: `Deploy ${label}`,
+      prompt: 'Endpoint name (also the name of its model and endpoint configuration)',
+      value: validName(version.group),
+      validateInput: nameProblem,
+    }));
+  if (!endpointName) return undefined;
+  const region = connection.settings.region;
+  const instanceType =
+    given.instanceType ??
+    (
+      await vscode.window.showQuickPick(
+        INSTANCE_TYPES.map((type) => ({ label: type, description: formatCost(hourlyCost([{ instanceType: type, count: 1 }], region, priceOverrides())) })),
+        { title: `Instance type for ${endpointName}`, placeHolder: `On-demand price per instance in ${region}` },
+      )
+    )?.label;
+  if (!instanceType) return undefined;
+  const executionRoleArn =
+    given.executionRoleArn ??
+    (await vscode.window.showInputBox({
+      title: `Execution role for ${endpointName}`,
+      prompt: 'The IAM role SageMaker assumes to read the model from S3 and run the container',
+      value: connection.settings.mode === 'emulator' ? EMULATOR_ROLE : '',
+      validateInput: (value) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(value) ? undefined : 'An IAM role ARN: arn:aws:iam::<account>:role/<name>'),
+    }));
+  if (!executionRoleArn) return undefined;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Deploying ${label} as ${endpointName}` }, () =>
+    deployEndpoint(sageMaker, {
+      endpointName,
+      model: modelFromVersionRequest(endpointName, version.arn, executionRoleArn),
+      instanceType,
+      instanceCount: given.instanceCount ?? 1,
+    }),
+  );
+  void vscode.commands.executeCommand('sagemaker.endpoints.focus');
+  const outcome = await followWithProgress(workbench, `Deploying ${label} as endpoint ${endpointName}`, endpointName, endpointName, version.arn);
+  return { endpointName, outcome };
+}
