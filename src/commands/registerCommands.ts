@@ -89,7 +89,7 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
     'sagemaker.endpoint.sendTestLoad': (node?: EndpointTreeItem, given?: Parameters<typeof sendTestLoad>[2]) => sendTestLoad(workbench, node, given),
     'sagemaker.variant.configureAutoscaling': (node?: VariantTreeItem | EndpointTreeItem, given?: Parameters<typeof configureAutoscaling>[2]) =>
       configureAutoscaling(workbench, node, given),
-    'sagemaker.variant.removeAutoscaling': (node?: VariantTreeItem) => removeAutoscaling(workbench, node),
+    'sagemaker.variant.removeAutoscaling': (node?: VariantTreeItem, confirmed?: boolean) => removeAutoscaling(workbench, node, confirmed),
     'sagemaker.variant.setInstanceCount': (node?: VariantTreeItem, count?: number) => setInstanceCount(workbench, node, count),
     'sagemaker.transformJobs.refresh': () => workbench.transformJobs.refresh(),
     'sagemaker.runBatchTransform': (node?: ModelVersionTreeItem, given?: Parameters<typeof runBatchTransform>[2]) => runBatchTransform(workbench, node, given),

@@ -6,11 +6,14 @@ import { pickVariant } from '../pickers/pickVariant';
 import { VariantTreeItem } from '../trees/endpointsTree';
 import type { Workbench } from '../workbench';
 
-export async function removeAutoscaling(workbench: Pick<Workbench, 'connection' | 'endpoints'>, node?: VariantTreeItem): Promise<boolean> {
+/** `confirmed`: the caller has asked already (else a modal asks). */
+export async function removeAutoscaling(workbench: Pick<Workbench, 'connection' | 'endpoints'>, node?: VariantTreeItem, confirmed = false): Promise<boolean> {
   const target = node ? { endpointName: node.endpointName, variantName: node.variant.name } : await pickVariant(workbench, { title: 'Remove Autoscaling' });
   if (!target) return false;
   const where = `${target.endpointName} / ${target.variantName}`;
-  const choice = await vscode.window.showWarningMessage(
+  const choice = confirmed
+    ? 'Remove'
+    : await vscode.window.showWarningMessage(
     `Remove autoscaling from ${where}?`,
     { modal: true, detail: 'Its scaling policy is deleted and it stops scaling with traffic; it keeps the instances it has now (Set Instance Count changes them).' },
     'Remove',

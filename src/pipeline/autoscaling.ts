@@ -184,8 +184,9 @@ export async function autoscaledVariants(autoscaling: ApplicationAutoScalingClie
   const ids = new Set<string>();
   let nextToken: string | undefined;
   do {
-    const page = await autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ScalableDimension: VARIANT_DIMENSION, NextToken: nextToken }));
-    for (const target of page.ScalableTargets ?? []) if (target.ResourceId) ids.add(target.ResourceId);
+    // A dimension may only narrow a list of resource IDs, so the region's targets are filtered here.
+    const page = await autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', NextToken: nextToken }));
+    for (const target of page.ScalableTargets ?? []) if (target.ResourceId && target.ScalableDimension === VARIANT_DIMENSION) ids.add(target.ResourceId);
     nextToken = page.NextToken;
   } while (nextToken);
   return ids;

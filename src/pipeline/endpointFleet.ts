@@ -26,6 +26,8 @@ export interface FleetVariant {
 
 export interface Fleet {
   configName?: string;
+  /** Why the endpoint failed, or why its last update was rolled back (it is InService again then). */
+  failureReason?: string;
   variants: FleetVariant[];
   /** What the instances running now cost per hour. */
   cost: Cost;
@@ -77,7 +79,7 @@ export class FleetReader {
       region,
       overrides,
     );
-    return { configName: endpoint.EndpointConfigName, variants, cost };
+    return { configName: endpoint.EndpointConfigName, failureReason: endpoint.FailureReason, variants, cost };
   }
 
   /** A configuration deleted since is undefined: the endpoint still serves, without its model's name. */

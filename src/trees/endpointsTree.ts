@@ -47,10 +47,11 @@ export class EndpointTreeItem extends vscode.TreeItem {
     this.iconPath = STATUS_ICONS[endpoint.status] ?? new vscode.ThemeIcon('circle-outline');
     const changedAt = endpoint.modifiedAt ?? endpoint.createdAt;
     const cost = endpoint.status === 'InService' && fleet ? formatCost(fleet.cost) : undefined;
+    const failureReason = endpoint.failureReason ?? fleet?.failureReason;
     this.description = [endpoint.status, cost, changedAt && relativeTime(changedAt)].filter(Boolean).join(' · ');
     this.tooltip = markdownTooltip(endpoint.name, [
       `Status: ${endpoint.status}`,
-      endpoint.failureReason && `${endpoint.status === 'InService' ? 'Last update failed and was rolled back' : 'Failure reason'}: ${endpoint.failureReason}`,
+      failureReason && `${endpoint.status === 'InService' ? 'Last update failed and was rolled back' : 'Failure reason'}: ${failureReason}`,
       cost && `Cost: ${cost} on demand, while it runs`,
       fleet?.configName && `Endpoint configuration: ${fleet.configName}`,
       endpoint.createdAt && `Created: ${endpoint.createdAt.toLocaleString()}`,

@@ -1,0 +1,235 @@
+// UI test of serving, clicked through in a real VS Code (code-server) with Chromium: the run's
+// trained GPT registered from its training job, approved, deployed, autoscaled by target tracking,
+// loaded with Send Test Load until the emulator's own target tracking (1 s periods) scales it out
+// and back in — seen in the Endpoints view — then moved to a second version, and deleted after a
+// confirmation that says what it costs. Screenshots of the key states go to test-results/ (the
+// README's come from here).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium, screenshot } from '../vscode/browser';
+import { startCodeServer, type CodeServer } from '../vscode/codeServer';
+import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
+import { VSIX_PATH } from '../vscode/paths';
+import { trainedFixture, type TrainedFixture } from '../vscode/trainedFixture';
+import { contextMenu, noHover } from './treeActions';
+
+describe('Serving in VS Code: register → approve → deploy → autoscale → test load → update → delete', () => {
+  let fixture: TrainedFixture;
+  let emulator: EmulatorProcess;
+  let codeServer: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  const group = fixtureGroup();
+  const endpoint = `${group}-chat`;
+
+  before(async () => {
+    fixture = await trainedFixture();
+    // Target tracking evaluates every second here (AWS: every minute), so scaling shows in seconds.
+    emulator = await startEmulatorProcess({ dataDir: fixture.dataDir, autoscalingPeriodSeconds: 1 });
+    codeServer = await startCodeServer({
+      vsix: VSIX_PATH,
+      settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false },
+      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await codeServer?.stop();
+    await emulator?.stop();
+  });
+
+  async function step(name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (error) {
+      const file = await screenshot(page, `serving-failure-${name}`);
+      throw new Error(`${(error as Error).message}\nscreenshot: ${file}`);
+    }
+  }
+
+  const input = () => page.locator('.quick-input-widget input.input');
+  const quickInput = (text: string | RegExp) => page.locator('.quick-input-widget', { hasText: text });
+  const row = (name: string | RegExp) => page.getByRole('treeitem', { name: typeof name === 'string' ? new RegExp(`^${name}`) : name });
+
+  /** Answers the open input box: waits for its prompt, checks the prefilled value if given, types `value` if given, Enter. */
+  async function answer(prompt: string | RegExp, options: { prefilled?: string; value?: string } = {}): Promise<void> {
+    await quickInput(prompt).waitFor({ timeout: 10_000 });
+    if (options.prefilled !== undefined && (await input().inputValue()) !== options.prefilled) {
+      throw new Error(`"${prompt}" is prefilled with "${await input().inputValue()}", not "${options.prefilled}"`);
+    }
+    if (options.value !== undefined) await input().fill(options.value);
+    await page.keyboard.press('Enter');
+  }
+
+  /** Picks the row of the open quick pick with `label`. */
+  async function pick(label: string | RegExp): Promise<void> {
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click({ timeout: 10_000 });
+  }
+
+  /** Shows only the named views of the SageMaker container expanded (the rest collapsed), for room. */
+  async function expandOnly(...views: string[]): Promise<void> {
+    for (const header of await page.locator('.pane-header').all()) {
+      const title = (await header.getAttribute('aria-label')) ?? '';
+      if (!/Datasets|Training Jobs|Checkpoints|Endpoints|Models|Batch Transform Jobs/.test(title)) continue;
+      const wanted = views.some((view) => title.startsWith(view));
+      if (((await header.getAttribute('aria-expanded')) === 'true') !== wanted) await header.click();
+    }
+  }
+
+  async function palette(title: string): Promise<void> {
+    await page.keyboard.press('F1');
+    await input().fill(`>SageMaker: ${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+  }
+
+  async function notification(text: string | RegExp, timeout = 20_000): Promise<Locator> {
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text });
+    await toast.first().waitFor({ timeout });
+    return toast.first();
+  }
+
+  it('registers the trained job as version 1 of a new model group from its context menu', async () => {
+    const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-serving-workspace-'));
+    await step('open', async () => {
+      await page.goto(codeServer.folderUrl(workspace));
+      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+      await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 30_000 });
+      await row(fixture.trainingJob).waitFor({ timeout: 20_000 });
+    });
+    await step('register', async () => {
+      await contextMenu(page, row(fixture.trainingJob), 'Register Model');
+      await pick('New model group');
+      await answer('new model group', { prefilled: 'tiny-gpt-fixture', value: group });
+      await answer('The container that serves the model', { prefilled: 'sagemaker-emulator/builtin-gpt:latest' });
+      await quickInput('content types').waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter'); // application/json, checked already
+      await pick('Pending manual approval');
+      await notification(`Registered ${fixture.trainingJob} as ${group} v1 (PendingManualApproval)`);
+    });
+    await step('models-view', async () => {
+      await expandOnly('Training Jobs', 'Models');
+      await row(group).click({ timeout: 20_000 });
+      await row('v1').filter({ hasText: 'Pending approval' }).filter({ hasText: `from ${fixture.trainingJob}` }).waitFor({ timeout: 10_000 });
+      await row('v1').click(); // its metrics
+      await row('train:loss').waitFor({ timeout: 10_000 });
+      await noHover(page);
+    });
+    await screenshot(page, 'serving-registered');
+  });
+
+  it('approves version 1 with a note', async () => {
+    await step('approve', async () => {
+      await contextMenu(page, row('v1'), 'Approve Model Version');
+      await answer('Why it is approved', { value: 'Answers the smoke prompts' });
+      await row('v1').filter({ hasText: 'Approved' }).waitFor({ timeout: 10_000 });
+    });
+  });
+
+  it('deploys the approved version, the instance types priced, and the endpoint goes InService with its cost', async () => {
+    await step('deploy', async () => {
+      await contextMenu(page, row('v1'), 'Deploy Model Version');
+      await answer('Endpoint name', { prefilled: group, value: endpoint });
+      await quickInput('Instance type').waitFor({ timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ml.g5.xlarge' }).filter({ hasText: '$1.41/h' }).waitFor({ timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ml.m5.large' }).filter({ hasText: 'price unknown' }).waitFor({ timeout: 10_000 });
+      await pick('ml.m5.xlarge');
+      await answer('The IAM role SageMaker assumes', { prefilled: 'arn:aws:iam::000000000000:role/SageMakerExecutionRole' });
+      await expandOnly('Endpoints');
+      await notification(`Endpoint ${endpoint} is InService with ${group} v1.`, 60_000);
+      await row(endpoint).filter({ hasText: 'InService · $0.23/h' }).waitFor({ timeout: 10_000 });
+      await page.locator('.pane-header', { hasText: 'Endpoints' }).filter({ hasText: '$0.23/h in us-east-1' }).waitFor({ timeout: 10_000 });
+      await row(endpoint).click();
+      await row('AllTraffic').filter({ hasText: `${group} v1 · 1/1 × ml.m5.xlarge` }).waitFor({ timeout: 10_000 });
+      await noHover(page);
+    });
+    await screenshot(page, 'serving-deployed');
+  });
+
+  it('configures target tracking on the variant from its context menu', async () => {
+    await step('configure-autoscaling', async () => {
+      await contextMenu(page, row('AllTraffic'), 'Configure Autoscaling');
+      await answer('Minimum instances. It has a fixed instance count now.', { prefilled: '1' });
+      await answer('Maximum instances', { value: '2' });
+      await pick('Invocations per instance');
+      await answer('Target invocations per instance per minute', { value: '60' });
+      await answer('Scale-in cooldown', { value: '3' });
+      await answer('Scale-out cooldown', { value: '1' });
+      await notification(`${endpoint} / AllTraffic now autoscales: 1–2 instances, target 60 invocations per instance per minute`);
+      // An autoscaled variant's icon.
+      await row('AllTraffic').locator('.codicon-dashboard').waitFor({ timeout: 10_000 });
+    });
+  });
+
+  it('sends test load: progress, then p50/p95 — and target tracking scales the variant out, shown in the view', async () => {
+    await step('send-test-load', async () => {
+      await contextMenu(page, row(endpoint), 'Send Test Load');
+      await answer('Invocations to send', { prefilled: '100', value: '80' });
+      await answer('Invocations started per second', { prefilled: '5', value: '10' });
+      await answer('The prompt each invocation sends', { prefilled: 'The cat' });
+      await notification(/Sending 80 invocations to .* at 10\/s/, 10_000);
+      await screenshot(page, 'serving-test-load');
+      await notification(/80 invocations in \d+\.\d s \(\d+\.\d\/s\): p50 \d+ ms, p95 \d+ ms/, 60_000);
+    });
+    await step('scaled-out', async () => {
+      // 10 a second is 600 a minute on one instance, ten times the target: a second instance starts.
+      await row('AllTraffic').filter({ hasText: '2/2 × ml.m5.xlarge' }).waitFor({ timeout: 60_000 });
+      await row(endpoint).filter({ hasText: '$0.46/h' }).waitFor({ timeout: 20_000 });
+      await row('AllTraffic').click(); // its scaling activity
+      await row(/^Setting desired instance count to 2/).waitFor({ timeout: 10_000 });
+      await noHover(page);
+    });
+    await screenshot(page, 'serving-scaled-out');
+  });
+
+  it('scales back in once the load has stopped', async () => {
+    await step('scaled-in', async () => {
+      // 15 quiet periods below 90% of the target (15 s here), after the 3 s cooldown.
+      await row('AllTraffic').filter({ hasText: '1/1 × ml.m5.xlarge' }).waitFor({ timeout: 90_000 });
+      await row(endpoint).filter({ hasText: '$0.23/h' }).waitFor({ timeout: 20_000 });
+    });
+  });
+
+  it('registers version 2 from the palette and updates the endpoint to it, blue/green', async () => {
+    await step('register-v2', async () => {
+      await palette('Register Model');
+      await answer('Register Model', { value: fixture.trainingJob });
+      await pick(group);
+      await answer('The container that serves the model');
+      await quickInput('content types').waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await pick('Approved');
+      await notification(`Registered ${fixture.trainingJob} as ${group} v2 (Approved)`);
+    });
+    await step('update-to-v2', async () => {
+      await contextMenu(page, row(endpoint), 'Update Endpoint to Version');
+      await pick(group);
+      await pick(`${group} v2`);
+      await notification(`Endpoint ${endpoint} is InService with ${group} v2.`, 60_000);
+      await row('AllTraffic').filter({ hasText: `${group} v2 · 1/1 × ml.m5.xlarge` }).waitFor({ timeout: 20_000 });
+      await noHover(page);
+    });
+    await screenshot(page, 'serving-updated');
+  });
+
+  it('deletes the endpoint after a confirmation that says what it costs', async () => {
+    await step('delete', async () => {
+      await contextMenu(page, row(endpoint), 'Delete Endpoint');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: `Delete endpoint ${endpoint}?` });
+      await dialog.filter({ hasText: 'It costs $0.23/h on demand while it runs.' }).waitFor({ timeout: 10_000 });
+      await screenshot(page, 'serving-delete');
+      await dialog.getByRole('button', { name: 'Delete' }).click({ timeout: 10_000 });
+      await row(endpoint).waitFor({ state: 'detached', timeout: 30_000 });
+    });
+  });
+});
+
+function fixtureGroup(): string {
+  return `chat-gpt-${Date.now().toString(36).slice(-4)}`;
+}
