@@ -2,24 +2,27 @@
 // network call is made until a view or command needs one.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DETAILS_SCHEME, TrainingJobDetailsProvider } from './commands/trainingJobDetails';
-import { LOGS_SCHEME, TrainingJobLogs } from './commands/trainingJobLogs';
 import { registerCommands } from './commands/registerCommands';
 import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
+import { S3_SCHEME, S3ObjectDocuments } from './documents/s3Objects';
+import { DETAILS_SCHEME, TrainingJobDetailsProvider } from './documents/trainingJobDetails';
+import { LOGS_SCHEME, TrainingJobLogs } from './documents/trainingJobLogs';
+import { Failures } from './failures/failures';
 import { LocalEmulator } from './localEmulator';
 import { ChatPanels } from './panels/chatPanel';
 import { TrainingJobPanels } from './panels/trainingJobPanel';
+import { Poller } from './polling/poller';
+import { POLL_INTERVAL_MS } from './polling/schedules';
 import { PRICE_SETTING } from './pricingSettings';
 import { ConnectionStatusBar } from './statusBar';
 import { DatasetsTree } from './trees/datasetsTree';
-import { S3_SCHEME, S3ObjectDocuments } from './documents/s3Objects';
 import { EndpointsTree } from './trees/endpointsTree';
 import { ModelsTree } from './trees/modelsTree';
 import { TransformJobsTree } from './trees/transformJobsTree';
 import type { ResourceTree } from './trees/resourceTree';
 import { TrainingJobsTree } from './trees/trainingJobsTree';
-import type { Workbench } from './workbench';
+import type { Services, Workbench } from './workbench';
 
 export function activate(context: vscode.ExtensionContext): Workbench {
   const connection = new Connection();
@@ -28,18 +31,24 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     path.join(context.globalStorageUri.fsPath, 'emulator'),
     vscode.window.createOutputChannel('SageMaker Emulator'),
   );
-  const datasets = new DatasetsTree(connection);
-  const trainingJobs = new TrainingJobsTree(connection);
+  const poller = new Poller(POLL_INTERVAL_MS);
+  const failures = new Failures(connection, () => {
+    const settings = connection.validSettings;
+    return settings?.mode === 'emulator' && emulator.hasRunOn(settings.endpoint) ? 'restartEmulator' : 'startEmulator';
+  });
+  const services: Services = { connection, poller, failures };
+  const datasets = new DatasetsTree(services);
+  const trainingJobs = new TrainingJobsTree(services);
   const trainingJobDetails = new TrainingJobDetailsProvider(connection);
-  const trainingJobLogs = new TrainingJobLogs(connection);
-  const trainingJobPanels = new TrainingJobPanels(connection, context.extensionUri);
-  const endpoints = new EndpointsTree(connection);
-  const chatPanels = new ChatPanels(connection, context.extensionUri);
-  const models = new ModelsTree(connection);
-  const transformJobs = new TransformJobsTree(connection);
+  const trainingJobLogs = new TrainingJobLogs(services);
+  const trainingJobPanels = new TrainingJobPanels(services, context.extensionUri);
+  const endpoints = new EndpointsTree(services);
+  const chatPanels = new ChatPanels(services, context.extensionUri);
+  const models = new ModelsTree(services);
+  const transformJobs = new TransformJobsTree(services);
   const s3Documents = new S3ObjectDocuments(connection);
   const workbench: Workbench = {
-    connection,
+    ...services,
     emulator,
     datasets,
     trainingJobs,
@@ -63,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     endpointsView,
     ...endpointsViewParts,
     // The region's running cost, in the view's title bar.
-    endpoints.onDidChangeCost((cost) => ((endpointsView as vscode.TreeView<vscode.TreeItem>).description = cost)),
+    endpoints.onDidChangeCost((cost) => (endpointsView.description = cost)),
     ...polledTreeView('sagemaker.models', models),
     ...polledTreeView('sagemaker.transformJobs', transformJobs),
     // A (re)started emulator has data the views have not seen.
@@ -74,6 +83,18 @@ export function activate(context: vscode.ExtensionContext): Workbench {
         endpoints.refresh();
         models.refresh();
         transformJobs.refresh();
+      } else if (state === 'stopped') {
+        void connection.health.check(); // every view says so now, not at the next probe
+      }
+    }),
+    // Nothing is polled while the connection is down (the health probe watches it); once it is
+    // back, everything watched is read again at once.
+    connection.onDidChangeState((state) => {
+      if (state === 'unreachable') {
+        poller.suspend();
+      } else if (poller.isSuspended) {
+        poller.resume();
+        void poller.refreshAll();
       }
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, trainingJobDetails),
@@ -90,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
 }
 
 /** A view whose tree polls while it is visible: shown again, it re-reads at once. */
-function polledTreeView(id: string, tree: ResourceTree): vscode.Disposable[] {
+function polledTreeView(id: string, tree: ResourceTree): [vscode.TreeView<vscode.TreeItem>, vscode.Disposable] {
   const view = vscode.window.createTreeView(id, { treeDataProvider: tree });
   tree.setVisible(view.visible);
   return [

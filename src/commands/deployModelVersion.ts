@@ -3,12 +3,13 @@
 // to InService. A version that is not Approved asks first (approval is how a registry says a model
 // may serve): approve it and deploy, or deploy it as it is.
 import * as vscode from 'vscode';
-import { deployEndpoint, INSTANCE_TYPES } from '../pipeline/deploy';
+import { deployEndpoint, deploymentNameHolder, INSTANCE_TYPES } from '../pipeline/deploy';
 import { modelFromVersionRequest, type DeploymentOutcome } from '../pipeline/endpointUpdates';
-import { nameProblem, validName } from '../pipeline/names';
+import { validName } from '../pipeline/names';
 import { formatCost, hourlyCost } from '../pipeline/pricing';
 import { setApproval, versionLabel } from '../pipeline/registry';
 import { priceOverrides } from '../pricingSettings';
+import { askNewName, assertNameFree } from '../pickers/askNewName';
 import { pickModelVersion } from '../pickers/pickModelVersion';
 import type { ModelVersionTreeItem } from '../trees/modelsTree';
 import type { Workbench } from '../workbench';
@@ -44,16 +45,19 @@ export async function deployModelVersion(
       workbench.models.refresh();
     }
   }
+  const region = connection.settings.region;
+  const holder = (name: string) => deploymentNameHolder(sageMaker, name);
+  if (given.endpointName !== undefined) await assertNameFree(given.endpointName, holder, region);
   const endpointName =
     given.endpointName ??
-    (await vscode.window.showInputBox({
+    (await askNewName({
       title: `Deploy ${label}`,
       prompt: 'Endpoint name (also the name of its model and endpoint configuration)',
       value: validName(version.group),
-      validateInput: nameProblem,
+      holder,
+      region,
     }));
   if (!endpointName) return undefined;
-  const region = connection.settings.region;
   const instanceType =
     given.instanceType ??
     (

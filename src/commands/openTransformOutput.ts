@@ -1,6 +1,9 @@
 // "SageMaker: Open Output" — a batch transform job's `.out` object (its answers) in a read-only editor.
-import * as vscode from 'vscode';
-import { listOutputObjects, listTransformJobs, transformOutputUri } from '../pipeline/batchTransform';
+import type * as vscode from 'vscode';
+import { relativeTime } from '../format';
+import { listOutputObjects, listTransformJobs, transformOutputUri, type OutputObject } from '../pipeline/batchTransform';
+import { nameProblem } from '../pipeline/names';
+import { pickResource } from '../pickers/pickResource';
 import type { TransformOutputTreeItem } from '../trees/transformJobsTree';
 import type { Workbench } from '../workbench';
 
@@ -10,22 +13,29 @@ export async function openTransformOutput(workbench: Pick<Workbench, 'connection
   return workbench.s3Documents.show(object.bucket, object.key);
 }
 
-/** A completed job, then one of its `.out` objects. */
-async function pickOutput(workbench: Pick<Workbench, 'connection'>) {
-  const sageMaker = await workbench.connection.clients.sageMaker();
-  const jobs = (await listTransformJobs(sageMaker, { pageSize: 100 })).items.filter((job) => job.status === 'Completed');
-  if (jobs.length === 0) {
-    void vscode.window.showInformationMessage(`No completed batch transform job in ${workbench.connection.settings.region}.`);
-    return undefined;
-  }
-  const job = await vscode.window.showQuickPick(jobs.map((summary) => ({ label: summary.name, summary })), { title: 'Open Output', placeHolder: 'Batch transform job' });
-  if (!job) return undefined;
-  const outputUri = await transformOutputUri(sageMaker, job.label);
-  const objects = outputUri ? (await listOutputObjects(await workbench.connection.clients.s3(), outputUri)).items : [];
-  if (objects.length === 0) {
-    void vscode.window.showInformationMessage(`Batch transform job ${job.label} wrote no .out objects under ${outputUri}.`);
-    return undefined;
-  }
+/** A completed job (listed, or its name typed), then one of its `.out` objects. */
+async function pickOutput(workbench: Pick<Workbench, 'connection'>): Promise<OutputObject | undefined> {
+  const { connection } = workbench;
+  const sageMaker = await connection.clients.sageMaker();
+  const jobName = await pickResource({
+    title: 'Open Output',
+    placeholder: 'A completed batch transform job (or type its name)',
+    load: async () =>
+      (await listTransformJobs(sageMaker, { pageSize: 100 })).items
+        .filter((job) => job.status === 'Completed')
+        .map((job) => ({ label: job.name, description: job.endedAt && relativeTime(job.endedAt), resource: job.name })),
+    typed: (name) => name,
+    validate: nameProblem,
+    nothingListed: `No completed batch transform job in ${connection.settings.region}.`,
+  });
+  if (!jobName) return undefined;
+  const outputUri = await transformOutputUri(sageMaker, jobName);
+  const objects = outputUri ? (await listOutputObjects(await connection.clients.s3(), outputUri)).items : [];
   if (objects.length === 1) return objects[0];
-  return (await vscode.window.showQuickPick(objects.map((object) => ({ label: object.key, object })), { title: 'Open Output', placeHolder: `Answers of ${job.label}` }))?.object;
+  return pickResource({
+    title: 'Open Output',
+    placeholder: `The answers of ${jobName}`,
+    load: async () => objects.map((object) => ({ label: object.key, resource: object })),
+    nothingListed: `Batch transform job ${jobName} wrote no .out objects under ${outputUri}.`,
+  });
 }

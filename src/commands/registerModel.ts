@@ -4,10 +4,9 @@
 // (PendingManualApproval unless chosen otherwise). The job's final metrics go with it as model metrics.
 import type { ModelApprovalStatus } from '@aws-sdk/client-sagemaker';
 import * as vscode from 'vscode';
-import { validName, nameProblem } from '../pipeline/names';
+import { validName } from '../pipeline/names';
 import {
   CONTENT_TYPES,
-  listModelGroups,
   registerModelVersion,
   versionLabel,
   whyNotRegistrable,
@@ -15,9 +14,10 @@ import {
   type Registration,
 } from '../pipeline/registry';
 import { describeTrainingJob } from '../pipeline/trainingJobs';
+import { pickModelGroup } from '../pickers/pickModelVersion';
+import { pickTrainingJob } from '../pickers/pickTrainingJob';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 import type { Workbench } from '../workbench';
-import { askTrainingJobName } from './askTrainingJobName';
 
 /** Registers the job's model; `given` members are used as they are, the others asked for. */
 export async function registerModel(
@@ -26,7 +26,7 @@ export async function registerModel(
   given: Partial<Registration> = {},
 ): Promise<ModelVersionSummary | undefined> {
   const { connection, models } = workbench;
-  const jobName = node?.job.name ?? (await askTrainingJobName('Register Model'));
+  const jobName = node?.job.name ?? (await pickTrainingJob(workbench, { title: 'Register Model', statuses: ['Completed'] }));
   if (!jobName) return undefined;
   const sageMaker = await connection.clients.sageMaker();
   const job = await describeTrainingJob(sageMaker, jobName);
@@ -35,7 +35,13 @@ export async function registerModel(
     void vscode.window.showWarningMessage(refusal);
     return undefined;
   }
-  const group = given.group ?? (await askGroup(workbench, jobName));
+  const group =
+    given.group ??
+    (await pickModelGroup(workbench, {
+      title: `Register ${jobName}: model group`,
+      placeholder: `The group it becomes the next version of — or type a new group's name, e.g. ${validName(jobName.replace(/-\d+$/, ''))}`,
+      allowNew: true,
+    }));
   if (!group) return undefined;
   const image =
     given.image ??
@@ -59,25 +65,6 @@ export async function registerModel(
     if (choice) void vscode.commands.executeCommand('sagemaker.models.focus');
   });
   return version;
-}
-
-/** An existing group, or a new one named after the job (its trailing run number dropped). */
-async function askGroup(workbench: Pick<Workbench, 'connection'>, jobName: string): Promise<string | undefined> {
-  const suggested = validName(jobName.replace(/-\d+$/, ''));
-  const groups = (await listModelGroups(await workbench.connection.clients.sageMaker(), { pageSize: 100 })).items;
-  const NEW = '$(add) New model group…';
-  const picked = await vscode.window.showQuickPick(
-    [{ label: NEW, description: `e.g. ${suggested}` }, ...groups.map((group) => ({ label: group.name, description: group.description }))],
-    { title: `Register ${jobName}: model group`, placeHolder: 'The group the model becomes the next version of' },
-  );
-  if (!picked) return undefined;
-  if (picked.label !== NEW) return picked.label;
-  const taken = new Set(groups.map((group) => group.name.toLowerCase()));
-  return vscode.window.showInputBox({
-    title: `Register ${jobName}: new model group`,
-    value: suggested,
-    validateInput: (value) => nameProblem(value) ?? (taken.has(value.toLowerCase()) ? `A model group named ${value} exists: pick it from the list instead.` : undefined),
-  });
 }
 
 async function askContentTypes(title: string): Promise<string[] | undefined> {

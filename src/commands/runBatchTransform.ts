@@ -4,12 +4,24 @@
 import type { SplitType } from '@aws-sdk/client-sagemaker';
 import * as vscode from 'vscode';
 import { loadSdk } from '../aws/clients';
-import { createTransformJob, defaultOutputUri, modelForVersion, SPLIT_TYPES, TRANSFORM_INSTANCE_TYPES, transformRequest, type TransformPlan } from '../pipeline/batchTransform';
+import {
+  createTransformJob,
+  defaultOutputUri,
+  modelForVersion,
+  SPLIT_TYPES,
+  TRANSFORM_INSTANCE_TYPES,
+  transformJobNameHolder,
+  transformRequest,
+  type TransformPlan,
+} from '../pipeline/batchTransform';
 import { nameStamp, suffixedName } from '../pipeline/endpointUpdates';
-import { nameProblem } from '../pipeline/names';
 import { formatCost, hourlyCost } from '../pipeline/pricing';
 import { versionLabel } from '../pipeline/registry';
 import { priceOverrides } from '../pricingSettings';
+import { relativeTime } from '../format';
+import { nameProblem } from '../pipeline/names';
+import { askNewName, assertNameFree } from '../pickers/askNewName';
+import { pickResource } from '../pickers/pickResource';
 import { pickModelVersion } from '../pickers/pickModelVersion';
 import { pickS3Prefix } from '../pickers/pickS3Prefix';
 import { ModelVersionTreeItem } from '../trees/modelsTree';
@@ -42,9 +54,12 @@ export async function runBatchTransform(
   const what = 'modelName' in source ? source.modelName : source.version.label;
   const inputUri = given.inputUri ?? (await pickS3Prefix(workbench, { title: `${title}: ${what} — input`, placeHolder: 'The prefix whose objects are transformed' }));
   if (!inputUri) return undefined;
+  const region = connection.settings.region;
+  const holder = (name: string) => transformJobNameHolder(sageMaker, name);
+  if (given.jobName !== undefined) await assertNameFree(given.jobName, holder, region);
   const jobName =
     given.jobName ??
-    (await vscode.window.showInputBox({ title: `${title}: job name`, value: suffixedName(what.replace(/\s+/g, '-'), nameStamp(new Date())), validateInput: nameProblem }));
+    (await askNewName({ title: `${title}: job name`, prompt: 'Transform job names are never reused in a region', value: suffixedName(what.replace(/\s+/g, '-'), nameStamp(new Date())), holder, region }));
   if (!jobName) return undefined;
   const outputUri =
     given.outputUri ??
@@ -66,7 +81,6 @@ export async function runBatchTransform(
       )
     )?.type;
   if (!splitType) return undefined;
-  const region = connection.settings.region;
   const instanceType =
     given.instanceType ??
     (
@@ -115,10 +129,19 @@ async function askSource(workbench: Pick<Workbench, 'connection'>, title: string
     const version = await pickModelVersion(workbench, { title });
     return version && { version: { arn: version.arn, label: versionLabel(version) } };
   }
-  const { ListModelsCommand } = await loadSdk();
-  const models = await (await workbench.connection.clients.sageMaker()).send(new ListModelsCommand({ SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 }));
-  const model = await vscode.window.showQuickPick((models.Models ?? []).map((summary) => ({ label: summary.ModelName! })), { title, placeHolder: 'Model' });
-  return model && { modelName: model.label };
+  const modelName = await pickResource({
+    title,
+    placeholder: 'A SageMaker model (or type its name)',
+    load: async () => {
+      const { ListModelsCommand } = await loadSdk();
+      const models = await (await workbench.connection.clients.sageMaker()).send(new ListModelsCommand({ SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 }));
+      return (models.Models ?? []).map((model) => ({ label: model.ModelName!, description: model.CreationTime && relativeTime(model.CreationTime), resource: model.ModelName! }));
+    },
+    typed: (name) => name,
+    validate: nameProblem,
+    nothingListed: `No models in ${workbench.connection.settings.region}.`,
+  });
+  return modelName === undefined ? undefined : { modelName };
 }
 
 function askRole(title: string): Thenable<string | undefined> {

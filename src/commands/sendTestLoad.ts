@@ -2,8 +2,9 @@
 // prompt (see pipeline/testLoad.ts), with progress and Cancel, and p50/p95 latency at the end: to
 // watch target tracking scale a variant out and back in, or to warm a real endpoint.
 import * as vscode from 'vscode';
+import { failureText } from '../failures/classify';
 import { describeTestLoad, endpointInvoker, runTestLoad, testLoadBody, type TestLoadResult } from '../pipeline/testLoad';
-import { pickEndpoint } from './pickEndpoint';
+import { pickEndpoint } from '../pickers/pickEndpoint';
 import type { EndpointTreeItem } from '../trees/endpointsTree';
 import type { Workbench } from '../workbench';
 
@@ -15,11 +16,11 @@ export interface TestLoadPlan {
 }
 
 export async function sendTestLoad(
-  workbench: Pick<Workbench, 'connection' | 'endpoints'>,
+  workbench: Pick<Workbench, 'connection' | 'endpoints' | 'failures'>,
   node?: EndpointTreeItem,
   given: Partial<TestLoadPlan> = {},
 ): Promise<TestLoadResult | undefined> {
-  const endpointName = node?.endpoint.name ?? (await pickEndpoint(workbench.connection, { title: 'Send Test Load', status: 'InService' }))?.name;
+  const endpointName = node?.endpoint.name ?? (await pickEndpoint(workbench, { title: 'Send Test Load', status: 'InService' }))?.name;
   if (!endpointName) return undefined;
   const title = `Send Test Load: ${endpointName}`;
   const count = given.count ?? (await askWhole(title, 'Invocations to send', 100, 1, 100_000));
@@ -40,6 +41,8 @@ export async function sendTestLoad(
         count,
         ratePerSecond,
         signal: cancel.signal,
+        // A failed invocation is told as every failure is (a ModelError names the model's answer).
+        describeError: (error) => failureText(workbench.failures.classify(error, { resource: { kind: 'endpoint', name: endpointName } })),
         onProgress: ({ done, failed, total }) => {
           progress.report({ increment: ((done - reported) * 100) / total, message: `${done}/${total}${failed ? ` (${failed} failed)` : ''}` });
           reported = done;

@@ -1,20 +1,30 @@
 // One webview panel per training job, like the console's job page: it shows the job as
-// DescribeTrainingJob reports it and re-reads it while the job is active and the panel visible.
+// DescribeTrainingJob reports it, re-read through the one poller while the job is active and the
+// panel visible (a log editor following the same job shares those reads). A failure, or the
+// connection going down, shows as a banner with the next step over the last state shown; the
+// panel reads the job again by itself once the connection is back.
 import * as vscode from 'vscode';
+import { TRAINING_JOB_BODY } from '../../webview/trainingJob/markup';
 import { isPanelMessage, type HostMessage } from '../../webview/trainingJob/protocol';
-import { classifyFailure } from '../aws/errors';
-import type { Connection } from '../connection/connection';
-import { describeTrainingJob, isActive } from '../pipeline/trainingJobs';
+import type { Failure } from '../failures/classify';
+import { isActive } from '../pipeline/trainingJobs';
+import type { PollWatch } from '../polling/poller';
+import { everyMs } from '../polling/schedules';
+import { trainingJobKey, watchTrainingJob } from '../polling/watches';
+import type { Services } from '../workbench';
 import { toTrainingJobView } from './trainingJobView';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
-const POLL_INTERVAL_MS = 5000;
+/** While the job is active; a log editor following the job reads it every tick, and the panel gets those reads too. */
+const ACTIVE_JOB = everyMs(5000);
+/** An ended job does not change: the watch only delivers reads that something else asks for. */
+const ENDED_JOB = () => undefined;
 
 export class TrainingJobPanels implements vscode.Disposable {
   private readonly open = new Map<string, vscode.WebviewPanel>();
 
   constructor(
-    private readonly connection: Connection,
+    private readonly services: Services,
     private readonly extensionUri: vscode.Uri,
   ) {}
 
@@ -24,38 +34,62 @@ export class TrainingJobPanels implements vscode.Disposable {
       existing.reveal();
       return;
     }
+    const { connection, failures, poller } = this.services;
     const panel = vscode.window.createWebviewPanel('sagemaker.trainingJob', jobName, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'sagemaker.svg');
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, {
-      script: 'trainingJob.js',
-      style: 'trainingJob.css',
-      body: '<div id="root"><p>Loading…</p></div>',
-    });
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'trainingJob.js', style: 'trainingJob.css', body: TRAINING_JOB_BODY });
     this.open.set(jobName, panel);
 
-    let timer: NodeJS.Timeout | undefined;
     const post = (message: HostMessage) => void panel.webview.postMessage(message);
-    const update = async () => {
-      clearTimeout(timer);
-      try {
-        const job = await describeTrainingJob(await this.connection.clients.sageMaker(), jobName);
-        post({ type: 'job', job: toTrainingJobView(job) });
-        if (job.TrainingJobStatus && isActive(job.TrainingJobStatus) && panel.visible) {
-          timer = setTimeout(update, POLL_INTERVAL_MS);
+    const banner = (failure: Failure | undefined) => post({ type: 'banner', failure: failure && { title: failure.title, message: failure.message, steps: failure.steps } });
+    let active = true;
+    let watch: PollWatch | undefined;
+    const follow = () => {
+      watch ??= watchTrainingJob(this.services, jobName, (outcome) => {
+        if ('error' in outcome) {
+          banner(failures.connectionFailure(`read training job ${jobName}`) ?? failures.classify(outcome.error, { doing: `read training job ${jobName}` }));
+          return;
         }
-      } catch (error) {
-        post({ type: 'error', message: `Could not load training job ${jobName}: ${classifyFailure(error).message}` });
+        banner(undefined);
+        post({ type: 'job', job: toTrainingJobView(outcome.value) });
+        const status = outcome.value.TrainingJobStatus;
+        const nowActive = status !== undefined && isActive(status);
+        if (nowActive !== active) watch?.reschedule(nowActive ? ACTIVE_JOB : ENDED_JOB);
+        active = nowActive;
+      }, active ? ACTIVE_JOB : ENDED_JOB);
+    };
+    const unfollow = () => {
+      watch?.dispose();
+      watch = undefined;
+    };
+    const update = () => {
+      const down = failures.connectionFailure(`read training job ${jobName}`);
+      if (down) {
+        banner(down);
+        return;
       }
+      follow();
+      void poller.refresh(trainingJobKey(jobName));
     };
     const subscriptions = [
       // The panel asks once its script runs (ready) and when the user clicks Refresh.
       panel.webview.onDidReceiveMessage((message: unknown) => {
-        if (isPanelMessage(message)) void update();
+        if (!isPanelMessage(message)) return;
+        if (message.type === 'step') {
+          void failures.run(message.step, connection.failure === undefined ? {} : failures.classify(connection.failure), update);
+        } else {
+          update();
+        }
       }),
-      panel.onDidChangeViewState(({ webviewPanel }) => (webviewPanel.visible ? void update() : clearTimeout(timer))),
+      panel.onDidChangeViewState(({ webviewPanel }) => (webviewPanel.visible ? update() : unfollow())),
+      connection.onDidChangeState((state) => {
+        if (!panel.visible) return;
+        if (state === 'connected') update(); // back: read it again at once
+        else banner(failures.connectionFailure(`read training job ${jobName}`));
+      }),
     ];
     panel.onDidDispose(() => {
-      clearTimeout(timer);
+      unfollow();
       subscriptions.forEach((subscription) => subscription.dispose());
       this.open.delete(jobName);
     });

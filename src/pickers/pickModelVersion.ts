@@ -1,39 +1,48 @@
-// From the palette, without a tree node: a registered model version, picked group first, then
-// version (newest first, approval beside each).
+// The registered model version to act on, from the palette: a model group (the region's groups, or
+// a name typed in), then one of its versions, newest first, with their approval.
 import type { ModelApprovalStatus } from '@aws-sdk/client-sagemaker';
-import * as vscode from 'vscode';
 import { relativeTime } from '../format';
+import { nameProblem } from '../pipeline/names';
 import { listModelGroups, listModelVersions, versionLabel, type ModelVersionSummary } from '../pipeline/registry';
-import type { Workbench } from '../workbench';
+import type { Services } from '../workbench';
+import { pickResource } from './pickResource';
 
-export async function pickModelGroup(workbench: Pick<Workbench, 'connection'>, title: string): Promise<string | undefined> {
-  const groups = listModelGroups(await workbench.connection.clients.sageMaker(), { pageSize: 100 }).then((page) =>
-    page.items.map((group) => ({ label: group.name, description: group.createdAt && relativeTime(group.createdAt), group: group.name })),
-  );
-  const items = await groups;
-  if (items.length === 0) {
-    void vscode.window.showInformationMessage(`No model groups in ${workbench.connection.settings.region}: register a trained model first.`);
-    return undefined;
-  }
-  return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Model group' }))?.group;
+/** An existing group; with `allowNew`, a name typed in that is not listed is taken as a new group's. */
+export async function pickModelGroup(services: Pick<Services, 'connection'>, options: { title: string; placeholder?: string; allowNew?: boolean }): Promise<string | undefined> {
+  const { connection } = services;
+  return pickResource({
+    title: options.title,
+    placeholder: options.placeholder ?? 'Model group (or type its name)',
+    load: async () =>
+      (await listModelGroups(await connection.clients.sageMaker(), { pageSize: 100 })).items.map((group) => ({
+        label: group.name,
+        description: group.createdAt && relativeTime(group.createdAt),
+        detail: group.description,
+        resource: group.name,
+      })),
+    typed: (name) => name,
+    validate: nameProblem,
+    nothingListed: options.allowNew ? `No model groups in ${connection.settings.region} yet.` : `No model groups in ${connection.settings.region}: register a trained model first.`,
+  });
 }
 
 export async function pickModelVersion(
-  workbench: Pick<Workbench, 'connection'>,
+  services: Pick<Services, 'connection'>,
   options: { title: string; approval?: ModelApprovalStatus; group?: string },
 ): Promise<ModelVersionSummary | undefined> {
-  const group = options.group ?? (await pickModelGroup(workbench, options.title));
+  const { connection } = services;
+  const group = options.group ?? (await pickModelGroup(services, { title: options.title }));
   if (!group) return undefined;
-  const page = await listModelVersions(await workbench.connection.clients.sageMaker(), group, { pageSize: 100, approval: options.approval });
-  if (page.items.length === 0) {
-    void vscode.window.showInformationMessage(options.approval ? `Model group ${group} has no ${options.approval} version.` : `Model group ${group} has no versions.`);
-    return undefined;
-  }
-  const items = page.items.map((version) => ({
-    label: versionLabel(version),
-    description: [version.approval, version.createdAt && relativeTime(version.createdAt)].filter(Boolean).join(' · '),
-    detail: version.description,
-    version,
-  }));
-  return (await vscode.window.showQuickPick(items, { title: options.title, placeHolder: 'Model version' }))?.version;
+  return pickResource({
+    title: options.title,
+    placeholder: `A version of ${group}`,
+    load: async () =>
+      (await listModelVersions(await connection.clients.sageMaker(), group, { pageSize: 100, approval: options.approval })).items.map((version) => ({
+        label: versionLabel(version),
+        description: [version.approval, version.createdAt && relativeTime(version.createdAt)].filter(Boolean).join(' · '),
+        detail: version.description,
+        resource: version,
+      })),
+    nothingListed: options.approval ? `Model group ${group} has no ${options.approval} version.` : `Model group ${group} has no versions.`,
+  });
 }

@@ -1,15 +1,15 @@
 // An S3 prefix picked by browsing the Datasets (buckets, then folders), or typed as an s3:// URI.
 import * as vscode from 'vscode';
 import { baseName, listBuckets, listPrefix } from '../pipeline/datasets';
-import type { Workbench } from '../workbench';
+import type { Services } from '../workbench';
 
 const S3_PREFIX = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
 
 type Item = vscode.QuickPickItem & { uri?: string; open?: { bucket: string; prefix: string } };
 
 /** Browses down from the buckets until a folder is taken ("Use s3://…/") or a URI is typed. */
-export async function pickS3Prefix(workbench: Pick<Workbench, 'connection'>, options: { title: string; placeHolder: string }): Promise<string | undefined> {
-  const s3 = await workbench.connection.clients.s3();
+export async function pickS3Prefix(services: Pick<Services, 'connection'>, options: { title: string; placeHolder: string }): Promise<string | undefined> {
+  const s3 = await services.connection.clients.s3();
   let at: { bucket: string; prefix: string } | undefined;
   for (;;) {
     const items: Item[] = at

@@ -11,6 +11,7 @@ import type {
 } from '@aws-sdk/client-application-auto-scaling';
 import type { SageMakerClient, UpdateEndpointWeightsAndCapacitiesCommandInput } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
+import { about } from '../failures/resources';
 
 export const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 
@@ -144,8 +145,9 @@ export function describeScaling(scaling: VariantScaling): string {
 /** Registers the variant (or changes its bounds) and puts the policy, removing our policy for the other metric. */
 export async function configureAutoscaling(autoscaling: ApplicationAutoScalingClient, settings: AutoscalingSettings): Promise<void> {
   const sdk = await loadSdk();
-  await autoscaling.send(new sdk.RegisterScalableTargetCommand(scalableTargetRequest(settings)));
-  await autoscaling.send(new sdk.PutScalingPolicyCommand(scalingPolicyRequest(settings)));
+  const endpoint = { kind: 'endpoint' as const, name: settings.endpointName };
+  await about(endpoint, autoscaling.send(new sdk.RegisterScalableTargetCommand(scalableTargetRequest(settings))));
+  await about({ kind: 'scalingPolicy', name: POLICY_NAMES[settings.metric] }, autoscaling.send(new sdk.PutScalingPolicyCommand(scalingPolicyRequest(settings))));
   const other: ScalingMetric = settings.metric === 'invocations' ? 'cpu' : 'invocations';
   await autoscaling
     .send(
@@ -235,8 +237,9 @@ export async function recentScalingActivities(
 /** Deregisters the variant: Application Auto Scaling deletes its policies with it; the instance count stays where it is. */
 export async function removeAutoscaling(autoscaling: ApplicationAutoScalingClient, endpointName: string, variantName: string): Promise<void> {
   const { DeregisterScalableTargetCommand } = await loadSdk();
-  await autoscaling.send(
-    new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: variantResourceId(endpointName, variantName), ScalableDimension: VARIANT_DIMENSION }),
+  await about(
+    { kind: 'endpoint', name: endpointName },
+    autoscaling.send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: variantResourceId(endpointName, variantName), ScalableDimension: VARIANT_DIMENSION })),
   );
 }
 
@@ -246,5 +249,5 @@ export function instanceCountRequest(endpointName: string, variantName: string, 
 
 export async function setInstanceCount(sageMaker: SageMakerClient, endpointName: string, variantName: string, instanceCount: number): Promise<void> {
   const { UpdateEndpointWeightsAndCapacitiesCommand } = await loadSdk();
-  await sageMaker.send(new UpdateEndpointWeightsAndCapacitiesCommand(instanceCountRequest(endpointName, variantName, instanceCount)));
+  await about({ kind: 'endpoint', name: endpointName }, sageMaker.send(new UpdateEndpointWeightsAndCapacitiesCommand(instanceCountRequest(endpointName, variantName, instanceCount))));
 }

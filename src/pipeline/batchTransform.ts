@@ -4,7 +4,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CreateTransformJobCommandInput, SageMakerClient, SplitType, TransformJobStatus } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
+import { about, type ResourceRef } from '../failures/resources';
 import { modelFromVersionRequest, nameStamp, suffixedName } from './endpointUpdates';
+import { exists } from './names';
 import { parseS3Uri, type Page } from './registry';
 
 export interface TransformPlan {
@@ -63,7 +65,7 @@ export function transformSpecProblem(spec: Partial<CreateTransformJobCommandInpu
 
 export async function createTransformJob(sageMaker: SageMakerClient, request: CreateTransformJobCommandInput): Promise<string> {
   const { CreateTransformJobCommand } = await loadSdk();
-  const { TransformJobArn } = await sageMaker.send(new CreateTransformJobCommand(request));
+  const { TransformJobArn } = await about({ kind: 'transformJob', name: request.TransformJobName ?? '' }, sageMaker.send(new CreateTransformJobCommand(request)));
   return TransformJobArn!;
 }
 
@@ -74,7 +76,7 @@ export async function createTransformJob(sageMaker: SageMakerClient, request: Cr
 export async function modelForVersion(sageMaker: SageMakerClient, versionArn: string, label: string, executionRoleArn: string, at: Date): Promise<string> {
   const { CreateModelCommand } = await loadSdk();
   const modelName = suffixedName(label, nameStamp(at));
-  await sageMaker.send(new CreateModelCommand(modelFromVersionRequest(modelName, versionArn, executionRoleArn)));
+  await about({ kind: 'model', name: modelName }, sageMaker.send(new CreateModelCommand(modelFromVersionRequest(modelName, versionArn, executionRoleArn))));
   return modelName;
 }
 
@@ -112,7 +114,7 @@ export function isTransformActive(status: TransformJobStatus): boolean {
 /** Where the job writes, from DescribeTransformJob. */
 export async function transformOutputUri(sageMaker: SageMakerClient, jobName: string): Promise<string | undefined> {
   const { DescribeTransformJobCommand } = await loadSdk();
-  const job = await sageMaker.send(new DescribeTransformJobCommand({ TransformJobName: jobName }));
+  const job = await about({ kind: 'transformJob', name: jobName }, sageMaker.send(new DescribeTransformJobCommand({ TransformJobName: jobName })));
   return job.TransformOutput?.S3OutputPath;
 }
 
@@ -136,6 +138,12 @@ export async function listOutputObjects(s3: S3Client, outputUri: string, continu
 
 export async function readObjectText(s3: S3Client, object: { bucket: string; key: string }): Promise<string> {
   const { GetObjectCommand } = await loadSdk();
-  const response = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
+  const response = await about({ kind: 'object', name: `s3://${object.bucket}/${object.key}` }, s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key })));
   return (await response.Body?.transformToString()) ?? '';
+}
+
+/** What already has the transform job's name, if anything (job names are never reused). */
+export async function transformJobNameHolder(sageMaker: SageMakerClient, name: string): Promise<ResourceRef | undefined> {
+  const { DescribeTransformJobCommand } = await loadSdk();
+  return (await exists(sageMaker.send(new DescribeTransformJobCommand({ TransformJobName: name })))) ? { kind: 'transformJob', name } : undefined;
 }

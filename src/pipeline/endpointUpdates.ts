@@ -13,6 +13,8 @@ import type {
   UpdateEndpointCommandInput,
 } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
+import { classifyFailure } from '../failures/classify';
+import { about } from '../failures/resources';
 import { validName } from './names';
 import { parseModelPackageArn, versionLabel } from './registry';
 
@@ -91,18 +93,24 @@ export function updateEndpointRequest(endpointName: string, configName: string):
  */
 export async function startVersionUpdate(sageMaker: SageMakerClient, plan: VersionUpdatePlan): Promise<string> {
   const sdk = await loadSdk();
-  const endpoint = await sageMaker.send(new sdk.DescribeEndpointCommand({ EndpointName: plan.endpointName }));
+  const endpoint = await about({ kind: 'endpoint', name: plan.endpointName }, sageMaker.send(new sdk.DescribeEndpointCommand({ EndpointName: plan.endpointName })));
   if (endpoint.EndpointStatus !== 'InService') {
     throw new Error(`Endpoint ${plan.endpointName} is ${endpoint.EndpointStatus}: it can be updated once it is InService.`);
   }
-  const current = await sageMaker.send(new sdk.DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName! }));
+  const current = await about(
+    { kind: 'endpointConfig', name: endpoint.EndpointConfigName! },
+    sageMaker.send(new sdk.DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName! })),
+  );
   const undo: (() => Promise<unknown>)[] = [];
   try {
-    await sageMaker.send(new sdk.CreateModelCommand(modelFromVersionRequest(plan.modelName, plan.versionArn, plan.executionRoleArn)));
+    await about({ kind: 'model', name: plan.modelName }, sageMaker.send(new sdk.CreateModelCommand(modelFromVersionRequest(plan.modelName, plan.versionArn, plan.executionRoleArn))));
     undo.push(() => sageMaker.send(new sdk.DeleteModelCommand({ ModelName: plan.modelName })));
-    await sageMaker.send(new sdk.CreateEndpointConfigCommand(updatedConfigRequest(current, plan.variantName, plan.modelName, plan.configName)));
+    await about(
+      { kind: 'endpointConfig', name: plan.configName },
+      sageMaker.send(new sdk.CreateEndpointConfigCommand(updatedConfigRequest(current, plan.variantName, plan.modelName, plan.configName))),
+    );
     undo.push(() => sageMaker.send(new sdk.DeleteEndpointConfigCommand({ EndpointConfigName: plan.configName })));
-    await sageMaker.send(new sdk.UpdateEndpointCommand(updateEndpointRequest(plan.endpointName, plan.configName)));
+    await about({ kind: 'endpoint', name: plan.endpointName }, sageMaker.send(new sdk.UpdateEndpointCommand(updateEndpointRequest(plan.endpointName, plan.configName))));
   } catch (error) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
     throw error;
@@ -146,8 +154,8 @@ export async function followDeployment(
 ): Promise<DeploymentOutcome | undefined> {
   const { DescribeEndpointCommand } = await loadSdk();
   for (;;) {
-    const endpoint = await sageMaker.send(new DescribeEndpointCommand({ EndpointName: endpointName })).catch((error: Error) => {
-      if (error.name === 'ValidationException' && /Could not find endpoint/i.test(error.message)) return undefined;
+    const endpoint = await about({ kind: 'endpoint', name: endpointName }, sageMaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }))).catch((error: unknown) => {
+      if (classifyFailure(error).kind === 'notFound') return undefined; // deleted meanwhile
       throw error;
     });
     if (endpoint?.EndpointStatus) options.onStatus?.(endpoint.EndpointStatus);

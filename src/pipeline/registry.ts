@@ -12,6 +12,8 @@ import type {
   UpdateModelPackageCommandInput,
 } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
+import { about } from '../failures/resources';
+import { exists } from './names';
 import type { TrainingJobDescription } from './trainingJobs';
 
 export interface ModelGroupSummary {
@@ -59,16 +61,19 @@ export async function listModelVersions(
   options: { nextToken?: string; pageSize?: number; approval?: ModelApprovalStatus } = {},
 ): Promise<Page<ModelVersionSummary>> {
   const { ListModelPackagesCommand } = await loadSdk();
-  const page = await sageMaker.send(
-    new ListModelPackagesCommand({
-      ModelPackageGroupName: group,
-      ModelPackageType: 'Versioned',
-      ModelApprovalStatus: options.approval,
-      SortBy: 'CreationTime',
-      SortOrder: 'Descending',
-      MaxResults: options.pageSize ?? 20,
-      NextToken: options.nextToken,
-    }),
+  const page = await about(
+    { kind: 'modelPackageGroup', name: group },
+    sageMaker.send(
+      new ListModelPackagesCommand({
+        ModelPackageGroupName: group,
+        ModelPackageType: 'Versioned',
+        ModelApprovalStatus: options.approval,
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        MaxResults: options.pageSize ?? 20,
+        NextToken: options.nextToken,
+      }),
+    ),
   );
   return {
     items: (page.ModelPackageSummaryList ?? []).map((summary) => ({
@@ -88,7 +93,10 @@ export type ModelVersionDescription = Omit<DescribeModelPackageCommandOutput, '$
 
 export async function describeModelVersion(sageMaker: SageMakerClient, arn: string): Promise<ModelVersionDescription> {
   const { DescribeModelPackageCommand } = await loadSdk();
-  const { $metadata: _metadata, ...description } = await sageMaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn }));
+  const { $metadata: _metadata, ...description } = await about(
+    { kind: 'modelPackage', name: arn },
+    sageMaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn })),
+  );
   return description;
 }
 
@@ -207,16 +215,10 @@ export function approvalRequest(arn: string, approval: ModelApprovalStatus, desc
   return { ModelPackageArn: arn, ModelApprovalStatus: approval, ApprovalDescription: description || undefined };
 }
 
+/** SageMaker answers a missing group with a ValidationException that says it does not exist. */
 export async function modelGroupExists(sageMaker: SageMakerClient, group: string): Promise<boolean> {
   const { DescribeModelPackageGroupCommand } = await loadSdk();
-  try {
-    await sageMaker.send(new DescribeModelPackageGroupCommand({ ModelPackageGroupName: group }));
-    return true;
-  } catch (error) {
-    // SageMaker answers a missing group with a ValidationException that says it does not exist.
-    if ((error as Error).name === 'ValidationException' && /does not exist|not found/i.test((error as Error).message)) return false;
-    throw error;
-  }
+  return exists(sageMaker.send(new DescribeModelPackageGroupCommand({ ModelPackageGroupName: group })));
 }
 
 /**
@@ -230,17 +232,23 @@ export async function registerModelVersion(
 ): Promise<ModelVersionSummary> {
   const sdk = await loadSdk();
   if (!(await modelGroupExists(clients.sageMaker, registration.group))) {
-    await clients.sageMaker.send(
-      new sdk.CreateModelPackageGroupCommand({ ModelPackageGroupName: registration.group, ModelPackageGroupDescription: `Models trained like ${job.TrainingJobName}` }),
+    await about(
+      { kind: 'modelPackageGroup', name: registration.group },
+      clients.sageMaker.send(
+        new sdk.CreateModelPackageGroupCommand({ ModelPackageGroupName: registration.group, ModelPackageGroupDescription: `Models trained like ${job.TrainingJobName}` }),
+      ),
     );
   }
   const report = metricsReport(job);
   const reportUri = report === undefined ? undefined : metricsReportUri(job);
   if (report !== undefined && reportUri) {
     const { bucket, key } = parseS3Uri(reportUri);
-    await clients.s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: report, ContentType: 'application/json' }));
+    await about({ kind: 'object', name: reportUri }, clients.s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: report, ContentType: 'application/json' })));
   }
-  const { ModelPackageArn: arn } = await clients.sageMaker.send(new sdk.CreateModelPackageCommand(registerRequest(job, registration, reportUri)));
+  const { ModelPackageArn: arn } = await about(
+    { kind: 'modelPackageGroup', name: registration.group },
+    clients.sageMaker.send(new sdk.CreateModelPackageCommand(registerRequest(job, registration, reportUri))),
+  );
   return {
     arn: arn!,
     group: registration.group,
@@ -253,7 +261,7 @@ export async function registerModelVersion(
 
 export async function setApproval(sageMaker: SageMakerClient, arn: string, approval: ModelApprovalStatus, description?: string): Promise<void> {
   const { UpdateModelPackageCommand } = await loadSdk();
-  await sageMaker.send(new UpdateModelPackageCommand(approvalRequest(arn, approval, description)));
+  await about({ kind: 'modelPackage', name: arn }, sageMaker.send(new UpdateModelPackageCommand(approvalRequest(arn, approval, description))));
 }
 
 /** The metrics of a version's model quality report, read from S3; none when it has no report. */
@@ -262,7 +270,7 @@ export async function readModelMetrics(s3: S3Client, description: ModelVersionDe
   if (!uri) return [];
   const { GetObjectCommand } = await loadSdk();
   const { bucket, key } = parseS3Uri(uri);
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const object = await about({ kind: 'object', name: uri }, s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
   return parseMetricsReport((await object.Body?.transformToString()) ?? '');
 }
 

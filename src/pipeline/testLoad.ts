@@ -15,6 +15,8 @@ export interface TestLoadOptions {
   signal?: AbortSignal;
   /** After each answered (or failed) invocation. */
   onProgress?: (progress: { done: number; failed: number; total: number }) => void;
+  /** How a failure is told (default: its message); the first one is kept in the result. */
+  describeError?: (error: unknown) => string;
 }
 
 export interface TestLoadResult {
@@ -60,7 +62,7 @@ export async function runTestLoad(invoke: Invoke, options: TestLoadOptions): Pro
     } catch (error) {
       if (aborter.signal.aborted) return; // cancelled, not failed
       failed++;
-      firstError ??= (error as Error).message ?? String(error);
+      firstError ??= options.describeError ? options.describeError(error) : ((error as Error).message ?? String(error));
     }
     options.onProgress?.({ done: latencies.length + failed, failed, total: count });
   };

@@ -4,6 +4,7 @@ import { baseName, listBuckets, listPrefix, type DatasetObject } from '../pipeli
 import { formatBytes } from '../format';
 import { PagedChildren } from './nodes';
 import { ResourceTree } from './resourceTree';
+import type { Services } from '../workbench';
 
 /** A bucket or a prefix inside it: both list the same way. */
 abstract class S3FolderTreeItem extends vscode.TreeItem {
@@ -64,12 +65,16 @@ export class ObjectTreeItem extends vscode.TreeItem {
 }
 
 export class DatasetsTree extends ResourceTree {
-  constructor(connection: ConstructorParameters<typeof ResourceTree>[0]) {
-    super(connection, 'datasets');
+  constructor(services: Services) {
+    super(services, 'datasets');
   }
 
   s3() {
     return this.connection.clients.s3();
+  }
+
+  protected override get refreshCommand(): vscode.Command {
+    return { command: 'sagemaker.datasets.refresh', title: 'Retry' };
   }
 
   protected async rootPage() {

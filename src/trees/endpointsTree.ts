@@ -12,9 +12,10 @@ import { versionLabel } from '../pipeline/registry';
 import { priceOverrides } from '../pricingSettings';
 import { relativeTime } from '../format';
 import { PagedChildren } from './nodes';
-import { backoff } from './polling';
+import { backoff } from '../polling/schedules';
 import { ResourceTree } from './resourceTree';
 import { markdownTooltip } from './tooltips';
+import type { Services } from '../workbench';
 
 const STATUS_ICONS: Record<string, vscode.ThemeIcon> = {
   Creating: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -145,10 +146,10 @@ export class EndpointsTree extends ResourceTree {
   readonly onDidChangeCost = this.costChanged.event;
   private fleets: FleetReader | undefined;
 
-  constructor(connection: ConstructorParameters<typeof ResourceTree>[0]) {
+  constructor(services: Services) {
     // 2 s, 3 s, 4.5 s … up to 15 s between reads; about an hour in all.
-    super(connection, 'endpoints', backoff({ firstMs: 2000, factor: 1.5, maxMs: 15_000, maxPolls: 240 }));
-    this.disposables.push(this.costChanged, connection.onDidChange(() => (this.fleets = undefined)));
+    super(services, 'endpoints', backoff({ firstMs: 2000, factor: 1.5, maxMs: 15_000, maxPolls: 240 }));
+    this.disposables.push(this.costChanged, services.connection.onDidChange(() => (this.fleets = undefined)));
   }
 
   sageMaker() {
@@ -168,6 +169,10 @@ export class EndpointsTree extends ResourceTree {
   async fleetOf(endpointName: string, autoscaled?: ReadonlySet<string>): Promise<Fleet> {
     const reader = await this.reader();
     return reader.fleet(endpointName, this.connection.settings.region, priceOverrides(), autoscaled ?? (await autoscaledVariants(await this.autoscaling())));
+  }
+
+  protected override get refreshCommand(): vscode.Command {
+    return { command: 'sagemaker.endpoints.refresh', title: 'Retry' };
   }
 
   protected async rootPage(token?: string) {

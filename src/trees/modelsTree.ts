@@ -14,6 +14,7 @@ import {
   type ModelVersionSummary,
 } from '../pipeline/registry';
 import { PagedChildren } from './nodes';
+import type { Services } from '../workbench';
 import { ResourceTree } from './resourceTree';
 import { markdownTooltip } from './tooltips';
 
@@ -104,12 +105,16 @@ function formatMetric(value: number): string {
 }
 
 export class ModelsTree extends ResourceTree {
-  constructor(connection: ConstructorParameters<typeof ResourceTree>[0]) {
-    super(connection, 'models');
+  constructor(services: Services) {
+    super(services, 'models');
   }
 
   sageMaker() {
     return this.connection.clients.sageMaker();
+  }
+
+  protected override get refreshCommand(): vscode.Command {
+    return { command: 'sagemaker.models.refresh', title: 'Retry' };
   }
 
   s3() {

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { formatBytes, relativeTime } from '../format';
 import { isTransformActive, listOutputObjects, listTransformJobs, transformOutputUri, type OutputObject, type TransformJobSummary } from '../pipeline/batchTransform';
 import { PagedChildren } from './nodes';
-import { everyMs } from './polling';
+import { everyMs } from '../polling/schedules';
+import type { Services } from '../workbench';
 import { ResourceTree } from './resourceTree';
 import { DetailTreeItem } from './modelsTree';
 import { markdownTooltip } from './tooltips';
@@ -61,12 +62,16 @@ export class TransformOutputTreeItem extends vscode.TreeItem {
 }
 
 export class TransformJobsTree extends ResourceTree {
-  constructor(connection: ConstructorParameters<typeof ResourceTree>[0]) {
-    super(connection, 'batch transform jobs', everyMs(3000));
+  constructor(services: Services) {
+    super(services, 'batch transform jobs', everyMs(3000));
   }
 
   sageMaker() {
     return this.connection.clients.sageMaker();
+  }
+
+  protected override get refreshCommand(): vscode.Command {
+    return { command: 'sagemaker.transformJobs.refresh', title: 'Retry' };
   }
 
   s3() {

@@ -1,11 +1,13 @@
 // The training job panel: what the console's job page shows, built with DOM calls and textContent
 // only, so nothing from the job (names, hyperparameters, failure reasons) is ever parsed as HTML.
+import { renderBanner } from '../shared/banner';
 import { isHostMessage, type PanelMessage, type TrainingJobView } from './protocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: PanelMessage): void; setState(state: unknown): void; getState(): unknown };
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root')!;
+const banner = document.getElementById('banner')!;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -99,7 +101,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     vscode.setState(event.data.job);
     render(event.data.job);
   } else {
-    root.replaceChildren(element('p', event.data.message, 'failure'));
+    // Over the last state shown, which stays readable.
+    renderBanner(banner, event.data.failure, (step) => vscode.postMessage({ type: 'step', step }));
   }
 });
 

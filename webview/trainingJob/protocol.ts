@@ -1,5 +1,6 @@
 // The one protocol between the training job panel and the extension host, imported by both sides.
 // Plain data only: dates travel as epoch milliseconds.
+import { isBannerMessage, isStepMessage, type BannerMessage, type StepMessage } from '../shared/bannerProtocol';
 
 export interface TrainingJobView {
   name: string;
@@ -23,17 +24,20 @@ export interface TrainingJobView {
 }
 
 /** Host → panel. */
-export type HostMessage = { type: 'job'; job: TrainingJobView } | { type: 'error'; message: string };
+export type HostMessage =
+  | { type: 'job'; job: TrainingJobView }
+  /** The job could not be read (the failure, with its next steps), or can again; also the connection's state. */
+  | BannerMessage;
 
 /** Panel → host. */
-export type PanelMessage = { type: 'ready' } | { type: 'refresh' };
+export type PanelMessage = { type: 'ready' } | { type: 'refresh' } | StepMessage;
 
 export function isPanelMessage(value: unknown): value is PanelMessage {
   const type = (value as { type?: unknown } | null)?.type;
-  return type === 'ready' || type === 'refresh';
+  return type === 'ready' || type === 'refresh' || isStepMessage(value);
 }
 
 export function isHostMessage(value: unknown): value is HostMessage {
-  const message = value as { type?: unknown; job?: unknown; message?: unknown } | null;
-  return (message?.type === 'job' && typeof message.job === 'object') || (message?.type === 'error' && typeof message.message === 'string');
+  const message = value as { type?: unknown; job?: unknown } | null;
+  return (message?.type === 'job' && typeof message.job === 'object' && message.job !== null) || isBannerMessage(value);
 }

@@ -14,7 +14,7 @@ export interface SuiteResult {
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'spec' });
-  // SAGEMAKER_SUITES=serving,trees runs just those (while working on them); all by default.
+  // SAGEMAKER_SUITES=logs,trees runs only those suites (while working on them).
   const only = process.env.SAGEMAKER_SUITES?.split(',').map((name) => `${name.trim()}.suite.js`);
   for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.suite.js') && (!only || only.includes(name))).sort()) {
     mocha.addFile(path.join(__dirname, file));
