@@ -74,11 +74,17 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
 
   /** Shows only the named views of the SageMaker container expanded (the rest collapsed), for room. */
   async function expandOnly(...views: string[]): Promise<void> {
-    for (const header of await page.locator('.pane-header').all()) {
-      const title = (await header.getAttribute('aria-label')) ?? '';
-      if (!/Datasets|Training Jobs|Checkpoints|Endpoints|Models|Batch Transform Jobs/.test(title)) continue;
-      const wanted = views.some((view) => title.startsWith(view));
-      if (((await header.getAttribute('aria-expanded')) === 'true') !== wanted) await header.click();
+    await noHover(page);
+    for (const view of ['Datasets', 'Training Jobs', 'Checkpoints', 'Endpoints', 'Models', 'Batch Transform Jobs']) {
+      const title = { has: page.locator('h3.title', { hasText: new RegExp(`^${view}$`, 'i') }) };
+      const wanted = views.includes(view) ? 'true' : 'false';
+      const settled = page.locator(`.pane-header[aria-expanded="${wanted}"]`, title);
+      // A click while the panes above re-lay out can miss; it is tried again, three times at most.
+      for (let attempt = 0; (await settled.count()) === 0; attempt++) {
+        if (attempt === 3) throw new Error(`the ${view} view would not ${wanted === 'true' ? 'expand' : 'collapse'}`);
+        await page.locator('.pane-header', title).click();
+        await settled.waitFor({ timeout: 2_000 }).catch(() => undefined);
+      }
     }
   }
 
@@ -105,8 +111,11 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
     });
     await step('register', async () => {
       await contextMenu(page, row(fixture.trainingJob), 'Register Model');
-      await pick('New model group');
-      await answer('new model group', { prefilled: 'tiny-gpt-fixture', value: group });
+      // A new group: its name typed into the pick of the region's groups.
+      await quickInput('model group').waitFor({ timeout: 10_000 });
+      await input().fill(group);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: group }).filter({ hasText: 'not listed' }).waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
       await answer('The container that serves the model', { prefilled: 'sagemaker-emulator/builtin-gpt:latest' });
       await quickInput('content types').waitFor({ timeout: 10_000 });
       await page.keyboard.press('Enter'); // application/json, checked already
@@ -199,7 +208,7 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
   it('registers version 2 from the palette and updates the endpoint to it, blue/green', async () => {
     await step('register-v2', async () => {
       await palette('Register Model');
-      await answer('Register Model', { value: fixture.trainingJob });
+      await pick(fixture.trainingJob);
       await pick(group);
       await answer('The container that serves the model');
       await quickInput('content types').waitFor({ timeout: 10_000 });
