@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const modelsRoot = join(repoRoot, '..', 'shared', 'aws-models');
+// AWS_MODELS_DIR: where the models are when the checkout is not beside them (a git worktree elsewhere).
+const modelsRoot = process.env.AWS_MODELS_DIR ?? join(repoRoot, '..', 'shared', 'aws-models');
 const outputDir = join(repoRoot, 'emulator', 'models', 'generated');
 
 /** Operations the emulator implements or will implement, per service. */
@@ -136,6 +137,8 @@ function operationEntry(service, model, operation) {
   }
   if (operation.input) entry.input = operation.input.shape;
   if (operation.output) entry.output = operation.output.shape;
+  // S3 refuses these without Content-MD5 or an x-amz-checksum-* of the body (DeleteObjects).
+  if (operation.httpChecksumRequired || operation.httpChecksum?.requestChecksumRequired) entry.checksumRequired = true;
   if (QUERY_SERVICES.includes(service) && operation.output?.resultWrapper) entry.resultWrapper = operation.output.resultWrapper;
   if (model.metadata.protocol === 'rest-xml' && operation.output) {
     const output = model.shapes[operation.output.shape];
