@@ -6,10 +6,9 @@ import * as vscode from 'vscode';
 import { deployEndpoint, deploymentNameHolder, INSTANCE_TYPES } from '../pipeline/deploy';
 import { modelFromVersionRequest, type DeploymentOutcome } from '../pipeline/endpointUpdates';
 import { validName } from '../pipeline/names';
-import { formatCost, hourlyCost } from '../pipeline/pricing';
 import { setApproval, versionLabel } from '../pipeline/registry';
-import { priceOverrides } from '../pricingSettings';
 import { askNewName, assertNameFree } from '../pickers/askNewName';
+import { pickInstanceType } from '../pickers/pickInstanceType';
 import { pickModelVersion } from '../pickers/pickModelVersion';
 import type { ModelVersionTreeItem } from '../trees/modelsTree';
 import type { Workbench } from '../workbench';
@@ -58,14 +57,7 @@ export async function deployModelVersion(
       region,
     }));
   if (!endpointName) return undefined;
-  const instanceType =
-    given.instanceType ??
-    (
-      await vscode.window.showQuickPick(
-        INSTANCE_TYPES.map((type) => ({ label: type, description: formatCost(hourlyCost([{ instanceType: type, count: 1 }], region, priceOverrides())) })),
-        { title: `Instance type for ${endpointName}`, placeHolder: `On-demand price per instance in ${region}` },
-      )
-    )?.label;
+  const instanceType = given.instanceType ?? (await pickInstanceType({ title: `Instance type for ${endpointName}`, types: INSTANCE_TYPES, region }));
   if (!instanceType) return undefined;
   const executionRoleArn =
     given.executionRoleArn ??

@@ -15,6 +15,8 @@ import {
 import { validName } from '../pipeline/names';
 import { describeTrainingJob } from '../pipeline/trainingJobs';
 import { askNewName, assertNameFree } from '../pickers/askNewName';
+import { pickInstanceType } from '../pickers/pickInstanceType';
+import { followWithProgress } from './deploymentProgress';
 import { pickTrainingJob } from '../pickers/pickTrainingJob';
 import { ObjectTreeItem } from '../trees/datasetsTree';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
@@ -27,11 +29,11 @@ const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
  * are, the others asked for. Returns the endpoint's name, or undefined if nothing was deployed.
  */
 export async function deployToEndpoint(
-  workbench: Pick<Workbench, 'connection' | 'endpoints'>,
+  workbench: Pick<Workbench, 'connection' | 'endpoints' | 'failures'>,
   source?: TrainingJobTreeItem | ObjectTreeItem,
   given: Partial<DeploymentPlan> = {},
 ): Promise<string | undefined> {
-  const { connection, endpoints } = workbench;
+  const { connection } = workbench;
   const sageMaker = await connection.clients.sageMaker();
   const region = connection.settings.region;
   // The endpoint, its configuration and its model take its name: a taken one is refused first,
@@ -64,7 +66,7 @@ export async function deployToEndpoint(
       region,
     }));
   if (!endpointName) return undefined;
-  const instanceType = given.instanceType ?? (await vscode.window.showQuickPick(INSTANCE_TYPES, { title: `Instance type for ${endpointName}` }));
+  const instanceType = given.instanceType ?? (await pickInstanceType({ title: `Instance type for ${endpointName}`, types: INSTANCE_TYPES, region }));
   if (!instanceType) return undefined;
   const image =
     given.image ??
@@ -89,8 +91,10 @@ export async function deployToEndpoint(
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Deploying ${endpointName}` }, () =>
     deployModel(sageMaker, { endpointName, modelDataUrl, image, executionRoleArn, instanceType, instanceCount: given.instanceCount ?? 1 }),
   );
-  endpoints.refresh();
   void vscode.commands.executeCommand('sagemaker.endpoints.focus');
-  void vscode.window.showInformationMessage(`Deploying endpoint ${endpointName}: the Endpoints view shows it InService once its instance answers.`);
+  // Followed to InService (or its failure) in a notification; the name is the command's answer now.
+  void followWithProgress(workbench, `Deploying endpoint ${endpointName}`, endpointName, endpointName).catch((error: unknown) =>
+    workbench.failures.notify(error, { resource: { kind: 'endpoint', name: endpointName } }),
+  );
   return endpointName;
 }

@@ -7,7 +7,7 @@ import { describeOutcome, followDeployment, type DeploymentOutcome } from '../pi
 import type { Workbench } from '../workbench';
 
 /** How often the endpoint is described while it deploys: well under the view's 1 s promise. */
-const FOLLOW_INTERVAL_MS = 500;
+const FOLLOW_INTERVAL_MS = 250;
 
 /**
  * Follows the deployment of `configName` to `endpointName`, then says how it ended (a rollback as a
@@ -29,11 +29,11 @@ export async function followWithProgress(
     return followDeployment(sageMaker, endpointName, configName, {
       intervalMs: FOLLOW_INTERVAL_MS,
       signal: stop.signal,
-      onStatus: (status) => {
+      onStatus: (status, endpoint) => {
         if (status === last) return;
         last = status;
         progress.report({ message: status });
-        workbench.endpoints.refresh();
+        void workbench.endpoints.showStatus(endpoint);
       },
     });
   });

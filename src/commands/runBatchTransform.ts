@@ -15,12 +15,11 @@ import {
   type TransformPlan,
 } from '../pipeline/batchTransform';
 import { nameStamp, suffixedName } from '../pipeline/endpointUpdates';
-import { formatCost, hourlyCost } from '../pipeline/pricing';
 import { versionLabel } from '../pipeline/registry';
-import { priceOverrides } from '../pricingSettings';
 import { relativeTime } from '../format';
 import { nameProblem } from '../pipeline/names';
 import { askNewName, assertNameFree } from '../pickers/askNewName';
+import { pickInstanceType } from '../pickers/pickInstanceType';
 import { pickResource } from '../pickers/pickResource';
 import { pickModelVersion } from '../pickers/pickModelVersion';
 import { pickS3Prefix } from '../pickers/pickS3Prefix';
@@ -81,14 +80,7 @@ export async function runBatchTransform(
       )
     )?.type;
   if (!splitType) return undefined;
-  const instanceType =
-    given.instanceType ??
-    (
-      await vscode.window.showQuickPick(
-        TRANSFORM_INSTANCE_TYPES.map((type) => ({ label: type, description: formatCost(hourlyCost([{ instanceType: type, count: 1 }], region, priceOverrides())) })),
-        { title: `${title}: ${jobName} — instance type`, placeHolder: `On-demand price per instance in ${region}` },
-      )
-    )?.label;
+  const instanceType = given.instanceType ?? (await pickInstanceType({ title: `${title}: ${jobName} — instance type`, types: TRANSFORM_INSTANCE_TYPES, region }));
   if (!instanceType) return undefined;
   const instanceCount =
     given.instanceCount ??

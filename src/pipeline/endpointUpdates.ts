@@ -16,6 +16,7 @@ import { loadSdk } from '../aws/clients';
 import { classifyFailure } from '../failures/classify';
 import { about } from '../failures/resources';
 import { validName } from './names';
+import type { EndpointSummary } from './endpoints';
 import { parseModelPackageArn, versionLabel } from './registry';
 
 /** A model whose container is the registered version (image and model data come from the version). */
@@ -150,7 +151,7 @@ export async function followDeployment(
   sageMaker: SageMakerClient,
   endpointName: string,
   targetConfig: string,
-  options: { intervalMs?: number; signal?: AbortSignal; onStatus?: (status: EndpointStatus) => void } = {},
+  options: { intervalMs?: number; signal?: AbortSignal; onStatus?: (status: EndpointStatus, endpoint: EndpointSummary) => void } = {},
 ): Promise<DeploymentOutcome | undefined> {
   const { DescribeEndpointCommand } = await loadSdk();
   for (;;) {
@@ -158,7 +159,16 @@ export async function followDeployment(
       if (classifyFailure(error).kind === 'notFound') return undefined; // deleted meanwhile
       throw error;
     });
-    if (endpoint?.EndpointStatus) options.onStatus?.(endpoint.EndpointStatus);
+    if (endpoint?.EndpointStatus) {
+      options.onStatus?.(endpoint.EndpointStatus, {
+        name: endpointName,
+        arn: endpoint.EndpointArn ?? '',
+        status: endpoint.EndpointStatus,
+        createdAt: endpoint.CreationTime,
+        modifiedAt: endpoint.LastModifiedTime,
+        failureReason: endpoint.FailureReason,
+      });
+    }
     const outcome = deploymentOutcome(targetConfig, endpoint);
     if (outcome) return outcome;
     if (options.signal?.aborted) return undefined;

@@ -187,6 +187,20 @@ export class EndpointsTree extends ResourceTree {
     return { items, nextToken: page.nextToken };
   }
 
+  /**
+   * Shows an endpoint's new status at once — a command following it has just read it — then reads
+   * the view again for what else changed (instances, cost): the user sees InService when SageMaker
+   * says so, not a read later.
+   */
+  async showStatus(endpoint: EndpointSummary): Promise<void> {
+    const shown = (await this.getChildren()).find((item): item is EndpointTreeItem => item instanceof EndpointTreeItem && item.endpoint.name === endpoint.name);
+    if (shown && shown.endpoint.status !== endpoint.status) {
+      Object.assign(shown, new EndpointTreeItem({ ...shown.endpoint, ...endpoint }, shown.fleet, this));
+      this.redraw([shown]);
+    }
+    this.refresh();
+  }
+
   private reportCost(items: EndpointTreeItem[]): void {
     const costs: Cost[] = items.filter((item) => item.endpoint.status === 'InService' && item.fleet).map((item) => item.fleet!.cost);
     this.costChanged.fire(costs.length === 0 ? undefined : `${formatCost(totalCost(costs))} in ${this.connection.settings.region}`);
