@@ -88,17 +88,53 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
     }
   }
 
-  async function palette(title: string): Promise<void> {
+  /** Drags the side bar's edge so that the views' descriptions (status, cost, counts) are read whole. */
+  async function widenSideBar(width: number): Promise<void> {
+    const box = (await page.locator('.part.sidebar').boundingBox())!;
+    await page.mouse.move(box.x + box.width, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + width, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await noHover(page);
+  }
+
+  /** Only what a screenshot is about: earlier notifications cleared. */
+  async function clearNotifications(): Promise<void> {
+    await palette('Notifications: Clear All Notifications', '');
+    await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+  }
+
+  async function palette(title: string, category = 'SageMaker: '): Promise<void> {
     await page.keyboard.press('F1');
-    await input().fill(`>SageMaker: ${title}`);
+    await input().fill(`>${category}${title}`);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
   }
 
+  /** Waits for a toast with `text`, faded in whole (a screenshot mid-fade shows it greyed). */
   async function notification(text: string | RegExp, timeout = 20_000): Promise<Locator> {
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text });
-    await toast.first().waitFor({ timeout });
-    return toast.first();
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+    await toast.waitFor({ timeout });
+    await toast.evaluate((element) => Promise.all(element.getAnimations({ subtree: true }).map((animation: { finished: Promise<unknown> }) => animation.finished))).catch(() => undefined);
+    return toast;
+  }
+
+  /**
+   * Rests the pointer on `target` until a hover with `text` opens. A view re-read (it polls while a
+   * variant autoscales) re-renders the row and cancels a hover still waiting to open, so the pointer
+   * leaves and comes back, five times at most.
+   */
+  async function hoverShows(target: Locator, text: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await noHover(page);
+      await target.hover({ position: { x: 80, y: 10 } });
+      try {
+        await page.locator('.monaco-hover', { hasText: text }).waitFor({ timeout: 4_000 });
+        return;
+      } catch (error) {
+        if (attempt === 5) throw error;
+      }
+    }
   }
 
   it('registers the trained job as version 1 of a new model group from its context menu', async () => {
@@ -108,6 +144,7 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
       await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
       await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 30_000 });
       await row(fixture.trainingJob).waitFor({ timeout: 20_000 });
+      await widenSideBar(640);
     });
     await step('register', async () => {
       await contextMenu(page, row(fixture.trainingJob), 'Register Model');
@@ -131,6 +168,7 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
       await noHover(page);
     });
     await screenshot(page, 'serving-registered');
+    await clearNotifications();
   });
 
   it('approves version 1 with a note', async () => {
@@ -159,6 +197,7 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
       await noHover(page);
     });
     await screenshot(page, 'serving-deployed');
+    await clearNotifications();
   });
 
   it('configures target tracking on the variant from its context menu', async () => {
@@ -174,6 +213,7 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
       // An autoscaled variant's icon.
       await row('AllTraffic').locator('.codicon-dashboard').waitFor({ timeout: 10_000 });
     });
+    await clearNotifications();
   });
 
   it('sends test load: progress, then p50/p95 — and target tracking scales the variant out, shown in the view', async () => {
@@ -192,9 +232,12 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
       await row(endpoint).filter({ hasText: '$0.46/h' }).waitFor({ timeout: 20_000 });
       await row('AllTraffic').click(); // its scaling activity
       await row(/^Setting desired instance count to 2/).waitFor({ timeout: 10_000 });
-      await noHover(page);
+      // Its tooltip says how it scales.
+      await hoverShows(row('AllTraffic'), 'Autoscaling: 1–2 instances, target 60 invocations per instance per minute');
     });
     await screenshot(page, 'serving-scaled-out');
+    await noHover(page);
+    await clearNotifications();
   });
 
   it('scales back in once the load has stopped', async () => {
@@ -225,6 +268,7 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
       await noHover(page);
     });
     await screenshot(page, 'serving-updated');
+    await clearNotifications();
   });
 
   it('deletes the endpoint after a confirmation that says what it costs', async () => {
