@@ -8,6 +8,7 @@ import { modelFromVersionRequest, type DeploymentOutcome } from '../pipeline/end
 import { validName } from '../pipeline/names';
 import { setApproval, versionLabel } from '../pipeline/registry';
 import { askNewName, assertNameFree } from '../pickers/askNewName';
+import { pickExecutionRole } from '../pickers/pickExecutionRole';
 import { pickInstanceType } from '../pickers/pickInstanceType';
 import { pickModelVersion } from '../pickers/pickModelVersion';
 import type { ModelVersionTreeItem } from '../trees/modelsTree';
@@ -23,8 +24,6 @@ export interface VersionDeployment {
   /** For a version that is not Approved: approve it first, or deploy it as it is. */
   whenNotApproved: 'approve' | 'deploy';
 }
-
-const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
 
 export async function deployModelVersion(
   workbench: Pick<Workbench, 'connection' | 'endpoints' | 'models'>,
@@ -61,12 +60,7 @@ export async function deployModelVersion(
   if (!instanceType) return undefined;
   const executionRoleArn =
     given.executionRoleArn ??
-    (await vscode.window.showInputBox({
-      title: `Execution role for ${endpointName}`,
-      prompt: 'The IAM role SageMaker assumes to read the model from S3 and run the container',
-      value: connection.settings.mode === 'emulator' ? EMULATOR_ROLE : '',
-      validateInput: (value) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(value) ? undefined : 'An IAM role ARN: arn:aws:iam::<account>:role/<name>'),
-    }));
+    (await pickExecutionRole(workbench, { title: `Deploy ${endpointName}`, purpose: 'to read the model and run the container' }));
   if (!executionRoleArn) return undefined;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Deploying ${label} as ${endpointName}` }, () =>
     deployEndpoint(sageMaker, {

@@ -15,6 +15,7 @@ import {
 import { validName } from '../pipeline/names';
 import { describeTrainingJob } from '../pipeline/trainingJobs';
 import { askNewName, assertNameFree } from '../pickers/askNewName';
+import { pickExecutionRole } from '../pickers/pickExecutionRole';
 import { pickInstanceType } from '../pickers/pickInstanceType';
 import { followWithProgress } from './deploymentProgress';
 import { pickTrainingJob } from '../pickers/pickTrainingJob';
@@ -22,7 +23,6 @@ import { ObjectTreeItem } from '../trees/datasetsTree';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 import type { Workbench } from '../workbench';
 
-const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
 
 /**
  * Deploys the model of `source` (a job from the palette if none); `given` members are used as they
@@ -80,12 +80,7 @@ export async function deployToEndpoint(
   const executionRoleArn =
     given.executionRoleArn ??
     defaults.executionRoleArn ??
-    (await vscode.window.showInputBox({
-      title: `Execution role for ${endpointName}`,
-      prompt: 'The IAM role SageMaker assumes to read the model from S3 and run the container',
-      value: onEmulator ? EMULATOR_ROLE : '',
-      validateInput: (value) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(value) ? undefined : 'An IAM role ARN: arn:aws:iam::<account>:role/<name>'),
-    }));
+    (await pickExecutionRole(workbench, { title: `Deploy ${endpointName}`, purpose: 'to read the model and run the container' }));
   if (!executionRoleArn) return undefined;
   const modelDataUrl = given.modelDataUrl ?? defaults.modelDataUrl ?? '';
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Deploying ${endpointName}` }, () =>

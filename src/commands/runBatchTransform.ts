@@ -19,6 +19,7 @@ import { versionLabel } from '../pipeline/registry';
 import { relativeTime } from '../format';
 import { nameProblem } from '../pipeline/names';
 import { askNewName, assertNameFree } from '../pickers/askNewName';
+import { pickExecutionRole } from '../pickers/pickExecutionRole';
 import { pickInstanceType } from '../pickers/pickInstanceType';
 import { pickResource } from '../pickers/pickResource';
 import { pickModelVersion } from '../pickers/pickModelVersion';
@@ -28,7 +29,6 @@ import type { Workbench } from '../workbench';
 
 export type BatchTransformPlan = TransformPlan & { executionRoleArn: string };
 
-const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
 const CONTENT_TYPES = ['application/jsonlines', 'application/json', 'text/csv', 'text/plain'];
 
 type Source = { modelName: string } | { version: { arn: string; label: string } };
@@ -89,16 +89,21 @@ export async function runBatchTransform(
       .then((value) => (value === undefined ? undefined : Number(value))));
   if (instanceCount === undefined) return undefined;
 
+  // A version is made into a model for the job first, which runs as a role.
+  let model: () => Promise<string>;
+  if ('modelName' in source) {
+    model = async () => source.modelName;
+  } else {
+    const role = given.executionRoleArn ?? (await pickExecutionRole(workbench, { title: `${title}: ${jobName}`, purpose: 'to read the model and the data' }));
+    if (!role) return undefined;
+    const { version } = source;
+    model = () => modelForVersion(sageMaker, version.arn, version.label, role, new Date());
+  }
+
   const modelName = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Starting batch transform ${jobName}` }, async () => {
-    let model = 'modelName' in source ? source.modelName : undefined;
-    if (!model && 'version' in source) {
-      const role = given.executionRoleArn ?? (connection.settings.mode === 'emulator' ? EMULATOR_ROLE : await askRole(title));
-      if (!role) return undefined;
-      model = await modelForVersion(sageMaker, source.version.arn, source.version.label, role, new Date());
-    }
-    if (!model) return undefined;
-    await createTransformJob(sageMaker, transformRequest({ jobName, modelName: model, inputUri, outputUri, contentType, splitType: splitType as SplitType, instanceType, instanceCount }));
-    return model;
+    const name = await model();
+    await createTransformJob(sageMaker, transformRequest({ jobName, modelName: name, inputUri, outputUri, contentType, splitType: splitType as SplitType, instanceType, instanceCount }));
+    return name;
   });
   if (!modelName) return undefined;
   workbench.transformJobs.refresh();
@@ -134,12 +139,4 @@ async function askSource(workbench: Pick<Workbench, 'connection'>, title: string
     nothingListed: `No models in ${workbench.connection.settings.region}.`,
   });
   return modelName === undefined ? undefined : { modelName };
-}
-
-function askRole(title: string): Thenable<string | undefined> {
-  return vscode.window.showInputBox({
-    title: `${title}: execution role`,
-    prompt: 'The IAM role SageMaker assumes to read the model and the data',
-    validateInput: (value) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(value) ? undefined : 'An IAM role ARN: arn:aws:iam::<account>:role/<name>'),
-  });
 }

@@ -187,7 +187,10 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ml.g5.xlarge' }).filter({ hasText: '$1.41/h' }).waitFor({ timeout: 10_000 });
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ml.m5.large' }).filter({ hasText: 'price unknown' }).waitFor({ timeout: 10_000 });
       await pick('ml.m5.xlarge');
-      await answer('The IAM role SageMaker assumes', { prefilled: 'arn:aws:iam::000000000000:role/SageMakerExecutionRole' });
+      // The role: picked from those the region's models and jobs run as (the emulator's own first).
+      await quickInput('the IAM role SageMaker assumes').waitFor({ timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'SageMakerExecutionRole' }).filter({ hasText: 'used by' }).first().waitFor({ timeout: 10_000 });
+      await pick('SageMakerExecutionRole');
       await expandOnly('Endpoints');
       await notification(`Endpoint ${endpoint} is InService with ${group} v1.`, 60_000);
       await row(endpoint).filter({ hasText: 'InService · $0.23/h' }).waitFor({ timeout: 10_000 });

@@ -303,6 +303,7 @@ describe('Serving: registry, endpoints, autoscaling, test load, batch transform'
       splitType: 'Line',
       instanceType: 'ml.m5.xlarge',
       instanceCount: 1,
+      executionRoleArn: ROLE,
     });
     assert.equal(started, jobName);
     const job = await until('the transform job to complete', async () => {
