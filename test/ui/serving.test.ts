@@ -140,9 +140,11 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
   it('registers the trained job as version 1 of a new model group from its context menu', async () => {
     const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-serving-workspace-'));
     await step('open', async () => {
-      await page.goto(codeServer.folderUrl(workspace));
+      await page.goto(codeServer.folderUrl(workspace), { timeout: 60_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
-      await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 30_000 });
+      // The extension's view container appears once it is registered: up to a minute in a fresh code-server
+      // on a loaded machine (as the workbench test allows).
+      await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 60_000 });
       await row(fixture.trainingJob).waitFor({ timeout: 20_000 });
       await widenSideBar(640);
     });
