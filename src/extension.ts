@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
 import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
+import { S3_SCHEME, S3ObjectDocuments } from './documents/s3Objects';
 import { DETAILS_SCHEME, TrainingJobDetailsProvider } from './documents/trainingJobDetails';
 import { LOGS_SCHEME, TrainingJobLogs } from './documents/trainingJobLogs';
 import { Failures } from './failures/failures';
@@ -13,10 +14,13 @@ import { ChatPanels } from './panels/chatPanel';
 import { TrainingJobPanels } from './panels/trainingJobPanel';
 import { Poller } from './polling/poller';
 import { POLL_INTERVAL_MS } from './polling/schedules';
+import { PRICE_SETTING } from './pricingSettings';
 import { ConnectionStatusBar } from './statusBar';
 import { watchLocalEmulator } from './emulatorWatch';
 import { DatasetsTree } from './trees/datasetsTree';
 import { EndpointsTree } from './trees/endpointsTree';
+import { ModelsTree } from './trees/modelsTree';
+import { TransformJobsTree } from './trees/transformJobsTree';
 import type { ResourceTree } from './trees/resourceTree';
 import { TrainingJobsTree } from './trees/trainingJobsTree';
 import type { Services, Workbench } from './workbench';
@@ -41,6 +45,9 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const trainingJobPanels = new TrainingJobPanels(services, context.extensionUri);
   const endpoints = new EndpointsTree(services);
   const chatPanels = new ChatPanels(services, context.extensionUri);
+  const models = new ModelsTree(services);
+  const transformJobs = new TransformJobsTree(services);
+  const s3Documents = new S3ObjectDocuments(connection);
   const workbench: Workbench = {
     ...services,
     emulator,
@@ -51,7 +58,11 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     trainingJobPanels,
     endpoints,
     chatPanels,
+    models,
+    transformJobs,
+    s3Documents,
   };
+  const [endpointsView, ...endpointsViewParts] = polledTreeView('sagemaker.endpoints', endpoints);
 
   context.subscriptions.push(
     // Every part of the workbench ends with the extension.
@@ -59,13 +70,20 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     emulator.output,
     vscode.window.createTreeView('sagemaker.datasets', { treeDataProvider: datasets }),
     ...polledTreeView('sagemaker.trainingJobs', trainingJobs),
-    ...polledTreeView('sagemaker.endpoints', endpoints),
+    endpointsView,
+    ...endpointsViewParts,
+    // The region's running cost, in the view's title bar.
+    endpoints.onDidChangeCost((cost) => (endpointsView.description = cost)),
+    ...polledTreeView('sagemaker.models', models),
+    ...polledTreeView('sagemaker.transformJobs', transformJobs),
     // A (re)started emulator has data the views have not seen.
     emulator.onDidChangeState((state) => {
       if (state === 'running') {
         datasets.refresh();
         trainingJobs.refresh();
         endpoints.refresh();
+        models.refresh();
+        transformJobs.refresh();
       } else if (state === 'stopped') {
         void connection.health.check(); // every view says so now, not at the next probe
       }
@@ -82,6 +100,10 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, trainingJobDetails),
     vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, trainingJobLogs),
+    vscode.workspace.registerTextDocumentContentProvider(S3_SCHEME, s3Documents),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(PRICE_SETTING)) endpoints.refresh();
+    }),
     new ConnectionStatusBar(connection, emulator),
     watchLocalEmulator(connection, emulator),
     ...registerCommands(workbench),
@@ -91,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
 }
 
 /** A view whose tree polls while it is visible: shown again, it re-reads at once. */
-function polledTreeView(id: string, tree: ResourceTree): vscode.Disposable[] {
+function polledTreeView(id: string, tree: ResourceTree): [vscode.TreeView<vscode.TreeItem>, vscode.Disposable] {
   const view = vscode.window.createTreeView(id, { treeDataProvider: tree });
   tree.setVisible(view.visible);
   return [

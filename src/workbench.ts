@@ -3,12 +3,15 @@ import type { Connection } from './connection/connection';
 import type { TrainingJobDetailsProvider } from './documents/trainingJobDetails';
 import type { TrainingJobLogs } from './documents/trainingJobLogs';
 import type { Failures } from './failures/failures';
+import type { S3ObjectDocuments } from './documents/s3Objects';
 import type { LocalEmulator } from './localEmulator';
 import type { ChatPanels } from './panels/chatPanel';
 import type { TrainingJobPanels } from './panels/trainingJobPanel';
 import type { Poller } from './polling/poller';
 import type { DatasetsTree } from './trees/datasetsTree';
 import type { EndpointsTree } from './trees/endpointsTree';
+import type { ModelsTree } from './trees/modelsTree';
+import type { TransformJobsTree } from './trees/transformJobsTree';
 import type { TrainingJobsTree } from './trees/trainingJobsTree';
 
 /** What views, panels, documents and commands are built on: where calls go, one poller, one failure language. */
@@ -27,4 +30,7 @@ export interface Workbench extends Services {
   readonly trainingJobPanels: TrainingJobPanels;
   readonly endpoints: EndpointsTree;
   readonly chatPanels: ChatPanels;
+  readonly models: ModelsTree;
+  readonly transformJobs: TransformJobsTree;
+  readonly s3Documents: S3ObjectDocuments;
 }

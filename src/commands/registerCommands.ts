@@ -5,24 +5,37 @@
 import * as vscode from 'vscode';
 import type { DeploymentPlan } from '../pipeline/deploy';
 import type { ObjectTreeItem } from '../trees/datasetsTree';
-import type { EndpointTreeItem } from '../trees/endpointsTree';
+import type { EndpointTreeItem, VariantTreeItem } from '../trees/endpointsTree';
+import type { ModelVersionTreeItem } from '../trees/modelsTree';
+import type { TransformOutputTreeItem } from '../trees/transformJobsTree';
 import type { LoadMoreTreeItem } from '../trees/nodes';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 import type { Workbench } from '../workbench';
+import { approveModelVersion } from './approveModelVersion';
+import { configureAutoscaling } from './configureAutoscaling';
 import { copyEndpointArn } from './copyEndpointArn';
 import { createBucket } from './createBucket';
 import { deleteEndpoint } from './deleteEndpoint';
+import { deployModelVersion } from './deployModelVersion';
 import { deployToEndpoint } from './deployToEndpoint';
 import { openChat } from './openChat';
 import { openTrainingJob } from './openTrainingJob';
+import { openTransformOutput } from './openTransformOutput';
+import { registerModel } from './registerModel';
+import { rejectModelVersion } from './rejectModelVersion';
+import { removeAutoscaling } from './removeAutoscaling';
 import { restartEmulator } from './restartEmulator';
 import { resumeTrainingJob } from './resumeTrainingJob';
+import { runBatchTransform } from './runBatchTransform';
+import { sendTestLoad } from './sendTestLoad';
+import { setInstanceCount } from './setInstanceCount';
 import { showTrainingJobJson } from './showTrainingJobJson';
 import { showTrainingJobLogs } from './showTrainingJobLogs';
 import { startEmulator } from './startEmulator';
 import { stopEmulator } from './stopEmulator';
 import { stopTrainingJob } from './stopTrainingJob';
 import { switchConnection } from './switchConnection';
+import { updateEndpointToVersion } from './updateEndpointToVersion';
 
 type Handler = (...args: never[]) => unknown;
 
@@ -47,6 +60,21 @@ export function commandHandlers(workbench: Workbench): Record<string, Handler> {
     'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(workbench, node),
     'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(workbench, node),
     'sagemaker.endpoint.copyArn': (node?: EndpointTreeItem) => copyEndpointArn(workbench, node),
+    'sagemaker.models.refresh': () => workbench.models.refresh(),
+    'sagemaker.registerModel': (node?: TrainingJobTreeItem, given?: Parameters<typeof registerModel>[2]) => registerModel(workbench, node, given),
+    'sagemaker.modelVersion.approve': (node?: ModelVersionTreeItem, note?: string) => approveModelVersion(workbench, node, note),
+    'sagemaker.modelVersion.reject': (node?: ModelVersionTreeItem, reason?: string) => rejectModelVersion(workbench, node, reason),
+    'sagemaker.modelVersion.deploy': (node?: ModelVersionTreeItem, given?: Parameters<typeof deployModelVersion>[2]) => deployModelVersion(workbench, node, given),
+    'sagemaker.endpoint.updateToVersion': (node?: EndpointTreeItem | VariantTreeItem, given?: Parameters<typeof updateEndpointToVersion>[2]) =>
+      updateEndpointToVersion(workbench, node, given),
+    'sagemaker.endpoint.sendTestLoad': (node?: EndpointTreeItem, given?: Parameters<typeof sendTestLoad>[2]) => sendTestLoad(workbench, node, given),
+    'sagemaker.variant.configureAutoscaling': (node?: VariantTreeItem | EndpointTreeItem, given?: Parameters<typeof configureAutoscaling>[2]) =>
+      configureAutoscaling(workbench, node, given),
+    'sagemaker.variant.removeAutoscaling': (node?: VariantTreeItem, confirmed?: boolean) => removeAutoscaling(workbench, node, confirmed),
+    'sagemaker.variant.setInstanceCount': (node?: VariantTreeItem, count?: number) => setInstanceCount(workbench, node, count),
+    'sagemaker.transformJobs.refresh': () => workbench.transformJobs.refresh(),
+    'sagemaker.runBatchTransform': (node?: ModelVersionTreeItem, given?: Parameters<typeof runBatchTransform>[2]) => runBatchTransform(workbench, node, given),
+    'sagemaker.transformOutput.open': (node?: TransformOutputTreeItem) => openTransformOutput(workbench, node),
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
   };
 }

@@ -27,13 +27,16 @@ export async function startEmulatorProcess(
     maxConcurrentJobs?: number;
     /** false: hosts run as plain processes (--no-host-sandbox), for the runtime benchmark's comparison. */
     hostSandbox?: boolean;
+    /** Seconds between target tracking evaluations (default 60, as AWS), short for scaling tests. */
+    autoscalingPeriodSeconds?: number;
   } = {},
 ): Promise<EmulatorProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sagemaker-emulator-'));
   const jobs = options.maxConcurrentJobs === undefined ? [] : ['--max-concurrent-jobs', String(options.maxConcurrentJobs)];
   const sandbox = options.hostSandbox === false ? ['--no-host-sandbox'] : [];
+  const autoscaling = options.autoscalingPeriodSeconds === undefined ? [] : ['--autoscaling-period', String(options.autoscalingPeriodSeconds)];
   // As the extension starts it: none of this machine's AWS credentials reach it, or its jobs.
-  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir, ...jobs, ...sandbox], {
+  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir, ...jobs, ...sandbox, ...autoscaling], {
     env: emulatorEnvironment(process.env),
   });
   let output = '';

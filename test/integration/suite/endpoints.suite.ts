@@ -63,7 +63,7 @@ describe('Endpoints view and chat', () => {
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
     const variants = await workbench.endpoints.getChildren(item);
     assert.deepEqual(variants.map(labelOf), ['AllTraffic']);
-    assert.equal(variants[0].contextValue, 'endpointVariant');
+    assert.equal(variants[0].contextValue, 'endpointVariant.fixed');
     assert.equal(variants[0].description, `${gpt} · 1/1 × ml.m5.large · weight 1`);
   });
 
