@@ -2,7 +2,23 @@
 // (see loadSdk): webpack puts it in its own chunk, so activation evaluates none of the SDK. The
 // SageMaker Runtime client, which only the chat needs, is in runtimeSdk.ts.
 export { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-export { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+export {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+export { Upload } from '@aws-sdk/lib-storage';
+export { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 export {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
