@@ -115,14 +115,3 @@ export function lastTimestamp(series: readonly MetricSeries[]): number | undefin
   }
   return last;
 }
-
-/**
- * Which chart a metric goes on: its name without a train/validation prefix or suffix, so that
- * `train:loss` and `validation:loss` (or `train_loss` and `eval_loss`) share one.
- */
-export function chartOf(metric: string): string {
-  const stripped = metric
-    .replace(/^(train(ing)?|valid(ation)?|val|eval(uation)?|test)[:_./-]/i, '')
-    .replace(/[:_./-](train(ing)?|valid(ation)?|val|eval(uation)?|test)$/i, '');
-  return stripped || metric;
-}

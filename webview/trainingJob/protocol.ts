@@ -22,8 +22,19 @@ export interface TrainingJobView {
   finalMetrics: { name: string; value: number }[];
 }
 
-/** Host → panel. */
-export type HostMessage = { type: 'job'; job: TrainingJobView } | { type: 'error'; message: string };
+/** One metric of one host, as CloudWatch has it: epoch milliseconds ascending, and the values at them. */
+export interface MetricSeriesView {
+  metric: string;
+  host: string;
+  timestamps: number[];
+  values: number[];
+}
+
+/** Host → panel. `metrics` carries every series so far; `live` while the job runs and they are re-read. */
+export type HostMessage =
+  | { type: 'job'; job: TrainingJobView }
+  | { type: 'error'; message: string }
+  | { type: 'metrics'; series: MetricSeriesView[]; live: boolean; message?: string };
 
 /** Panel → host. */
 export type PanelMessage = { type: 'ready' } | { type: 'refresh' };
@@ -34,6 +45,10 @@ export function isPanelMessage(value: unknown): value is PanelMessage {
 }
 
 export function isHostMessage(value: unknown): value is HostMessage {
-  const message = value as { type?: unknown; job?: unknown; message?: unknown } | null;
-  return (message?.type === 'job' && typeof message.job === 'object') || (message?.type === 'error' && typeof message.message === 'string');
+  const message = value as { type?: unknown; job?: unknown; message?: unknown; series?: unknown; live?: unknown } | null;
+  return (
+    (message?.type === 'job' && typeof message.job === 'object') ||
+    (message?.type === 'error' && typeof message.message === 'string') ||
+    (message?.type === 'metrics' && Array.isArray(message.series) && typeof message.live === 'boolean')
+  );
 }
