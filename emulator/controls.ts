@@ -2,6 +2,7 @@
 // AWS does when something goes wrong (a managed spot instance reclaimed mid-training).
 //
 //   GET  /_emulator/health
+//   GET  /_emulator/images   {"images": ["sagemaker-emulator/builtin-gpt", …]}: the images jobs can use
 //   POST /_emulator/faults  {"type": "spot-interruption", "trainingJobName": "…", "region"?: "…", "accountId"?: "…"}
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import packageJson from '../package.json';
@@ -18,6 +19,10 @@ interface ControlContext {
 export async function serveControl(path: string, request: IncomingMessage, response: ServerResponse, context: ControlContext): Promise<void> {
   if (path === '/_emulator/health' && request.method === 'GET') {
     reply(response, 200, { status: 'ok', version: packageJson.version });
+    return;
+  }
+  if (path === '/_emulator/images' && request.method === 'GET') {
+    reply(response, 200, { images: context.runtimes.images.names() });
     return;
   }
   if (path === '/_emulator/faults' && request.method === 'POST') {

@@ -14,8 +14,14 @@ import { ConnectionStatusBar } from './statusBar';
 import { DatasetsTree } from './trees/datasetsTree';
 import { EndpointsTree } from './trees/endpointsTree';
 import type { ResourceTree } from './trees/resourceTree';
-import { TrainingJobsTree } from './trees/trainingJobsTree';
+import { TrainingJobsTree, TrainingJobTreeItem } from './trees/trainingJobsTree';
 import type { Workbench } from './workbench';
+import { S3_OBJECT_SCHEME, S3ObjectDocuments } from './documents/s3ObjectDocuments';
+import { CompareTrainingJobsPanels } from './panels/compareTrainingJobsPanel';
+import { SPEC_SELECTOR, SpecCodeLens } from './specs/specCodeLens';
+import { SpecDiagnostics } from './specs/specDiagnostics';
+import { CheckpointsTree } from './trees/checkpointsTree';
+import { DatasetsDragAndDrop } from './trees/datasetsDragAndDrop';
 
 export function activate(context: vscode.ExtensionContext): Workbench {
   const connection = new Connection();
@@ -31,6 +37,9 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const trainingJobPanels = new TrainingJobPanels(connection, context.extensionUri);
   const endpoints = new EndpointsTree(connection);
   const chatPanels = new ChatPanels(connection, context.extensionUri);
+  const checkpoints = new CheckpointsTree(connection);
+  // Several jobs can be selected at once, for Compare Training Jobs.
+  const trainingJobsView = vscode.window.createTreeView('sagemaker.trainingJobs', { treeDataProvider: trainingJobs, canSelectMany: true });
   const workbench: Workbench = {
     connection,
     emulator,
@@ -41,25 +50,42 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     trainingJobPanels,
     endpoints,
     chatPanels,
+    checkpoints,
+    s3Objects: new S3ObjectDocuments(connection),
+    specDiagnostics: new SpecDiagnostics(),
+    compareTrainingJobPanels: new CompareTrainingJobsPanels(connection, context.extensionUri),
+    trainingJobsView,
   };
 
   context.subscriptions.push(
     // Every part of the workbench ends with the extension.
     ...Object.values(workbench),
     emulator.output,
-    vscode.window.createTreeView('sagemaker.datasets', { treeDataProvider: datasets }),
-    ...polledTreeView('sagemaker.trainingJobs', trainingJobs),
+    vscode.window.createTreeView('sagemaker.datasets', {
+      treeDataProvider: datasets,
+      // Files dropped from the Explorer or the desktop onto a bucket or folder are uploaded there.
+      dragAndDropController: new DatasetsDragAndDrop(connection, () => datasets.refresh()),
+    }),
+    ...followVisibility(trainingJobsView, trainingJobs),
+    // The Checkpoints view shows the checkpoints of the job selected in Training Jobs.
+    trainingJobsView.onDidChangeSelection(({ selection }) => {
+      if (selection.length === 1 && selection[0] instanceof TrainingJobTreeItem) checkpoints.showJob(selection[0].job.name);
+    }),
+    ...checkpointsView(checkpoints),
     ...polledTreeView('sagemaker.endpoints', endpoints),
     // A (re)started emulator has data the views have not seen.
     emulator.onDidChangeState((state) => {
       if (state === 'running') {
         datasets.refresh();
         trainingJobs.refresh();
+        checkpoints.refresh();
         endpoints.refresh();
       }
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, trainingJobDetails),
     vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, trainingJobLogs),
+    vscode.workspace.registerTextDocumentContentProvider(S3_OBJECT_SCHEME, workbench.s3Objects),
+    vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, new SpecCodeLens()),
     new ConnectionStatusBar(connection, emulator),
     ...registerCommands(workbench),
   );
@@ -69,7 +95,22 @@ export function activate(context: vscode.ExtensionContext): Workbench {
 
 /** A view whose tree polls while it is visible: shown again, it re-reads at once. */
 function polledTreeView(id: string, tree: ResourceTree): vscode.Disposable[] {
-  const view = vscode.window.createTreeView(id, { treeDataProvider: tree });
+  return followVisibility(vscode.window.createTreeView(id, { treeDataProvider: tree }), tree);
+}
+
+/** The Checkpoints view: polled while visible, its description naming the job it shows. */
+function checkpointsView(tree: CheckpointsTree): vscode.Disposable[] {
+  const view = vscode.window.createTreeView('sagemaker.checkpoints', { treeDataProvider: tree });
+  return [
+    ...followVisibility(view, tree),
+    tree.onDidChangeJob((job) => {
+      view.description = job;
+      void vscode.commands.executeCommand('setContext', 'sagemaker.checkpointsJob', job ?? '');
+    }),
+  ];
+}
+
+function followVisibility(view: vscode.TreeView<vscode.TreeItem>, tree: ResourceTree): vscode.Disposable[] {
   tree.setVisible(view.visible);
   return [
     view,

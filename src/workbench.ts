@@ -8,6 +8,11 @@ import type { TrainingJobPanels } from './panels/trainingJobPanel';
 import type { DatasetsTree } from './trees/datasetsTree';
 import type { EndpointsTree } from './trees/endpointsTree';
 import type { TrainingJobsTree } from './trees/trainingJobsTree';
+import type * as vscode from 'vscode';
+import type { S3ObjectDocuments } from './documents/s3ObjectDocuments';
+import type { CompareTrainingJobsPanels } from './panels/compareTrainingJobsPanel';
+import type { SpecDiagnostics } from './specs/specDiagnostics';
+import type { CheckpointsTree } from './trees/checkpointsTree';
 
 export interface Workbench {
   readonly connection: Connection;
@@ -19,4 +24,10 @@ export interface Workbench {
   readonly trainingJobPanels: TrainingJobPanels;
   readonly endpoints: EndpointsTree;
   readonly chatPanels: ChatPanels;
+  readonly checkpoints: CheckpointsTree;
+  readonly s3Objects: S3ObjectDocuments;
+  readonly specDiagnostics: SpecDiagnostics;
+  readonly compareTrainingJobPanels: CompareTrainingJobsPanels;
+  /** The Training Jobs view, whose selection the Checkpoints view follows and where launched jobs are revealed. */
+  readonly trainingJobsView: vscode.TreeView<vscode.TreeItem>;
 }

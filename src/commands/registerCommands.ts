@@ -18,6 +18,22 @@ import { pickEndpoint } from './pickEndpoint';
 import { resumeTrainingJob } from './resumeTrainingJob';
 import { stopTrainingJob } from './stopTrainingJob';
 import { switchConnection } from './switchConnection';
+import type { CheckpointTreeItem } from '../trees/checkpointsTree';
+import type { S3FolderTreeItem } from '../trees/datasetsTree';
+import { cloneTrainingJobToSpec } from './cloneTrainingJobToSpec';
+import { compareTrainingJobs } from './compareTrainingJobs';
+import { copyS3Uri } from './copyS3Uri';
+import { deleteCheckpoint } from './deleteCheckpoint';
+import { deleteFromS3 } from './deleteFromS3';
+import { downloadCheckpoint } from './downloadCheckpoint';
+import { downloadFromS3 } from './downloadFromS3';
+import { launchSpec } from './launchSpec';
+import { newTrainingJobSpec, type NewSpecChoices } from './newTrainingJobSpec';
+import { openS3Object } from './openS3Object';
+import { resumeFromCheckpoint } from './resumeFromCheckpoint';
+import { showCheckpoints } from './showCheckpoints';
+import { uploadFilesToS3, uploadFolderToS3 } from './uploadToS3';
+import { validateSpec } from './validateSpec';
 
 type Handler = (...args: never[]) => unknown;
 
@@ -44,7 +60,8 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
       if (name) await trainingJobLogs.show(name);
     },
     'sagemaker.trainingJob.resume': (node?: TrainingJobTreeItem, newName?: string) =>
-      resumeTrainingJob(connection, node, newName, (name) => {
+      // With several jobs selectable, a context menu passes the selection second: not a name.
+      resumeTrainingJob(connection, node, typeof newName === 'string' ? newName : undefined, (name) => {
         trainingJobs.refresh();
         void vscode.window.showInformationMessage(`Started training job ${name}, resuming from its checkpoints.`, 'Show Logs').then((choice) => {
           if (choice) void trainingJobLogs.show(name);
@@ -52,7 +69,7 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
       }),
     'sagemaker.trainingJob.stop': (node?: TrainingJobTreeItem) => stopTrainingJob(connection, node, () => trainingJobs.refresh()),
     'sagemaker.deployModel': (source?: TrainingJobTreeItem | ObjectTreeItem, plan?: Partial<DeploymentPlan>) =>
-      deployToEndpoint(connection, source, plan ?? {}, (name) => {
+      deployToEndpoint(connection, source, plan && !Array.isArray(plan) ? plan : {}, (name) => {
         endpoints.refresh();
         void vscode.commands.executeCommand('sagemaker.endpoints.focus');
         void vscode.window.showInformationMessage(`Deploying endpoint ${name}: the Endpoints view shows it InService once its instance answers.`);
@@ -67,6 +84,26 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
       vscode.window.setStatusBarMessage(`Copied the ARN of endpoint ${endpoint.name}`, 4000);
     },
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
+    // Datasets
+    'sagemaker.datasets.uploadFiles': (node?: S3FolderTreeItem, sources?: vscode.Uri[]) => uploadFilesToS3(workbench, node, sources),
+    'sagemaker.datasets.uploadFolder': (node?: S3FolderTreeItem, sources?: vscode.Uri[]) => uploadFolderToS3(workbench, node, sources),
+    'sagemaker.datasets.download': (node?: S3FolderTreeItem | ObjectTreeItem, folder?: vscode.Uri) => downloadFromS3(workbench, node, folder),
+    'sagemaker.datasets.delete': (node?: S3FolderTreeItem | ObjectTreeItem, confirmed?: boolean) => deleteFromS3(workbench, node, confirmed),
+    'sagemaker.datasets.copyUri': (node?: S3FolderTreeItem | ObjectTreeItem) => copyS3Uri(node),
+    'sagemaker.datasets.open': (node?: ObjectTreeItem) => openS3Object(workbench, node),
+    // Specs
+    'sagemaker.spec.new': (given?: NewSpecChoices) => newTrainingJobSpec(workbench, given),
+    'sagemaker.spec.launch': (uri?: vscode.Uri, options?: { name?: string }) => launchSpec(workbench, uri, options),
+    'sagemaker.spec.validate': (uri?: vscode.Uri) => validateSpec(workbench, uri),
+    'sagemaker.trainingJob.cloneToSpec': (node?: TrainingJobTreeItem, given?: Parameters<typeof cloneTrainingJobToSpec>[2]) =>
+      cloneTrainingJobToSpec(workbench, node, given && !Array.isArray(given) ? given : undefined),
+    'sagemaker.trainingJobs.compare': (node?: TrainingJobTreeItem, selected?: TrainingJobTreeItem[], names?: string[]) => compareTrainingJobs(workbench, node, selected, names),
+    // Checkpoints
+    'sagemaker.trainingJob.showCheckpoints': (node?: TrainingJobTreeItem) => showCheckpoints(workbench, node),
+    'sagemaker.checkpoints.refresh': () => workbench.checkpoints.refresh(),
+    'sagemaker.checkpoint.resume': (node?: CheckpointTreeItem, newName?: string) => resumeFromCheckpoint(workbench, node, newName),
+    'sagemaker.checkpoint.download': (node?: CheckpointTreeItem, folder?: vscode.Uri) => downloadCheckpoint(workbench, node, folder),
+    'sagemaker.checkpoint.delete': (node?: CheckpointTreeItem, confirmed?: boolean) => deleteCheckpoint(workbench, node, confirmed),
   };
   return Object.entries(commands).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {

@@ -13,3 +13,15 @@ export function validName(text: string): string {
   const name = text.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-+/, '').slice(0, 63).replace(/-+$/, '');
   return name || 'model-endpoint';
 }
+
+/** `name` if it is free, else `<name>-2`, `-3`, … (an existing `-N` counted on), within 63 characters. */
+export async function freeName(name: string, isTaken: (candidate: string) => Promise<boolean>, maxTries = 50): Promise<string> {
+  if (!(await isTaken(name))) return name;
+  const match = /^(.*)-(\d+)$/.exec(name);
+  const base = match ? match[1] : name;
+  for (let suffix = match ? Number(match[2]) + 1 : 2, tries = 0; tries < maxTries; suffix++, tries++) {
+    const candidate = `${base.slice(0, 63 - `-${suffix}`.length).replace(/-+$/, '')}-${suffix}`;
+    if (!(await isTaken(candidate))) return candidate;
+  }
+  return `${base.slice(0, 50)}-${Date.now().toString(36)}`;
+}
