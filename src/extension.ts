@@ -2,20 +2,23 @@
 // network call is made until a view or command needs one.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DETAILS_SCHEME, TrainingJobDetailsProvider } from './commands/trainingJobDetails';
-import { LOGS_SCHEME, TrainingJobLogs } from './commands/trainingJobLogs';
 import { registerCommands } from './commands/registerCommands';
 import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
+import { DETAILS_SCHEME, TrainingJobDetailsProvider } from './documents/trainingJobDetails';
+import { LOGS_SCHEME, TrainingJobLogs } from './documents/trainingJobLogs';
+import { Failures } from './failures/failures';
 import { LocalEmulator } from './localEmulator';
 import { ChatPanels } from './panels/chatPanel';
 import { TrainingJobPanels } from './panels/trainingJobPanel';
+import { Poller } from './polling/poller';
+import { POLL_INTERVAL_MS } from './polling/schedules';
 import { ConnectionStatusBar } from './statusBar';
 import { DatasetsTree } from './trees/datasetsTree';
 import { EndpointsTree } from './trees/endpointsTree';
 import type { ResourceTree } from './trees/resourceTree';
 import { TrainingJobsTree, TrainingJobTreeItem } from './trees/trainingJobsTree';
-import type { Workbench } from './workbench';
+import type { Services, Workbench } from './workbench';
 import { S3_OBJECT_SCHEME, S3ObjectDocuments } from './documents/s3ObjectDocuments';
 import { CompareTrainingJobsPanels } from './panels/compareTrainingJobsPanel';
 import { SPEC_SELECTOR, SpecCodeLens } from './specs/specCodeLens';
@@ -30,18 +33,24 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     path.join(context.globalStorageUri.fsPath, 'emulator'),
     vscode.window.createOutputChannel('SageMaker Emulator'),
   );
-  const datasets = new DatasetsTree(connection);
-  const trainingJobs = new TrainingJobsTree(connection);
+  const poller = new Poller(POLL_INTERVAL_MS);
+  const failures = new Failures(connection, () => {
+    const settings = connection.validSettings;
+    return settings?.mode === 'emulator' && emulator.hasRunOn(settings.endpoint) ? 'restartEmulator' : 'startEmulator';
+  });
+  const services: Services = { connection, poller, failures };
+  const datasets = new DatasetsTree(services);
+  const trainingJobs = new TrainingJobsTree(services);
   const trainingJobDetails = new TrainingJobDetailsProvider(connection);
-  const trainingJobLogs = new TrainingJobLogs(connection);
-  const trainingJobPanels = new TrainingJobPanels(connection, context.extensionUri);
-  const endpoints = new EndpointsTree(connection);
-  const chatPanels = new ChatPanels(connection, context.extensionUri);
-  const checkpoints = new CheckpointsTree(connection);
+  const trainingJobLogs = new TrainingJobLogs(services);
+  const trainingJobPanels = new TrainingJobPanels(services, context.extensionUri);
+  const endpoints = new EndpointsTree(services);
+  const chatPanels = new ChatPanels(services, context.extensionUri);
+  const checkpoints = new CheckpointsTree(services);
   // Several jobs can be selected at once, for Compare Training Jobs.
   const trainingJobsView = vscode.window.createTreeView('sagemaker.trainingJobs', { treeDataProvider: trainingJobs, canSelectMany: true });
   const workbench: Workbench = {
-    connection,
+    ...services,
     emulator,
     datasets,
     trainingJobs,
@@ -53,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     checkpoints,
     s3Objects: new S3ObjectDocuments(connection),
     specDiagnostics: new SpecDiagnostics(),
-    compareTrainingJobPanels: new CompareTrainingJobsPanels(connection, context.extensionUri),
+    compareTrainingJobPanels: new CompareTrainingJobsPanels(services, context.extensionUri),
     trainingJobsView,
   };
 
@@ -64,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     vscode.window.createTreeView('sagemaker.datasets', {
       treeDataProvider: datasets,
       // Files dropped from the Explorer or the desktop onto a bucket or folder are uploaded there.
-      dragAndDropController: new DatasetsDragAndDrop(connection, () => datasets.refresh()),
+      dragAndDropController: new DatasetsDragAndDrop(workbench, () => datasets.refresh()),
     }),
     ...followVisibility(trainingJobsView, trainingJobs),
     // The Checkpoints view shows the checkpoints of the job selected in Training Jobs.
@@ -80,6 +89,18 @@ export function activate(context: vscode.ExtensionContext): Workbench {
         trainingJobs.refresh();
         checkpoints.refresh();
         endpoints.refresh();
+      } else if (state === 'stopped') {
+        void connection.health.check(); // every view says so now, not at the next probe
+      }
+    }),
+    // Nothing is polled while the connection is down (the health probe watches it); once it is
+    // back, everything watched is read again at once.
+    connection.onDidChangeState((state) => {
+      if (state === 'unreachable') {
+        poller.suspend();
+      } else if (poller.isSuspended) {
+        poller.resume();
+        void poller.refreshAll();
       }
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, trainingJobDetails),

@@ -8,6 +8,8 @@ export type EmulatorProcessState = 'stopped' | 'starting' | 'running';
 export class LocalEmulator implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private starting: Promise<void> | undefined;
+  /** The URL an emulator was last started on from this window: if it has died there, Restart brings it back. */
+  private startedOn: string | undefined;
   private readonly stateChanged = new vscode.EventEmitter<EmulatorProcessState>();
   readonly onDidChangeState = this.stateChanged.event;
 
@@ -44,6 +46,7 @@ export class LocalEmulator implements vscode.Disposable {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    this.startedOn = endpoint;
     let lastError = '';
     child.stderr!.setEncoding('utf8').on('data', (text: string) => {
       lastError = text.trim().split('\n').pop() ?? lastError;
@@ -77,8 +80,14 @@ export class LocalEmulator implements vscode.Disposable {
     });
   }
 
+  /** Whether an emulator was started on `endpoint` from this window (running or not). */
+  hasRunOn(endpoint: string): boolean {
+    return this.startedOn === endpoint;
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
+    this.startedOn = undefined; // stopped on purpose: Start, not Restart, brings it back
     if (!child) {
       return;
     }

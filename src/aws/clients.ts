@@ -31,22 +31,29 @@ interface SharedClientConfig {
   profile?: string;
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
-  maxAttempts?: number;
+  retryMode: 'standard';
+  maxAttempts: number;
   requestHandler?: { connectionTimeout: number };
 }
+
+/**
+ * Every call retries as the SDK's standard retry mode does (3 attempts, exponential backoff with
+ * jitter, a retry quota that stops retries when most calls fail): throttling and 5xx errors from
+ * AWS — or the emulator's injected faults — are absorbed, and what still fails is shown once.
+ */
+const RETRIES = { retryMode: 'standard', maxAttempts: 3 } as const;
 
 export function sharedClientConfig(settings: ConnectionSettings): SharedClientConfig {
   if (settings.mode === 'aws') {
     // The SDK's default chain resolves the profile: env, SSO, shared files, process, IMDS.
-    return { region: settings.region, profile: settings.profile };
+    return { region: settings.region, profile: settings.profile, ...RETRIES };
   }
   return {
     region: settings.region,
     endpoint: settings.endpoint,
     credentials: { ...EMULATOR_CREDENTIALS },
-    // A local server either answers or is not running: retrying a refused connection only delays
-    // the "Start Local Emulator" prompt.
-    maxAttempts: 1,
+    ...RETRIES,
+    // A local server answers at once or is not running: waiting longer only delays the next step.
     requestHandler: { connectionTimeout: 2000 },
   };
 }

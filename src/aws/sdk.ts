@@ -31,6 +31,7 @@ export {
   DeleteModelCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
+  DescribeModelCommand,
   DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
   ListEndpointsCommand,

@@ -6,22 +6,22 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadSdk } from '../aws/clients';
 import { freeName } from '../pipeline/names';
-import { jobExists } from '../pipeline/specs/launch';
+import { trainingJobNameHolder } from '../pipeline/trainingJobs';
 import type { SpecFormat } from '../pipeline/specs/specDocument';
 import { cloneTrainingSpec, specText } from '../pipeline/specs/trainingSpecs';
 import { describeTrainingJob } from '../pipeline/trainingJobs';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 import type { Workbench } from '../workbench';
-import { askTrainingJobName } from './askTrainingJobName';
+import { pickTrainingJob } from '../pickers/pickTrainingJob';
 
 export async function cloneTrainingJobToSpec(workbench: Workbench, node?: TrainingJobTreeItem, given: { format?: SpecFormat; folder?: vscode.Uri } = {}): Promise<vscode.Uri | undefined> {
-  const name = node?.job.name ?? (await askTrainingJobName('Clone Job to Spec File'));
+  const name = node?.job.name ?? (await pickTrainingJob(workbench, { title: 'Clone Job to Spec File' }));
   if (!name) return undefined;
   const sageMaker = await workbench.connection.clients.sageMaker();
   const description = await describeTrainingJob(sageMaker, name);
   const { ListTagsCommand } = await loadSdk();
   const tags = description.TrainingJobArn ? ((await sageMaker.send(new ListTagsCommand({ ResourceArn: description.TrainingJobArn }))).Tags ?? []) : [];
-  const newName = await freeName(name, (candidate) => jobExists(sageMaker, 'training', candidate));
+  const newName = await freeName(name, async (candidate) => (await trainingJobNameHolder(sageMaker, candidate)) !== undefined);
   const format = given.format ?? (await vscode.window.showQuickPick([{ label: 'YAML', format: 'yaml' as const }, { label: 'JSON', format: 'json' as const }], { title: `Clone ${name} to a spec file: format` }))?.format;
   if (!format) return undefined;
   const text = specText(cloneTrainingSpec(description, newName, tags), format);

@@ -1,13 +1,14 @@
 // "SageMaker: Delete Endpoint" — stops the endpoint's instances and removes it, after a modal
 // confirmation. Its endpoint configuration and model stay, to deploy again.
 import * as vscode from 'vscode';
-import type { Connection } from '../connection/connection';
 import { deleteEndpoint as deleteEndpointCall, isDeletable } from '../pipeline/endpoints';
+import { pickEndpoint } from '../pickers/pickEndpoint';
 import type { EndpointTreeItem } from '../trees/endpointsTree';
-import { pickEndpoint } from './pickEndpoint';
+import type { Workbench } from '../workbench';
 
-export async function deleteEndpoint(connection: Connection, node: EndpointTreeItem | undefined, onDeleted: () => void): Promise<void> {
-  const endpoint = node?.endpoint ?? (await pickEndpoint(connection, { title: 'Delete Endpoint' }));
+export async function deleteEndpoint(workbench: Pick<Workbench, 'connection' | 'endpoints'>, node?: EndpointTreeItem): Promise<void> {
+  const { connection, endpoints } = workbench;
+  const endpoint = node?.endpoint ?? (await pickEndpoint(workbench, { title: 'Delete Endpoint' }));
   if (!endpoint) {
     return;
   }
@@ -29,5 +30,5 @@ export async function deleteEndpoint(connection: Connection, node: EndpointTreeI
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Deleting endpoint ${endpoint.name}` }, async () =>
     deleteEndpointCall(await connection.clients.sageMaker(), endpoint.name),
   );
-  onDeleted();
+  endpoints.refresh();
 }

@@ -2,9 +2,9 @@
 // a real-time endpoint with one variant (see pipeline/deploy.ts). Asks for what it cannot take from
 // the job: the endpoint's name, the instance type, the inference image and role, each prefilled.
 import * as vscode from 'vscode';
-import type { Connection } from '../connection/connection';
 import {
   BUILTIN_GPT_IMAGE,
+  deploymentNameHolder,
   deployModel,
   type DeploymentPlan,
   INSTANCE_TYPES,
@@ -12,11 +12,13 @@ import {
   planFromTrainingJob,
   whyNotDeployable,
 } from '../pipeline/deploy';
-import { nameProblem, validName } from '../pipeline/names';
+import { validName } from '../pipeline/names';
 import { describeTrainingJob } from '../pipeline/trainingJobs';
+import { askNewName, assertNameFree } from '../pickers/askNewName';
+import { pickTrainingJob } from '../pickers/pickTrainingJob';
 import { ObjectTreeItem } from '../trees/datasetsTree';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
-import { askTrainingJobName } from './askTrainingJobName';
+import type { Workbench } from '../workbench';
 
 const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
 
@@ -25,18 +27,23 @@ const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
  * are, the others asked for. Returns the endpoint's name, or undefined if nothing was deployed.
  */
 export async function deployToEndpoint(
-  connection: Connection,
-  source: TrainingJobTreeItem | ObjectTreeItem | undefined,
-  given: Partial<DeploymentPlan>,
-  onDeploying: (endpointName: string) => void,
+  workbench: Pick<Workbench, 'connection' | 'endpoints'>,
+  source?: TrainingJobTreeItem | ObjectTreeItem,
+  given: Partial<DeploymentPlan> = {},
 ): Promise<string | undefined> {
+  const { connection, endpoints } = workbench;
   const sageMaker = await connection.clients.sageMaker();
+  const region = connection.settings.region;
+  // The endpoint, its configuration and its model take its name: a taken one is refused first,
+  // before any other prompt or call.
+  const holder = (name: string) => deploymentNameHolder(sageMaker, name);
+  if (given.endpointName !== undefined) await assertNameFree(given.endpointName, holder, region);
   let defaults: Partial<DeploymentPlan>;
   if (source instanceof ObjectTreeItem) {
     const { bucket, key } = source.object;
     defaults = { modelDataUrl: `s3://${bucket}/${key}`, endpointName: nameFromKey(key) };
   } else {
-    const jobName = source?.job.name ?? (await askTrainingJobName('Deploy to Endpoint'));
+    const jobName = source?.job.name ?? (await pickTrainingJob(workbench, { title: 'Deploy to Endpoint', statuses: ['Completed'] }));
     if (!jobName) return undefined;
     const description = await describeTrainingJob(sageMaker, jobName);
     const refusal = whyNotDeployable(description);
@@ -49,11 +56,12 @@ export async function deployToEndpoint(
   const onEmulator = connection.settings.mode === 'emulator';
   const endpointName =
     given.endpointName ??
-    (await vscode.window.showInputBox({
+    (await askNewName({
       title: `Deploy ${defaults.modelDataUrl}`,
       prompt: 'Endpoint name (also the name of its model and endpoint configuration)',
       value: validName(defaults.endpointName ?? 'model-endpoint'),
-      validateInput: nameProblem,
+      holder,
+      region,
     }));
   if (!endpointName) return undefined;
   const instanceType = given.instanceType ?? (await vscode.window.showQuickPick(INSTANCE_TYPES, { title: `Instance type for ${endpointName}` }));
@@ -81,6 +89,8 @@ export async function deployToEndpoint(
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Deploying ${endpointName}` }, () =>
     deployModel(sageMaker, { endpointName, modelDataUrl, image, executionRoleArn, instanceType, instanceCount: given.instanceCount ?? 1 }),
   );
-  onDeploying(endpointName);
+  endpoints.refresh();
+  void vscode.commands.executeCommand('sagemaker.endpoints.focus');
+  void vscode.window.showInformationMessage(`Deploying endpoint ${endpointName}: the Endpoints view shows it InService once its instance answers.`);
   return endpointName;
 }

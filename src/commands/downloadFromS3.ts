@@ -8,7 +8,7 @@ import { pickS3Location, s3UriOf } from '../pickers/pickS3Location';
 import { askAboutExisting, withTransferProgress } from '../transfers/transferUi';
 import { ObjectTreeItem, type S3FolderTreeItem } from '../trees/datasetsTree';
 import type { Workbench } from '../workbench';
-import { classifyFailure } from '../aws/errors';
+import { failureText } from '../failures/classify';
 
 /** `folder` lets a test or another command choose the folder instead of the dialog. Returns the files written. */
 export async function downloadFromS3(workbench: Workbench, node?: S3FolderTreeItem | ObjectTreeItem, folder?: vscode.Uri): Promise<string[]> {
@@ -46,7 +46,7 @@ export async function downloadFromS3(workbench: Workbench, node?: S3FolderTreeIt
     void vscode.window.showInformationMessage(`Download cancelled: no file of it is left in ${target.fsPath}.`);
   } else if (outcome.failed) {
     void vscode.window.showErrorMessage(
-      `Download of ${uri} stopped: ${outcome.failed.key} failed: ${classifyFailure(outcome.failed.error).message}. ${outcome.downloaded.length} of ${items.length} files were written; nothing partial was left.`,
+      `${failureText(workbench.failures.classify(outcome.failed.error, { doing: `download s3://${source.bucket}/${outcome.failed.key}` }))} The download stopped there: ${outcome.downloaded.length} of ${items.length} files were written and nothing partial was left.`,
     );
   } else {
     const skipped = outcome.skipped.length ? `, skipped ${outcome.skipped.length} that existed` : '';

@@ -3,9 +3,10 @@
 // proposed (`<name>-2`); AWS's own validation errors land on the spec's lines. A training job, once
 // created, is revealed and selected in Training Jobs and its log opens.
 import * as vscode from 'vscode';
-import { freeName, nameProblem } from '../pipeline/names';
+import { nameProblem } from '../pipeline/names';
+import { askNewName } from '../pickers/askNewName';
 import { problemsFromAwsError } from '../pipeline/specs/awsValidation';
-import { createJob, isNameTaken, jobExists, jobNameOf, requestOf } from '../pipeline/specs/launch';
+import { createJob, isNameTaken, jobNameHolder, jobNameOf, requestOf } from '../pipeline/specs/launch';
 import { formatOf, parseSpec } from '../pipeline/specs/specDocument';
 import { SPEC_KINDS, specKindOf, type SpecKind } from '../pipeline/specs/specKinds';
 import { revealTrainingJob } from '../trees/revealTrainingJob';
@@ -64,12 +65,13 @@ export async function launchSpec(workbench: Workbench, uri?: vscode.Uri, options
       break;
     } catch (error) {
       if (isNameTaken(error)) {
-        const free = await freeName(name, (candidate) => jobExists(sageMaker, kind, candidate));
-        const chosen = await vscode.window.showInputBox({
+        // The one name prompt: it proposes a free name (`<name>-2`) and refuses taken ones as typed.
+        const chosen = await askNewName({
           title: `A ${noun} named ${name} already exists`,
-          prompt: `Job names are used once per account and region. Launch this spec as:`,
-          value: free,
-          validateInput: nameProblem,
+          prompt: 'Job names are used once per account and region. Launch this spec as:',
+          value: name,
+          holder: (candidate) => jobNameHolder(sageMaker, kind, candidate),
+          region: workbench.connection.settings.region,
         });
         if (!chosen) return undefined;
         name = chosen;

@@ -8,11 +8,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BUILTIN_GPT_IMAGE } from '../pipeline/deploy';
-import { freeName, nameProblem } from '../pipeline/names';
-import { jobExists } from '../pipeline/specs/launch';
+import { freeName } from '../pipeline/names';
+import { askNewName } from '../pickers/askNewName';
 import type { SpecFormat } from '../pipeline/specs/specDocument';
 import { BUILTIN_GPT_HYPERPARAMETERS, defaultCheckpointUri, newTrainingSpec, specText, type NewTrainingSpec } from '../pipeline/specs/trainingSpecs';
-import { describeTrainingJob, listTrainingJobs } from '../pipeline/trainingJobs';
+import { describeTrainingJob, listTrainingJobs, trainingJobNameHolder } from '../pipeline/trainingJobs';
 import { pickS3Location, s3UriOf } from '../pickers/pickS3Location';
 import type { Workbench } from '../workbench';
 
@@ -108,10 +108,15 @@ export async function newTrainingJobSpec(workbench: Workbench, given: NewSpecCho
   const builtin = image.split(':')[0] === BUILTIN_GPT_IMAGE.split(':')[0];
 
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
-  const proposed = await freeName(`${builtin ? 'tiny-gpt' : 'training'}-${stamp}`, (candidate) => jobExists(sageMaker, 'training', candidate));
   const name =
     given.name ??
-    (await vscode.window.showInputBox({ title: `${title}: job name`, prompt: 'Training job names are used once per account and region', value: proposed, validateInput: nameProblem }));
+    (await askNewName({
+      title: `${title}: job name`,
+      prompt: 'Training job names are used once per account and region',
+      value: `${builtin ? 'tiny-gpt' : 'training'}-${stamp}`,
+      holder: (candidate) => trainingJobNameHolder(sageMaker, candidate),
+      region: connection.settings.region,
+    }));
   if (!name) return undefined;
 
   const instanceType = given.instanceType ?? (await pickOrType(`${title}: instance type`, TRAINING_INSTANCE_TYPES.map((label) => ({ label })), 'Pick or type an instance type', (value) => (/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(value) ? undefined : 'An instance type such as ml.g5.2xlarge')));

@@ -1,12 +1,11 @@
 // "SageMaker: Open Chat" — the chat panel of an InService endpoint.
-import type { Connection } from '../connection/connection';
-import type { ChatPanels } from '../panels/chatPanel';
+import { pickEndpoint } from '../pickers/pickEndpoint';
 import type { EndpointTreeItem } from '../trees/endpointsTree';
-import { pickEndpoint } from './pickEndpoint';
+import type { Workbench } from '../workbench';
 
-export async function openChat(connection: Connection, chatPanels: ChatPanels, node?: EndpointTreeItem): Promise<void> {
-  const endpoint = node?.endpoint ?? (await pickEndpoint(connection, { title: 'Open Chat', status: 'InService' }));
+export async function openChat(workbench: Pick<Workbench, 'connection' | 'chatPanels'>, node?: EndpointTreeItem): Promise<void> {
+  const endpoint = node?.endpoint ?? (await pickEndpoint(workbench, { title: 'Open Chat', status: 'InService' }));
   if (endpoint) {
-    chatPanels.show(endpoint.name);
+    workbench.chatPanels.show(endpoint.name);
   }
 }

@@ -1,21 +1,26 @@
-// Every command id in one list, each handler wrapped in the one error handler: failures become a
-// single message (credentials redacted), never an unhandled rejection.
+// Every command id in one flat list, each handler wrapped in the one error handler: a failure
+// becomes one notification in the failure language every surface speaks (classified, credentials
+// redacted, the next step as a button, Retry re-running the command), never an unhandled rejection.
+// Each command's work lives in its own file; the one-line handlers here only call a part's method.
 import * as vscode from 'vscode';
-import { classifyFailure } from '../aws/errors';
-import type { Workbench } from '../workbench';
 import type { DeploymentPlan } from '../pipeline/deploy';
 import type { ObjectTreeItem } from '../trees/datasetsTree';
 import type { EndpointTreeItem } from '../trees/endpointsTree';
 import type { LoadMoreTreeItem } from '../trees/nodes';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
-import { askTrainingJobName } from './askTrainingJobName';
+import type { Workbench } from '../workbench';
+import { copyEndpointArn } from './copyEndpointArn';
 import { createBucket } from './createBucket';
 import { deleteEndpoint } from './deleteEndpoint';
 import { deployToEndpoint } from './deployToEndpoint';
-import { startEmulator, stopEmulator } from './emulatorCommands';
 import { openChat } from './openChat';
-import { pickEndpoint } from './pickEndpoint';
+import { openTrainingJob } from './openTrainingJob';
+import { restartEmulator } from './restartEmulator';
 import { resumeTrainingJob } from './resumeTrainingJob';
+import { showTrainingJobJson } from './showTrainingJobJson';
+import { showTrainingJobLogs } from './showTrainingJobLogs';
+import { startEmulator } from './startEmulator';
+import { stopEmulator } from './stopEmulator';
 import { stopTrainingJob } from './stopTrainingJob';
 import { switchConnection } from './switchConnection';
 import type { CheckpointTreeItem } from '../trees/checkpointsTree';
@@ -37,52 +42,29 @@ import { validateSpec } from './validateSpec';
 
 type Handler = (...args: never[]) => unknown;
 
-export function registerCommands(workbench: Workbench): vscode.Disposable[] {
-  const { connection, emulator, datasets, trainingJobs, trainingJobDetails, trainingJobLogs, trainingJobPanels, endpoints, chatPanels } = workbench;
-  const commands: Record<string, Handler> = {
-    'sagemaker.switchConnection': () => switchConnection(connection),
-    'sagemaker.startEmulator': () => startEmulator(connection, emulator),
-    'sagemaker.stopEmulator': () => stopEmulator(emulator),
+export function commandHandlers(workbench: Workbench): Record<string, Handler> {
+  const { emulator, datasets, trainingJobs, endpoints } = workbench;
+  return {
+    'sagemaker.switchConnection': () => switchConnection(workbench.connection),
+    'sagemaker.startEmulator': () => startEmulator(workbench),
+    'sagemaker.stopEmulator': () => stopEmulator(workbench),
+    'sagemaker.restartEmulator': () => restartEmulator(workbench),
     'sagemaker.showEmulatorLog': () => emulator.output.show(),
     'sagemaker.datasets.refresh': () => datasets.refresh(),
-    'sagemaker.datasets.createBucket': () => createBucket(connection, () => datasets.refresh()),
+    'sagemaker.datasets.createBucket': () => createBucket(workbench),
     'sagemaker.trainingJobs.refresh': () => trainingJobs.refresh(),
-    'sagemaker.trainingJob.open': async (node?: TrainingJobTreeItem) => {
-      const name = node?.job.name ?? (await askTrainingJobName('Open Training Job'));
-      if (name) trainingJobPanels.show(name);
-    },
-    'sagemaker.trainingJob.showJson': async (node?: TrainingJobTreeItem) => {
-      const name = node?.job.name ?? (await askTrainingJobName('Open Training Job as JSON'));
-      if (name) await trainingJobDetails.show(name);
-    },
-    'sagemaker.trainingJob.showLogs': async (node?: TrainingJobTreeItem) => {
-      const name = node?.job.name ?? (await askTrainingJobName('Show Training Job Logs'));
-      if (name) await trainingJobLogs.show(name);
-    },
-    'sagemaker.trainingJob.resume': (node?: TrainingJobTreeItem, newName?: string) =>
-      // With several jobs selectable, a context menu passes the selection second: not a name.
-      resumeTrainingJob(connection, node, typeof newName === 'string' ? newName : undefined, (name) => {
-        trainingJobs.refresh();
-        void vscode.window.showInformationMessage(`Started training job ${name}, resuming from its checkpoints.`, 'Show Logs').then((choice) => {
-          if (choice) void trainingJobLogs.show(name);
-        });
-      }),
-    'sagemaker.trainingJob.stop': (node?: TrainingJobTreeItem) => stopTrainingJob(connection, node, () => trainingJobs.refresh()),
+    'sagemaker.trainingJob.open': (node?: TrainingJobTreeItem) => openTrainingJob(workbench, node),
+    'sagemaker.trainingJob.showJson': (node?: TrainingJobTreeItem) => showTrainingJobJson(workbench, node),
+    'sagemaker.trainingJob.showLogs': (node?: TrainingJobTreeItem) => showTrainingJobLogs(workbench, node),
+    // With several jobs selectable, a context menu passes the selection second: not a name, not a plan.
+    'sagemaker.trainingJob.resume': (node?: TrainingJobTreeItem, newName?: string) => resumeTrainingJob(workbench, node, typeof newName === 'string' ? newName : undefined),
+    'sagemaker.trainingJob.stop': (node?: TrainingJobTreeItem) => stopTrainingJob(workbench, node),
     'sagemaker.deployModel': (source?: TrainingJobTreeItem | ObjectTreeItem, plan?: Partial<DeploymentPlan>) =>
-      deployToEndpoint(connection, source, plan && !Array.isArray(plan) ? plan : {}, (name) => {
-        endpoints.refresh();
-        void vscode.commands.executeCommand('sagemaker.endpoints.focus');
-        void vscode.window.showInformationMessage(`Deploying endpoint ${name}: the Endpoints view shows it InService once its instance answers.`);
-      }),
+      deployToEndpoint(workbench, source, plan && !Array.isArray(plan) ? plan : undefined),
     'sagemaker.endpoints.refresh': () => endpoints.refresh(),
-    'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(connection, chatPanels, node),
-    'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(connection, node, () => endpoints.refresh()),
-    'sagemaker.endpoint.copyArn': async (node?: EndpointTreeItem) => {
-      const endpoint = node?.endpoint ?? (await pickEndpoint(connection, { title: 'Copy Endpoint ARN' }));
-      if (!endpoint) return;
-      await vscode.env.clipboard.writeText(endpoint.arn);
-      vscode.window.setStatusBarMessage(`Copied the ARN of endpoint ${endpoint.name}`, 4000);
-    },
+    'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(workbench, node),
+    'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(workbench, node),
+    'sagemaker.endpoint.copyArn': (node?: EndpointTreeItem) => copyEndpointArn(workbench, node),
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
     // Datasets
     'sagemaker.datasets.uploadFiles': (node?: S3FolderTreeItem, sources?: vscode.Uri[]) => uploadFilesToS3(workbench, node, sources),
@@ -105,13 +87,15 @@ export function registerCommands(workbench: Workbench): vscode.Disposable[] {
     'sagemaker.checkpoint.download': (node?: CheckpointTreeItem, folder?: vscode.Uri) => downloadCheckpoint(workbench, node, folder),
     'sagemaker.checkpoint.delete': (node?: CheckpointTreeItem, confirmed?: boolean) => deleteCheckpoint(workbench, node, confirmed),
   };
-  return Object.entries(commands).map(([id, handler]) =>
+}
+
+export function registerCommands(workbench: Workbench): vscode.Disposable[] {
+  return Object.entries(commandHandlers(workbench)).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {
       try {
         return await handler(...args);
       } catch (error) {
-        const failure = classifyFailure(error);
-        void vscode.window.showErrorMessage(failure.message);
+        void workbench.failures.notify(error, { retry: () => vscode.commands.executeCommand(id, ...args) });
         return undefined;
       }
     }),

@@ -3,10 +3,10 @@
 // with the old job's configuration, starts there (pipeline/resumeFromCheckpoint.ts).
 import * as vscode from 'vscode';
 import { formatBytes } from '../format';
-import { freeName, nameProblem } from '../pipeline/names';
 import { resumeFromCheckpoint as resume, resumePlan } from '../pipeline/resumeFromCheckpoint';
 import { resumedJobName } from '../pipeline/resumeTrainingJob';
-import { jobExists } from '../pipeline/specs/launch';
+import { trainingJobNameHolder } from '../pipeline/trainingJobs';
+import { askNewName, assertNameFree } from '../pickers/askNewName';
 import { revealTrainingJob } from '../trees/revealTrainingJob';
 import type { CheckpointTreeItem } from '../trees/checkpointsTree';
 import type { Workbench } from '../workbench';
@@ -20,14 +20,17 @@ export async function resumeFromCheckpoint(workbench: Workbench, node?: Checkpoi
   const { job, checkpoint } = node;
   const jobName = job.TrainingJobName ?? '';
   const clients = { s3: await workbench.connection.clients.s3(), sageMaker: await workbench.connection.clients.sageMaker() };
-  const proposed = await freeName(resumedJobName(jobName), (candidate) => jobExists(clients.sageMaker, 'training', candidate));
+  const holder = (candidate: string) => trainingJobNameHolder(clients.sageMaker, candidate);
+  const region = workbench.connection.settings.region;
+  if (newName !== undefined) await assertNameFree(newName, holder, region);
   const name =
     newName ??
-    (await vscode.window.showInputBox({
+    (await askNewName({
       title: `Resume ${jobName} from its ${checkpoint.label}`,
       prompt: `Name of the new training job. The checkpoint (${formatBytes(checkpoint.size)}) is copied to a fresh location for it.`,
-      value: proposed,
-      validateInput: nameProblem,
+      value: resumedJobName(jobName),
+      holder,
+      region,
     }));
   if (!name) return undefined;
   const plan = resumePlan(job, name);

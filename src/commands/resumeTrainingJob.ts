@@ -1,24 +1,24 @@
 // "SageMaker: Resume Training Job" — starts a new job from an ended job's configuration and
 // checkpoints (see pipeline/resumeTrainingJob.ts), named after it unless the user names it.
 import * as vscode from 'vscode';
-import { askTrainingJobName } from './askTrainingJobName';
-import type { Connection } from '../connection/connection';
-import { nameProblem } from '../pipeline/names';
 import { resumedJobName, resumeInput, whyNotResumable } from '../pipeline/resumeTrainingJob';
-import { createTrainingJob, describeTrainingJob } from '../pipeline/trainingJobs';
+import { createTrainingJob, describeTrainingJob, trainingJobNameHolder } from '../pipeline/trainingJobs';
+import { askNewName, assertNameFree } from '../pickers/askNewName';
+import { ENDED_JOBS, pickTrainingJob } from '../pickers/pickTrainingJob';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
+import type { Workbench } from '../workbench';
 
 /**
  * Resumes the job of `node` (or one typed in) as `newName` (or a name the user confirms). Returns the
  * new job's name, or undefined if nothing was started.
  */
 export async function resumeTrainingJob(
-  connection: Connection,
-  node: TrainingJobTreeItem | undefined,
-  newName: string | undefined,
-  onStarted: (name: string) => void,
+  workbench: Pick<Workbench, 'connection' | 'trainingJobs' | 'trainingJobLogs'>,
+  node?: TrainingJobTreeItem,
+  newName?: string,
 ): Promise<string | undefined> {
-  const name = node?.job.name ?? (await askTrainingJobName('Resume Training Job'));
+  const { connection, trainingJobs, trainingJobLogs } = workbench;
+  const name = node?.job.name ?? (await pickTrainingJob(workbench, { title: 'Resume Training Job', statuses: ENDED_JOBS }));
   if (!name) {
     return undefined;
   }
@@ -29,13 +29,17 @@ export async function resumeTrainingJob(
     void vscode.window.showWarningMessage(refusal);
     return undefined;
   }
+  const holder = (candidate: string) => trainingJobNameHolder(sageMaker, candidate);
+  const region = connection.settings.region;
+  if (newName !== undefined) await assertNameFree(newName, holder, region);
   const chosen =
     newName ??
-    (await vscode.window.showInputBox({
+    (await askNewName({
       title: `Resume ${name} from ${description.CheckpointConfig?.S3Uri}`,
       prompt: 'Name of the new training job (same configuration, same checkpoint location)',
       value: resumedJobName(name),
-      validateInput: nameProblem,
+      holder,
+      region,
     }));
   if (!chosen) {
     return undefined;
@@ -43,6 +47,9 @@ export async function resumeTrainingJob(
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Starting training job ${chosen}` }, () =>
     createTrainingJob(sageMaker, resumeInput(description, chosen)),
   );
-  onStarted(chosen);
+  trainingJobs.refresh();
+  void vscode.window.showInformationMessage(`Started training job ${chosen}, resuming from its checkpoints.`, 'Show Logs').then((choice) => {
+    if (choice) void trainingJobLogs.show(chosen);
+  });
   return chosen;
 }

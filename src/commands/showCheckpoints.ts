@@ -3,10 +3,10 @@
 import * as vscode from 'vscode';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 import type { Workbench } from '../workbench';
-import { askTrainingJobName } from './askTrainingJobName';
+import { pickTrainingJob } from '../pickers/pickTrainingJob';
 
 export async function showCheckpoints(workbench: Workbench, node?: TrainingJobTreeItem): Promise<void> {
-  const name = node?.job.name ?? (await askTrainingJobName('Show Checkpoints'));
+  const name = node?.job.name ?? (await pickTrainingJob(workbench, { title: 'Show Checkpoints' }));
   if (!name) return;
   workbench.checkpoints.showJob(name);
   await vscode.commands.executeCommand('sagemaker.checkpoints.focus');

@@ -2,17 +2,14 @@
 // confirmation. SageMaker signals the training script (SIGTERM) and ends it after a grace period; what
 // it saved (checkpoints, model artifacts) stays in S3, so a new job can resume from its checkpoints.
 import * as vscode from 'vscode';
-import { askTrainingJobName } from './askTrainingJobName';
-import type { Connection } from '../connection/connection';
 import { describeTrainingJob, isStoppable, stopTrainingJob as stopTrainingJobCall } from '../pipeline/trainingJobs';
+import { IN_PROGRESS_JOBS, pickTrainingJob } from '../pickers/pickTrainingJob';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
+import type { Workbench } from '../workbench';
 
-export async function stopTrainingJob(
-  connection: Connection,
-  node: TrainingJobTreeItem | undefined,
-  onStopping: () => void,
-): Promise<void> {
-  const name = node?.job.name ?? (await askTrainingJobName('Stop Training Job'));
+export async function stopTrainingJob(workbench: Pick<Workbench, 'connection' | 'trainingJobs'>, node?: TrainingJobTreeItem): Promise<void> {
+  const { connection, trainingJobs } = workbench;
+  const name = node?.job.name ?? (await pickTrainingJob(workbench, { title: 'Stop Training Job', statuses: IN_PROGRESS_JOBS }));
   if (!name) {
     return;
   }
@@ -38,5 +35,5 @@ export async function stopTrainingJob(
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Stopping training job ${name}` }, async () =>
     stopTrainingJobCall(await connection.clients.sageMaker(), name),
   );
-  onStopping();
+  trainingJobs.refresh();
 }

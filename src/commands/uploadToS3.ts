@@ -24,7 +24,7 @@ async function upload(workbench: Workbench, node: S3FolderTreeItem | undefined, 
       openLabel: 'Upload',
     }));
   if (!sources?.length) return;
-  const outcome = await uploadWithProgress(workbench.connection, sources.map((uri) => uri.fsPath), target.bucket, target.prefix);
+  const outcome = await uploadWithProgress(workbench, sources.map((uri) => uri.fsPath), target.bucket, target.prefix);
   if (outcome) workbench.datasets.refresh();
 }
 

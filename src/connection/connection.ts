@@ -1,10 +1,19 @@
-// The active connection: settings from the configuration, the clients made from them, and the
-// state the views show. Everything that talks to AWS or the emulator goes through here.
+// The active connection: settings from the configuration, the clients made from them, and whether it
+// answers. Everything that talks to AWS or the emulator goes through here, and reports here what it
+// found (`report`), so that one call failing for want of a network puts every view, panel and the
+// status bar in the same state, and the first call that gets through brings them all back.
 import * as vscode from 'vscode';
 import { AwsClients } from '../aws/clients';
+import { classifyFailure } from '../failures/classify';
+import { realTimers } from '../polling/poller';
+import { POLL_INTERVAL_MS } from '../polling/schedules';
+import { HealthMonitor } from './health';
 import { parseConnectionSettings, SETTING, type ConnectionSettings, type SettingsError } from './settings';
 
 export type ConnectionState = 'unknown' | 'connected' | 'unreachable' | 'invalidSettings';
+
+/** While it is down, the connection is probed this often, so that a restart is noticed within it. */
+const DOWN_PROBE_MS = 1000;
 
 export class Connection implements vscode.Disposable {
   private current: { settings: ConnectionSettings; clients: AwsClients } | { error: SettingsError } | undefined;
@@ -12,22 +21,35 @@ export class Connection implements vscode.Disposable {
   private readonly stateChanged = new vscode.EventEmitter<ConnectionState>();
   private readonly disposables: vscode.Disposable[] = [this.changed, this.stateChanged];
   private reportedState: ConnectionState = 'unknown';
+  /** What made the connection unreachable, while it is. */
+  private lastError: unknown;
+  readonly health: HealthMonitor;
 
   /** Fires when the settings change, after the new clients are in place. */
   readonly onDidChange = this.changed.event;
 
-  /** Fires when a call finds the connection reachable, unreachable or misconfigured. */
+  /** Fires when a call or a probe finds the connection reachable, unreachable or misconfigured. */
   readonly onDidChangeState = this.stateChanged.event;
 
-  constructor() {
+  constructor(options: { upProbeMs?: number; downProbeMs?: number } = {}) {
+    this.health = new HealthMonitor({
+      probe: () => this.probe(),
+      onResult: (error) => this.report(error),
+      upIntervalMs: options.upProbeMs ?? POLL_INTERVAL_MS,
+      downIntervalMs: options.downProbeMs ?? DOWN_PROBE_MS,
+      scheduler: realTimers,
+    });
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (Object.values(SETTING).some((id) => event.affectsConfiguration(id))) {
           this.reset();
           this.changed.fire();
+          void this.health.check();
         }
       }),
+      { dispose: () => this.health.stop() },
     );
+    this.health.start();
   }
 
   /** The validated settings; throws the SettingsError that names a bad setting. */
@@ -46,18 +68,70 @@ export class Connection implements vscode.Disposable {
     return this.current!;
   }
 
-  /** Records what the last call found, for the status bar and the views' welcome content. */
+  /** The settings if they are valid, for failure messages; never throws. */
+  get validSettings(): ConnectionSettings | undefined {
+    const current = this.inspect();
+    return 'settings' in current ? current.settings : undefined;
+  }
+
+  /**
+   * What a call found: nothing (it was answered, whatever the answer) or its error. Only failures to
+   * reach the connection, or bad settings, change the state; a service's refusal is an answer.
+   */
+  report(error?: unknown): void {
+    if (error === undefined) {
+      this.setState('connected');
+      return;
+    }
+    const kind = classifyFailure(error, { settings: this.validSettings }).kind;
+    if (kind === 'unreachable') {
+      this.lastError = error;
+      this.setState('unreachable');
+    } else if (kind === 'settings') {
+      this.setState('invalidSettings');
+    } else {
+      this.setState('connected');
+    }
+  }
+
+  /** Why the connection is down (for error nodes and banners), while it is. */
+  get failure(): unknown {
+    const current = this.inspect();
+    if ('error' in current) return current.error;
+    return this.reportedState === 'unreachable' ? this.lastError : undefined;
+  }
+
+  /** Records a state, for the status bar and the views' welcome content. */
   setState(state: ConnectionState): void {
     if (state === this.reportedState) {
       return;
     }
     this.reportedState = state;
+    if (state !== 'unreachable') this.lastError = undefined;
+    this.health.setDown(state === 'unreachable');
     void vscode.commands.executeCommand('setContext', 'sagemaker.connectionState', state);
     this.stateChanged.fire(state);
   }
 
   get state(): ConnectionState {
     return this.reportedState;
+  }
+
+  /**
+   * Whether anything answers where calls go: the emulator's health control (any HTTP status counts:
+   * one that refuses unsigned requests still answers); AWS only once a call found it unreachable.
+   */
+  private async probe(): Promise<'answered' | 'skip'> {
+    const settings = this.validSettings;
+    if (!settings) return 'skip';
+    if (settings.mode === 'aws') {
+      if (this.reportedState !== 'unreachable') return 'skip';
+      await fetch(`https://api.sagemaker.${settings.region}.amazonaws.com/`, { signal: AbortSignal.timeout(3000) });
+      return 'answered';
+    }
+    const response = await fetch(`${settings.endpoint}/_emulator/health`, { signal: AbortSignal.timeout(2000) });
+    await response.body?.cancel();
+    return 'answered';
   }
 
   private load(): { settings: ConnectionSettings; clients: AwsClients } {
@@ -88,6 +162,8 @@ export class Connection implements vscode.Disposable {
     }
     this.current = undefined;
     this.reportedState = 'unknown';
+    this.lastError = undefined;
+    this.health.setDown(false);
   }
 
   dispose(): void {

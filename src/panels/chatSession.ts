@@ -2,17 +2,22 @@
 // streamed and how to stop it. The panel's webview only renders what this sends (and is rebuilt from
 // it whenever the panel is shown again). No `vscode` import: the panel wires it to the webview.
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import type { AssistantTurn, ChatAction, ChatParameters, HostMessage, PanelMessage, Turn } from '../../webview/chat/protocol';
-import { normalizeParameters } from '../../webview/chat/protocol';
-import { requestBody, type ChatMessage } from '../pipeline/chatPayloads';
-import { describeChatFailure } from '../pipeline/chatFailures';
-import { streamAnswer } from '../pipeline/chatStream';
+import type { HostMessage, PanelMessage } from '../../webview/chat/protocol';
+import type { FailureContext } from '../failures/classify';
+import type { NextStep } from '../failures/nextSteps';
+import { describeChatFailure } from '../pipeline/chat/failures';
+import { requestBody, type ChatMessage } from '../pipeline/chat/payloads';
+import { streamAnswer } from '../pipeline/chat/stream';
+import { normalizeParameters, type AssistantTurn, type ChatAction, type ChatParameters, type Turn } from '../pipeline/chat/types';
 
 export interface ChatSessionHost {
   runtime(): Promise<SageMakerRuntimeClient>;
-  mode(): 'aws' | 'emulator';
-  /** Actions outside the chat: start the emulator, switch the connection, show the Endpoints view. */
-  run(action: Exclude<ChatAction, 'retry' | 'useTgi' | 'useMessages'>): void;
+  /** Where calls go and how a local emulator is brought back, for the failure messages. */
+  failureContext(): FailureContext;
+  /** What a call found (nothing: it was answered), so that every view knows when the connection is down. */
+  report(error?: unknown): void;
+  /** Steps outside the chat: start the emulator, switch the connection, show the Endpoints view. */
+  run(step: Exclude<NextStep, 'retry'>): void;
 }
 
 export class ChatSession {
@@ -69,6 +74,9 @@ export class ChatSession {
       case 'action':
         this.act(message.action, message.turnId);
         break;
+      case 'step':
+        if (message.step !== 'retry') this.host.run(message.step);
+        break;
     }
   }
 
@@ -95,10 +103,12 @@ export class ChatSession {
           },
         });
         Object.assign(answer, { text: streamed.text, state: streamed.stopped ? 'stopped' : 'done', metrics: streamed.metrics });
+        this.host.report();
       } catch (error) {
+        this.host.report(error);
         Object.assign(answer, {
           state: 'failed',
-          failure: describeChatFailure(error, { endpoint: this.endpoint, format, mode: this.host.mode() }),
+          failure: describeChatFailure(error, { endpoint: this.endpoint, format, failure: this.host.failureContext() }),
         });
       }
       this.running = undefined;

@@ -2,8 +2,8 @@
 // per job and host) on a shared axis of time since each started; re-read while one of them runs.
 import * as vscode from 'vscode';
 import { isPanelMessage, type ComparedJob, type HostMessage } from '../../webview/compareJobs/protocol';
-import { classifyFailure } from '../aws/errors';
-import type { Connection } from '../connection/connection';
+import { failureText } from '../failures/classify';
+import type { Services } from '../workbench';
 import { hostsOf, readTrainingMetrics } from '../pipeline/trainingMetrics';
 import { describeTrainingJob, isActive } from '../pipeline/trainingJobs';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -19,7 +19,7 @@ export class CompareTrainingJobsPanels implements vscode.Disposable {
   private readonly open = new Map<string, vscode.WebviewPanel>();
 
   constructor(
-    private readonly connection: Connection,
+    private readonly services: Services,
     private readonly extensionUri: vscode.Uri,
   ) {}
 
@@ -45,9 +45,9 @@ export class CompareTrainingJobsPanels implements vscode.Disposable {
       let live = false;
       let clients;
       try {
-        clients = { sageMaker: await this.connection.clients.sageMaker(), cloudWatch: await this.connection.clients.cloudWatch() };
+        clients = { sageMaker: await this.services.connection.clients.sageMaker(), cloudWatch: await this.services.connection.clients.cloudWatch() };
       } catch (error) {
-        post({ type: 'jobs', jobs, live, failures: [classifyFailure(error).message] });
+        post({ type: 'jobs', jobs, live, failures: [failureText(this.services.failures.classify(error, { doing: 'compare training jobs' }))] });
         return;
       }
       const { sageMaker, cloudWatch } = clients;
@@ -64,7 +64,7 @@ export class CompareTrainingJobsPanels implements vscode.Disposable {
               series: await readTrainingMetrics(cloudWatch, job),
             });
           } catch (error) {
-            failures.push(`${name}: ${classifyFailure(error).message}`);
+            failures.push(failureText(this.services.failures.classify(error, { resource: { kind: 'trainingJob', name } })));
           }
         }),
       );

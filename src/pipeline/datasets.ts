@@ -2,6 +2,7 @@
 // console. Pages are fetched on demand so a prefix with millions of objects stays cheap.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadSdk } from '../aws/clients';
+import { about } from '../failures/resources';
 
 export interface Bucket {
   name: string;
@@ -37,14 +38,17 @@ export async function listPrefix(
   pageSize = 1000,
 ): Promise<PrefixPage> {
   const { ListObjectsV2Command } = await loadSdk();
-  const page = await s3.send(
-    new ListObjectsV2Command({
-      Bucket: bucket,
-      Prefix: prefix || undefined,
-      Delimiter: '/',
-      ContinuationToken: continuationToken,
-      MaxKeys: pageSize,
-    }),
+  const page = await about(
+    { kind: 'bucket', name: bucket },
+    s3.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix || undefined,
+        Delimiter: '/',
+        ContinuationToken: continuationToken,
+        MaxKeys: pageSize,
+      }),
+    ),
   );
   return {
     prefixes: (page.CommonPrefixes ?? []).flatMap((common) => (common.Prefix ? [common.Prefix] : [])),

@@ -4,6 +4,8 @@
 // failed deploy leaves nothing half-made behind.
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
+import { about, type ResourceRef } from '../failures/resources';
+import { exists } from './names';
 import type { TrainingJobDescription } from './trainingJobs';
 
 export interface DeploymentPlan {
@@ -59,22 +61,28 @@ export async function deployModel(sageMaker: SageMakerClient, plan: DeploymentPl
   const name = plan.endpointName;
   const undo: (() => Promise<unknown>)[] = [];
   try {
-    await sageMaker.send(
-      new sdk.CreateModelCommand({
-        ModelName: name,
-        ExecutionRoleArn: plan.executionRoleArn,
-        PrimaryContainer: { Image: plan.image, ModelDataUrl: plan.modelDataUrl },
-      }),
+    await about(
+      { kind: 'model', name },
+      sageMaker.send(
+        new sdk.CreateModelCommand({
+          ModelName: name,
+          ExecutionRoleArn: plan.executionRoleArn,
+          PrimaryContainer: { Image: plan.image, ModelDataUrl: plan.modelDataUrl },
+        }),
+      ),
     );
     undo.push(() => sageMaker.send(new sdk.DeleteModelCommand({ ModelName: name })));
-    await sageMaker.send(
-      new sdk.CreateEndpointConfigCommand({
-        EndpointConfigName: name,
-        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: name, InstanceType: plan.instanceType as never, InitialInstanceCount: plan.instanceCount }],
-      }),
+    await about(
+      { kind: 'endpointConfig', name },
+      sageMaker.send(
+        new sdk.CreateEndpointConfigCommand({
+          EndpointConfigName: name,
+          ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: name, InstanceType: plan.instanceType as never, InitialInstanceCount: plan.instanceCount }],
+        }),
+      ),
     );
     undo.push(() => sageMaker.send(new sdk.DeleteEndpointConfigCommand({ EndpointConfigName: name })));
-    await sageMaker.send(new sdk.CreateEndpointCommand({ EndpointName: name, EndpointConfigName: name }));
+    await about({ kind: 'endpoint', name }, sageMaker.send(new sdk.CreateEndpointCommand({ EndpointName: name, EndpointConfigName: name })));
   } catch (error) {
     // The failure the user must see is the first one; a failed clean-up only adds leftovers.
     for (const step of undo.reverse()) await step().catch(() => undefined);
@@ -92,4 +100,20 @@ export function nameFromKey(key: string): string {
   if (file !== 'model.tar.gz') return file.replace(/\.tar\.gz$/, '');
   const folders = parts.filter((folder) => folder !== '' && folder !== 'output');
   return folders.pop() ?? 'model';
+}
+
+/**
+ * What already has the deployment's name, if anything: the endpoint, its configuration and its model
+ * are all named after the endpoint, so each must be free before the first is created.
+ */
+export async function deploymentNameHolder(sageMaker: SageMakerClient, name: string): Promise<ResourceRef | undefined> {
+  const sdk = await loadSdk();
+  const [endpoint, config, model] = await Promise.all([
+    exists(sageMaker.send(new sdk.DescribeEndpointCommand({ EndpointName: name }))),
+    exists(sageMaker.send(new sdk.DescribeEndpointConfigCommand({ EndpointConfigName: name }))),
+    exists(sageMaker.send(new sdk.DescribeModelCommand({ ModelName: name }))),
+  ]);
+  if (endpoint) return { kind: 'endpoint', name };
+  if (config) return { kind: 'endpointConfig', name };
+  return model ? { kind: 'model', name } : undefined;
 }

@@ -2,6 +2,7 @@
 // first; an endpoint's production variants with the models they serve; delete.
 import type { EndpointStatus, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
+import { about } from '../failures/resources';
 
 export interface EndpointSummary {
   name: string;
@@ -78,6 +79,20 @@ export async function listEndpoints(
   return { endpoints, nextToken: page.NextToken };
 }
 
+/** One endpoint's summary, by name (a name typed rather than picked). */
+export async function describeEndpoint(sageMaker: SageMakerClient, name: string): Promise<EndpointSummary> {
+  const { DescribeEndpointCommand } = await loadSdk();
+  const endpoint = await about({ kind: 'endpoint', name }, sageMaker.send(new DescribeEndpointCommand({ EndpointName: name })));
+  return {
+    name: endpoint.EndpointName ?? name,
+    arn: endpoint.EndpointArn ?? '',
+    status: endpoint.EndpointStatus!,
+    createdAt: endpoint.CreationTime,
+    modifiedAt: endpoint.LastModifiedTime,
+    failureReason: endpoint.FailureReason,
+  };
+}
+
 /**
  * The endpoint's production variants: counts and weights from DescribeEndpoint, the model and
  * instance type from its endpoint configuration. While an endpoint is Creating, DescribeEndpoint
@@ -85,7 +100,7 @@ export async function listEndpoints(
  */
 export async function listVariants(sageMaker: SageMakerClient, endpointName: string): Promise<VariantSummary[]> {
   const { DescribeEndpointCommand, DescribeEndpointConfigCommand } = await loadSdk();
-  const endpoint = await sageMaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+  const endpoint = await about({ kind: 'endpoint', name: endpointName }, sageMaker.send(new DescribeEndpointCommand({ EndpointName: endpointName })));
   const config = endpoint.EndpointConfigName
     ? await sageMaker
         .send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }))
@@ -114,5 +129,5 @@ export async function listVariants(sageMaker: SageMakerClient, endpointName: str
 
 export async function deleteEndpoint(sageMaker: SageMakerClient, endpointName: string): Promise<void> {
   const { DeleteEndpointCommand } = await loadSdk();
-  await sageMaker.send(new DeleteEndpointCommand({ EndpointName: endpointName }));
+  await about({ kind: 'endpoint', name: endpointName }, sageMaker.send(new DeleteEndpointCommand({ EndpointName: endpointName })));
 }

@@ -1,5 +1,7 @@
 // SageMaker's rule for the names of training jobs, models, endpoint configurations and endpoints:
-// 1–63 letters, digits and hyphens, starting and ending with a letter or digit.
+// 1–63 letters, digits and hyphens, starting and ending with a letter or digit; whether a name is
+// taken, and the first free one after it.
+import { classifyFailure } from '../failures/classify';
 
 export const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
@@ -14,7 +16,7 @@ export function validName(text: string): string {
   return name || 'model-endpoint';
 }
 
-/** `name` if it is free, else `<name>-2`, `-3`, … (an existing `-N` counted on), within 63 characters. */
+/** `name` if it is free, else the first free of `name-2`, `name-3`, … (within 63 characters). */
 export async function freeName(name: string, isTaken: (candidate: string) => Promise<boolean>, maxTries = 50): Promise<string> {
   if (!(await isTaken(name))) return name;
   const match = /^(.*)-(\d+)$/.exec(name);
@@ -24,4 +26,15 @@ export async function freeName(name: string, isTaken: (candidate: string) => Pro
     if (!(await isTaken(candidate))) return candidate;
   }
   return `${base.slice(0, 50)}-${Date.now().toString(36)}`;
+}
+
+/** Whether a Describe call finds its resource: false when the service says it does not exist. */
+export async function exists(describe: Promise<unknown>): Promise<boolean> {
+  try {
+    await describe;
+    return true;
+  } catch (error) {
+    if (classifyFailure(error).kind === 'notFound') return false;
+    throw error;
+  }
 }

@@ -7,6 +7,8 @@ import type {
   TrainingJobStatus,
 } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
+import { about, type ResourceRef } from '../failures/resources';
+import { exists } from './names';
 
 export interface TrainingJobSummary {
   name: string;
@@ -25,10 +27,11 @@ export async function listTrainingJobs(
   sageMaker: SageMakerClient,
   nextToken?: string,
   pageSize = 50,
+  status?: TrainingJobStatus,
 ): Promise<TrainingJobPage> {
   const { ListTrainingJobsCommand } = await loadSdk();
   const page = await sageMaker.send(
-    new ListTrainingJobsCommand({ SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: pageSize, NextToken: nextToken }),
+    new ListTrainingJobsCommand({ SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: pageSize, NextToken: nextToken, StatusEquals: status }),
   );
   return {
     jobs: (page.TrainingJobSummaries ?? []).map((summary) => ({
@@ -46,8 +49,9 @@ export type TrainingJobDescription = Omit<DescribeTrainingJobCommandOutput, '$me
 
 export async function describeTrainingJob(sageMaker: SageMakerClient, name: string): Promise<TrainingJobDescription> {
   const { DescribeTrainingJobCommand } = await loadSdk();
-  const { $metadata: _metadata, ...description } = await sageMaker.send(
-    new DescribeTrainingJobCommand({ TrainingJobName: name }),
+  const { $metadata: _metadata, ...description } = await about(
+    { kind: 'trainingJob', name },
+    sageMaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name })),
   );
   return description;
 }
@@ -63,10 +67,16 @@ export function isStoppable(status: TrainingJobStatus): boolean {
 
 export async function stopTrainingJob(sageMaker: SageMakerClient, name: string): Promise<void> {
   const { StopTrainingJobCommand } = await loadSdk();
-  await sageMaker.send(new StopTrainingJobCommand({ TrainingJobName: name }));
+  await about({ kind: 'trainingJob', name }, sageMaker.send(new StopTrainingJobCommand({ TrainingJobName: name })));
 }
 
 export async function createTrainingJob(sageMaker: SageMakerClient, input: CreateTrainingJobCommandInput): Promise<void> {
   const { CreateTrainingJobCommand } = await loadSdk();
-  await sageMaker.send(new CreateTrainingJobCommand(input));
+  await about({ kind: 'trainingJob', name: input.TrainingJobName ?? '' }, sageMaker.send(new CreateTrainingJobCommand(input)));
+}
+
+/** The training job called `name`, if there is one: job names are used once per account and region. */
+export async function trainingJobNameHolder(sageMaker: SageMakerClient, name: string): Promise<ResourceRef | undefined> {
+  const { DescribeTrainingJobCommand } = await loadSdk();
+  return (await exists(sageMaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name })))) ? { kind: 'trainingJob', name } : undefined;
 }

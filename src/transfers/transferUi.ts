@@ -2,11 +2,11 @@
 // question what to do with what already exists (overwrite / skip / cancel — never silently), and one
 // closing message. Uploads from the commands and from drag-and-drop run through `uploadWithProgress`.
 import * as vscode from 'vscode';
-import { classifyFailure } from '../aws/errors';
 import { formatBytes } from '../format';
 import { describeProgress, type TransferSnapshot } from '../pipeline/transfers/transferProgress';
 import { existingKeys, planUpload, uploadFiles, type UploadOutcome } from '../pipeline/transfers/upload';
-import type { Connection } from '../connection/connection';
+import { failureText } from '../failures/classify';
+import type { Services } from '../workbench';
 
 /** The notification is updated at most this often: a large folder reports thousands of parts. */
 const REPORT_EVERY_MS = 200;
@@ -52,9 +52,9 @@ export function withTransferProgress<T>(title: string, work: (signal: AbortSigna
  * Uploads local files and folders (`sources`) to `s3://bucket/prefix`, asking first about keys that
  * exist. Returns the outcome, or undefined if the user cancelled before anything was sent.
  */
-export async function uploadWithProgress(connection: Connection, sources: readonly string[], bucket: string, prefix: string): Promise<UploadOutcome | undefined> {
+export async function uploadWithProgress(services: Pick<Services, 'connection' | 'failures'>, sources: readonly string[], bucket: string, prefix: string): Promise<UploadOutcome | undefined> {
   const where = `s3://${bucket}/${prefix}`;
-  const s3 = await connection.clients.s3();
+  const s3 = await services.connection.clients.s3();
   const items = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Preparing the upload to ${where}` }, () => planUpload(sources, prefix));
   if (items.length === 0) {
     void vscode.window.showInformationMessage('Nothing to upload: the folders chosen hold no files.');
@@ -72,9 +72,10 @@ export async function uploadWithProgress(connection: Connection, sources: readon
       `Upload cancelled: nothing it sent is left in ${where}${outcome.cancelled.removed.length ? ` (${outcome.cancelled.removed.length} finished files deleted again)` : ''}.`,
     );
   } else if (outcome.failed) {
+    // Said in the one failure language, with what was done: finished files stay, nothing partial.
+    const failure = services.failures.classify(outcome.failed.error, { doing: `upload ${outcome.failed.key} to s3://${bucket}`, resource: { kind: 'object', name: `s3://${bucket}/${outcome.failed.key}` } });
     void vscode.window.showErrorMessage(
-      `Upload to ${where} stopped: ${outcome.failed.key.slice(prefix.length)} failed: ${classifyFailure(outcome.failed.error).message}. ` +
-        `${outcome.uploaded.length} of ${items.length} files were uploaded; nothing partial was left. Upload again and choose Skip Existing to send the rest.`,
+      `${failureText(failure)} The upload stopped there: ${outcome.uploaded.length} of ${items.length} files were uploaded and nothing partial was left. Upload again and choose Skip Existing to send the rest.`,
     );
   } else {
     const skipped = outcome.skipped.length ? `, skipped ${outcome.skipped.length} that existed` : '';

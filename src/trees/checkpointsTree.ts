@@ -8,7 +8,8 @@ import { listAllObjects, parseS3Uri, type DatasetObject } from '../pipeline/data
 import { describeTrainingJob, isActive, type TrainingJobDescription } from '../pipeline/trainingJobs';
 import { formatBytes, relativeTime } from '../format';
 import { PagedChildren } from './nodes';
-import { everyMs } from './polling';
+import { everyMs } from '../polling/schedules';
+import type { Services } from '../workbench';
 import { ResourceTree } from './resourceTree';
 
 export class CheckpointTreeItem extends vscode.TreeItem {
@@ -68,8 +69,8 @@ export class CheckpointsTree extends ResourceTree {
   /** The job shown changed (the view's description says which). */
   readonly onDidChangeJob = this.jobChanged.event;
 
-  constructor(connection: ConstructorParameters<typeof ResourceTree>[0]) {
-    super(connection, 'checkpoints', everyMs(5000));
+  constructor(services: Services) {
+    super(services, 'checkpoints', everyMs(5000));
     this.disposables.push(this.jobChanged);
   }
 

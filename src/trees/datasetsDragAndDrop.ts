@@ -5,8 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { classifyFailure } from '../aws/errors';
-import type { Connection } from '../connection/connection';
+import type { Services } from '../workbench';
 import { uploadWithProgress } from '../transfers/transferUi';
 import { ObjectTreeItem, S3FolderTreeItem } from './datasetsTree';
 
@@ -15,7 +14,7 @@ export class DatasetsDragAndDrop implements vscode.TreeDragAndDropController<vsc
   readonly dragMimeTypes: string[] = [];
 
   constructor(
-    private readonly connection: Connection,
+    private readonly services: Pick<Services, 'connection' | 'failures'>,
     private readonly onUploaded: () => void,
   ) {}
 
@@ -28,10 +27,10 @@ export class DatasetsDragAndDrop implements vscode.TreeDragAndDropController<vsc
     const { paths, cleanup } = await droppedPaths(dataTransfer);
     try {
       if (token.isCancellationRequested || paths.length === 0) return;
-      const outcome = await uploadWithProgress(this.connection, paths, folder.bucket, folder.prefix);
+      const outcome = await uploadWithProgress(this.services, paths, folder.bucket, folder.prefix);
       if (outcome) this.onUploaded();
     } catch (error) {
-      void vscode.window.showErrorMessage(classifyFailure(error).message);
+      void this.services.failures.notify(error, { doing: `upload to s3://${folder.bucket}/${folder.prefix}` });
     } finally {
       await cleanup();
     }

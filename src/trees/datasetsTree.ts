@@ -5,6 +5,7 @@ import { formatBytes } from '../format';
 import { isTextName } from '../pipeline/s3Text';
 import { PagedChildren } from './nodes';
 import { ResourceTree } from './resourceTree';
+import type { Services } from '../workbench';
 
 /** A bucket or a prefix inside it: both list the same way. */
 export abstract class S3FolderTreeItem extends vscode.TreeItem {
@@ -67,12 +68,16 @@ export class ObjectTreeItem extends vscode.TreeItem {
 }
 
 export class DatasetsTree extends ResourceTree {
-  constructor(connection: ConstructorParameters<typeof ResourceTree>[0]) {
-    super(connection, 'datasets');
+  constructor(services: Services) {
+    super(services, 'datasets');
   }
 
   s3() {
     return this.connection.clients.s3();
+  }
+
+  protected override get refreshCommand(): vscode.Command {
+    return { command: 'sagemaker.datasets.refresh', title: 'Retry' };
   }
 
   protected async rootPage() {

@@ -5,8 +5,9 @@ import * as vscode from 'vscode';
 import { isInProgress, listEndpoints, listVariants, type EndpointSummary, type VariantSummary } from '../pipeline/endpoints';
 import { relativeTime } from '../format';
 import { PagedChildren } from './nodes';
-import { backoff } from './polling';
+import { backoff } from '../polling/schedules';
 import { ResourceTree } from './resourceTree';
+import type { Services } from '../workbench';
 
 const STATUS_ICONS: Record<string, vscode.ThemeIcon> = {
   Creating: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -85,13 +86,17 @@ function escapeMarkdown(text: string): string {
 }
 
 export class EndpointsTree extends ResourceTree {
-  constructor(connection: ConstructorParameters<typeof ResourceTree>[0]) {
+  constructor(services: Services) {
     // 2 s, 3 s, 4.5 s … up to 15 s between reads; about an hour in all.
-    super(connection, 'endpoints', backoff({ firstMs: 2000, factor: 1.5, maxMs: 15_000, maxPolls: 240 }));
+    super(services, 'endpoints', backoff({ firstMs: 2000, factor: 1.5, maxMs: 15_000, maxPolls: 240 }));
   }
 
   sageMaker() {
     return this.connection.clients.sageMaker();
+  }
+
+  protected override get refreshCommand(): vscode.Command {
+    return { command: 'sagemaker.endpoints.refresh', title: 'Retry' };
   }
 
   protected async rootPage(token?: string) {

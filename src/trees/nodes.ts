@@ -1,13 +1,13 @@
 // Tree nodes shared by every view: the error node with its next step, and "Load More" for paging.
 import * as vscode from 'vscode';
-import { classifyFailure } from '../aws/errors';
-import type { ConnectionSettings } from '../connection/settings';
+import type { Failure } from '../failures/classify';
 
 /** One page of children and how to fetch the next, kept per parent so paging survives expansion. */
 export class PagedChildren<Item> {
   private items: Item[] = [];
   private nextToken: string | undefined;
   private loaded = false;
+  private loading: Promise<void> | undefined;
 
   constructor(private readonly fetchPage: (token?: string) => Promise<{ items: Item[]; nextToken?: string }>) {}
 
@@ -16,10 +16,18 @@ export class PagedChildren<Item> {
   }
 
   async all(): Promise<Item[]> {
-    if (!this.loaded) {
-      await this.append(undefined);
-      this.loaded = true;
-    }
+    // One first read, however many ask at once (VS Code and a command may both ask after a
+    // refresh): two reads would hand out two sets of items, and only one set stays in the view.
+    this.loading ??= this.append(undefined).then(
+      () => {
+        this.loaded = true;
+      },
+      (error: unknown) => {
+        this.loading = undefined;
+        throw error;
+      },
+    );
+    if (!this.loaded) await this.loading;
     return this.items;
   }
 
@@ -46,52 +54,15 @@ export class LoadMoreTreeItem extends vscode.TreeItem {
   }
 }
 
-/** A failed load shown in place of the children, with the action that fixes it. */
+/** A failed load shown in place of the children: what failed, and the next step as its command. */
 export class ErrorTreeItem extends vscode.TreeItem {
-  constructor(error: unknown, settings: ConnectionSettings | undefined, what: string) {
-    const failure = classifyFailure(error);
-    super(errorLabel(failure.kind, settings, what), vscode.TreeItemCollapsibleState.None);
+  constructor(readonly failure: Failure, command: vscode.Command | undefined) {
+    super(failure.title, vscode.TreeItemCollapsibleState.None);
     this.contextValue = `error.${failure.kind}`;
     this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     this.tooltip = failure.message;
-    this.description = failure.kind === 'other' ? failure.message : undefined;
-    this.command = errorAction(failure.kind, settings, failure.setting);
-    if (this.command && failure.kind !== 'other') {
-      this.description = this.command.title;
-    }
-  }
-}
-
-function errorLabel(kind: string, settings: ConnectionSettings | undefined, what: string): string {
-  switch (kind) {
-    case 'settings':
-      return 'Invalid connection setting';
-    case 'unreachable':
-      return settings?.mode === 'emulator'
-        ? `Cannot reach the local emulator at ${new URL(settings.endpoint).host}`
-        : `Cannot reach AWS in ${settings?.region ?? 'this region'}`;
-    case 'credentials':
-      return `No valid AWS credentials for profile ${(settings?.mode === 'aws' && settings.profile) || 'default'}`;
-    default:
-      return `Could not load ${what}`;
-  }
-}
-
-function errorAction(
-  kind: string,
-  settings: ConnectionSettings | undefined,
-  setting: string | undefined,
-): vscode.Command | undefined {
-  switch (kind) {
-    case 'settings':
-      return { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: [setting] };
-    case 'unreachable':
-      return settings?.mode === 'emulator'
-        ? { command: 'sagemaker.startEmulator', title: 'Start Local Emulator' }
-        : { command: 'sagemaker.switchConnection', title: 'Switch Connection' };
-    case 'credentials':
-      return { command: 'sagemaker.switchConnection', title: 'Switch Connection' };
-    default:
-      return undefined;
+    this.command = command;
+    // The step to take when there is one; otherwise what the service said.
+    this.description = command ? command.title : failure.message;
   }
 }

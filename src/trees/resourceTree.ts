@@ -1,30 +1,49 @@
 // What every resource view shares: loading through the connection, turning failures into an error
-// node, paging with "Load More", one refresh, and polling while something is in progress and the
-// view is visible, and only then.
+// node with the next step, paging with "Load More", one refresh, and polling through the one poller
+// while the view is visible — quickly while something is in progress, lightly otherwise, so that a
+// job launched elsewhere appears and "2 min ago" stays true. When the connection goes down every
+// view shows the same error node at once, and refreshes itself when it is back.
 import * as vscode from 'vscode';
-import { classifyFailure } from '../aws/errors';
-import type { Connection } from '../connection/connection';
+import type { ConnectionState } from '../connection/connection';
+import type { Failure } from '../failures/classify';
+import { IDLE_VIEW, type PollSchedule } from '../polling/schedules';
+import type { PollWatch } from '../polling/poller';
+import type { Services } from '../workbench';
 import { ErrorTreeItem, LoadMoreTreeItem, PagedChildren } from './nodes';
-import type { PollSchedule } from './polling';
 
 export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.TreeItem>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.TreeItem | vscode.TreeItem[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private root: PagedChildren<vscode.TreeItem> | undefined;
   protected readonly disposables: vscode.Disposable[] = [this.changed];
-  private pollTimer: NodeJS.Timeout | undefined;
-  /** Polls since the last refresh that was not a poll. */
-  private polls = 0;
+  private watch: PollWatch | undefined;
+  /** Whether the watch runs on the in-progress schedule (else the idle one). */
+  private watchingProgress = false;
   private visible = false;
+  private lastState: ConnectionState;
 
   constructor(
-    protected readonly connection: Connection,
+    protected readonly services: Services,
     /** What the root lists, for messages: "datasets", "training jobs". */
     private readonly what: string,
     /** How often to re-read the root while `isInProgress` holds for one of its items. */
     private readonly pollSchedule?: PollSchedule,
   ) {
-    this.disposables.push(connection.onDidChange(() => this.refresh()), { dispose: () => this.stopPolling() });
+    this.lastState = services.connection.state;
+    this.disposables.push(
+      services.connection.onDidChange(() => this.refresh()),
+      services.connection.onDidChangeState((state) => this.onConnectionState(state)),
+      { dispose: () => this.stopPolling() },
+    );
+  }
+
+  protected get connection() {
+    return this.services.connection;
+  }
+
+  /** The view's own refresh command, the Retry of its error node. */
+  protected get refreshCommand(): vscode.Command | undefined {
+    return undefined;
   }
 
   /** The first page of the root (the view's top level); called again for "Load More". */
@@ -43,31 +62,42 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
     this.visible = visible;
     if (!visible) {
       this.stopPolling();
+    } else {
+      this.startPolling(false);
     }
   }
 
-  /** Called whenever the root is read (from cache too): keeps one poll pending while something changes. */
+  /** Down: every item is replaced by the error node at once. Back up: everything is read afresh. */
+  private onConnectionState(state: ConnectionState): void {
+    const before = this.lastState;
+    this.lastState = state;
+    if (state === 'unreachable' || state === 'invalidSettings') {
+      this.reload();
+    } else if (state === 'connected' && (before === 'unreachable' || before === 'invalidSettings')) {
+      this.refresh();
+    }
+  }
+
+  /** Called whenever the root is read (from cache too): polls quickly while something changes. */
   private onRootLoaded(items: readonly vscode.TreeItem[]): void {
-    if (!this.visible || !this.pollSchedule || !items.some((item) => this.isInProgress(item))) {
-      this.stopPolling();
-      return;
+    this.startPolling(Boolean(this.pollSchedule) && items.some((item) => this.isInProgress(item)));
+  }
+
+  private startPolling(inProgress: boolean): void {
+    if (!this.visible) return;
+    const schedule = inProgress && this.pollSchedule ? this.pollSchedule : IDLE_VIEW;
+    if (!this.watch) {
+      this.watch = this.services.poller.watch(`view/${this.what}`, () => this.poll(), () => undefined, schedule);
+    } else if (inProgress !== this.watchingProgress) {
+      this.watch.reschedule(schedule);
     }
-    if (this.pollTimer) {
-      return; // a read of the cached root must not push the pending poll back
-    }
-    const delay = this.pollSchedule(this.polls);
-    if (delay !== undefined) {
-      this.pollTimer = setTimeout(() => {
-        this.pollTimer = undefined;
-        this.polls++;
-        void this.poll();
-      }, delay);
-    }
+    this.watchingProgress = inProgress;
   }
 
   private stopPolling(): void {
-    clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
+    this.watch?.dispose();
+    this.watch = undefined;
+    this.watchingProgress = false;
   }
 
   getTreeItem(element: vscode.TreeItem): vscode.TreeItem {
@@ -75,13 +105,18 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
   }
 
   async getChildren(element?: vscode.TreeItem): Promise<vscode.TreeItem[]> {
+    const down = this.services.failures.connectionFailure(`load ${this.what}`);
+    if (down) {
+      this.root = undefined; // read afresh once the connection is back
+      return [this.errorNode(down)];
+    }
     const paged = element ? this.childrenOf(element) : (this.root ??= new PagedChildren((token) => this.rootPage(token)));
     if (!paged) {
       return [];
     }
     try {
       const items = await paged.all();
-      this.connection.setState('connected');
+      this.connection.report();
       if (!element) {
         this.onRootLoaded(items);
       }
@@ -90,11 +125,13 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
       if (paged === this.root) {
         this.root = undefined; // retry on the next refresh
       }
-      const kind = classifyFailure(error).kind;
-      this.connection.setState(kind === 'settings' ? 'invalidSettings' : kind === 'unreachable' ? 'unreachable' : 'connected');
-      const settings = 'settings' in this.connection.inspect() ? this.connection.settings : undefined;
-      return [new ErrorTreeItem(error, settings, this.what)];
+      this.connection.report(error);
+      return [this.errorNode(this.services.failures.classify(error, { doing: `load ${this.what}` }))];
     }
+  }
+
+  private errorNode(failure: Failure): ErrorTreeItem {
+    return new ErrorTreeItem(failure, this.services.failures.command(failure.steps[0], failure, this.refreshCommand));
   }
 
   private async loadMore(paged: PagedChildren<vscode.TreeItem>, parent: vscode.TreeItem | undefined): Promise<void> {
@@ -103,8 +140,7 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
   }
 
   refresh(): void {
-    this.polls = 0;
-    this.stopPolling();
+    if (this.watchingProgress && this.pollSchedule) this.watch?.reschedule(this.pollSchedule); // quick again
     this.reload();
   }
 
@@ -124,10 +160,12 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
     let items: vscode.TreeItem[];
     try {
       items = await fresh.all();
-    } catch {
+    } catch (error) {
+      this.connection.report(error);
       this.reload(); // getChildren reads again and shows the failure as an error node
       return;
     }
+    this.connection.report();
     if (shown !== this.root) return; // refreshed meanwhile: that read wins
     // The same first page with the same "Load More" (or none): the shown root stays, paging included.
     const before = shown && shown.hasMore === fresh.hasMore ? await shown.all().catch(() => undefined) : undefined;

@@ -3,8 +3,9 @@
 import * as vscode from 'vscode';
 import { isActive, listTrainingJobs, type TrainingJobSummary } from '../pipeline/trainingJobs';
 import { relativeTime } from '../format';
-import { everyMs } from './polling';
+import { everyMs } from '../polling/schedules';
 import { ResourceTree } from './resourceTree';
+import type { Services } from '../workbench';
 
 const STATUS_ICONS: Record<string, vscode.ThemeIcon> = {
   InProgress: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -38,8 +39,12 @@ export class TrainingJobTreeItem extends vscode.TreeItem {
 }
 
 export class TrainingJobsTree extends ResourceTree {
-  constructor(connection: ConstructorParameters<typeof ResourceTree>[0]) {
-    super(connection, 'training jobs', everyMs(5000));
+  constructor(services: Services) {
+    super(services, 'training jobs', everyMs(5000));
+  }
+
+  protected override get refreshCommand(): vscode.Command {
+    return { command: 'sagemaker.trainingJobs.refresh', title: 'Retry' };
   }
 
   protected async rootPage(token?: string) {

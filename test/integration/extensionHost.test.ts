@@ -24,7 +24,7 @@ describe('extension host (code-server)', () => {
         'sagemaker.emulator.url': emulator.url,
         'sagemaker.emulator.autoStart': false,
       },
-      env: { SAGEMAKER_TEST_RESULTS: resultsFile },
+      env: { SAGEMAKER_TEST_RESULTS: resultsFile, ...(process.env.SAGEMAKER_SUITES ? { SAGEMAKER_SUITES: process.env.SAGEMAKER_SUITES } : {}) },
       name: 'integration',
     });
     try {

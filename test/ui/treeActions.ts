@@ -13,6 +13,9 @@ export async function contextMenu(page: Page, row: Locator, action: string): Pro
 
 /** A tree item's hover (opened by the pointer resting on the view) would take clicks and hide the view. */
 export async function noHover(page: Page): Promise<void> {
-  await page.mouse.move(640, 10);
+  // An empty stretch of the title bar: the middle (640, 10) is the command center, whose own hover
+  // ("Search <workspace>") would never hide.
+  const { width } = page.viewportSize() ?? { width: 1280 };
+  await page.mouse.move(width - 250, 10);
   await page.locator('.monaco-hover').waitFor({ state: 'hidden', timeout: 5_000 });
 }

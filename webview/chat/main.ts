@@ -13,6 +13,7 @@ import {
   type PanelMessage,
   type Turn,
 } from './protocol';
+import { renderBanner } from '../shared/banner';
 
 interface SavedState {
   /** The unsent prompt, kept while the panel is hidden. */
@@ -31,6 +32,7 @@ function byId<T extends HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
 }
 
+const banner = byId<HTMLElement>('banner');
 const title = byId<HTMLHeadingElement>('title');
 const transcript = byId<HTMLElement>('transcript');
 const prompt = byId<HTMLTextAreaElement>('prompt');
@@ -189,6 +191,9 @@ function receive(message: HostMessage): void {
       break;
     case 'delta':
       withScroll(() => streamingText.get(message.id)?.appendData(message.text));
+      break;
+    case 'banner':
+      renderBanner(banner, message.failure, (step) => vscode.postMessage({ type: 'step', step }));
       break;
     case 'turn': {
       const existing = transcript.querySelector(`[data-id="${message.turn.id}"]`);

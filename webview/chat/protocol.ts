@@ -1,98 +1,12 @@
 // The one protocol between the chat panel and the extension host, imported by both sides. The host
 // owns the conversation (it outlives the webview, which is rebuilt when the panel is shown again);
-// the panel renders it and sends what the user does. Plain data only.
+// the panel renders it and sends what the user does. Plain data only; the chat's domain types live
+// in src/pipeline/chat/types.ts and are re-exported here for the panel.
 
-/** How the request body is written: the OpenAI-style Messages API or Hugging Face TGI. */
-export type PayloadFormat = 'messages' | 'tgi';
+import { ACTION_LABELS, type ChatAction, type ChatParameters, type Turn } from '../../src/pipeline/chat/types';
+import { isBannerMessage, isStepMessage, type BannerMessage, type StepMessage } from '../shared/bannerProtocol';
 
-export interface ChatParameters {
-  format: PayloadFormat;
-  maxNewTokens: number;
-  /** 0 is greedy decoding. */
-  temperature: number;
-  /** Nucleus sampling: 1 keeps every token. */
-  topP: number;
-  /** The same seed and parameters give the same answer; none draws a new one each time. */
-  seed?: number;
-}
-
-export const PARAMETER_LIMITS = {
-  maxNewTokens: { min: 1, max: 4096 },
-  temperature: { min: 0, max: 2 },
-  topP: { min: 0.01, max: 1 },
-  seed: { min: 0, max: 2 ** 31 - 1 },
-} as const;
-
-export const DEFAULT_PARAMETERS: ChatParameters = { format: 'messages', maxNewTokens: 256, temperature: 0.7, topP: 0.9 };
-
-function clamp(value: number, limits: { min: number; max: number }): number {
-  return Math.min(limits.max, Math.max(limits.min, value));
-}
-
-/**
- * Parameters as the user set them, brought within the limits every container accepts; a field left
- * empty (NaN) takes its default. The panel shows what it will send; the host applies it again to
- * what it receives.
- */
-export function normalizeParameters(parameters: ChatParameters): ChatParameters {
-  const finite = (value: number, fallback: number) => (Number.isFinite(value) ? value : fallback);
-  const seed = parameters.seed === undefined || !Number.isFinite(parameters.seed) ? undefined : Math.round(clamp(parameters.seed, PARAMETER_LIMITS.seed));
-  return {
-    format: parameters.format === 'tgi' ? 'tgi' : 'messages',
-    maxNewTokens: Math.round(clamp(finite(parameters.maxNewTokens, DEFAULT_PARAMETERS.maxNewTokens), PARAMETER_LIMITS.maxNewTokens)),
-    temperature: clamp(finite(parameters.temperature, DEFAULT_PARAMETERS.temperature), PARAMETER_LIMITS.temperature),
-    topP: clamp(finite(parameters.topP, DEFAULT_PARAMETERS.topP), PARAMETER_LIMITS.topP),
-    ...(seed === undefined ? {} : { seed }),
-  };
-}
-
-export interface AnswerMetrics {
-  /** From sending the request to the first text. */
-  firstTokenMs?: number;
-  totalMs: number;
-  /** Token events received (TGI) or content chunks (Messages API: one token each). */
-  tokens: number;
-  /** Over the generation, from the first token to the last. */
-  tokensPerSecond?: number;
-  /** Why generation ended, as the model server said: e.g. length, stop, eos_token. */
-  finishReason?: string;
-  /** The production variant that answered. */
-  variant?: string;
-}
-
-/** What the user can do about a failed answer; the host carries it out. */
-export type ChatAction = 'retry' | 'useTgi' | 'useMessages' | 'startEmulator' | 'switchConnection' | 'showEndpoints';
-
-export const ACTION_LABELS: Record<ChatAction, string> = {
-  retry: 'Retry',
-  useTgi: 'Retry with TGI',
-  useMessages: 'Retry with Messages API',
-  startEmulator: 'Start Local Emulator',
-  switchConnection: 'Switch Connection',
-  showEndpoints: 'Show Endpoints',
-};
-
-export interface ChatFailure {
-  title: string;
-  message: string;
-  /** E.g. the model's log stream, the status the model server answered. */
-  detail?: string;
-  actions: ChatAction[];
-}
-
-export type Turn =
-  | { id: number; role: 'user'; text: string }
-  | {
-      id: number;
-      role: 'assistant';
-      text: string;
-      format: PayloadFormat;
-      state: 'streaming' | 'done' | 'stopped' | 'failed';
-      metrics?: AnswerMetrics;
-      failure?: ChatFailure;
-    };
-
-export type AssistantTurn = Extract<Turn, { role: 'assistant' }>;
+export * from '../../src/pipeline/chat/types';
 
 /** Host → panel. */
 export type HostMessage =
@@ -101,7 +15,9 @@ export type HostMessage =
   /** Text streamed into the answer being written. */
   | { type: 'delta'; id: number; text: string }
   /** A turn that changed as a whole: an answer finished, stopped or failed. */
-  | { type: 'turn'; turn: Turn; busy: boolean };
+  | { type: 'turn'; turn: Turn; busy: boolean }
+  /** The connection is down (why, and the next steps), or back. */
+  | BannerMessage;
 
 /** Panel → host. */
 export type PanelMessage =
@@ -110,7 +26,9 @@ export type PanelMessage =
   | { type: 'stop' }
   | { type: 'clear' }
   | { type: 'parameters'; parameters: ChatParameters }
-  | { type: 'action'; action: ChatAction; turnId: number };
+  | { type: 'action'; action: ChatAction; turnId: number }
+  /** A button of the connection banner. */
+  | StepMessage;
 
 const ACTIONS = new Set(Object.keys(ACTION_LABELS));
 
@@ -142,6 +60,8 @@ export function isPanelMessage(value: unknown): value is PanelMessage {
       return isParameters(value.parameters);
     case 'action':
       return typeof value.action === 'string' && ACTIONS.has(value.action) && typeof value.turnId === 'number';
+    case 'step':
+      return isStepMessage(value);
     default:
       return false;
   }
@@ -156,6 +76,8 @@ export function isHostMessage(value: unknown): value is HostMessage {
       return typeof value.id === 'number' && typeof value.text === 'string';
     case 'turn':
       return isRecord(value.turn) && typeof value.busy === 'boolean';
+    case 'banner':
+      return isBannerMessage(value);
     default:
       return false;
   }

@@ -1,5 +1,6 @@
 // The training job panel: what the console's job page shows, built with DOM calls and textContent
 // only, so nothing from the job (names, hyperparameters, failure reasons) is ever parsed as HTML.
+import { renderBanner } from '../shared/banner';
 import { chartOf } from './chartData';
 import { Charts } from './charts';
 import { isHostMessage, type MetricSeriesView, type PanelMessage, type TrainingJobView } from './protocol';
@@ -8,6 +9,7 @@ declare function acquireVsCodeApi(): { postMessage(message: PanelMessage): void;
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root')!;
+const banner = document.getElementById('banner')!;
 
 // The curves keep their own element across re-renders of the job, so the charts are updated in place.
 const curves = document.createElement('section');
@@ -62,8 +64,8 @@ function renderMetrics(series: MetricSeriesView[], live: boolean, message: strin
     message ??
     (points === 0
       ? live
-        ? 'No metrics yet: SageMaker publishes each host\'s MetricDefinitions samples as one point per minute once the job logs them.'
-        : 'This job has no metrics (AlgorithmSpecification.MetricDefinitions finds none in its log).'
+        ? 'No metrics yet: SageMaker publishes each host\'s MetricDefinitions samples, one point per minute, once the job logs them.'
+        : 'This job has no metrics: its MetricDefinitions found nothing in its log.'
       : `${points} points, ${series.length} series from ${hosts} host${hosts === 1 ? '' : 's'} (CloudWatch, one point per minute)${live ? ' · live' : ''}`);
   curves.dataset.points = String(points);
   charts.update(
@@ -141,7 +143,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   } else if (event.data.type === 'metrics') {
     renderMetrics(event.data.series, event.data.live, event.data.message);
   } else {
-    root.replaceChildren(element('p', event.data.message, 'failure'));
+    // Over the last state shown, which stays readable.
+    renderBanner(banner, event.data.failure, (step) => vscode.postMessage({ type: 'step', step }));
   }
 });
 

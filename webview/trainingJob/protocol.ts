@@ -1,5 +1,6 @@
 // The one protocol between the training job panel and the extension host, imported by both sides.
 // Plain data only: dates travel as epoch milliseconds.
+import { isBannerMessage, isStepMessage, type BannerMessage, type StepMessage } from '../shared/bannerProtocol';
 
 export interface TrainingJobView {
   name: string;
@@ -33,22 +34,23 @@ export interface MetricSeriesView {
 /** Host → panel. `metrics` carries every series so far; `live` while the job runs and they are re-read. */
 export type HostMessage =
   | { type: 'job'; job: TrainingJobView }
-  | { type: 'error'; message: string }
-  | { type: 'metrics'; series: MetricSeriesView[]; live: boolean; message?: string };
+  | { type: 'metrics'; series: MetricSeriesView[]; live: boolean; message?: string }
+  /** The job could not be read (the failure, with its next steps), or can again; also the connection's state. */
+  | BannerMessage;
 
 /** Panel → host. */
-export type PanelMessage = { type: 'ready' } | { type: 'refresh' };
+export type PanelMessage = { type: 'ready' } | { type: 'refresh' } | StepMessage;
 
 export function isPanelMessage(value: unknown): value is PanelMessage {
   const type = (value as { type?: unknown } | null)?.type;
-  return type === 'ready' || type === 'refresh';
+  return type === 'ready' || type === 'refresh' || isStepMessage(value);
 }
 
 export function isHostMessage(value: unknown): value is HostMessage {
-  const message = value as { type?: unknown; job?: unknown; message?: unknown; series?: unknown; live?: unknown } | null;
+  const message = value as { type?: unknown; job?: unknown; series?: unknown; live?: unknown } | null;
   return (
-    (message?.type === 'job' && typeof message.job === 'object') ||
-    (message?.type === 'error' && typeof message.message === 'string') ||
-    (message?.type === 'metrics' && Array.isArray(message.series) && typeof message.live === 'boolean')
+    (message?.type === 'job' && typeof message.job === 'object' && message.job !== null) ||
+    (message?.type === 'metrics' && Array.isArray(message.series) && typeof message.live === 'boolean') ||
+    isBannerMessage(value)
   );
 }

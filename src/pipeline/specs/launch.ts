@@ -4,7 +4,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CreateProcessingJobCommandInput, CreateTrainingJobCommandInput, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../../aws/clients';
+import type { ResourceRef } from '../../failures/resources';
 import { parseS3Uri } from '../datasets';
+import { exists } from '../names';
+import { trainingJobNameHolder } from '../trainingJobs';
 import type { SpecPath } from './specDocument';
 import { SPEC_KINDS, type SpecKind } from './specKinds';
 import type { SpecProblem } from './specRules';
@@ -38,18 +41,16 @@ export function isNameTaken(error: unknown): boolean {
   return name === 'ResourceInUse' || (name === 'ValidationException' && /already exists|must be unique/i.test(message ?? ''));
 }
 
-/** Whether a job of this kind named `name` exists. */
+/** The job of this kind called `name`, if there is one (names are used once per account and region). */
+export async function jobNameHolder(sageMaker: SageMakerClient, kind: SpecKind, name: string): Promise<ResourceRef | undefined> {
+  if (kind === 'training') return trainingJobNameHolder(sageMaker, name);
+  const { DescribeProcessingJobCommand } = await loadSdk();
+  return (await exists(sageMaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: name })))) ? { kind: 'processingJob', name } : undefined;
+}
+
+/** Whether a job of this kind called `name` exists. */
 export async function jobExists(sageMaker: SageMakerClient, kind: SpecKind, name: string): Promise<boolean> {
-  const { DescribeProcessingJobCommand, DescribeTrainingJobCommand } = await loadSdk();
-  try {
-    if (kind === 'training') await sageMaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
-    else await sageMaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: name }));
-    return true;
-  } catch (error) {
-    const { name: code } = error as { name?: string };
-    if (code === 'ResourceNotFound' || code === 'ValidationException') return false;
-    throw error;
-  }
+  return (await jobNameHolder(sageMaker, kind, name)) !== undefined;
 }
 
 /** The S3 locations a spec reads (inputs that must hold data) and writes (outputs whose bucket must exist). */

@@ -7,7 +7,7 @@ import {
 import { StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { TrainingJobLogs } from '../../../src/commands/trainingJobLogs';
+import { TrainingJobLogs } from '../../../src/documents/trainingJobLogs';
 import { activateWorkbench, closedPort, createTrainingJob, emulatorUrl, labelOf, sageMaker, uniqueName, withSetting } from './fixtures';
 
 const GROUP = '/aws/sagemaker/TrainingJobs';
@@ -92,11 +92,22 @@ describe('Training job logs', () => {
   it('says when the log cannot be read, and how to retry', async () => {
     const workbench = await activateWorkbench();
     const job = uniqueName('unreadable');
-    await withSetting('sagemaker.emulator.url', `http://127.0.0.1:${await closedPort()}`, async () => {
+    const port = await closedPort();
+    await withSetting('sagemaker.emulator.url', `http://127.0.0.1:${port}`, async () => {
       const document = await workbench.trainingJobLogs.show(job);
       const lines = document.getText().trimEnd().split('\n');
-      assert.equal(lines.length, 1, document.getText());
-      assert.match(lines[0], /^— the log could not be read: .*ECONNREFUSED.* \(run Show Logs again to retry\) —$/);
+      // The waiting line, then why nothing comes: the classified failure with its next step, and no raw socket code.
+      assert.equal(lines.length, 2, document.getText());
+      assert.match(lines[1], new RegExp(`^— Cannot reach the local emulator at 127\\.0\\.0\\.1:${port}\\. .* Next step: Start Local Emulator\\. The log goes on by itself once the connection is back\\. —$`));
+      assert.doesNotMatch(document.getText(), /ECONNREFUSED/);
     });
+  });
+
+  it('says a job that does not exist was not found, naming it and the region', async () => {
+    const workbench = await activateWorkbench();
+    const job = uniqueName('no-such-job');
+    const document = await workbench.trainingJobLogs.show(job);
+    const lines = document.getText().trimEnd().split('\n');
+    assert.match(lines.at(-1)!, new RegExp(`^— the log could not be read: Training job ${job} was not found in us-east-1\\. .*\\(run Show Logs again to retry\\) —$`));
   });
 });

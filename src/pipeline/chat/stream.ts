@@ -1,0 +1,108 @@
+// One streamed answer: InvokeEndpointWithResponseStream, its PayloadParts decoded into text as they
+// arrive, timed for time-to-first-token and tokens per second, and stoppable. The text of each part
+// is handed on at once, in one piece: as many updates as the network delivers parts, not tokens.
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { loadRuntimeSdk } from '../../aws/clients';
+import { parseStreamEvent, ServerSentEvents } from './payloads';
+import type { AnswerMetrics } from './types';
+
+export interface StreamedAnswer {
+  text: string;
+  metrics: AnswerMetrics;
+  /** The user stopped it: `text` is what had arrived. */
+  stopped: boolean;
+}
+
+/** An error the model server reported inside the stream (a status 200 answer that then failed). */
+export class ModelOutputError extends Error {
+  override readonly name = 'ModelOutputError';
+}
+
+export async function streamAnswer(
+  runtime: SageMakerRuntimeClient,
+  endpointName: string,
+  body: object,
+  options: { signal: AbortSignal; onText: (text: string) => void },
+): Promise<StreamedAnswer> {
+  const now = () => performance.now();
+  const { InvokeEndpointWithResponseStreamCommand } = await loadRuntimeSdk();
+  const started = now();
+  let firstTokenAt: number | undefined;
+  let lastTokenAt: number | undefined;
+  /** Tokens that came with the first text: generated before the span timed below. */
+  let tokensAtFirst = 0;
+  let text = '';
+  let tokens = 0;
+  let finishReason: string | undefined;
+  let variant: string | undefined;
+  const result = (stopped: boolean): StreamedAnswer => {
+    const ended = now();
+    // From the first token to the last: the wait for the first is latency, not generation speed.
+    // Tokens that all came in one part give no such span; the whole request's time is then used.
+    const generationMs = firstTokenAt !== undefined && lastTokenAt !== undefined && lastTokenAt > firstTokenAt ? lastTokenAt - firstTokenAt : 0;
+    return {
+      text,
+      stopped,
+      metrics: {
+        firstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - started,
+        totalMs: ended - started,
+        tokens,
+        tokensPerSecond:
+          tokens < 2 ? undefined : generationMs > 0 ? ((tokens - tokensAtFirst) * 1000) / generationMs : (tokens * 1000) / Math.max(ended - started, 1),
+        finishReason,
+        variant,
+      },
+    };
+  };
+  /** Applies the events of one part; true once `[DONE]` came. */
+  const apply = (events: string[]): boolean => {
+    let added = '';
+    let done = false;
+    let error: string | undefined;
+    for (const data of events) {
+      const event = parseStreamEvent(data);
+      added += event.text;
+      tokens += event.tokens;
+      finishReason = event.finishReason ?? finishReason;
+      error = event.error;
+      done = event.done === true;
+      if (done || error !== undefined) break;
+    }
+    if (added !== '') {
+      lastTokenAt = now();
+      if (firstTokenAt === undefined) {
+        firstTokenAt = lastTokenAt;
+        tokensAtFirst = tokens;
+      }
+      text += added;
+      options.onText(added);
+    }
+    if (error !== undefined) throw new ModelOutputError(error);
+    return done;
+  };
+
+  try {
+    const response = await runtime.send(
+      new InvokeEndpointWithResponseStreamCommand({
+        EndpointName: endpointName,
+        Body: new TextEncoder().encode(JSON.stringify(body)),
+        ContentType: 'application/json',
+      }),
+      { abortSignal: options.signal },
+    );
+    variant = response.InvokedProductionVariant;
+    const events = new ServerSentEvents();
+    for await (const part of response.Body ?? []) {
+      if (options.signal.aborted) return result(true);
+      // Errors inside the stream: the SDK throws modeled ones, but a union member may still come.
+      const failure = part.ModelStreamError ?? part.InternalStreamFailure;
+      if (failure) throw failure;
+      if (part.PayloadPart?.Bytes && apply(events.push(part.PayloadPart.Bytes))) return result(false);
+    }
+    apply(events.end());
+    return result(false);
+  } catch (error) {
+    if (options.signal.aborted) return result(true);
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+// The chat's domain: payload formats and generation parameters with their limits, an answer's
+// measured figures, turns of a conversation and why an answer failed. Pure, plain data: the host's
+// chat session and pipeline use it, and the chat webview's protocol re-exports it.
+import { NEXT_STEP_LABELS, type NextStep } from '../../failures/nextSteps';
+
+/** How the request body is written: the OpenAI-style Messages API or Hugging Face TGI. */
+export type PayloadFormat = 'messages' | 'tgi';
+
+export interface ChatParameters {
+  format: PayloadFormat;
+  maxNewTokens: number;
+  /** 0 is greedy decoding. */
+  temperature: number;
+  /** Nucleus sampling: 1 keeps every token. */
+  topP: number;
+  /** The same seed and parameters give the same answer; none draws a new one each time. */
+  seed?: number;
+}
+
+export const PARAMETER_LIMITS = {
+  maxNewTokens: { min: 1, max: 4096 },
+  temperature: { min: 0, max: 2 },
+  topP: { min: 0.01, max: 1 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
+} as const;
+
+export const DEFAULT_PARAMETERS: ChatParameters = { format: 'messages', maxNewTokens: 256, temperature: 0.7, topP: 0.9 };
+
+function clamp(value: number, limits: { min: number; max: number }): number {
+  return Math.min(limits.max, Math.max(limits.min, value));
+}
+
+/**
+ * Parameters as the user set them, brought within the limits every container accepts; a field left
+ * empty (NaN) takes its default. The panel shows what it will send; the host applies it again to
+ * what it receives.
+ */
+export function normalizeParameters(parameters: ChatParameters): ChatParameters {
+  const finite = (value: number, fallback: number) => (Number.isFinite(value) ? value : fallback);
+  const seed = parameters.seed === undefined || !Number.isFinite(parameters.seed) ? undefined : Math.round(clamp(parameters.seed, PARAMETER_LIMITS.seed));
+  return {
+    format: parameters.format === 'tgi' ? 'tgi' : 'messages',
+    maxNewTokens: Math.round(clamp(finite(parameters.maxNewTokens, DEFAULT_PARAMETERS.maxNewTokens), PARAMETER_LIMITS.maxNewTokens)),
+    temperature: clamp(finite(parameters.temperature, DEFAULT_PARAMETERS.temperature), PARAMETER_LIMITS.temperature),
+    topP: clamp(finite(parameters.topP, DEFAULT_PARAMETERS.topP), PARAMETER_LIMITS.topP),
+    ...(seed === undefined ? {} : { seed }),
+  };
+}
+
+export interface AnswerMetrics {
+  /** From sending the request to the first text. */
+  firstTokenMs?: number;
+  totalMs: number;
+  /** Token events received (TGI) or content chunks (Messages API: one token each). */
+  tokens: number;
+  /** Over the generation, from the first token to the last. */
+  tokensPerSecond?: number;
+  /** Why generation ended, as the model server said: e.g. length, stop, eos_token. */
+  finishReason?: string;
+  /** The production variant that answered. */
+  variant?: string;
+}
+
+/** What the user can do about a failed answer: a next step every surface offers, or one of the chat's own. */
+export type ChatAction = NextStep | 'useTgi' | 'useMessages';
+
+export const ACTION_LABELS: Record<ChatAction, string> = {
+  ...NEXT_STEP_LABELS,
+  useTgi: 'Retry with TGI',
+  useMessages: 'Retry with Messages API',
+};
+
+export interface ChatFailure {
+  title: string;
+  message: string;
+  /** E.g. the model's log stream, the status the model server answered. */
+  detail?: string;
+  actions: ChatAction[];
+}
+
+export type Turn =
+  | { id: number; role: 'user'; text: string }
+  | {
+      id: number;
+      role: 'assistant';
+      text: string;
+      format: PayloadFormat;
+      state: 'streaming' | 'done' | 'stopped' | 'failed';
+      metrics?: AnswerMetrics;
+      failure?: ChatFailure;
+    };
+
+export type AssistantTurn = Extract<Turn, { role: 'assistant' }>;
