@@ -5,13 +5,13 @@ import { formatBytes } from '../format';
 import { listAllObjects, type DatasetObject } from '../pipeline/datasets';
 import { downloadFiles, existingFiles, planDownload } from '../pipeline/transfers/download';
 import { pickS3Location, s3UriOf } from '../pickers/pickS3Location';
-import { askAboutExisting, withTransferProgress } from '../transfers/transferUi';
+import { askAboutExisting, withTransferProgress, type TransferOptions } from '../transfers/transferUi';
 import { ObjectTreeItem, type S3FolderTreeItem } from '../trees/datasetsTree';
 import type { Workbench } from '../workbench';
 import { failureText } from '../failures/classify';
 
 /** `folder` lets a test or another command choose the folder instead of the dialog. Returns the files written. */
-export async function downloadFromS3(workbench: Workbench, node?: S3FolderTreeItem | ObjectTreeItem, folder?: vscode.Uri): Promise<string[]> {
+export async function downloadFromS3(workbench: Workbench, node?: S3FolderTreeItem | ObjectTreeItem, folder?: vscode.Uri, options: TransferOptions = {}): Promise<string[]> {
   const source = node instanceof ObjectTreeItem ? { bucket: node.object.bucket, prefix: node.object.key } : node ? { bucket: node.bucket, prefix: node.prefix } : await pickS3Location(workbench.connection, { title: 'Download: which S3 folder?', canTakeBucket: true });
   if (!source) return [];
   const uri = s3UriOf(source);
@@ -36,11 +36,12 @@ export async function downloadFromS3(workbench: Workbench, node?: S3FolderTreeIt
     return [];
   }
   const existing = await existingFiles(items);
-  const choice = await askAboutExisting([...existing], items.length, target.fsPath);
+  const choice = existing.size === 0 ? 'overwrite' : (options.existing ?? (await askAboutExisting([...existing], items.length, target.fsPath)));
   if (!choice) return [];
   const totalBytes = items.reduce((sum, item) => sum + item.size, 0);
   const outcome = await withTransferProgress(`Downloading ${uri}`, (signal, report) =>
     downloadFiles(s3, items, { signal, existing, skip: choice === 'skip' ? existing : undefined, onProgress: report }),
+    options.signal,
   );
   if (outcome.cancelled) {
     void vscode.window.showInformationMessage(`Download cancelled: no file of it is left in ${target.fsPath}.`);

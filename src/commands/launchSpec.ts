@@ -81,11 +81,9 @@ export async function launchSpec(workbench: Workbench, uri?: vscode.Uri, options
       if (!problems) throw error;
       const diagnostics = workbench.specDiagnostics.report(document, problems, 'SageMaker');
       const first = diagnostics.find((diagnostic) => diagnostic.source === 'SageMaker');
-      const choice = await vscode.window.showErrorMessage(
-        `SageMaker refused the spec (${problems.length} problem${problems.length === 1 ? '' : 's'})${first ? `; at ${lineOf(first)}: ${first.message}` : ''}`,
-        'Show Problems',
-      );
-      if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      void vscode.window
+        .showErrorMessage(`SageMaker refused the spec (${problems.length} problem${problems.length === 1 ? '' : 's'})${first ? `; at ${lineOf(first)}: ${first.message}` : ''}`, 'Show Problems')
+        .then((choice) => choice && vscode.commands.executeCommand('workbench.actions.view.problems'));
       return undefined;
     }
   }

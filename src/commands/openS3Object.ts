@@ -15,8 +15,7 @@ export async function openS3Object(workbench: Workbench, node?: ObjectTreeItem):
   } catch (error) {
     const message = (error as Error).message;
     if (/Download it/.test(message)) {
-      const choice = await vscode.window.showWarningMessage(message, 'Download…');
-      if (choice) await vscode.commands.executeCommand('sagemaker.datasets.download', node);
+      void vscode.window.showWarningMessage(message, 'Download…').then((choice) => choice && vscode.commands.executeCommand('sagemaker.datasets.download', node));
       return undefined;
     }
     throw error;

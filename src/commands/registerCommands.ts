@@ -39,6 +39,7 @@ import { resumeFromCheckpoint } from './resumeFromCheckpoint';
 import { showCheckpoints } from './showCheckpoints';
 import { uploadFilesToS3, uploadFolderToS3 } from './uploadToS3';
 import { validateSpec } from './validateSpec';
+import type { TransferOptions } from '../transfers/transferUi';
 
 type Handler = (...args: never[]) => unknown;
 
@@ -67,9 +68,9 @@ export function commandHandlers(workbench: Workbench): Record<string, Handler> {
     'sagemaker.endpoint.copyArn': (node?: EndpointTreeItem) => copyEndpointArn(workbench, node),
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
     // Datasets
-    'sagemaker.datasets.uploadFiles': (node?: S3FolderTreeItem, sources?: vscode.Uri[]) => uploadFilesToS3(workbench, node, sources),
-    'sagemaker.datasets.uploadFolder': (node?: S3FolderTreeItem, sources?: vscode.Uri[]) => uploadFolderToS3(workbench, node, sources),
-    'sagemaker.datasets.download': (node?: S3FolderTreeItem | ObjectTreeItem, folder?: vscode.Uri) => downloadFromS3(workbench, node, folder),
+    'sagemaker.datasets.uploadFiles': (node?: S3FolderTreeItem, sources?: vscode.Uri[], options?: TransferOptions) => uploadFilesToS3(workbench, node, sources, options),
+    'sagemaker.datasets.uploadFolder': (node?: S3FolderTreeItem, sources?: vscode.Uri[], options?: TransferOptions) => uploadFolderToS3(workbench, node, sources, options),
+    'sagemaker.datasets.download': (node?: S3FolderTreeItem | ObjectTreeItem, folder?: vscode.Uri, options?: TransferOptions) => downloadFromS3(workbench, node, folder, options),
     'sagemaker.datasets.delete': (node?: S3FolderTreeItem | ObjectTreeItem, confirmed?: boolean) => deleteFromS3(workbench, node, confirmed),
     'sagemaker.datasets.copyUri': (node?: S3FolderTreeItem | ObjectTreeItem) => copyS3Uri(node),
     'sagemaker.datasets.open': (node?: ObjectTreeItem) => openS3Object(workbench, node),

@@ -27,11 +27,10 @@ export async function validateSpec(workbench: Workbench, uri?: vscode.Uri): Prom
   if (errors + warnings === 0) {
     void vscode.window.showInformationMessage(`${document.fileName.split(/[\\/]/).pop()} is valid: its inputs hold data and its name is free.`);
   } else {
-    const choice = await vscode.window[errors ? 'showErrorMessage' : 'showWarningMessage'](
+    void vscode.window[errors ? 'showErrorMessage' : 'showWarningMessage'](
       `${errors} error${errors === 1 ? '' : 's'} and ${warnings} warning${warnings === 1 ? '' : 's'} in the spec: see the lines marked.`,
       'Show Problems',
-    );
-    if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    ).then((choice) => choice && vscode.commands.executeCommand('workbench.actions.view.problems'));
   }
   return all;
 }

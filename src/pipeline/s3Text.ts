@@ -37,7 +37,10 @@ export function looksLikeText(bytes: Uint8Array, complete: boolean): boolean {
 
 /** Why the object cannot be opened as text, or undefined if it can (`size` from the listing). */
 export function whyNotText(key: string, size: number): string | undefined {
-  if (size > MAX_TEXT_OBJECT_BYTES) return `${key} is ${formatBytes(size)}: only objects up to ${formatBytes(MAX_TEXT_OBJECT_BYTES)} open in an editor. Download it instead.`;
+  if (size > MAX_TEXT_OBJECT_BYTES) {
+    const bytes = (count: number) => count.toLocaleString('en-US');
+    return `${key} is ${formatBytes(size)} (${bytes(size)} bytes): only objects up to ${formatBytes(MAX_TEXT_OBJECT_BYTES)} (${bytes(MAX_TEXT_OBJECT_BYTES)} bytes) open in an editor. Download it instead.`;
+  }
   if (BINARY_EXTENSIONS.has(extensionOf(key))) return `${key} is not a text file. Download it to open it with a tool for its format.`;
   return undefined;
 }

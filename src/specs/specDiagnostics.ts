@@ -19,13 +19,24 @@ export function rangeIn(document: vscode.TextDocument, range: TextRange): vscode
   return new vscode.Range(document.positionAt(range.start), document.positionAt(range.end));
 }
 
-/** A problem as a diagnostic on the member it is about (its name, or its value). */
+/** The value at `path`, if there is one. */
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  return path.reduce<unknown>((current, segment) => (current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment as string] : undefined), value);
+}
+
+/**
+ * A problem as a diagnostic on the member it is about: its value when that is a scalar, its name
+ * when asked or when the value is an object or list (whose range spans lines), the nearest existing
+ * member when the path does not exist.
+ */
 export function diagnosticOf(document: vscode.TextDocument, spec: ParsedSpec, problem: SpecProblem, source: string): vscode.Diagnostic {
   const located = spec.locate(problem.path);
-  const range = problem.onKey && located.key ? located.key : located.exact || !located.key ? located.value : located.key;
-  // A whole object's range spans many lines; its first line says where.
+  const collection = typeof valueAt(spec.value, problem.path) === 'object';
+  const onKey = problem.onKey || collection || !located.exact;
+  const range = onKey && located.key ? located.key : located.value;
+  // A range over many lines (the whole spec, for a problem of the root) is shown on its first.
   let vscodeRange = rangeIn(document, range);
-  if (vscodeRange.start.line !== vscodeRange.end.line && !located.exact) vscodeRange = document.lineAt(vscodeRange.start.line).range;
+  if (vscodeRange.start.line !== vscodeRange.end.line) vscodeRange = document.lineAt(vscodeRange.start.line).range;
   const diagnostic = new vscode.Diagnostic(vscodeRange, problem.message, SEVERITIES[problem.severity]);
   diagnostic.source = source;
   return diagnostic;

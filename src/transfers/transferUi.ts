@@ -30,9 +30,17 @@ export async function askAboutExisting(existing: readonly string[], total: numbe
  * Runs `work` under one cancellable notification titled `title`, reporting each snapshot it gives
  * (throttled); `work` gets the cancellation as an AbortSignal.
  */
-export function withTransferProgress<T>(title: string, work: (signal: AbortSignal, report: (snapshot: TransferSnapshot) => void) => Promise<T>): Thenable<T> {
+export function withTransferProgress<T>(
+  title: string,
+  work: (signal: AbortSignal, report: (snapshot: TransferSnapshot) => void) => Promise<T>,
+  /** Cancels too, besides the notification's Cancel (a caller's own cancellation). */
+  external?: AbortSignal,
+): Thenable<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
     const cancel = new AbortController();
+    const onExternal = () => cancel.abort();
+    external?.addEventListener('abort', onExternal);
+    if (external?.aborted) cancel.abort();
     const subscription = token.onCancellationRequested(() => cancel.abort());
     let reportedPercent = 0;
     let lastReport = 0;
@@ -44,15 +52,32 @@ export function withTransferProgress<T>(title: string, work: (signal: AbortSigna
       progress.report({ message: describeProgress(snapshot), increment: Math.max(0, percent - reportedPercent) });
       reportedPercent = Math.max(reportedPercent, percent);
     };
-    return work(cancel.signal, report).finally(() => subscription.dispose());
+    return work(cancel.signal, report).finally(() => {
+      subscription.dispose();
+      external?.removeEventListener('abort', onExternal);
+    });
   });
+}
+
+/** How a transfer may be driven without its prompts (another command, an extension, a test). */
+export interface TransferOptions {
+  /** What to do with what exists, instead of asking. */
+  existing?: ConflictChoice;
+  /** Cancels the transfer, as the notification's Cancel does. */
+  signal?: AbortSignal;
 }
 
 /**
  * Uploads local files and folders (`sources`) to `s3://bucket/prefix`, asking first about keys that
  * exist. Returns the outcome, or undefined if the user cancelled before anything was sent.
  */
-export async function uploadWithProgress(services: Pick<Services, 'connection' | 'failures'>, sources: readonly string[], bucket: string, prefix: string): Promise<UploadOutcome | undefined> {
+export async function uploadWithProgress(
+  services: Pick<Services, 'connection' | 'failures'>,
+  sources: readonly string[],
+  bucket: string,
+  prefix: string,
+  options: TransferOptions = {},
+): Promise<UploadOutcome | undefined> {
   const where = `s3://${bucket}/${prefix}`;
   const s3 = await services.connection.clients.s3();
   const items = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Preparing the upload to ${where}` }, () => planUpload(sources, prefix));
@@ -61,11 +86,12 @@ export async function uploadWithProgress(services: Pick<Services, 'connection' |
     return undefined;
   }
   const existing = await existingKeys(s3, bucket, items.map((item) => item.key));
-  const choice = await askAboutExisting([...existing], items.length, where);
+  const choice = existing.size === 0 ? 'overwrite' : (options.existing ?? (await askAboutExisting([...existing], items.length, where)));
   if (!choice) return undefined;
   const totalBytes = items.reduce((sum, item) => sum + item.size, 0);
   const outcome = await withTransferProgress(`Uploading ${items.length === 1 ? items[0].key.slice(prefix.length) : `${items.length} files`} to ${where}`, (signal, report) =>
     uploadFiles(s3, bucket, items, { signal, existing, skip: choice === 'skip' ? existing : undefined, onProgress: report }),
+    options.signal,
   );
   if (outcome.cancelled) {
     void vscode.window.showInformationMessage(
