@@ -1,7 +1,7 @@
 // "SageMaker: Delete" in the Datasets view — an object, or everything under a prefix, after a modal
 // confirmation naming how many objects go; prefixes are deleted 1,000 keys per DeleteObjects call.
 import * as vscode from 'vscode';
-import { formatBytes } from '../format';
+import { countOf, formatBytes } from '../format';
 import { listAllObjects } from '../pipeline/datasets';
 import { deleteKeys, deletePrefix } from '../pipeline/transfers/s3Objects';
 import { ObjectTreeItem, type S3FolderTreeItem } from '../trees/datasetsTree';
@@ -34,7 +34,7 @@ export async function deleteFromS3(workbench: Workbench, node?: S3FolderTreeItem
     }
     return counted;
   });
-  if (!confirmed && !(await confirm(`Delete ${count} object${count === 1 ? '' : 's'} under ${uri}?`, `${formatBytes(bytes)} in all. This cannot be undone.`))) return 0;
+  if (!confirmed && !(await confirm(`Delete ${countOf(count, 'object')} under ${uri}?`, `${formatBytes(bytes)} in all. This cannot be undone.`))) return 0;
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Deleting ${uri}`, cancellable: true },
     (progress, token) => {
@@ -54,9 +54,9 @@ export async function deleteFromS3(workbench: Workbench, node?: S3FolderTreeItem
   workbench.datasets.refresh();
   if (outcome.failures.length) {
     const [first] = outcome.failures;
-    void vscode.window.showErrorMessage(`Deleted ${outcome.deleted} objects under ${uri}; S3 refused ${outcome.failures.length}, e.g. ${first.key}: ${first.code} ${first.message ?? ''}`);
+    void vscode.window.showErrorMessage(`Deleted ${countOf(outcome.deleted, 'object')} under ${uri}; S3 refused ${outcome.failures.length}, e.g. ${first.key}: ${first.code} ${first.message ?? ''}`);
   } else {
-    void vscode.window.showInformationMessage(`Deleted ${outcome.deleted} objects under ${uri}.`);
+    void vscode.window.showInformationMessage(`Deleted ${countOf(outcome.deleted, 'object')} under ${uri}.`);
   }
   return outcome.deleted;
 }

@@ -2,6 +2,7 @@
 // (a Hugging Face `checkpoint-500/` stays a folder), with one cancellable progress notification.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { countOf } from '../format';
 import { downloadFiles, existingFiles } from '../pipeline/transfers/download';
 import { askAboutExisting, withTransferProgress } from '../transfers/transferUi';
 import type { CheckpointTreeItem } from '../trees/checkpointsTree';
@@ -28,6 +29,6 @@ export async function downloadCheckpoint(workbench: Workbench, node?: Checkpoint
     downloadFiles(s3, items, { signal, existing, skip: choice === 'skip' ? existing : undefined, onProgress: report }),
   );
   if (outcome.failed) throw outcome.failed.error;
-  if (!outcome.cancelled) void vscode.window.showInformationMessage(`Downloaded ${node.checkpoint.label} (${outcome.downloaded.length} files) to ${root}.`);
+  if (!outcome.cancelled) void vscode.window.showInformationMessage(`Downloaded ${node.checkpoint.label} (${countOf(outcome.downloaded.length, 'file')}) to ${root}.`);
   return outcome.downloaded;
 }

@@ -1,7 +1,7 @@
 // "SageMaker: Download…" — an object, or everything under a bucket or prefix, into a chosen local
 // folder, with one cancellable progress notification; local files that exist are asked about.
 import * as vscode from 'vscode';
-import { formatBytes } from '../format';
+import { countOf, formatBytes } from '../format';
 import { listAllObjects, type DatasetObject } from '../pipeline/datasets';
 import { downloadFiles, existingFiles, planDownload } from '../pipeline/transfers/download';
 import { pickS3Location, s3UriOf } from '../pickers/pickS3Location';
@@ -47,11 +47,11 @@ export async function downloadFromS3(workbench: Workbench, node?: S3FolderTreeIt
     void vscode.window.showInformationMessage(`Download cancelled: no file of it is left in ${target.fsPath}.`);
   } else if (outcome.failed) {
     void vscode.window.showErrorMessage(
-      `${failureText(workbench.failures.classify(outcome.failed.error, { doing: `download s3://${source.bucket}/${outcome.failed.key}` }))} The download stopped there: ${outcome.downloaded.length} of ${items.length} files were written and nothing partial was left.`,
+      `${failureText(workbench.failures.classify(outcome.failed.error, { doing: `download s3://${source.bucket}/${outcome.failed.key}` }))} The download stopped there: ${outcome.downloaded.length} of ${countOf(items.length, 'file')} were written and nothing partial was left.`,
     );
   } else {
-    const skipped = outcome.skipped.length ? `, skipped ${outcome.skipped.length} that existed` : '';
-    void vscode.window.showInformationMessage(`Downloaded ${outcome.downloaded.length} files (${formatBytes(totalBytes)}) to ${target.fsPath}${skipped}.`, 'Reveal').then((action) => {
+    const skipped = outcome.skipped.length ? `, skipped ${countOf(outcome.skipped.length, 'file')} that existed` : '';
+    void vscode.window.showInformationMessage(`Downloaded ${countOf(outcome.downloaded.length, 'file')} (${formatBytes(totalBytes)}) to ${target.fsPath}${skipped}.`, 'Reveal').then((action) => {
       if (action && outcome.downloaded[0]) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(outcome.downloaded[0]));
     });
   }

@@ -2,7 +2,7 @@
 // question what to do with what already exists (overwrite / skip / cancel — never silently), and one
 // closing message. Uploads from the commands and from drag-and-drop run through `uploadWithProgress`.
 import * as vscode from 'vscode';
-import { formatBytes } from '../format';
+import { countOf, formatBytes } from '../format';
 import { describeProgress, type TransferSnapshot } from '../pipeline/transfers/transferProgress';
 import { existingKeys, planUpload, uploadFiles, type UploadOutcome } from '../pipeline/transfers/upload';
 import { failureText } from '../failures/classify';
@@ -18,7 +18,7 @@ export async function askAboutExisting(existing: readonly string[], total: numbe
   if (existing.length === 0) return 'overwrite';
   const shown = existing.slice(0, 5).join('\n') + (existing.length > 5 ? `\n… and ${existing.length - 5} more` : '');
   const choice = await vscode.window.showWarningMessage(
-    existing.length === 1 && total === 1 ? `${existing[0]} already exists in ${where}.` : `${existing.length} of ${total} files already exist in ${where}.`,
+    existing.length === 1 && total === 1 ? `${existing[0]} already exists in ${where}.` : `${existing.length} of ${countOf(total, 'file')} already exist in ${where}.`,
     { modal: true, detail: shown },
     'Overwrite',
     'Skip Existing',
@@ -89,23 +89,23 @@ export async function uploadWithProgress(
   const choice = existing.size === 0 ? 'overwrite' : (options.existing ?? (await askAboutExisting([...existing], items.length, where)));
   if (!choice) return undefined;
   const totalBytes = items.reduce((sum, item) => sum + item.size, 0);
-  const outcome = await withTransferProgress(`Uploading ${items.length === 1 ? items[0].key.slice(prefix.length) : `${items.length} files`} to ${where}`, (signal, report) =>
+  const outcome = await withTransferProgress(`Uploading ${items.length === 1 ? items[0].key.slice(prefix.length) : countOf(items.length, 'file')} to ${where}`, (signal, report) =>
     uploadFiles(s3, bucket, items, { signal, existing, skip: choice === 'skip' ? existing : undefined, onProgress: report }),
     options.signal,
   );
   if (outcome.cancelled) {
     void vscode.window.showInformationMessage(
-      `Upload cancelled: nothing it sent is left in ${where}${outcome.cancelled.removed.length ? ` (${outcome.cancelled.removed.length} finished files deleted again)` : ''}.`,
+      `Upload cancelled: nothing it sent is left in ${where}${outcome.cancelled.removed.length ? ` (${countOf(outcome.cancelled.removed.length, 'finished file')} deleted again)` : ''}.`,
     );
   } else if (outcome.failed) {
     // Said in the one failure language, with what was done: finished files stay, nothing partial.
     const failure = services.failures.classify(outcome.failed.error, { doing: `upload ${outcome.failed.key} to s3://${bucket}`, resource: { kind: 'object', name: `s3://${bucket}/${outcome.failed.key}` } });
     void vscode.window.showErrorMessage(
-      `${failureText(failure)} The upload stopped there: ${outcome.uploaded.length} of ${items.length} files were uploaded and nothing partial was left. Upload again and choose Skip Existing to send the rest.`,
+      `${failureText(failure)} The upload stopped there: ${outcome.uploaded.length} of ${countOf(items.length, 'file')} were uploaded and nothing partial was left. Upload again and choose Skip Existing to send the rest.`,
     );
   } else {
-    const skipped = outcome.skipped.length ? `, skipped ${outcome.skipped.length} that existed` : '';
-    void vscode.window.showInformationMessage(`Uploaded ${outcome.uploaded.length} files (${formatBytes(totalBytes)}) to ${where}${skipped}.`);
+    const skipped = outcome.skipped.length ? `, skipped ${countOf(outcome.skipped.length, 'file')} that existed` : '';
+    void vscode.window.showInformationMessage(`Uploaded ${countOf(outcome.uploaded.length, 'file')} (${formatBytes(totalBytes)}) to ${where}${skipped}.`);
   }
   return outcome;
 }
