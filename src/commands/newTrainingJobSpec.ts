@@ -11,7 +11,7 @@ import { BUILTIN_GPT_IMAGE } from '../pipeline/deploy';
 import { freeName } from '../pipeline/names';
 import { askNewName } from '../pickers/askNewName';
 import type { SpecFormat } from '../pipeline/specs/specDocument';
-import { BUILTIN_GPT_HYPERPARAMETERS, defaultCheckpointUri, newTrainingSpec, specText, type NewTrainingSpec } from '../pipeline/specs/trainingSpecs';
+import { BUILTIN_GPT_HYPERPARAMETERS, defaultCheckpointUri, formatHyperParameters, newTrainingSpec, parseHyperParameters, specText, type NewTrainingSpec } from '../pipeline/specs/trainingSpecs';
 import { describeTrainingJob, listTrainingJobs, trainingJobNameHolder } from '../pipeline/trainingJobs';
 import { pickS3Location, s3UriOf } from '../pickers/pickS3Location';
 import type { Workbench } from '../workbench';
@@ -74,17 +74,6 @@ async function emulatorImages(workbench: Workbench): Promise<string[]> {
   } catch {
     return [BUILTIN_GPT_IMAGE.split(':')[0]];
   }
-}
-
-/** `a=1, b=two` → { a: '1', b: 'two' }; undefined if a pair has no `=`. */
-export function parseHyperParameters(text: string): Record<string, string> | undefined {
-  const result: Record<string, string> = {};
-  for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
-    const at = pair.indexOf('=');
-    if (at <= 0) return undefined;
-    result[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
-  }
-  return result;
 }
 
 /** Writes the spec; returns its file. */
@@ -170,7 +159,7 @@ export async function newTrainingJobSpec(workbench: Workbench, given: NewSpecCho
       : await vscode.window.showInputBox({
           title: `${title}: hyperparameters`,
           prompt: 'name=value pairs, separated by commas (values are passed as strings)',
-          value: builtin ? Object.entries(BUILTIN_GPT_HYPERPARAMETERS).map(([key, value]) => `${key}=${value}`).join(', ') : '',
+          value: builtin ? formatHyperParameters(BUILTIN_GPT_HYPERPARAMETERS) : '',
           validateInput: (value) => (parseHyperParameters(value) ? undefined : 'name=value pairs separated by commas'),
         });
   if (given.hyperParameters === undefined && hyperText === undefined) return undefined;

@@ -84,7 +84,8 @@ export function commandHandlers(workbench: Workbench): Record<string, Handler> {
     // Checkpoints
     'sagemaker.trainingJob.showCheckpoints': (node?: TrainingJobTreeItem) => showCheckpoints(workbench, node),
     'sagemaker.checkpoints.refresh': () => workbench.checkpoints.refresh(),
-    'sagemaker.checkpoint.resume': (node?: CheckpointTreeItem, newName?: string) => resumeFromCheckpoint(workbench, node, newName),
+    'sagemaker.checkpoint.resume': (node?: CheckpointTreeItem, newName?: string, hyperParameters?: Record<string, string>) =>
+      resumeFromCheckpoint(workbench, node, typeof newName === 'string' ? newName : undefined, hyperParameters),
     'sagemaker.checkpoint.download': (node?: CheckpointTreeItem, folder?: vscode.Uri) => downloadCheckpoint(workbench, node, folder),
     'sagemaker.checkpoint.delete': (node?: CheckpointTreeItem, confirmed?: boolean) => deleteCheckpoint(workbench, node, confirmed),
   };

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../format';
 import { resumeFromCheckpoint as resume, resumePlan } from '../pipeline/resumeFromCheckpoint';
+import { formatHyperParameters, parseHyperParameters } from '../pipeline/specs/trainingSpecs';
 import { resumedJobName } from '../pipeline/resumeTrainingJob';
 import { trainingJobNameHolder } from '../pipeline/trainingJobs';
 import { askNewName, assertNameFree } from '../pickers/askNewName';
@@ -11,8 +12,11 @@ import { revealTrainingJob } from '../trees/revealTrainingJob';
 import type { CheckpointTreeItem } from '../trees/checkpointsTree';
 import type { Workbench } from '../workbench';
 
-/** Returns the new job's name. `newName` skips the prompt (tests, other commands). */
-export async function resumeFromCheckpoint(workbench: Workbench, node?: CheckpointTreeItem, newName?: string): Promise<string | undefined> {
+/**
+ * Returns the new job's name. `newName` and `hyperParameters` skip their prompts (another command, a
+ * test); the hyperparameters prompt shows the old job's, to keep or change.
+ */
+export async function resumeFromCheckpoint(workbench: Workbench, node?: CheckpointTreeItem, newName?: string, hyperParameters?: Record<string, string>): Promise<string | undefined> {
   if (!node) {
     void vscode.window.showInformationMessage('Pick a checkpoint in the Checkpoints view (select a training job first) and resume from it there.');
     return undefined;
@@ -33,7 +37,17 @@ export async function resumeFromCheckpoint(workbench: Workbench, node?: Checkpoi
       region,
     }));
   if (!name) return undefined;
-  const plan = resumePlan(job, name);
+  const hyperText =
+    hyperParameters !== undefined || newName !== undefined
+      ? undefined
+      : await vscode.window.showInputBox({
+          title: `Resume ${jobName} from its ${checkpoint.label} as ${name}: hyperparameters`,
+          prompt: 'Keep them (Enter), or change some — e.g. a lower learning rate, or the steps to train to',
+          value: formatHyperParameters(job.HyperParameters),
+          validateInput: (value) => (parseHyperParameters(value) ? undefined : 'name=value pairs separated by commas'),
+        });
+  if (hyperParameters === undefined && newName === undefined && hyperText === undefined) return undefined;
+  const plan = resumePlan(job, name, hyperParameters ?? (hyperText === undefined ? job.HyperParameters : parseHyperParameters(hyperText)));
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Resuming ${jobName} from ${checkpoint.label} as ${name}` }, async (progress) => {
     progress.report({ message: `copying the checkpoint to ${plan.checkpointUri}` });
     let copied = 0;

@@ -16,12 +16,17 @@ export interface ResumePlan {
   newJobName: string;
   /** Where the copy goes: `s3://bucket/…/<newJobName>/`. */
   checkpointUri: string;
+  /**
+   * The new job's hyperparameters: the old job's unless changed — going back to an older checkpoint
+   * is often to change one (a lower learning rate after the loss diverged).
+   */
+  hyperParameters?: Record<string, string>;
 }
 
-export function resumePlan(description: TrainingJobDescription, newJobName: string): ResumePlan {
+export function resumePlan(description: TrainingJobDescription, newJobName: string, hyperParameters = description.HyperParameters): ResumePlan {
   const old = description.CheckpointConfig?.S3Uri;
   if (!old) throw new Error(`Training job ${description.TrainingJobName} has no checkpoint location (CheckpointConfig.S3Uri) to resume from.`);
-  return { newJobName, checkpointUri: freshCheckpointUri(old, newJobName) };
+  return { newJobName, checkpointUri: freshCheckpointUri(old, newJobName), hyperParameters };
 }
 
 /**
@@ -46,5 +51,9 @@ export async function resumeFromCheckpoint(
   }
   await copyObjects(clients.s3, checkpoint.objects, fromPrefix, to.bucket, to.key, { onCopied });
   const input = resumeInput(description, plan.newJobName);
-  await createTrainingJob(clients.sageMaker, { ...input, CheckpointConfig: { ...description.CheckpointConfig, S3Uri: plan.checkpointUri } });
+  await createTrainingJob(clients.sageMaker, {
+    ...input,
+    HyperParameters: plan.hyperParameters,
+    CheckpointConfig: { ...description.CheckpointConfig, S3Uri: plan.checkpointUri },
+  });
 }

@@ -125,6 +125,24 @@ export function cloneTrainingSpec(description: TrainingJobDescription, name: str
   return request as unknown as CreateTrainingJobCommandInput;
 }
 
+/** `a=1, b=two` → { a: '1', b: 'two' }; undefined if a pair has no `=` (values stay strings, as SageMaker takes them). */
+export function parseHyperParameters(text: string): Record<string, string> | undefined {
+  const result: Record<string, string> = {};
+  for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0) return undefined;
+    result[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return result;
+}
+
+/** { a: '1', b: 'two' } → `a=1, b=two`, for an input box to edit. */
+export function formatHyperParameters(hyperParameters: Record<string, string> | undefined): string {
+  return Object.entries(hyperParameters ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
+}
+
 /** A request as the text of a spec file, members in the API's order. */
 export function specText(request: object, format: SpecFormat): string {
   return format === 'json' ? `${JSON.stringify(request, null, 2)}\n` : stringify(request, { lineWidth: 0 });
