@@ -1,6 +1,6 @@
 // The Compare Training Jobs panel: the same metric of several jobs on one chart, each job's curve
 // starting at the time it started training, so runs of different days line up.
-import { chartOf, type SeriesData } from '../trainingJob/chartData';
+import { chartOf, hostIndex, type SeriesData } from '../trainingJob/chartData';
 import { Charts } from '../trainingJob/charts';
 import { isHostMessage, type ComparedJob, type PanelMessage } from './protocol';
 
@@ -15,10 +15,13 @@ document.getElementById('refresh')!.addEventListener('click', () => vscode.postM
 
 /** Each job's series on the shared axis: seconds since it started; the host named only when it has several. */
 function comparedSeries(jobs: readonly ComparedJob[]): SeriesData[] {
-  return jobs.flatMap((job) =>
+  // Each job its colour; within it, each host its dash.
+  return jobs.flatMap((job, jobIndex) =>
     job.series.map((entry) => ({
       label: job.hosts > 1 ? `${job.name} · ${entry.metric} · ${entry.host}` : `${job.name} · ${entry.metric}`,
       chart: chartOf(entry.metric),
+      colour: jobIndex,
+      dash: hostIndex(entry.host),
       xs: entry.timestamps.map((timestamp) => (timestamp - job.startedAt) / 1000),
       ys: entry.values,
     })),

@@ -7,6 +7,10 @@ export interface SeriesData {
   label: string;
   /** Which chart it goes on. */
   chart: string;
+  /** Series of one colour belong together (a metric; a job when jobs are compared). */
+  colour: number;
+  /** Within a colour, each host its own dash (algo-1 solid): hosts that report the same value stay apart. */
+  dash: number;
   /** X values (seconds: epoch, or since the job started), ascending, and the values at them. */
   xs: number[];
   ys: number[];
@@ -15,6 +19,7 @@ export interface SeriesData {
 export interface ChartData {
   chart: string;
   labels: string[];
+  styles: { colour: number; dash: number }[];
   /** uPlot's AlignedData: [xs, ...ys per series]. */
   data: [number[], ...(number | null)[][]];
   points: number;
@@ -42,6 +47,7 @@ export function chartsOf(series: readonly SeriesData[]): ChartData[] {
   return [...groups.entries()].map(([chart, members]) => ({
     chart,
     labels: members.map((member) => member.label),
+    styles: members.map(({ colour, dash }) => ({ colour, dash })),
     data: align(members),
     points: members.reduce((sum, member) => sum + member.xs.length, 0),
   }));
@@ -74,6 +80,12 @@ export function align(series: readonly { xs: number[]; ys: number[] }[]): [numbe
     return column;
   });
   return [xs, ...columns];
+}
+
+/** The host's place among algo-1 … algo-N (0 for algo-1), for its dash. */
+export function hostIndex(host: string): number {
+  const number = Number(/(\d+)$/.exec(host)?.[1] ?? 1);
+  return Math.max(number - 1, 0);
 }
 
 /** `1h 02m`, `3m 05s`, `42s`: time since the job started, for the compare chart's axis and hover. */

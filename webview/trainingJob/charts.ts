@@ -10,6 +10,8 @@ import { chartsOf, formatElapsed, type ChartData, type SeriesData } from './char
 const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
 const FALLBACK_COLOURS = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
 const HEIGHT = 220;
+/** algo-1 solid, algo-2 dashed, algo-3 dotted, … */
+const DASHES: (number[] | undefined)[] = [undefined, [7, 4], [2, 3], [10, 3, 2, 3]];
 
 export interface ChartOptions {
   /** `time`: x is epoch seconds; `elapsed`: seconds since each job started (jobs compared). */
@@ -52,7 +54,7 @@ export class Charts {
     }
     for (const chart of charts) {
       const existing = this.plots.get(chart.chart);
-      const labels = chart.labels.join('\n');
+      const labels = JSON.stringify([chart.labels, chart.styles]);
       if (existing && existing.labels === labels) {
         existing.plot.setData(chart.data);
         this.container.append(existing.element); // keeps the order of the charts
@@ -96,7 +98,8 @@ export class Charts {
           },
           ...chart.labels.map((label, index) => ({
             label,
-            stroke: themeColour(PALETTE[index % PALETTE.length], FALLBACK_COLOURS[index % FALLBACK_COLOURS.length]),
+            stroke: themeColour(PALETTE[chart.styles[index].colour % PALETTE.length], FALLBACK_COLOURS[chart.styles[index].colour % FALLBACK_COLOURS.length]),
+            dash: DASHES[chart.styles[index].dash % DASHES.length],
             width: 1.5,
             spanGaps: true,
             value: (_plot: uPlot, y: number | null) => (y === null || y === undefined ? '—' : formatValue(y)),

@@ -1,7 +1,7 @@
 // The training job panel: what the console's job page shows, built with DOM calls and textContent
 // only, so nothing from the job (names, hyperparameters, failure reasons) is ever parsed as HTML.
 import { renderBanner } from '../shared/banner';
-import { chartOf } from './chartData';
+import { chartOf, hostIndex } from './chartData';
 import { Charts } from './charts';
 import { isHostMessage, type MetricSeriesView, type PanelMessage, type TrainingJobView } from './protocol';
 
@@ -68,10 +68,19 @@ function renderMetrics(series: MetricSeriesView[], live: boolean, message: strin
         : 'This job has no metrics: its MetricDefinitions found nothing in its log.'
       : `${points} points, ${series.length} series from ${hosts} host${hosts === 1 ? '' : 's'} (CloudWatch, one point per minute)${live ? ' · live' : ''}`);
   curves.dataset.points = String(points);
+  // Each metric its colour within its chart (train and validation loss apart), each host its dash.
+  const metricsOfChart = new Map<string, string[]>();
+  for (const entry of series) {
+    const metrics = metricsOfChart.get(chartOf(entry.metric)) ?? [];
+    if (!metrics.includes(entry.metric)) metrics.push(entry.metric);
+    metricsOfChart.set(chartOf(entry.metric), metrics);
+  }
   charts.update(
     series.map((entry) => ({
       label: hosts > 1 ? `${entry.metric} · ${entry.host}` : entry.metric,
       chart: chartOf(entry.metric),
+      colour: metricsOfChart.get(chartOf(entry.metric))!.indexOf(entry.metric),
+      dash: hostIndex(entry.host),
       xs: entry.timestamps.map((timestamp) => timestamp / 1000),
       ys: entry.values,
     })),

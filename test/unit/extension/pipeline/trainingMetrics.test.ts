@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hostsOf, lastTimestamp, mergeSeries } from '../../../../src/pipeline/trainingMetrics';
-import { align, chartOf, chartsOf, formatElapsed } from '../../../../webview/trainingJob/chartData';
+import { align, chartOf, chartsOf, formatElapsed, hostIndex } from '../../../../webview/trainingJob/chartData';
 import type { TrainingJobDescription } from '../../../../src/pipeline/trainingJobs';
 
 describe('training metric series', () => {
@@ -15,11 +15,13 @@ describe('training metric series', () => {
     const single = { xs: [1, 2], ys: [5, 6] };
     assert.deepEqual(align([single]), [[1, 2], [5, 6]]);
     const charts = chartsOf([
-      { label: 'train:loss', chart: 'loss', xs: [1], ys: [3] },
-      { label: 'lr', chart: 'lr', xs: [1], ys: [0.1] },
-      { label: 'validation:loss', chart: 'loss', xs: [2], ys: [4] },
+      { label: 'train:loss', chart: 'loss', colour: 0, dash: 0, xs: [1], ys: [3] },
+      { label: 'lr', chart: 'lr', colour: 0, dash: 0, xs: [1], ys: [0.1] },
+      { label: 'validation:loss', chart: 'loss', colour: 1, dash: 1, xs: [2], ys: [4] },
     ]);
     assert.deepEqual(charts.map((chart) => [chart.chart, chart.labels, chart.points]), [['loss', ['train:loss', 'validation:loss'], 2], ['lr', ['lr'], 1]]);
+    assert.deepEqual(charts[0].styles, [{ colour: 0, dash: 0 }, { colour: 1, dash: 1 }]);
+    assert.deepEqual(['algo-1', 'algo-2', 'algo-12'].map(hostIndex), [0, 1, 11]);
     assert.deepEqual([formatElapsed(42), formatElapsed(185), formatElapsed(3720)], ['42s', '3m 05s', '1h 02m']);
   });
 
