@@ -1,8 +1,8 @@
 // `node out/bench/modelLoad.js`: loading a built-in GPT model for serving — model.tar.gz, written by
 // the training runtime's own uploadTarGz, from the emulator's S3 to loaded weights — against a raw
-// read of the same object in the same run. Target: load throughput ≥ 0.5 of the raw read. Rows: the
-// archive streamed into the weights (loadModelFromTarGz: what the model server does with
-// SM_EMULATOR_MODEL_ARCHIVE); extracted to a folder first (downloadTarGz, then loadModel: the
+// read of the same object in the same run. Target: load throughput ≥ 0.8 of the raw read. Rows: the
+// archive streamed into the weights in WebAssembly memory (loadModelFromTarGz into a growable arena:
+// what the model server does with SM_EMULATOR_MODEL_ARCHIVE); extracted to a folder first (downloadTarGz, then loadModel: the
 // SM_MODEL_DIR path); and, for comparison, a user's own model.tar.gz at gzip's default level.
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import * as tar from 'tar';
 import { loadModel, loadModelFromTarGz, saveModel, type SavedModel } from '../emulator/containers/gpt/modelFiles';
 import { initializeParameters, ParameterLayout, type ModelConfig } from '../emulator/containers/gpt/parameters';
 import { Random } from '../emulator/containers/gpt/random';
+import { Arena, WasmMemory } from '../emulator/containers/gpt/simdKernels';
 import { BytePairTokenizer } from '../emulator/containers/gpt/tokenizer';
 import { downloadTarGz, uploadTarGz } from '../emulator/runtime/s3Transfer';
 import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
@@ -27,6 +28,12 @@ const BUCKET = 'bench-models';
 const RUNTIME_KEY = 'model.tar.gz';
 const USER_KEY = 'user-gzip-6/model.tar.gz';
 const MIB = 1024 * 1024;
+
+/** Where the model server puts the weights: a fresh, growable WebAssembly memory. */
+function intoWasmMemory(): (floats: number) => Float32Array {
+  const arena = new Arena(WasmMemory.create(0, true));
+  return (floats) => arena.floats(floats);
+}
 
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'bench-model-load-'));
@@ -60,7 +67,7 @@ async function main(): Promise<void> {
     let round = 0;
     const ways: Array<{ name: string; key: string; run: (key: string) => Promise<void> }> = [
       { name: 'raw', key: RUNTIME_KEY, run: async (key) => { for await (const chunk of await get(key)) void chunk; } },
-      { name: 'streamed', key: RUNTIME_KEY, run: async (key) => check(await loadModelFromTarGz(await get(key))) },
+      { name: 'streamed', key: RUNTIME_KEY, run: async (key) => check(await loadModelFromTarGz(await get(key), intoWasmMemory())) },
       {
         name: 'folder',
         key: RUNTIME_KEY,
@@ -72,7 +79,7 @@ async function main(): Promise<void> {
         },
       },
       { name: 'user raw', key: USER_KEY, run: async (key) => { for await (const chunk of await get(key)) void chunk; } },
-      { name: 'user streamed', key: USER_KEY, run: async (key) => check(await loadModelFromTarGz(await get(key))) },
+      { name: 'user streamed', key: USER_KEY, run: async (key) => check(await loadModelFromTarGz(await get(key), intoWasmMemory())) },
     ];
     const times = new Map<string, number[]>(ways.map(({ name }) => [name, []]));
     for (round = 0; round < ROUNDS; round++) {
@@ -87,13 +94,13 @@ async function main(): Promise<void> {
     const rate = (bytes: number, milliseconds: number) => `${milliseconds.toFixed(0)} ms (${(bytes / MIB / (milliseconds / 1000)).toFixed(0)} MiB/s)`;
     const row = (figure: string, name: string, rawName: string, bytes: number, target: boolean) => {
       const ratio = ms(rawName) / ms(name);
-      const verdict = target ? `| ≥ 0.50 | ${ratio >= 0.5 ? 'yes' : 'NO'} |` : '| — | — |';
+      const verdict = target ? `| ≥ 0.80 | ${ratio >= 0.8 ? 'yes' : 'NO'} |` : '| — | — |';
       console.log(`| ${figure} | ${rate(bytes, ms(name))} | raw GetObject read ${rate(bytes, ms(rawName))} | ${ratio.toFixed(2)} ${verdict}`);
     };
     console.log(`| figure (median of ${ROUNDS}) | measured | baseline (same run) | ratio | target | ok? |`);
     console.log('|---|---|---|---|---|---|');
     row(`runtime's model.tar.gz (${(runtimeBytes / MIB).toFixed(0)} MiB) in S3 → weights, streamed (loadModelFromTarGz)`, 'streamed', 'raw', runtimeBytes, true);
-    row('the same, extracted to a folder, then loaded (downloadTarGz + loadModel)', 'folder', 'raw', runtimeBytes, true);
+    row('the same, extracted to a folder, then loaded (downloadTarGz + loadModel)', 'folder', 'raw', runtimeBytes, false);
     row(`a user's gzip -6 model.tar.gz (${(userBytes / MIB).toFixed(0)} MiB) → weights, streamed`, 'user streamed', 'user raw', userBytes, false);
     console.log(
       `\nThe runtime writes stored (level 0) gzip: ${((runtimeBytes / userBytes - 1) * 100).toFixed(1)} % more bytes than level 6 for these weights; ` +

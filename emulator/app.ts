@@ -3,12 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
+import { JSON_AUTH_ERRORS, authErrors } from './auth/errors';
+import { IssuedCredentials } from './auth/issuedCredentials';
 import { type LocalCredentials, SignatureVerifier } from './auth/signatureV4';
 import { toAwsError, unknownOperation } from './errors';
+import { corsHeaders, FrontDoor, type FrontDoorOptions, isPreflight } from './frontDoor';
 import { type ServiceName, serviceModels } from './models';
 import type { RequestContext } from './operations';
 import { createRuntimes, type RuntimeOptions } from './runtimes';
-import { serveControl } from './controls';
+import { serveControl, writeControlError } from './controls';
 import { sagemakerRuntimeOperations } from './services/sagemaker-runtime';
 import { awsJsonEndpoint, writeJsonError } from './protocols/awsJson';
 import type { ServiceEndpoint } from './protocols/endpoint';
@@ -23,6 +26,7 @@ import { s3Operations } from './services/s3';
 import { referencedBlobs } from './services/s3/state';
 import { sagemakerOperations } from './services/sagemaker';
 import { BlobStore } from './store/blobs';
+import { StorageHealth } from './store/storageHealth';
 import { Store } from './store/store';
 
 export interface EmulatorOptions {
@@ -32,6 +36,8 @@ export interface EmulatorOptions {
   defaultAccountId?: string;
   /** Verify SigV4 signatures, accepting only these credentials; absent: any signature, or none, is accepted. */
   verifySignatures?: readonly LocalCredentials[];
+  /** Which hosts it answers requests for and which web origins may call it (frontDoor.ts); default: loopback names, no web pages. */
+  frontDoor?: FrontDoorOptions;
   /** How jobs run; defaults suit interactive use. */
   runtime?: RuntimeOptions;
   log?: (line: string) => void;
@@ -52,11 +58,15 @@ export const DEFAULT_ACCOUNT_ID = '000000000000';
 export async function createApp(options: EmulatorOptions): Promise<Emulator> {
   const log = options.log ?? (() => {});
   const defaultAccountId = options.defaultAccountId ?? DEFAULT_ACCOUNT_ID;
-  const store = await Store.open(join(options.dataDir, 'store'), { log });
+  const storeDir = join(options.dataDir, 'store');
+  const health = new StorageHealth(storeDir);
+  const store = await Store.open(storeDir, { log, health });
   const referenced = referencedBlobs(store);
-  const blobs = await BlobStore.open(join(options.dataDir, 'blobs'), (name) => referenced.has(name));
-  const signatures = options.verifySignatures && new SignatureVerifier(options.verifySignatures);
-  const { runtimes, ...running } = await createRuntimes(options.dataDir, store, options.runtime ?? {}, options.verifySignatures?.[0], log);
+  const blobs = await BlobStore.open(join(options.dataDir, 'blobs'), (name) => referenced.has(name), health);
+  const issued = new IssuedCredentials();
+  const signatures = options.verifySignatures && new SignatureVerifier(options.verifySignatures, issued);
+  const { runtimes, ...running } = await createRuntimes(options.dataDir, store, options.runtime ?? {}, issued, log);
+  const frontDoor = new FrontDoor(options.frontDoor);
 
   const endpoints: Record<ServiceName, ServiceEndpoint> = {
     sagemaker: awsJsonEndpoint(serviceModels.sagemaker, sagemakerOperations),
@@ -70,19 +80,34 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const route = resolveRoute(request, defaultAccountId);
+    const admission = frontDoor.admit(request.headers);
+    if (admission.admitted && admission.corsOrigin) {
+      const preflight = isPreflight(request.method, request.headers);
+      for (const [name, value] of Object.entries(corsHeaders(admission.corsOrigin, preflight ? request.headers : undefined))) response.setHeader(name, value);
+      if (preflight) {
+        response.writeHead(204).end();
+        return;
+      }
+    }
     if (route.kind === 'emulator') {
-      await serveControl(route.path, request, response, { defaultAccountId, runtimes });
+      try {
+        if (!admission.admitted) writeControlError(response, JSON_AUTH_ERRORS.forbidden(admission.reason));
+        else await serveControl(route.path, request, response, { defaultAccountId, runtimes, health, signatures });
+      } finally {
+        discardUnreadBody(request);
+      }
       return;
     }
     if (route.kind === 'unknownTarget') {
-      writeJsonError(response, unknownOperation(route.target), requestId);
+      writeJsonError(response, admission.admitted ? unknownOperation(route.target) : JSON_AUTH_ERRORS.forbidden(admission.reason), requestId);
       return;
     }
     const context: RequestContext = {
       requestId,
       accountId: route.accountId,
       region: route.region,
-      store,
+      // Its own session: the response waits for (only) the writes it saw, and fails if one is taken back.
+      store: store.session(),
       blobs,
       runtimes,
       now: () => new Date(),
@@ -90,6 +115,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
     };
     const endpoint = endpoints[route.service];
     try {
+      if (!admission.admitted) throw authErrors(serviceModels[route.service]).forbidden(admission.reason);
       await signatures?.verify(request, route.service);
       await endpoint.handle(request, response, context);
     } catch (error) {

@@ -1,32 +1,47 @@
 // `sagemaker-emulator`: runs the emulator until SIGTERM/SIGINT.
 //   --port N       port to listen on (0 picks a free one; default 4590)
-//   --host H       interface to listen on (default 127.0.0.1)
+//   --host H       interface to listen on (default 127.0.0.1; off loopback needs --verify-signatures or --insecure-bind)
+//   --allow-host NAME[,NAME]   more names clients reach it by (loopback ones are always answered)
+//   --allow-origin ORIGIN[,ORIGIN]   web origins whose pages may call it
 //   --data-dir D   where state lives (default ./.emulator-data)
 //   --verify-signatures with --credentials-file F, or --access-key-id K --secret-access-key S
 //   --images FILE  the image → command map for training jobs (default <data-dir>/images.json)
 //   --max-concurrent-jobs N
 //   --autoscaling-period SECONDS   target tracking's metric period (default 60, as AWS)
 // `sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region R]` reclaims a
-// running managed spot job's capacity, as AWS may at any time.
+// running managed spot job's capacity, as AWS may at any time (signed, when given credentials).
 // Prints `listening on http://HOST:PORT` on stdout once it accepts requests.
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { parseArgs } from 'node:util';
 import { loadCredentialsFile } from './auth/credentialsFile';
 import type { LocalCredentials } from './auth/signatureV4';
 import { type RunningEmulator, startEmulator } from './server';
 
-const USAGE = `usage: sagemaker-emulator [--port N] [--host H] [--data-dir DIR]
+const USAGE = `usage: sagemaker-emulator [--port N] [--host H [--insecure-bind]] [--allow-host NAME]... [--allow-origin ORIGIN]...
+                          [--data-dir DIR]
                           [--verify-signatures (--credentials-file FILE | --access-key-id ID --secret-access-key KEY)]
                           [--images FILE] [--max-concurrent-jobs N] [--autoscaling-period SECONDS]
        sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region REGION]
+                          [--credentials-file FILE | --access-key-id ID --secret-access-key KEY]
 
 Runs a local emulator of SageMaker, SageMaker Runtime, S3, CloudWatch Logs, CloudWatch
 metrics and Application Auto Scaling; training, processing and transform jobs and endpoints
 really run.
 
   --port N                 port to listen on; 0 picks a free one (default 4590)
-  --host H                 interface to listen on (default 127.0.0.1)
+  --host H                 interface to listen on (default 127.0.0.1). Anyone who reaches the
+                           emulator can run commands as you, so an address off this machine's
+                           loopback needs --verify-signatures, or --insecure-bind
+  --insecure-bind          listen off loopback without --verify-signatures (warns at every start)
+  --allow-host NAME        also answer requests addressed to NAME (a host name or address, as
+                           clients write it in their URLs; repeat or separate with commas).
+                           Loopback names and addresses, and --host, are always answered
+  --allow-origin ORIGIN    let web pages from ORIGIN (e.g. http://localhost:3000) call the
+                           emulator, with CORS headers; other pages are refused (repeatable)
   --data-dir DIR           where state is kept across restarts (default ./.emulator-data)
-  --verify-signatures      refuse requests that are not SigV4-signed with these credentials:
+  --verify-signatures      refuse requests that are not SigV4-signed with these credentials
+                           (the /_emulator/ controls too):
   --credentials-file FILE    an AWS credentials file; every profile's keys are accepted
   --access-key-id ID         the access key id, with
   --secret-access-key KEY    its secret (other local users can see it in the process list;
@@ -38,13 +53,19 @@ really run.
   --help                   show this help
 
   fault spot-interruption  reclaims a running managed spot training job (it restarts from its
-                           checkpoints by itself); --url defaults to http://127.0.0.1:4590
+                           checkpoints by itself); --url defaults to http://127.0.0.1:4590. An
+                           emulator with --verify-signatures needs the request signed: with the
+                           first profile of --credentials-file, --access-key-id/--secret-access-key,
+                           or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
 `;
 
 interface Settings {
   host: string;
   port: number;
   dataDir: string;
+  allowHosts: string[];
+  allowOrigins: string[];
+  insecureBind: boolean;
   imagesFile?: string;
   maxConcurrentJobs?: number;
   autoscalingPeriodSeconds?: number;
@@ -58,6 +79,9 @@ function parseSettings(args: string[]): Settings | 'help' {
     options: {
       port: { type: 'string', default: '4590' },
       host: { type: 'string', default: '127.0.0.1' },
+      'insecure-bind': { type: 'boolean', default: false },
+      'allow-host': { type: 'string', multiple: true, default: [] },
+      'allow-origin': { type: 'string', multiple: true, default: [] },
       'data-dir': { type: 'string', default: './.emulator-data' },
       'verify-signatures': { type: 'boolean', default: false },
       'credentials-file': { type: 'string' },
@@ -78,15 +102,27 @@ function parseSettings(args: string[]): Settings | 'help' {
   if (maxJobs !== undefined && !/^\d+$/.test(maxJobs)) throw new Error(`--max-concurrent-jobs must be a number (0: accept jobs, run none), not "${maxJobs}"`);
   const period = values['autoscaling-period'];
   if (period !== undefined && !(/^\d+(\.\d+)?$/.test(period) && Number(period) > 0)) throw new Error(`--autoscaling-period must be a number of seconds above 0, not "${period}"`);
+  const allowOrigins = commaSeparated(values['allow-origin']);
+  for (const origin of allowOrigins) {
+    if (!/^https?:\/\/[^/?#]+$/i.test(origin)) throw new Error(`--allow-origin takes a web origin such as http://localhost:3000 (scheme, host and port only), not "${origin}"`);
+  }
   return {
     host: values.host,
     port,
     dataDir: values['data-dir'],
+    allowHosts: commaSeparated(values['allow-host']),
+    allowOrigins,
+    insecureBind: values['insecure-bind'],
     verifySignatures: signatureSettings(values),
     imagesFile: values.images,
     maxConcurrentJobs: maxJobs === undefined ? undefined : Number(maxJobs),
     autoscalingPeriodSeconds: period === undefined ? undefined : Number(period),
   };
+}
+
+/** `--flag a,b --flag c` → ['a', 'b', 'c']. */
+function commaSeparated(values: string[]): string[] {
+  return values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
 }
 
 function signatureSettings(values: {
@@ -125,11 +161,11 @@ function settingsOrExit(args: string[]): Settings {
 }
 
 async function startOrExit(settings: Settings): Promise<RunningEmulator> {
-  const { host, port, dataDir, verifySignatures, imagesFile, maxConcurrentJobs, autoscalingPeriodSeconds } = settings;
+  const { host, port, dataDir, allowHosts, allowOrigins, insecureBind, verifySignatures, imagesFile, maxConcurrentJobs, autoscalingPeriodSeconds } = settings;
   try {
     const credentials =
       verifySignatures && ('credentialsFile' in verifySignatures ? await loadCredentialsFile(verifySignatures.credentialsFile) : [verifySignatures.credentials]);
-    return await startEmulator({ host, port, dataDir, verifySignatures: credentials, runtime: {
+    return await startEmulator({ host, port, dataDir, allowHosts, allowOrigins, insecureBind, verifySignatures: credentials, runtime: {
         imagesFile,
         maxConcurrentJobs,
         autoscaling: autoscalingPeriodSeconds === undefined ? undefined : { evaluationMs: autoscalingPeriodSeconds * 1000 },
@@ -147,24 +183,60 @@ async function startOrExit(settings: Settings): Promise<RunningEmulator> {
 async function fault(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { job: { type: 'string' }, url: { type: 'string', default: 'http://127.0.0.1:4590' }, region: { type: 'string' } },
+    options: {
+      job: { type: 'string' },
+      url: { type: 'string', default: 'http://127.0.0.1:4590' },
+      region: { type: 'string' },
+      'credentials-file': { type: 'string' },
+      'access-key-id': { type: 'string' },
+      'secret-access-key': { type: 'string' },
+    },
     allowPositionals: true,
   });
   if (positionals[0] !== 'spot-interruption' || !values.job) {
     process.stderr.write(USAGE);
     process.exit(2);
   }
-  const response = await fetch(`${values.url}/_emulator/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'spot-interruption', trainingJobName: values.job, region: values.region }),
-  }).catch((error: Error) => {
+  const body = JSON.stringify({ type: 'spot-interruption', trainingJobName: values.job, region: values.region });
+  const url = new URL('/_emulator/faults', values.url);
+  let credentials: LocalCredentials | undefined;
+  try {
+    credentials = await controlCredentials(values);
+  } catch (error) {
+    log(`cannot read the credentials to sign with: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  const headers = await signedHeaders(url, body, credentials, values.region ?? 'us-east-1');
+  const response = await fetch(url, { method: 'POST', headers, body }).catch((error: Error) => {
     log(`cannot reach the emulator at ${values.url}: ${error.message}`);
     process.exit(1);
   });
-  const body = (await response.json()) as { message?: string; interrupted?: string };
-  log(response.ok ? `interrupted ${body.interrupted}` : (body.message ?? `HTTP ${response.status}`));
+  const answer = (await response.json()) as { message?: string; interrupted?: string };
+  log(response.ok ? `interrupted ${answer.interrupted}` : (answer.message ?? `HTTP ${response.status}`));
   process.exit(response.ok ? 0 : 1);
+}
+
+/** What `fault` signs with: its flags, else the environment's AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else nothing (unsigned). */
+async function controlCredentials(values: { 'credentials-file'?: string; 'access-key-id'?: string; 'secret-access-key'?: string }): Promise<LocalCredentials | undefined> {
+  const { 'credentials-file': file, 'access-key-id': accessKeyId, 'secret-access-key': secretAccessKey } = values;
+  if (file !== undefined) return (await loadCredentialsFile(file))[0];
+  if (accessKeyId !== undefined || secretAccessKey !== undefined) {
+    if (!accessKeyId || !secretAccessKey) throw new Error('--access-key-id and --secret-access-key go together');
+    return { accessKeyId, secretAccessKey };
+  }
+  const fromEnvironment = { accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY };
+  return fromEnvironment.accessKeyId && fromEnvironment.secretAccessKey ? { accessKeyId: fromEnvironment.accessKeyId, secretAccessKey: fromEnvironment.secretAccessKey } : undefined;
+}
+
+/** The headers of a JSON POST to `url`, SigV4-signed as the APIs are when there are credentials. */
+async function signedHeaders(url: URL, body: string, credentials: LocalCredentials | undefined, region: string): Promise<Record<string, string>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', host: url.host };
+  if (!credentials) return { 'content-type': 'application/json' };
+  const signer = new SignatureV4({ credentials, region, service: 'sagemaker', sha256: Sha256 });
+  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query: {}, headers, body });
+  // fetch sets Host itself, to the same value.
+  const { host: _host, ...rest } = signed.headers;
+  return rest;
 }
 
 async function main(): Promise<void> {

@@ -1,24 +1,49 @@
 // Emulator-only controls under `/_emulator/`: health, and faults that make the runtimes behave as
 // AWS does when something goes wrong (a managed spot instance reclaimed mid-training).
 //
-//   GET  /_emulator/health
-//   GET  /_emulator/images   {"images": ["sagemaker-emulator/builtin-gpt", …]}: the images jobs can use
+//   GET  /_emulator/health  {"status": "ok" | "degraded", "version": …, "store": {"status", "reason"?, "since"?}}
+//   GET  /_emulator/images  {"images": ["sagemaker-emulator/builtin-gpt", …]}: the images jobs can use
 //   POST /_emulator/faults  {"type": "spot-interruption", "trainingJobName": "…", "region"?: "…", "accountId"?: "…"}
+//
+// With --verify-signatures every control needs the same SigV4 signature as the APIs (any signing
+// name), but for one answer: an unsigned GET /_emulator/health gets `{"status": …}` alone. Liveness
+// checks (the extension's "is the emulator up?", a supervisor's probe) cannot sign, and this tells a
+// peer nothing that connecting to the port does not.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import packageJson from '../package.json';
+import type { SignatureVerifier } from './auth/signatureV4';
+import { type AwsError, toAwsError } from './errors';
 import type { Runtimes } from './operations';
 import { DEFAULT_REGION } from './routing';
+import type { StorageHealth } from './store/storageHealth';
 
 const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 
 interface ControlContext {
   defaultAccountId: string;
   runtimes: Runtimes;
+  health: StorageHealth;
+  /** Present with --verify-signatures. */
+  signatures?: SignatureVerifier;
 }
 
 export async function serveControl(path: string, request: IncomingMessage, response: ServerResponse, context: ControlContext): Promise<void> {
-  if (path === '/_emulator/health' && request.method === 'GET') {
-    reply(response, 200, { status: 'ok', version: packageJson.version });
+  const isHealth = path === '/_emulator/health' && request.method === 'GET';
+  if (context.signatures) {
+    if (isHealth && !isSigned(request)) {
+      reply(response, 200, { status: (await context.health.state()).status });
+      return;
+    }
+    try {
+      await context.signatures.verify(request, 'sagemaker');
+    } catch (error) {
+      writeControlError(response, toAwsError(error, 'InternalFailure', () => {}));
+      return;
+    }
+  }
+  if (isHealth) {
+    const store = await context.health.state();
+    reply(response, 200, { status: store.status, version: packageJson.version, store });
     return;
   }
   if (path === '/_emulator/images' && request.method === 'GET') {
@@ -56,6 +81,15 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   } catch {
     return undefined;
   }
+}
+
+/** A refusal of a control request, in the JSON protocols' error shape. */
+export function writeControlError(response: ServerResponse, error: AwsError): void {
+  reply(response, error.status, { __type: error.code, message: error.message });
+}
+
+function isSigned(request: IncomingMessage): boolean {
+  return request.headers.authorization !== undefined || /[?&]X-Amz-Credential=/i.test(request.url ?? '');
 }
 
 function reply(response: ServerResponse, status: number, body: object): void {

@@ -1,4 +1,5 @@
 // What every operation handler gets and returns, and how protocols run handlers.
+import { Readable } from 'node:stream';
 import { notImplemented } from './errors';
 import type { ServiceModel } from './models';
 import type { EndpointRuntime } from './runtime/endpointRuntime';
@@ -9,7 +10,7 @@ import type { InvocationMetrics } from './services/sagemaker-runtime/invocationM
 import type { ProcessingJobDriver } from './runtime/processingRun';
 import type { TrainingRuntime } from './runtime/trainingRuntime';
 import type { BlobStore } from './store/blobs';
-import type { Store } from './store/store';
+import { type Store, StoreWriteError } from './store/store';
 
 /** One request's identity and the emulator's state, as handlers see them. */
 export interface RequestContext {
@@ -51,14 +52,34 @@ export function findHandler(model: ServiceModel, operations: OperationTable, ope
   return operations[operation];
 }
 
+/** How often a read runs again when what it read was taken back by a failed write (see below). */
+const READ_ATTEMPTS = 3;
+/** Operations that only read, by AWS's naming: running one again changes nothing. */
+const READ_OPERATION = /^(Get|Head|List|Describe|Filter)[A-Z]/;
+
 /**
  * Runs a handler and waits until the state it may have read or written is durable, so that no
- * response reveals anything a crash could still take back.
+ * response reveals anything a crash could still take back. A read whose records were taken back by
+ * a failed write (the disk is full) is run again on what remains: reads go on while writes fail.
  */
-export async function runHandler(handler: OperationHandler, input: object, context: RequestContext): Promise<object> {
-  const output = await handler(input as never, context);
-  await context.store.settled();
-  return output;
+export async function runHandler(handler: OperationHandler, input: object, context: RequestContext, operation: string): Promise<object> {
+  for (let attempt = 1, current = context; ; attempt++) {
+    const output = await handler(input as never, current);
+    try {
+      await current.store.settled();
+      return output;
+    } catch (error) {
+      discardOutput(output);
+      const readAgain = error instanceof StoreWriteError && READ_OPERATION.test(operation) && !current.store.committed && attempt < READ_ATTEMPTS;
+      if (!readAgain) throw error;
+      current = { ...current, store: current.store.session() };
+    }
+  }
+}
+
+/** Lets go of what an output holds open (an object body being read) when it will not be sent. */
+function discardOutput(output: object): void {
+  for (const value of Object.values(output)) if (value instanceof Readable) value.destroy();
 }
 
 /**

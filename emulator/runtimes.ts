@@ -3,7 +3,7 @@
 // publish, and the autoscaler that acts on them. Each runtime drives its records through a driver
 // the SageMaker (or Auto Scaling) service implements over the store.
 import { join } from 'node:path';
-import type { LocalCredentials } from './auth/signatureV4';
+import type { IssuedCredentials } from './auth/issuedCredentials';
 import type { Runtimes } from './operations';
 import { Autoscaler, DEFAULT_AUTOSCALING } from './runtime/autoscaler';
 import { builtinImages } from './runtime/builtinImages';
@@ -54,10 +54,11 @@ export async function createRuntimes(
   dataDir: string,
   store: Store,
   options: RuntimeOptions,
-  /** What runtimes sign their S3 and Logs calls with when the emulator checks signatures. */
-  credentials: LocalCredentials | undefined,
+  /** What runtimes, and the processes they run, sign their calls to the emulator with. */
+  issued: IssuedCredentials,
   log: (line: string) => void,
 ): Promise<RunningRuntimes> {
+  const credentialsFor = (accountId: string) => issued.forAccount(accountId);
   const images = await ImageRegistry.load(builtinImages(options.containersDir ?? join(__dirname, 'containers')), options.imagesFile ?? join(dataDir, 'images.json'));
   const jobsDir = join(dataDir, 'jobs');
   const jobTiming = { ...DEFAULT_TIMING, ...options.timing };
@@ -65,7 +66,7 @@ export async function createRuntimes(
   const supervisor = new JobSupervisor({
     maxConcurrentJobs: options.maxConcurrentJobs ?? 2,
     processGroups: new ProcessGroupRecords(join(jobsDir, 'hosts'), log),
-    credentials,
+    credentials: credentialsFor,
     log,
   });
   const training = new TrainingRuntime({ supervisor, workDir: jobsDir, images, jobs: trainingJobRepository(store), timing: jobTiming, log });
@@ -92,7 +93,7 @@ export async function createRuntimes(
     images,
     endpoints: endpointRepository(store),
     clients(arn) {
-      const clients = endpointClients.get(arn) ?? clientsFor(ownUrl, arn, credentials);
+      const clients = endpointClients.get(arn) ?? clientsFor(ownUrl, arn, credentialsFor);
       endpointClients.set(arn, clients);
       return clients;
     },

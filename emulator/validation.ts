@@ -3,7 +3,11 @@
 //   Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}
 // Input is expected already deserialised (types checked) by the protocol.
 import { AwsError } from './errors';
+import { excerpt } from './excerpt';
 import { type MemberRef, type ServiceModel, type Shape, shapeOf } from './models';
+
+/** How much of a value a validation message shows. */
+const MAX_DISPLAYED_CHARS = 256;
 
 /** AWS names members in messages by their lower-camel-case name, nested with dots. */
 export function memberPath(parent: string, memberName: string): string {
@@ -101,16 +105,32 @@ function violation(value: unknown, path: string, constraint: string): string {
   return `Value ${quote(value)} at '${path}' failed to satisfy constraint: ${constraint}`;
 }
 
-/** Values print the way the Java services print them: `'x'`, `'[a, b]'`, `'{k=v}'`. */
+/**
+ * Values print the way the Java services print them: `'x'`, `'[a, b]'`, `'{k=v}'` — at most
+ * MAX_DISPLAYED_CHARS of them, so that a message never echoes a request's megabytes.
+ */
 function quote(value: unknown): string {
-  return `'${display(value)}'`;
+  return `'${excerpt(display(value, MAX_DISPLAYED_CHARS), MAX_DISPLAYED_CHARS)}'`;
 }
 
-function display(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(display).join(', ')}]`;
+/** The value's text, stopping once it is longer than `room` (the input is bounded: nothing walks it all). */
+function display(value: unknown, room: number): string {
   if (value instanceof Date) return value.toISOString();
-  if (isRecord(value)) return `{${Object.entries(value).map(([key, entry]) => `${key}=${display(entry)}`).join(', ')}}`;
-  return String(value);
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length && text.length <= room; index++) text += `${index ? ', ' : ''}${display(value[index], room - text.length)}`;
+    return `${text}]`;
+  }
+  if (isRecord(value)) {
+    let text = '{';
+    for (const key in value) {
+      if (text.length > room) break;
+      if (Object.hasOwn(value, key)) text += `${text === '{' ? '' : ', '}${key}=${display(value[key], room - text.length)}`;
+    }
+    return `${text}}`;
+  }
+  const text = String(value);
+  return text.length > room ? text.slice(0, room + 1) : text;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

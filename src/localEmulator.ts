@@ -2,6 +2,7 @@
 // needed. Its output goes to an output channel; it stops with the window.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
+import { emulatorEnvironment } from './emulatorEnvironment';
 
 export type EmulatorProcessState = 'stopped' | 'starting' | 'running';
 
@@ -42,7 +43,7 @@ export class LocalEmulator implements vscode.Disposable {
     const args = [this.bundlePath, '--host', url.hostname.replace(/^\[|\]$/g, ''), '--port', port, '--data-dir', this.dataDir];
     this.output.appendLine(`Starting the local emulator on ${url.host} (data in ${this.dataDir})`);
     const child = spawn(process.execPath, args, {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: emulatorEnvironment(process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

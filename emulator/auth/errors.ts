@@ -16,6 +16,8 @@ export interface AuthErrors {
   skewed(): AwsError;
   /** A presigned URL past its expiry. */
   expired(): AwsError;
+  /** Refused at the front door (a Host or Origin the emulator does not answer), whatever the signature. */
+  forbidden(message: string): AwsError;
 }
 
 export const S3_AUTH_ERRORS: AuthErrors = {
@@ -30,9 +32,11 @@ export const S3_AUTH_ERRORS: AuthErrors = {
   payloadHashMismatch: () => new AwsError('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed."),
   skewed: () => new AwsError('RequestTimeTooSkewed', 403, 'The difference between the request time and the current time is too large.'),
   expired: () => new AwsError('AccessDenied', 403, 'Request has expired'),
+  forbidden: (message) => new AwsError('AccessDenied', 403, message),
 };
 
-const JSON_ERRORS: AuthErrors = {
+/** The JSON protocols' refusals, also those of the emulator's own controls (`/_emulator/`). */
+export const JSON_AUTH_ERRORS: AuthErrors = {
   missing: () => new AwsError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token'),
   malformed: (detail) => new AwsError('IncompleteSignatureException', 400, detail),
   unknownAccessKey: () => new AwsError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.'),
@@ -42,9 +46,10 @@ const JSON_ERRORS: AuthErrors = {
       403,
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     ),
-  payloadHashMismatch: () => JSON_ERRORS.signatureMismatch(),
+  payloadHashMismatch: () => JSON_AUTH_ERRORS.signatureMismatch(),
   skewed: () => new AwsError('InvalidSignatureException', 403, 'Signature expired: the request time is too far from the current time.'),
   expired: () => new AwsError('InvalidSignatureException', 403, 'Signature expired: the presigned request is past its expiry.'),
+  forbidden: (message) => new AwsError('AccessDeniedException', 403, message),
 };
 
 /** S3 wants `x-amz-content-sha256` in every header-signed request. */
@@ -62,5 +67,5 @@ export function invalidContentSha256(): AwsError {
 
 /** S3 (REST-XML) has its own codes; the JSON protocols share theirs. */
 export function authErrors(model: ServiceModel): AuthErrors {
-  return model.protocol === 'rest-xml' ? S3_AUTH_ERRORS : JSON_ERRORS;
+  return model.protocol === 'rest-xml' ? S3_AUTH_ERRORS : JSON_AUTH_ERRORS;
 }

@@ -10,6 +10,7 @@ import { getSigningKey, SignatureV4 } from '@smithy/signature-v4';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { AwsError } from '../errors';
 import { type ServiceName, serviceModels } from '../models';
+import type { IssuedCredentials } from './issuedCredentials';
 import { type AuthErrors, authErrors, invalidContentSha256, missingContentSha256, S3_AUTH_ERRORS } from './errors';
 import { ChunkSignatureChain, type PayloadSignature, sameSignature, sha256Hex } from './payloadSignatures';
 
@@ -53,7 +54,11 @@ interface Authorization {
 export class SignatureVerifier {
   private readonly secrets: ReadonlyMap<string, string>;
 
-  constructor(credentials: readonly LocalCredentials[]) {
+  /** `issued`: the emulator's own key pairs (its runtime's and its jobs'), accepted beside `credentials`. */
+  constructor(
+    credentials: readonly LocalCredentials[],
+    private readonly issued?: IssuedCredentials,
+  ) {
     this.secrets = new Map(credentials.map((credential) => [credential.accessKeyId, credential.secretAccessKey]));
   }
 
@@ -94,7 +99,7 @@ export class SignatureVerifier {
   /** The request's signature fields and its signer's secret, if the key is known and the time right. */
   private authenticate(request: IncomingMessage, errors: AuthErrors): { authorization: Authorization; secret: string } {
     const authorization = parseAuthorization(request, errors);
-    const secret = this.secrets.get(authorization.accessKeyId);
+    const secret = this.secrets.get(authorization.accessKeyId) ?? this.issued?.secretOf(authorization.accessKeyId);
     if (secret === undefined) throw errors.unknownAccessKey();
     const now = Date.now();
     const signed = authorization.signingDate.getTime();

@@ -132,6 +132,8 @@ function operationEntry(service, model, operation) {
   }
   if (operation.input) entry.input = operation.input.shape;
   if (operation.output) entry.output = operation.output.shape;
+  // S3 refuses these without Content-MD5 or an x-amz-checksum-* of the body (DeleteObjects).
+  if (operation.httpChecksumRequired || operation.httpChecksum?.requestChecksumRequired) entry.checksumRequired = true;
   if (QUERY_SERVICES.includes(service) && operation.output?.resultWrapper) entry.resultWrapper = operation.output.resultWrapper;
   if (model.metadata.protocol === 'rest-xml' && operation.output) {
     const output = model.shapes[operation.output.shape];

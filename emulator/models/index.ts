@@ -88,6 +88,8 @@ export interface OperationModel {
   xmlRoot?: string;
   /** The element wrapping the output in a query-protocol response, e.g. `GetMetricDataResult`. */
   resultWrapper?: string;
+  /** The request body must come with Content-MD5 or an `x-amz-checksum-*` (the model's `requestChecksumRequired`). */
+  checksumRequired?: boolean;
   errors: string[];
 }
 

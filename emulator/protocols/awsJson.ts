@@ -5,6 +5,7 @@
 // `x-amzn-query-error: InvalidParameterValue;Sender`, which the SDKs prefer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, serializationError, toAwsError, unknownOperation } from '../errors';
+import { excerpt, jsonExcerpt } from '../excerpt';
 import { type ServiceModel, type Shape, shapeOf } from '../models';
 import { type OperationTable, findHandler, runHandler } from '../operations';
 import { elementPath, memberPath, validate } from '../validation';
@@ -13,6 +14,12 @@ import { decodedBody, readBody, type ServiceEndpoint, startErrorResponse } from 
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * How deep objects and arrays may nest in a request body. The deepest input the models define is 11
+ * levels (Application Auto Scaling's); this leaves room for more, and refuses before parsing a body
+ * built to exhaust the parser or whatever walks the result.
+ */
+export const MAX_JSON_DEPTH = 64;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -21,16 +28,17 @@ export function awsJsonEndpoint(model: ServiceModel, operations: OperationTable)
   return {
     async handle(request, response, context) {
       const operation = operationOf(model, request);
+      checkContentType(model, request, contentType);
       const handler = findHandler(model, operations, operation);
       const body = decodedBody(request, await readBody(request, MAX_BODY_BYTES, bodyTooLarge), MAX_BODY_BYTES, bodyTooLarge, () =>
         serializationError('The request body is not valid gzip'),
       );
       const input = parseInput(model, model.operations[operation].input, body);
-      const output = await runHandler(handler, input, context);
+      const output = await runHandler(handler, input, context, operation);
       writeJson(response, 200, context.requestId, JSON.stringify(output, toWireValue), contentType);
     },
     writeError(error, _request, response, context) {
-      const awsError = toAwsError(error, 'InternalFailure', context.log);
+      const awsError = toAwsError(error, 'InternalFailure', context.log, model.service);
       writeJsonError(response, awsError, context.requestId, contentType, model.queryErrorCodes && queryErrorHeader(model, awsError));
     },
   };
@@ -62,6 +70,41 @@ function operationOf(model: ServiceModel, request: IncomingMessage): string {
   return operation;
 }
 
+/**
+ * The protocol's one media type, or the request is refused before its body is read: every AWS
+ * client sends it, and a page could send text/plain or a form without a CORS preflight. AWS's
+ * JSON services answer another type with UnknownOperationException.
+ */
+function checkContentType(model: ServiceModel, request: IncomingMessage, expected: string): void {
+  const sent = request.headers['content-type'];
+  if (sent !== undefined && sent.split(';', 1)[0].trim().toLowerCase() === expected) return;
+  throw new AwsError(
+    'UnknownOperationException',
+    400,
+    `${model.service} requests must have Content-Type: ${expected}${sent === undefined ? ' (this one has none)' : `, not "${excerpt(sent)}"`}`,
+  );
+}
+
+/** Whether objects and arrays nest more than `maxDepth` deep in a JSON text: one pass, no recursion. */
+export function jsonNestsDeeperThan(body: Uint8Array, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < body.length; index++) {
+    const byte = body[index];
+    if (inString) {
+      if (byte === 0x5c) index++; // a backslash escapes the next byte
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) {
+      inString = true;
+    } else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > maxDepth) return true;
+    } else if (byte === 0x7d || byte === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 function bodyTooLarge(): AwsError {
   return new AwsError('RequestEntityTooLargeException', 413, `Request body must not exceed ${MAX_BODY_BYTES} bytes`);
 }
@@ -69,6 +112,7 @@ function bodyTooLarge(): AwsError {
 function parseInput(model: ServiceModel, shapeName: string | undefined, body: Buffer): object {
   let json: unknown = {};
   if (body.length > 0) {
+    if (jsonNestsDeeperThan(body, MAX_JSON_DEPTH)) throw serializationError(`The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`);
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
@@ -86,8 +130,7 @@ function parseInput(model: ServiceModel, shapeName: string | undefined, body: Bu
 
 /** The JSON value as the shape's type (timestamps → Date, blobs → Buffer), unknown members dropped. */
 function fromJson(model: ServiceModel, shape: Shape, value: unknown, path: string): unknown {
-  const mismatch = (expected: string) =>
-    serializationError(`Expected ${expected} at '${path}' but got ${JSON.stringify(value)?.slice(0, 64)}`);
+  const mismatch = (expected: string) => serializationError(`Expected ${expected} at '${excerpt(path)}' but got ${jsonExcerpt(value)}`);
   switch (shape.type) {
     case 'structure': {
       if (!isJsonObject(value)) throw mismatch('an object');

@@ -8,6 +8,7 @@
 // <RequestId>…</RequestId></ErrorResponse>`, with the query code of the error (see queryErrorCode).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, toAwsError } from '../errors';
+import { excerpt } from '../excerpt';
 import { type MemberRef, type ServiceModel, type Shape, shapeOf } from '../models';
 import { type OperationTable, findHandler, runHandler } from '../operations';
 import { splitUrl } from '../routing';
@@ -37,13 +38,13 @@ export function awsQueryEndpoint(model: ServiceModel, operations: OperationTable
       const { input: inputShape, output: outputShape, resultWrapper } = model.operations[operation];
       const input = inputShape ? fromQuery(model, shapeOf(model, inputShape), new QueryParams(params), '') : {};
       if (inputShape) validate(model, inputShape, input);
-      const output = (await runHandler(handler, input ?? {}, context)) as Record<string, unknown>;
+      const output = (await runHandler(handler, input ?? {}, context, operation)) as Record<string, unknown>;
       const result = outputShape ? element(resultWrapper ?? `${operation}Result`, toXml(model, shapeOf(model, outputShape), output)) : '';
       const metadata = element('ResponseMetadata', element('RequestId', context.requestId));
       writeXml(response, 200, context.requestId, `<${operation}Response xmlns="${model.xmlNamespace}">${result}${metadata}</${operation}Response>`);
     },
     writeError(error, _request, response, context) {
-      const awsError = toAwsError(error, 'InternalFailure', context.log);
+      const awsError = toAwsError(error, 'InternalFailure', context.log, model.service);
       if (!startErrorResponse(response)) return;
       const detail = element('Type', queryFault(awsError)) + element('Code', queryErrorCode(model, awsError)) + element('Message', escapeXmlText(awsError.message));
       const body = `<ErrorResponse xmlns="${model.xmlNamespace}">${element('Error', detail)}${element('RequestId', context.requestId)}</ErrorResponse>`;
@@ -70,7 +71,7 @@ function invalidAction(action: string): AwsError {
   return new AwsError(
     action ? 'InvalidAction' : 'MissingAction',
     400,
-    action ? `The action ${action} is not valid for this web service.` : 'The request must contain the parameter Action.',
+    action ? `The action ${excerpt(action)} is not valid for this web service.` : 'The request must contain the parameter Action.',
   );
 }
 

@@ -12,15 +12,18 @@ export interface ServiceEndpoint {
 }
 
 /**
- * Clears what a failed success path may have set; false if the response has already started, in
- * which case the connection is cut, the only way left to tell the client something went wrong.
+ * Clears what a failed success path may have set (but the front door's CORS headers, which an
+ * allowed page needs to read the error too); false if the response has already started, in which
+ * case the connection is cut, the only way left to tell the client something went wrong.
  */
 export function startErrorResponse(response: ServerResponse): boolean {
   if (response.headersSent) {
     response.destroy();
     return false;
   }
-  for (const name of response.getHeaderNames()) response.removeHeader(name);
+  for (const name of response.getHeaderNames()) {
+    if (!name.startsWith('access-control-') && name !== 'vary') response.removeHeader(name);
+  }
   return true;
 }
 

@@ -6,6 +6,7 @@
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, toAwsError } from '../errors';
+import { excerpt } from '../excerpt';
 import { type OperationModel, type ServiceModel, type StructureShape, shapeOf, structureOf } from '../models';
 import { findHandler, type OperationTable, type RequestContext, runHandler } from '../operations';
 import { splitUrl } from '../routing';
@@ -47,15 +48,15 @@ export function restJsonEndpoint(model: ServiceModel, operations: OperationTable
       const { path, query } = splitUrl(request.url);
       const parts: RequestParts = { method: request.method ?? 'GET', path, query, headers: request.headers };
       const match = matchRoute(routes, parts);
-      if (!match) throw new AwsError('UnknownOperationException', 404, `No ${model.service} operation at ${request.method} ${path}`);
+      if (!match) throw new AwsError('UnknownOperationException', 404, `No ${model.service} operation at ${request.method} ${excerpt(path)}`);
       const handler = findHandler(model, operations, match.operation);
       const operation = model.operations[match.operation];
       const input = await readInput(model, operation, request, { ...parts, labels: match.labels });
-      const output = (await runHandler(handler, input, context)) as Record<string, unknown>;
+      const output = (await runHandler(handler, input, context, match.operation)) as Record<string, unknown>;
       await writeOutput(model, operation, output, response, context);
     },
     writeError(error, _request, response, context) {
-      writeJsonError(response, toAwsError(error, 'InternalFailure', context.log), context.requestId, CONTENT_TYPE);
+      writeJsonError(response, toAwsError(error, 'InternalFailure', context.log, model.service), context.requestId, CONTENT_TYPE);
     },
   };
 }

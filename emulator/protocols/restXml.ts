@@ -12,6 +12,7 @@ import type { SignatureVerifier } from '../auth/signatureV4';
 import { AwsError, toAwsError } from '../errors';
 import { type OperationModel, type ServiceModel, type Shape, type StructureShape, shapeOf, structureOf } from '../models';
 import { type OperationTable, type RequestContext, findHandler, runHandler } from '../operations';
+import { checkRequiredChecksum } from '../services/s3/objectBodies';
 import { splitUrl } from '../routing';
 import { BlobStream } from '../store/blobs';
 import { AwsChunkedDecoder, contentEncodingWithoutAwsChunked, isAwsChunked } from './awsChunked';
@@ -40,11 +41,11 @@ export function restXmlEndpoint(model: ServiceModel, operations: OperationTable,
       const handler = findHandler(model, operations, match.operation);
       const operation = model.operations[match.operation];
       const input = await readInput(model, operation, request, { ...parts, labels: match.labels }, signatures);
-      const output = await runHandler(handler, input, context);
+      const output = await runHandler(handler, input, context, match.operation);
       await writeOutput(model, operation, output as Record<string, unknown>, request, response);
     },
     writeError(error, request, response, context) {
-      const awsError = toAwsError(error, 'InternalError', context.log);
+      const awsError = toAwsError(error, 'InternalError', context.log, model.service);
       if (!startErrorResponse(response)) return;
       setRequestIdHeaders(response, context);
       const document = {
@@ -96,6 +97,7 @@ async function readInput(
   }
   const body = await readBody(request, MAX_XML_BODY_BYTES, () => new AwsError('MaxMessageLengthExceeded', 400, 'Your request was too big.'));
   if (payloadSignature.sha256 !== undefined) checkPayloadHash(body, payloadSignature.sha256);
+  if (operation.checksumRequired) await checkRequiredChecksum(request.headers, body);
   if (body.length === 0) return input;
   if (payloadShape.type !== 'structure') {
     input[payloadName] = payloadShape.type === 'blob' ? body : body.toString('utf8');

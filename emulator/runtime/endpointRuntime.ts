@@ -18,6 +18,7 @@ import type { ImageRegistry } from './images';
 import { type ModelDefinition, ModelFleet, modelFailureReason } from './modelFleet';
 import { describeExit, type ModelInstance } from './modelInstance';
 import type { ProcessGroupRecords } from './processGroups';
+import type { EmulatorAccess } from './runtimeClients';
 
 /** What a variant serves: its configuration and the model it names, as they were when deployed. */
 export interface VariantSpec {
@@ -51,8 +52,8 @@ export interface EndpointRuntimeOptions {
   workDir: string;
   images: ImageRegistry;
   endpoints: EndpointRepository;
-  /** Clients acting as the endpoint's account and region, for model data and logs. */
-  clients(arn: string): { s3: S3Client; logs: CloudWatchLogsClient };
+  /** Clients acting as the endpoint's account and region, for model data and logs, and that access for its containers. */
+  clients(arn: string): { s3: S3Client; logs: CloudWatchLogsClient; access: EmulatorAccess };
   freePort(): Promise<number>;
   processGroups: ProcessGroupRecords;
   timing: EndpointTiming;
@@ -207,7 +208,7 @@ export class EndpointRuntime {
     const dir = path.join(options.workDir, `${driver.name}-${randomBytes(4).toString('hex')}`);
     const deployment = new Deployment(configName, dir, options.timing.stopGraceMs);
     this.starting.add(deployment);
-    const { s3, logs } = options.clients(driver.arn);
+    const { s3, logs, access } = options.clients(driver.arn);
     try {
       await Promise.all(
         variants.map(async (variant) => {
@@ -219,6 +220,7 @@ export class EndpointRuntime {
             dir: path.join(dir, variant.name),
             s3,
             logs,
+            access,
             images: options.images,
             logGroup: `${ENDPOINT_LOG_GROUP_PREFIX}${driver.name}`,
             logStreamOf: (instanceId) => `${variant.name}/${instanceId}`,

@@ -4,20 +4,27 @@
 // gives, so that the job can stop the others and fail.
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { readFile } from 'node:fs/promises';
+import { hostEnvironment } from './hostEnvironment';
 import { HostProcess, type HostExit } from './hostProcess';
 import { ImageNotFound, type ContainerLaunch } from './images';
 import { ensureLogStream, LogShipper } from './logShipper';
+import type { EmulatorAccess } from './runtimeClients';
 
 export interface HostSpec {
   hostName: string;
   launch: ContainerLaunch;
+  /** The container contract's variables. */
   env: Record<string, string>;
+  /** The job's own Environment, from its request. */
+  jobEnvironment?: Record<string, string>;
   /** Where the script may say why it failed: training's /opt/ml/output/failure, processing's /opt/ml/output/message. */
   failureFile: string;
 }
 
 export interface HostGroupDeps {
   logs: CloudWatchLogsClient;
+  /** The job's account and region at the emulator, for its hosts' AWS calls. */
+  access: EmulatorAccess;
   log: (line: string) => void;
   logFlushMs: number;
   /** Called with each host's process group id, so a restart can end hosts a crash left behind. */
@@ -61,7 +68,8 @@ export class HostGroup {
     try {
       if (this.stopGraceMs !== undefined) return [];
       specs.forEach((spec, rank) => {
-        const host = new HostProcess(spec.launch, spec.env, (line) => {
+        const environment = hostEnvironment({ access: this.deps.access, image: spec.launch.env, job: spec.jobEnvironment, contract: spec.env });
+        const host = new HostProcess(spec.launch, environment, (line) => {
           const now = Date.now();
           shippers[rank].append(line, now);
           tails[rank] = [...tails[rank].slice(1 - FAILURE_TAIL_LINES), line];

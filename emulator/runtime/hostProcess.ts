@@ -1,9 +1,10 @@
 // One container host as a local process: its own process group (so stopping it stops whatever it
-// started), output split into lines for the log, and SageMaker's stop: SIGTERM, a grace period,
-// then SIGKILL.
+// started), the environment hostEnvironment.ts builds and nothing else of the emulator's, output
+// split into lines for the log, and SageMaker's stop: SIGTERM, a grace period, then SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import type { HostEnvironment } from './hostEnvironment';
 import type { ContainerLaunch } from './images';
 
 export interface HostExit {
@@ -15,10 +16,11 @@ export class HostProcess {
   private readonly child: ChildProcess;
   readonly exited: Promise<HostExit>;
 
-  constructor(launch: ContainerLaunch, env: Record<string, string>, onLine: (line: string) => void) {
+  /** `environment` is the whole environment of the process (`launch.env` is in it already). */
+  constructor(launch: ContainerLaunch, environment: HostEnvironment, onLine: (line: string) => void) {
     this.child = spawn(launch.command, launch.args, {
       cwd: launch.cwd,
-      env: { ...process.env, ...launch.env, ...env },
+      env: environment,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -5,7 +5,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ProcessGroupRecords } from './processGroups';
-import { clientsFor, type RuntimeCredentials } from './runtimeClients';
+import { clientsFor, type CredentialsFor, type EmulatorAccess } from './runtimeClients';
 
 /** A job's run, as the supervisor drives it. */
 export interface SupervisedRun {
@@ -21,6 +21,8 @@ export interface SupervisedRun {
 export interface RunContext {
   s3: S3Client;
   logs: CloudWatchLogsClient;
+  /** The same account and region, for the job's own processes (their AWS_ENDPOINT_URL and credentials). */
+  access: EmulatorAccess;
   hostStarted: (pid: number) => Promise<void>;
 }
 
@@ -30,8 +32,8 @@ export type Launch = (context: RunContext) => SupervisedRun | undefined;
 export interface JobSupervisorOptions {
   maxConcurrentJobs: number;
   processGroups: ProcessGroupRecords;
-  /** What jobs sign their S3 and Logs calls with when the emulator checks signatures. */
-  credentials?: RuntimeCredentials;
+  /** What jobs sign their S3 and Logs calls with, per account. */
+  credentials: CredentialsFor;
   log: (line: string) => void;
 }
 
@@ -90,8 +92,8 @@ export class JobSupervisor {
   private pump(): void {
     while (this.url && !this.closed && this.runs.size < this.options.maxConcurrentJobs && this.queue.length > 0) {
       const { arn, launch } = this.queue.shift()!;
-      const { s3, logs } = clientsFor(this.url, arn, this.options.credentials);
-      const run = launch({ s3, logs, hostStarted: (pid) => this.options.processGroups.remember(arn, pid) });
+      const { s3, logs, access } = clientsFor(this.url, arn, this.options.credentials);
+      const run = launch({ s3, logs, access, hostStarted: (pid) => this.options.processGroups.remember(arn, pid) });
       if (!run) {
         s3.destroy();
         logs.destroy();

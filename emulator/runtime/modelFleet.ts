@@ -11,7 +11,7 @@ import type { HostExit } from './hostProcess';
 import { servingLaunch, type ImageRegistry } from './images';
 import { ensureLogStream, LogShipper } from './logShipper';
 import { ModelInstance } from './modelInstance';
-import { presignedGetObjectUrl } from './runtimeClients';
+import { type EmulatorAccess, presignedGetObjectUrl } from './runtimeClients';
 import { downloadObject, downloadPrefix, downloadTarGz, parseS3Uri } from './s3Transfer';
 
 /** A CreateModel request, as the model is deployed. */
@@ -25,6 +25,8 @@ export interface ModelFleetOptions {
   dir: string;
   s3: S3Client;
   logs: CloudWatchLogsClient;
+  /** The same account and region, for the containers' own AWS calls. */
+  access: EmulatorAccess;
   images: ImageRegistry;
   logGroup: string;
   /** The log stream of an instance, from its id (`i-` and 17 hex digits, as EC2 names instances). */
@@ -150,6 +152,7 @@ export class ModelFleet {
     const instance = new ModelInstance({
       launch: servingLaunch(image, environment, this.codeDir),
       environment: archiveUrl ? { ...environment, SM_EMULATOR_MODEL_ARCHIVE: archiveUrl } : environment,
+      access: options.access,
       modelDir: this.modelDir,
       port: await options.freePort(),
       healthCheckTimeoutMs: options.healthCheckTimeoutMs,

@@ -3,13 +3,17 @@
 // SM_MODEL_DIR — the emulator's /opt/ml/model), healthy once /ping answers 200, as SageMaker's
 // health check decides. Endpoints run one per instance; transform jobs one per instance too.
 import * as http from 'node:http';
+import { hostEnvironment } from './hostEnvironment';
 import { HostProcess, type HostExit } from './hostProcess';
 import type { ContainerLaunch } from './images';
+import type { EmulatorAccess } from './runtimeClients';
 
 export interface ModelInstanceOptions {
   launch: ContainerLaunch;
   /** The model's own environment (CreateModel's Environment). */
   environment: Record<string, string>;
+  /** The account and region of the endpoint or job at the emulator, for the container's AWS calls. */
+  access: EmulatorAccess;
   modelDir: string;
   port: number;
   /** SageMaker's ContainerStartupHealthCheckTimeoutInSeconds. */
@@ -39,9 +43,10 @@ export class ModelInstance {
 
   constructor(private readonly options: ModelInstanceOptions) {
     this.url = `http://127.0.0.1:${options.port}`;
+    const contract = { SAGEMAKER_BIND_TO_PORT: String(options.port), SM_MODEL_DIR: options.modelDir };
     this.host = new HostProcess(
       options.launch,
-      { ...options.environment, SAGEMAKER_BIND_TO_PORT: String(options.port), SM_MODEL_DIR: options.modelDir },
+      hostEnvironment({ access: options.access, image: options.launch.env, job: options.environment, contract }),
       options.onLine,
     );
     this.ready = this.waitHealthy();

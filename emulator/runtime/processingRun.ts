@@ -70,7 +70,7 @@ export class ProcessingRun implements SupervisedRun {
     private readonly deps: ProcessingRunDeps,
     private readonly job: ProcessingJobDriver,
   ) {
-    this.hosts = new HostGroup({ logs: deps.logs, log: deps.log, logFlushMs: deps.timing.logFlushMs, hostStarted: deps.hostStarted });
+    this.hosts = new HostGroup({ logs: deps.logs, access: deps.access, log: deps.log, logFlushMs: deps.timing.logFlushMs, hostStarted: deps.hostStarted });
   }
 
   private get name(): string {

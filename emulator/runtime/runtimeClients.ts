@@ -10,14 +10,25 @@ export interface RuntimeCredentials {
   secretAccessKey: string;
 }
 
+/** The key pair that acts as an account (the emulator issues one per account: auth/issuedCredentials.ts). */
+export type CredentialsFor = (accountId: string) => RuntimeCredentials;
+
 /**
- * SDK clients acting as the account and region of a resource ARN (the access key id names the
- * account), unless the emulator checks signatures and gives the credentials to sign with.
+ * How something reaches the emulator as one account in one region: what the runtime's own clients
+ * use, and what the processes it runs are given (see hostEnvironment.ts).
  */
-export function clientsFor(url: string, arn: string, credentials?: RuntimeCredentials): { s3: S3Client; logs: CloudWatchLogsClient } {
+export interface EmulatorAccess {
+  endpointUrl: string;
+  region: string;
+  credentials: RuntimeCredentials;
+}
+
+/** SDK clients acting as the account and region of a resource ARN, and that access itself. */
+export function clientsFor(url: string, arn: string, credentialsFor: CredentialsFor): { s3: S3Client; logs: CloudWatchLogsClient; access: EmulatorAccess } {
   const [, , , region, accountId] = arn.split(':');
-  const config = { endpoint: url, region, credentials: credentials ?? { accessKeyId: accountId, secretAccessKey: 'emulator' }, maxAttempts: 3 };
-  return { s3: new S3Client({ ...config, forcePathStyle: true }), logs: new CloudWatchLogsClient(config) };
+  const access = { endpointUrl: url, region, credentials: credentialsFor(accountId) };
+  const config = { endpoint: url, region, credentials: access.credentials, maxAttempts: 3 };
+  return { s3: new S3Client({ ...config, forcePathStyle: true }), logs: new CloudWatchLogsClient(config), access };
 }
 
 /** A port nothing listens on now, on 127.0.0.1. */

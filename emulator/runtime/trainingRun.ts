@@ -81,7 +81,7 @@ class Attempt {
   readonly hosts: HostGroup;
 
   constructor(deps: TrainingRuntimeDeps) {
-    this.hosts = new HostGroup({ logs: deps.logs, log: deps.log, logFlushMs: deps.timing.logFlushMs, hostStarted: deps.hostStarted });
+    this.hosts = new HostGroup({ logs: deps.logs, access: deps.access, log: deps.log, logFlushMs: deps.timing.logFlushMs, hostStarted: deps.hostStarted });
   }
 }
 
@@ -219,6 +219,7 @@ export class TrainingRun implements SupervisedRun {
       hostName: layout.hostName,
       launch,
       env: trainingEnvironment(request, { layout, hosts, rank, masterPort, hostAddresses, jobName: this.name, jobArn: this.job.arn, region: this.job.region }),
+      jobEnvironment: request.Environment,
       failureFile: layout.failureFile,
     }));
     const publisher = new MetricPublisher((samples) => this.job.publishMetrics(samples), (error) => this.deps.log(`metrics of ${this.name}: ${error.message}`));

@@ -119,6 +119,7 @@ export class TransformRun implements SupervisedRun {
       dir,
       s3: this.deps.s3,
       logs: this.deps.logs,
+      access: this.deps.access,
       images: this.deps.images,
       logGroup: TRANSFORM_LOG_GROUP,
       logStreamOf: (instanceId) => `${this.name}/${instanceId}-${streamTime}`,

@@ -3,12 +3,15 @@
 // A blob is streamed into `tmp/`, fsync'ed, then renamed into place; the caller commits the record
 // that references it only after that, so a crash leaves at worst an orphan, which `open` deletes.
 // A body may span several blobs read in sequence (an S3 object completed from its uploaded parts).
+// A write the disk cannot take (full, read-only) fails with the file system's error, leaves nothing
+// behind, and is reported to the storage health; reads go on regardless.
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fsyncDirectory } from './durableFs';
+import type { StorageHealth } from './storageHealth';
 
 const BLOB_NAME = /^[0-9a-f]{32}$/;
 /**
@@ -44,17 +47,20 @@ export class BlobStore {
   private readonly readers = new Map<string, number>();
   private readonly removeWhenUnread = new Set<string>();
 
-  private constructor(private readonly directory: string) {}
+  private constructor(
+    private readonly directory: string,
+    private readonly health: StorageHealth | undefined,
+  ) {}
 
   /** Opens the store and deletes unfinished uploads and blobs no record references. */
-  static async open(directory: string, isReferenced: (name: string) => boolean): Promise<BlobStore> {
+  static async open(directory: string, isReferenced: (name: string) => boolean, health?: StorageHealth): Promise<BlobStore> {
     const staging = join(directory, 'tmp');
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });
     for (const name of await readdir(directory)) {
       if (BLOB_NAME.test(name) && !isReferenced(name)) await rm(join(directory, name), { force: true });
     }
-    return new BlobStore(directory);
+    return new BlobStore(directory, health);
   }
 
   /**
@@ -64,7 +70,7 @@ export class BlobStore {
   async write(source: AsyncIterable<Uint8Array>): Promise<{ name: string; size: number }> {
     const name = randomBytes(16).toString('hex');
     const stagingPath = join(this.directory, 'tmp', name);
-    const file = await open(stagingPath, 'wx');
+    const file = await this.onDisk(() => open(stagingPath, 'wx'));
     let size = 0;
     let batch: Uint8Array[] = [];
     let batchBytes = 0;
@@ -74,21 +80,22 @@ export class BlobStore {
         batchBytes += chunk.byteLength;
         size += chunk.byteLength;
         if (batchBytes >= WRITE_BATCH_BYTES) {
-          await writeFully(file, batch);
+          await this.onDisk(() => writeFully(file, batch));
           batch = [];
           batchBytes = 0;
         }
       }
-      await writeFully(file, batch);
-      await file.sync();
+      await this.onDisk(() => writeFully(file, batch));
+      await this.onDisk(() => file.sync());
     } catch (error) {
       await file.close();
       await rm(stagingPath, { force: true });
       throw error;
     }
     await file.close();
-    await rename(stagingPath, join(this.directory, name));
+    await this.onDisk(() => rename(stagingPath, join(this.directory, name)));
     await fsyncDirectory(this.directory);
+    this.health?.writeSucceeded();
     return { name, size };
   }
 
@@ -119,6 +126,16 @@ export class BlobStore {
     await unlink(join(this.directory, name)).catch(() => {
       // Already gone, or busy on Windows: `open` collects orphans on the next start.
     });
+  }
+
+  /** A step that writes to the disk; its failure is the storage health's business too. */
+  private async onDisk<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      this.health?.writeFailed(error);
+      throw error;
+    }
   }
 
   private releaseReader(name: string): void {
@@ -264,6 +281,7 @@ async function writeFully(file: FileHandle, chunks: readonly Uint8Array[]): Prom
   let pending = chunks.filter((chunk) => chunk.byteLength > 0);
   while (pending.length > 0) {
     let { bytesWritten } = await file.writev(pending);
+    if (bytesWritten <= 0) throw new Error('the blob write made no progress');
     while (pending.length > 0 && bytesWritten >= pending[0].byteLength) {
       bytesWritten -= pending[0].byteLength;
       pending = pending.slice(1);

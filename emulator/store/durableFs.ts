@@ -1,6 +1,6 @@
 // File-system steps whose order makes writes crash-safe: data is fsync'ed before a rename publishes
 // it, and the directory is fsync'ed so the rename itself survives a power loss.
-import { open, rename, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export async function fsyncDirectory(path: string): Promise<void> {
@@ -21,9 +21,13 @@ export async function replaceFileDurably(path: string, data: string): Promise<vo
   try {
     await writeFile(file, data);
     await file.sync();
-  } finally {
+  } catch (error) {
     await file.close();
+    // A copy cut short (the disk filled up) must not keep holding the space.
+    await rm(temporary, { force: true });
+    throw error;
   }
+  await file.close();
   await rename(temporary, path);
   await fsyncDirectory(dirname(path));
 }

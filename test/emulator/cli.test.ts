@@ -60,17 +60,14 @@ describe('sagemaker-emulator CLI', () => {
     }
     const help = runCli(['--help']);
     assert.equal(help.status, 0);
-    assert.match(help.stdout, /^usage: sagemaker-emulator \[--port N\] \[--host H\] \[--data-dir DIR\]/);
+    assert.match(help.stdout, /^usage: sagemaker-emulator \[--port N\] \[--host H \[--insecure-bind\]\] \[--allow-host NAME\]\.\.\. \[--allow-origin ORIGIN\]\.\.\./);
   });
 
-  it('starts the bundled emulator quickly', { skip: !existsSync(BUNDLE_PATH) && 'dist/emulator.js is not built (npm run build)' }, async (t) => {
-    const started = performance.now();
+  // How fast it starts is `npm run bench:foundation`'s figure (cold start vs a bare node:http server),
+  // not a timed test: a bound here only measures how loaded the machine is.
+  it('starts from the bundle and exits 0 on SIGTERM', { skip: !existsSync(BUNDLE_PATH) && 'dist/emulator.js is not built (npm run build)' }, async () => {
     const emulator = await spawnCli(['--port', '0', '--data-dir', dataDir.path], BUNDLE_PATH);
-    const elapsed = performance.now() - started;
-    t.diagnostic(`process start to "listening on": ${elapsed.toFixed(0)} ms`);
     emulator.child.kill('SIGTERM');
     assert.equal(await emulator.exited, 0);
-    // The target is 500 ms; the bound leaves room for a loaded CI machine.
-    assert.ok(elapsed < 1500, `${elapsed} ms`);
   });
 });

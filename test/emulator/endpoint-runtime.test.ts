@@ -135,7 +135,7 @@ describe('endpoints served by real model containers', () => {
     for (const model of ['alpha', 'beta']) {
       await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${model}/model.tar.gz`, Body: modelArchive(scratch.path, model) }));
     }
-    await sagemaker.send(nodeModel('alpha', 'alpha/model.tar.gz', { GREETING: 'hello' }));
+    await sagemaker.send(nodeModel('alpha', 'alpha/model.tar.gz', { GREETING: 'hello', SHUTDOWN_DELAY_MS: '1000' }));
     await sagemaker.send(nodeModel('beta', 'beta/model.tar.gz'));
     await sagemaker.send(nodeModel('missing-data', 'nowhere/model.tar.gz'));
     await sagemaker.send(nodeModel('exits', 'alpha/model.tar.gz', { EXIT_AT_START: '1' }));

@@ -68,7 +68,7 @@ describe('fuzzing the JSON services with model-shaped requests', () => {
         const input = model.shapes[model.operations[operation].input ?? ''];
         for (let index = 0; index < REQUESTS_PER_OPERATION; index++) {
           const body = JSON.stringify(input ? valueOf(model, input, 0) : {});
-          const response = await rawRequest(emulator.url, { method: 'POST', headers: jsonTargetHeaders(`${model.targetPrefix}.${operation}`), body });
+          const response = await rawRequest(emulator.url, { method: 'POST', headers: jsonTargetHeaders(`${model.targetPrefix}.${operation}`, undefined, model.jsonVersion), body });
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           assert.ok(response.status < 500 || response.status === 501, `${operation} ${body} → ${response.status} ${response.body}`);
           if (response.status >= 300) {

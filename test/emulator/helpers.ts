@@ -196,10 +196,10 @@ export function authorization(signingName: string, region = 'us-east-1'): { Auth
   };
 }
 
-/** Headers of an awsJson call to the given target, scoped to `signingName` if given. */
-export function jsonTargetHeaders(target: string, signingName?: string): Record<string, string> {
+/** Headers of an awsJson call (JSON 1.1 unless told otherwise) to the given target, scoped to `signingName` if given. */
+export function jsonTargetHeaders(target: string, signingName?: string, jsonVersion = '1.1'): Record<string, string> {
   return {
-    'Content-Type': 'application/x-amz-json-1.1',
+    'Content-Type': `application/x-amz-json-${jsonVersion}`,
     'X-Amz-Target': target,
     ...(signingName && authorization(signingName)),
   };

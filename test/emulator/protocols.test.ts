@@ -17,7 +17,7 @@ describe('protocols and routing', () => {
   it('answers the health check', async () => {
     const response = await rawRequest(emulator.url, { path: '/_emulator/health' });
     assert.equal(response.status, 200);
-    assert.deepEqual(JSON.parse(response.body), { status: 'ok', version });
+    assert.deepEqual(JSON.parse(response.body), { status: 'ok', version, store: { status: 'ok' } });
     const unknown = await rawRequest(emulator.url, { path: '/_emulator/nothing-here' });
     assert.equal(unknown.status, 404);
     assert.match(JSON.parse(unknown.body).message, /No emulator control/);
@@ -131,5 +131,41 @@ describe('protocols and routing', () => {
         assert.notEqual(response.status, 500, `${method} ${path}`);
       }
     }
+  });
+  it('answers deeply nested JSON with a 4xx before parsing it, at the edge of the depth it allows', async () => {
+    const headers = jsonTargetHeaders('SageMaker.ListTrainingJobs');
+    /** `{"NameContains": [[…]]}` nesting `depth` levels, the object included. */
+    const nested = (depth: number) => `{"NameContains": ${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+    const deep = await rawRequest(emulator.url, { method: 'POST', headers, body: nested(100_000) });
+    assert.equal(deep.status, 400);
+    assert.deepEqual(JSON.parse(deep.body), { __type: 'SerializationException', message: 'The request body nests objects and arrays more than 64 levels deep' });
+    const overTheEdge = await rawRequest(emulator.url, { method: 'POST', headers, body: nested(65) });
+    assert.match(JSON.parse(overTheEdge.body).message, /more than 64 levels deep/);
+    // 64 levels are parsed, and then refused for what they are: a list where a string goes.
+    const atTheEdge = await rawRequest(emulator.url, { method: 'POST', headers, body: nested(64) });
+    assert.equal(atTheEdge.status, 400);
+    assert.match(JSON.parse(atTheEdge.body).message, /^Expected a string at 'nameContains' but got \[\[\[/);
+    // Brackets inside strings are text, not nesting.
+    const inString = await rawRequest(emulator.url, { method: 'POST', headers, body: JSON.stringify({ NameContains: '['.repeat(1000) }) });
+    assert.equal(JSON.parse(inString.body).__type, 'ValidationException');
+  });
+
+  it('quotes at most a short excerpt of a huge input in its errors', async () => {
+    const hugeString = 'x'.repeat(5 * 1024 * 1024);
+    const invalid = await rawRequest(emulator.url, { method: 'POST', headers: jsonTargetHeaders('SageMaker.DescribeTrainingJob'), body: JSON.stringify({ TrainingJobName: hugeString }) });
+    assert.equal(invalid.status, 400);
+    assert.equal(JSON.parse(invalid.body).__type, 'ValidationException');
+    assert.ok(invalid.body.length < 1000, `${invalid.body.length} bytes`);
+    assert.match(JSON.parse(invalid.body).message, /^2 validation errors detected: Value 'x{256}…' at 'trainingJobName' failed to satisfy constraint: Member must have length less than or equal to 63; /);
+
+    const hugeList = JSON.stringify({ NameContains: Array.from({ length: 200_000 }, (_, index) => index) });
+    const mistyped = await rawRequest(emulator.url, { method: 'POST', headers: jsonTargetHeaders('SageMaker.ListTrainingJobs'), body: hugeList });
+    assert.equal(JSON.parse(mistyped.body).__type, 'SerializationException');
+    assert.ok(mistyped.body.length < 300, mistyped.body);
+
+    const target = `SageMaker.${'A'.repeat(10_000)}`;
+    const unknown = await rawRequest(emulator.url, { method: 'POST', headers: jsonTargetHeaders(target), body: '{}' });
+    assert.equal(JSON.parse(unknown.body).__type, 'UnknownOperationException');
+    assert.ok(unknown.body.length < 300, `${unknown.body.length} bytes`);
   });
 });

@@ -61,7 +61,9 @@ describe('SageMaker view in VS Code', () => {
       await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 30_000 });
     });
     await step('datasets', async () => {
-      await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 20_000 });
+      // The first listing waits for the extension's activation in a code-server that has just
+      // started, which on a loaded 2-core machine has taken over 20 s.
+      await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 60_000 });
       await page.getByRole('treeitem', { name: BUCKET }).click();
       await page.getByRole('treeitem', { name: 'datasets/' }).waitFor({ timeout: 10_000 });
     });
@@ -123,7 +125,9 @@ describe('SageMaker view in VS Code', () => {
       await pick('Local emulator');
       await pick('us-east-1');
       await page.locator('.statusbar-item', { hasText: `Emulator ${new URL(emulator.url).host} · us-east-1` }).waitFor({ timeout: 10_000 });
-      await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 20_000 });
+      // The first listing waits for the extension's activation in a code-server that has just
+      // started, which on a loaded 2-core machine has taken over 20 s.
+      await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 60_000 });
     });
   });
 

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it, type TestContext } from 'node:test';
 import { BlobStore } from '../../emulator/store/blobs';
 import { encodeLogLine } from '../../emulator/store/logFormat';
-import { defineTable, put, remove, Store } from '../../emulator/store/store';
+import { StorageHealth } from '../../emulator/store/storageHealth';
+import { defineTable, put, remove, Store, StoreWriteError } from '../../emulator/store/store';
+import { mountTmpfs, type Tmpfs } from '../tmpfs';
 
 interface Note {
   text: string;
@@ -218,5 +220,109 @@ describe('BlobStore', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     assert.equal(existsSync(join(directory, name)), false, 'the stopped sender no longer holds the blob');
+  });
+});
+
+/** Bytes free for files on the file system of `path`. */
+function freeBytes(path: string): number {
+  const { bavail, bsize } = statfsSync(path);
+  return bavail * bsize;
+}
+
+/** A file that takes all but about `leave` bytes of the file system's free space. */
+function fillAllBut(path: string, leave: number): void {
+  writeFileSync(path, Buffer.alloc(Math.max(freeBytes(join(path, '..')) - leave, 0)));
+}
+
+describe('Store on a full disk', () => {
+  let disk: Tmpfs | string;
+  before(() => (disk = mountTmpfs(2 * 1024 * 1024)));
+  after(() => typeof disk !== 'string' && disk.unmount());
+  /** The tmpfs, emptied; undefined (and the test skipped, saying why) where none can be mounted. */
+  function fullDisk(t: TestContext): Tmpfs | undefined {
+    if (typeof disk === 'string') {
+      t.skip(disk);
+      return undefined;
+    }
+    for (const name of readdirSync(disk.path)) rmSync(join(disk.path, name), { recursive: true, force: true });
+    return disk;
+  }
+
+  /** A record of about `bytes` bytes in the log. */
+  const sized = (index: number, bytes: number): Note => ({ text: `${index}:`.padEnd(bytes, 'x') });
+
+  it('acknowledges only what is written whole, takes back the rest, and takes writes again once there is space', async (t) => {
+    const tmpfs = fullDisk(t);
+    if (!tmpfs) return;
+    const directory = join(tmpfs.path, 'store');
+    const health = new StorageHealth(directory);
+    const logged: string[] = [];
+    const store = await Store.open(directory, { health, log: (line) => logged.push(line) });
+    await store.commit([put(notes, 'p', 'before', { text: 'before' })]);
+    const filler = join(tmpfs.path, 'filler');
+    fillAllBut(filler, 96 * 1024);
+
+    // Waves of concurrent commits of 6 KB records, until the disk refuses them.
+    const acknowledged: string[] = [];
+    const refused: string[] = [];
+    for (let wave = 0; wave < 40 && refused.length < 8; wave++) {
+      const keys = Array.from({ length: 4 }, (_, index) => `k${wave}-${index}`);
+      const results = await Promise.allSettled(keys.map((key, index) => store.commit([put(notes, 'p', key, sized(wave * 4 + index, 6000))])));
+      results.forEach((result, index) => {
+        if (result.status === 'fulfilled') return acknowledged.push(keys[index]);
+        assert.ok(result.reason instanceof StoreWriteError, String(result.reason));
+        assert.equal((result.reason.cause as NodeJS.ErrnoException).code, 'ENOSPC');
+        refused.push(keys[index]);
+      });
+    }
+    assert.ok(acknowledged.length > 0 && refused.length > 0, `acknowledged ${acknowledged.length}, refused ${refused.length}`);
+    for (const key of acknowledged) assert.ok(store.get(notes, 'p', key), `${key} is visible`);
+    for (const key of refused) assert.equal(store.get(notes, 'p', key), undefined, `${key} was taken back`);
+    assert.equal(health.degraded, true);
+    assert.equal((await health.state()).status, 'degraded');
+    assert.match(logged.join('\n'), /taken back/);
+
+    // Space returns: the same store writes again, no restart.
+    rmSync(filler);
+    await store.commit([put(notes, 'p', 'after', { text: 'after' })]);
+    assert.equal(health.degraded, false);
+    assert.deepEqual(await health.state(), { status: 'ok' });
+    await store.close();
+
+    const reopenedLog: string[] = [];
+    const reopened = await Store.open(directory, { log: (line) => reopenedLog.push(line) });
+    assert.deepEqual(reopenedLog, [], 'the log ended at a whole record: nothing to discard');
+    for (const key of [...acknowledged, 'before', 'after']) assert.ok(reopened.get(notes, 'p', key), `${key} survives`);
+    for (const key of refused) assert.equal(reopened.get(notes, 'p', key), undefined, `${key} never appears`);
+    await reopened.close();
+  });
+
+  it('fails a session that read what was taken back, and answers one that read only durable records', async (t) => {
+    const tmpfs = fullDisk(t);
+    if (!tmpfs) return;
+    const directory = join(tmpfs.path, 'sessions');
+    const store = await Store.open(directory);
+    await store.commit([put(notes, 'p', 'durable', { text: 'durable' })]);
+    const filler = join(tmpfs.path, 'filler');
+    fillAllBut(filler, 0);
+
+    const sawTakenBack = store.session();
+    const sawDurable = store.session();
+    const failing = store.commit([put(notes, 'p', 'doomed', sized(0, 64 * 1024))]);
+    assert.ok(sawTakenBack.get(notes, 'p', 'doomed'), 'visible while in flight');
+    assert.deepEqual(sawDurable.get(notes, 'p', 'durable'), { text: 'durable' });
+
+    await assert.rejects(failing, StoreWriteError);
+    await assert.rejects(sawTakenBack.settled(), StoreWriteError);
+    await sawDurable.settled();
+    assert.equal(store.get(notes, 'p', 'doomed'), undefined);
+    // A session that listed the partition saw the in-flight record too.
+    const lister = store.session();
+    const listing = store.commit([put(notes, 'p', 'doomed-too', sized(1, 64 * 1024))]);
+    assert.equal(lister.count(notes, 'p'), 2);
+    await assert.rejects(listing, StoreWriteError);
+    await assert.rejects(lister.settled(), StoreWriteError);
+    rmSync(filler);
+    await store.close();
   });
 });

@@ -2,6 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { emulatorEnvironment } from '../../src/emulatorEnvironment';
 import { EMULATOR_BUNDLE } from './paths';
 import { spawnGroup, stopGroup, waitForOutput } from './processes';
 
@@ -23,7 +24,10 @@ export async function startEmulatorProcess(
 ): Promise<EmulatorProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sagemaker-emulator-'));
   const jobs = options.maxConcurrentJobs === undefined ? [] : ['--max-concurrent-jobs', String(options.maxConcurrentJobs)];
-  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir, ...jobs]);
+  // As the extension starts it: none of this machine's AWS credentials reach it, or its jobs.
+  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir, ...jobs], {
+    env: emulatorEnvironment(process.env),
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

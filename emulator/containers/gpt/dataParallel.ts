@@ -1,13 +1,19 @@
 // Data parallelism over worker threads. The step's batch is cut into a fixed number of shards of
 // `sequencesPerShard` sequences; each thread owns a fixed, contiguous range of shards and writes each
-// shard's gradient into that shard's own slot of a SharedArrayBuffer. The parameters, the batch and the
-// slots are shared, never copied. Because a shard's gradient does not depend on which thread computed
-// it, and the slots are summed in shard order afterwards (gradientReduction.ts), the weights do not
-// depend on the number of threads.
+// shard's gradient into that shard's own slot. Everything lives in one shared WebAssembly memory —
+// the parameters, the batch, the slots, the summed gradient, the optimizer's moments and each thread's
+// activations — so nothing is copied per step, and the SIMD kernels work on it in place. Because a
+// shard's gradient does not depend on which thread computed it (nor where that thread's buffers are),
+// and the slots are summed in shard order afterwards (gradientReduction.ts), the weights do not depend
+// on the number of threads.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ShardResults } from './gradientReduction';
+import { referenceKernels } from './layers';
+import { GptModel } from './model';
+import type { OptimizerStorage } from './optimizer';
 import { ParameterLayout, type ModelConfig } from './parameters';
+import { Arena, simdScratchFloats, SimdKernels, WasmMemory } from './simdKernels';
 
 export interface DataParallelOptions {
   config: ModelConfig;
@@ -17,18 +23,26 @@ export interface DataParallelOptions {
   sequencesPerShard: number;
   /** Room for this many sequences in one `evaluate` call. */
   maxEvaluationSequences: number;
+  /** The JavaScript reference kernels instead of WebAssembly SIMD (a benchmark's baseline). */
+  javascriptKernels?: boolean;
 }
 
-/** What a worker is given once, at start. */
+/** What a worker is given once, at start: the memory, and where things are in it (byte offsets). */
 export interface WorkerSetup {
   config: ModelConfig;
   sequencesPerShard: number;
   firstShard: number;
   endShard: number;
-  parameters: SharedArrayBuffer;
-  gradients: SharedArrayBuffer;
-  batch: SharedArrayBuffer;
-  evaluation: SharedArrayBuffer;
+  memory: WebAssembly.Memory;
+  parameters: number;
+  /** Shard i's gradient slot is at gradients + i × parameter bytes. */
+  gradients: number;
+  batch: number;
+  evaluation: number;
+  /** The thread's own region [regionStart, regionEnd): its kernels' scratch, then its model's buffers. */
+  regionStart: number;
+  regionEnd: number;
+  javascriptKernels: boolean;
 }
 
 export type WorkerRequest =
@@ -45,6 +59,12 @@ export class DataParallelWorkers {
   readonly parameters: Float32Array;
   /** The step's batch: fill with shards × sequencesPerShard windows of context + 1 tokens before `computeGradients`. */
   readonly batch: Int32Array;
+  /** Room for the step's summed gradient, in the same memory (for the reducer to fold into). */
+  readonly gradient: Float32Array;
+  /** The SIMD kernels over the same memory, for the reduction and the optimizer; none with JavaScript kernels. */
+  readonly kernels: SimdKernels | undefined;
+  /** AdamW's moments and kernels (SIMD), in the same memory; undefined with JavaScript kernels. */
+  readonly optimizerStorage: OptimizerStorage | undefined;
   private readonly shardGradients: Float32Array[];
   private readonly evaluationTokens: Int32Array;
   private readonly workers: Worker[] = [];
@@ -58,21 +78,42 @@ export class DataParallelWorkers {
     }
     const layout = new ParameterLayout(config);
     const window = config.context + 1;
-    const parameters = new SharedArrayBuffer(layout.size * 4);
-    const gradients = new SharedArrayBuffer(shards * layout.size * 4);
-    const batch = new SharedArrayBuffer(shards * sequencesPerShard * window * 4);
-    const evaluation = new SharedArrayBuffer(Math.max(1, maxEvaluationSequences * window) * 4);
-    this.parameters = new Float32Array(parameters);
-    this.batch = new Int32Array(batch);
-    this.evaluationTokens = new Int32Array(evaluation);
-    this.shardGradients = Array.from({ length: shards }, (_, shard) => new Float32Array(gradients, shard * layout.size * 4, layout.size));
-    for (const [firstShard, endShard] of splitEvenly(shards, threads)) {
-      const setup: WorkerSetup = { config, sequencesPerShard, firstShard, endShard, parameters, gradients, batch, evaluation };
+    const threadBytes = workerRegionBytes(config, sequencesPerShard);
+    // Laid out twice: once to measure, once in the memory made to that size.
+    const lay = (arena: Arena) => ({
+      parameters: arena.floats(layout.size),
+      gradients: arena.floats(shards * layout.size),
+      gradient: arena.floats(layout.size),
+      firstMoment: arena.floats(layout.size),
+      secondMoment: arena.floats(layout.size),
+      batch: arena.ints(shards * sequencesPerShard * window),
+      evaluation: arena.ints(Math.max(1, maxEvaluationSequences * window)),
+      regions: Array.from({ length: threads }, () => arena.floats(threadBytes / 4)),
+    });
+    const measuring = new Arena(undefined);
+    lay(measuring);
+    const memory = WasmMemory.create(measuring.used - WasmMemory.start);
+    const laid = lay(new Arena(memory));
+    this.parameters = laid.parameters;
+    this.batch = laid.batch;
+    this.gradient = laid.gradient;
+    this.evaluationTokens = laid.evaluation;
+    // The element-wise kernels of the main thread need no scratch.
+    this.kernels = options.javascriptKernels ? undefined : new SimdKernels(memory, new Float32Array(memory.buffer, 0, 0));
+    this.optimizerStorage = this.kernels && { firstMoment: laid.firstMoment, secondMoment: laid.secondMoment, kernels: this.kernels };
+    this.shardGradients = Array.from({ length: shards }, (_, shard) => laid.gradients.subarray(shard * layout.size, (shard + 1) * layout.size));
+    splitEvenly(shards, threads).forEach(([firstShard, endShard], thread) => {
+      const region = laid.regions[thread];
+      const setup: WorkerSetup = {
+        config, sequencesPerShard, firstShard, endShard, memory: memory.memory,
+        parameters: laid.parameters.byteOffset, gradients: laid.gradients.byteOffset, batch: laid.batch.byteOffset, evaluation: laid.evaluation.byteOffset,
+        regionStart: region.byteOffset, regionEnd: region.byteOffset + region.byteLength, javascriptKernels: options.javascriptKernels === true,
+      };
       const worker = new Worker(path.join(__dirname, 'dataParallelWorker.js'), { workerData: setup });
       worker.on('error', (error) => (this.failure ??= error));
       worker.on('exit', (code) => (this.failure ??= new Error(`a training worker exited with code ${code}`)));
       this.workers.push(worker);
-    }
+    });
   }
 
   /** Each shard's gradient of gradientScale × its summed loss, and each shard's summed loss. */
@@ -136,6 +177,14 @@ export class DataParallelWorkers {
     }
     return settled.map((result) => (result as PromiseFulfilledResult<number[]>).value);
   }
+}
+
+/** Bytes of a worker thread's region: its kernels' scratch, then its model's buffers (as the worker allocates them). */
+function workerRegionBytes(config: ModelConfig, sequencesPerShard: number): number {
+  const arena = new Arena(undefined, 0);
+  arena.floats(simdScratchFloats(config, sequencesPerShard * config.context));
+  new GptModel(new ParameterLayout(config), sequencesPerShard, { kernels: referenceKernels, floats: (count) => arena.floats(count), ints: (count) => arena.ints(count) });
+  return arena.used;
 }
 
 /** [start, end) ranges cutting 0…count into `parts` contiguous ranges whose sizes differ by at most one. */

@@ -2,7 +2,8 @@
 // sum must always be formed in the same order for the weights to be bitwise reproducible: the step's
 // batch is cut into a fixed number of shards — independent of how many threads or hosts compute
 // them — and their gradients are folded left to right in shard order, ((0 + g0) + g1) + …
-// Whoever computed a shard, and whenever it finished, the result is the same.
+// Whoever computed a shard, and whenever it finished, the result is the same. (A float32 sum of two
+// float32 values is the same bits in JavaScript and in WebAssembly SIMD, so the fold may run in either.)
 
 export interface ShardResults {
   /** Gradient of each of this process's shards, in shard order. */
@@ -33,12 +34,21 @@ export interface GradientReducer {
   close(): Promise<void>;
 }
 
+/** Element-wise addition in SIMD (SimdKernels), for arrays in its memory. */
+export interface AddKernel {
+  addInto(target: Float32Array, addend: Float32Array, count: number): void;
+}
+
 /** Continues the fold: sum += each shard's gradient, in order; returns lossSum plus each shard's loss, in order. */
-export function foldShards(sum: Float32Array, lossSum: number, local: ShardResults): number {
+export function foldShards(sum: Float32Array, lossSum: number, local: ShardResults, kernels?: AddKernel): number {
   let loss = lossSum;
   local.gradients.forEach((gradient, shard) => {
-    for (let i = 0; i < sum.length; i++) {
-      sum[i] += gradient[i];
+    if (kernels) {
+      kernels.addInto(sum, gradient, sum.length);
+    } else {
+      for (let i = 0; i < sum.length; i++) {
+        sum[i] += gradient[i];
+      }
     }
     loss += local.losses[shard];
   });
@@ -48,13 +58,14 @@ export function foldShards(sum: Float32Array, lossSum: number, local: ShardResul
 export class LocalGradientReducer implements GradientReducer {
   private readonly gradient: Float32Array;
 
-  constructor(parameterCount: number) {
-    this.gradient = new Float32Array(parameterCount);
+  /** Folds into `gradient` (or a new array of that many parameters), with `kernels` when given. */
+  constructor(gradient: number | Float32Array, private readonly kernels?: AddKernel) {
+    this.gradient = typeof gradient === 'number' ? new Float32Array(gradient) : gradient;
   }
 
   async reduce(local: StepContribution): Promise<ReducedStep> {
     this.gradient.fill(0);
-    const lossSum = foldShards(this.gradient, 0, local);
+    const lossSum = foldShards(this.gradient, 0, local, this.kernels);
     return { gradient: this.gradient, lossSum, stopRequested: local.stopRequested };
   }
 

@@ -3,6 +3,7 @@
 // functions ADD into every gradient they produce (inputs and parameters alike), so that a tensor used
 // twice — the residual stream, the tied embedding — simply receives both contributions; the caller
 // zeroes gradient buffers once per pass.
+import type { Kernels } from './backend';
 import { addAB, addABt, addAtB, type FloatArray } from './kernels';
 
 const LAYER_NORM_EPSILON = 1e-5;
@@ -113,11 +114,22 @@ export function linearBackward(
 ): void {
   addAB(dInput, dOut, weight, rows, outputs, inputs);
   addAtB(dWeight, dOut, input, outputs, rows, inputs);
+  addColumnSums(dBias, dOut, rows, outputs);
+}
+
+/** out[n] += Σ over the rows of source [rows×n], rows in order. */
+export function addColumnSums(out: FloatArray, source: FloatArray, rows: number, n: number): void {
   for (let r = 0; r < rows; r++) {
-    const row = r * outputs;
-    for (let o = 0; o < outputs; o++) {
-      dBias[o] += dOut[row + o];
+    const row = r * n;
+    for (let o = 0; o < n; o++) {
+      out[o] += source[row + o];
     }
+  }
+}
+
+export function addInto(target: FloatArray, addend: FloatArray, count: number): void {
+  for (let i = 0; i < count; i++) {
+    target[i] += addend[i];
   }
 }
 
@@ -276,3 +288,57 @@ export function crossEntropy(
   }
   return loss;
 }
+
+/**
+ * Attention of rows of cached sequences: row r is position positions[r] of the sequence in slot
+ * slots[r], whose qkv rows (`context` per slot) are in `cache`; it attends over positions 0…positions[r].
+ */
+export function cachedAttentionForward(
+  out: FloatArray, cache: FloatArray, slots: Int32Array, positions: Int32Array, rows: number, heads: number, width: number, context: number,
+): void {
+  const headSize = width / heads;
+  const scale = 1 / Math.sqrt(headSize);
+  const qkvWidth = 3 * width;
+  const weights = new Float64Array(context);
+  for (let r = 0; r < rows; r++) {
+    const first = slots[r] * context;
+    const t = positions[r];
+    for (let h = 0; h < heads; h++) {
+      const headColumn = h * headSize;
+      const query = (first + t) * qkvWidth + headColumn;
+      let max = -Infinity;
+      for (let u = 0; u <= t; u++) {
+        const key = (first + u) * qkvWidth + width + headColumn;
+        let dot = 0;
+        for (let i = 0; i < headSize; i++) {
+          dot += cache[query + i] * cache[key + i];
+        }
+        weights[u] = dot * scale;
+        max = Math.max(max, weights[u]);
+      }
+      let sum = 0;
+      for (let u = 0; u <= t; u++) {
+        weights[u] = Math.exp(weights[u] - max);
+        sum += weights[u];
+      }
+      const output = r * width + headColumn;
+      out.fill(0, output, output + headSize);
+      for (let u = 0; u <= t; u++) {
+        const value = (first + u) * qkvWidth + 2 * width + headColumn;
+        const weight = weights[u] / sum;
+        for (let i = 0; i < headSize; i++) {
+          out[output + i] += weight * cache[value + i];
+        }
+      }
+    }
+  }
+}
+
+/** The JavaScript kernels: the reference every other backend is tested against. */
+export const referenceKernels: Kernels = {
+  addAB, addABt, addAtB, addColumnSums, addInto, layerNormForward, layerNormBackward, geluForward, geluBackward,
+  attentionForward: causalAttentionForward,
+  attentionBackward: causalAttentionBackward,
+  cachedAttention: cachedAttentionForward,
+  crossEntropy,
+};

@@ -1,15 +1,14 @@
 // The decoder-only transformer: token + position embeddings, pre-LayerNorm blocks (causal multi-head
 // self-attention, then a GELU MLP, each added to the residual stream), a final LayerNorm and an output
-// head tied to the token embedding. A GptModel owns the activation buffers of one pass over up to
-// `maxSequences` sequences; the parameters and gradients are passed in as views, so one model serves
-// any parameter array (shared memory in a worker, float64 copies in gradient checks). While generating,
-// its per-layer qkv buffers are the KV cache of one sequence.
-import { addAB, addABt, addAtB, type FloatArray, type FloatArrayConstructor } from './kernels';
-import {
-  causalAttentionBackward, causalAttentionForward, crossEntropy, embeddingBackward, embeddingForward,
-  geluBackward, geluForward, layerNormBackward, layerNormForward, linearBackward, linearForward,
-  type AttentionShape,
-} from './layers';
+// head tied to the token embedding. A GptModel owns the activation buffers of its passes, allocated by
+// its backend (backend.ts: JavaScript typed arrays, or WebAssembly memory with the SIMD kernels); the
+// parameters and gradients are passed in as views, so one model serves any parameter array (shared
+// memory in a worker, float64 copies in gradient checks). Its per-layer qkv buffers are also the KV
+// cache of generation: `sequences` cache slots of `context` positions each, which forwardCached fills
+// row by row for rows of any slots at once (batched serving).
+import { typedArrayBackend, type Kernels, type TensorBackend } from './backend';
+import type { FloatArray, FloatArrayConstructor } from './kernels';
+import { embeddingBackward, embeddingForward, referenceKernels, type AttentionShape } from './layers';
 import type { ModelConfig, ModelWeights, ParameterLayout } from './parameters';
 
 /** `sequences` windows of `length + 1` consecutive tokens: inputs are tokens 0…length−1, targets 1…length. */
@@ -41,14 +40,27 @@ interface BlockActivations {
   activated: FloatArray;
 }
 
+/** How much a model holds: KV-cache slots (sequences) and rows per pass. */
+export interface ModelCapacity {
+  sequences: number;
+  rows: number;
+}
+
 export class GptModel {
   readonly config: ModelConfig;
-  private readonly maxRows: number;
+  readonly maxSequences: number;
+  readonly maxRows: number;
+  private readonly kernels: Kernels;
   private readonly inputs: Int32Array;
   private readonly targets: Int32Array;
   private readonly positions: Int32Array;
+  private readonly slots: Int32Array;
   private readonly blocks: BlockActivations[];
+  /** One pass's qkv rows before they go to their cache positions (forwardCached). */
+  private readonly rowQkv: FloatArray;
   private readonly finalInput: FloatArray;
+  /** The final residual rows whose logits are asked for (forwardCached). */
+  private readonly finalRows: FloatArray;
   private readonly finalNorm: NormActivations;
   private readonly logits: FloatArray;
   // Gradients of activations, reused by every block during backward.
@@ -59,64 +71,106 @@ export class GptModel {
   private readonly dActivated: FloatArray;
   private readonly dHidden: FloatArray;
 
-  constructor(layout: ParameterLayout, readonly maxSequences: number, precision: FloatArrayConstructor = Float32Array) {
+  /**
+   * `capacity`: a number of sequences for training passes (rows = sequences × context, with the
+   * attention weights kept for backward), or cache slots and rows per pass for serving.
+   */
+  constructor(layout: ParameterLayout, capacity: number | ModelCapacity, backend: FloatArrayConstructor | TensorBackend = Float32Array) {
     this.config = layout.config;
     const { width, heads, context, vocabSize } = this.config;
-    const rows = maxSequences * context;
+    const training = typeof capacity === 'number';
+    this.maxSequences = training ? capacity : capacity.sequences;
+    const rows = training ? capacity * context : capacity.rows;
     this.maxRows = rows;
-    const floats = (count: number): FloatArray => new precision(count);
+    const tensors = typeof backend === 'function' ? typedArrayBackend(referenceKernels, backend) : backend;
+    this.kernels = tensors.kernels;
+    const floats = (count: number): FloatArray => tensors.floats(count);
     const norm = (): NormActivations => ({ out: floats(rows * width), mean: floats(rows), inverseDeviation: floats(rows) });
-    this.inputs = new Int32Array(rows);
-    this.targets = new Int32Array(rows);
-    this.positions = new Int32Array(rows);
+    this.inputs = tensors.ints(rows);
+    this.targets = tensors.ints(rows);
+    this.positions = tensors.ints(rows);
+    this.slots = tensors.ints(rows);
     this.blocks = Array.from({ length: this.config.layers }, () => ({
       input: floats(rows * width),
       attentionNorm: norm(),
-      qkv: floats(rows * 3 * width),
-      probabilities: floats(maxSequences * heads * context * context),
+      qkv: floats(this.maxSequences * context * 3 * width),
+      probabilities: floats(training ? this.maxSequences * heads * context * context : 0),
       attention: floats(rows * width),
       middle: floats(rows * width),
       mlpNorm: norm(),
       hidden: floats(rows * 4 * width),
       activated: floats(rows * 4 * width),
     }));
+    this.rowQkv = floats(rows * 3 * width);
     this.finalInput = floats(rows * width);
+    this.finalRows = floats(rows * width);
     this.finalNorm = norm();
     this.logits = floats(rows * vocabSize);
-    this.dResidual = floats(rows * width);
-    this.dNormOut = floats(rows * width);
-    this.dAttention = floats(rows * width);
-    this.dQkv = floats(rows * 3 * width);
-    this.dActivated = floats(rows * 4 * width);
-    this.dHidden = floats(rows * 4 * width);
+    this.dResidual = floats(training ? rows * width : 0);
+    this.dNormOut = floats(training ? rows * width : 0);
+    this.dAttention = floats(training ? rows * width : 0);
+    this.dQkv = floats(training ? rows * 3 * width : 0);
+    this.dActivated = floats(training ? rows * 4 * width : 0);
+    this.dHidden = floats(training ? rows * 4 * width : 0);
   }
 
   /** The summed (not averaged) cross-entropy of the batch's targets. */
   loss(weights: ModelWeights, batch: TokenBatch): number {
     const rows = this.forward(weights, batch);
-    return crossEntropy(this.logits, this.targets, rows, this.config.vocabSize);
+    return this.kernels.crossEntropy(this.logits, this.targets, rows, this.config.vocabSize);
   }
 
   /**
-   * Generation with a KV cache: runs `tokens` at positions start…start+n−1 of a single sequence whose
-   * positions 0…start−1 were run by earlier calls (their keys and values are still in the qkv buffers),
-   * and returns the logits of the last position (valid until the next call).
+   * Generation with a KV cache, one sequence (slot 0): runs `tokens` at positions start…start+n−1,
+   * whose positions 0…start−1 were run by earlier calls, and returns the logits of the last position
+   * (valid until the next call).
    */
   forwardFrom(weights: ModelWeights, tokens: ArrayLike<number>, start: number): FloatArray {
-    const { context, vocabSize } = this.config;
     const rows = tokens.length;
-    if (rows < 1 || start < 0 || start + rows > context) {
-      throw new RangeError(`positions ${start}…${start + rows - 1} are outside the context of ${context}`);
+    if (rows < 1 || rows > this.maxRows) {
+      throw new RangeError(`${rows} tokens do not fit one pass of ${this.maxRows} rows`);
     }
     for (let r = 0; r < rows; r++) {
-      if (!(tokens[r] >= 0 && tokens[r] < vocabSize)) {
-        throw new RangeError(`token ${tokens[r]} is not in the vocabulary`);
-      }
-      this.inputs[r] = tokens[r];
-      this.positions[r] = start + r;
+      this.setRow(r, tokens[r], start + r, 0);
     }
-    this.run(weights, rows, { sequences: 1, length: start + rows, heads: this.config.heads, width: this.config.width, firstQuery: start });
-    return this.logits.subarray((rows - 1) * vocabSize, rows * vocabSize);
+    return this.forwardCached(weights, rows, [rows - 1]);
+  }
+
+  /** Sets row r of the next forwardCached: `token` at `position` of the sequence in cache slot `slot`. */
+  setRow(row: number, token: number, position: number, slot: number): void {
+    const { context, vocabSize } = this.config;
+    if (!(row >= 0 && row < this.maxRows)) {
+      throw new RangeError(`row ${row} is outside the ${this.maxRows} rows of a pass`);
+    }
+    if (!(position >= 0 && position < context)) {
+      throw new RangeError(`position ${position} is outside the context of ${context}`);
+    }
+    if (!(token >= 0 && token < vocabSize)) {
+      throw new RangeError(`token ${token} is not in the vocabulary`);
+    }
+    if (!(slot >= 0 && slot < this.maxSequences)) {
+      throw new RangeError(`cache slot ${slot} is not one of the ${this.maxSequences}`);
+    }
+    this.inputs[row] = token;
+    this.positions[row] = position;
+    this.slots[row] = slot;
+  }
+
+  /**
+   * Runs rows 0…rows−1 as set by setRow — rows of any cache slots, each attending over its own slot's
+   * positions up to its own, earlier positions already in the cache (a slot's rows in position order)
+   * — and returns the logits [logitRows.length × vocabSize] of the rows asked for, valid until the
+   * next call. A row's results do not depend on the other rows of the pass.
+   */
+  forwardCached(weights: ModelWeights, rows: number, logitRows: ArrayLike<number>): FloatArray {
+    const { width, vocabSize } = this.config;
+    this.runBlocks(weights, rows, undefined);
+    const count = logitRows.length;
+    for (let i = 0; i < count; i++) {
+      const row = logitRows[i];
+      this.finalRows.set(this.finalInput.subarray(row * width, (row + 1) * width), i * width);
+    }
+    return this.head(weights, this.finalRows, count).subarray(0, count * vocabSize);
   }
 
   /**
@@ -126,15 +180,16 @@ export class GptModel {
   forwardBackward(weights: ModelWeights, gradients: ModelWeights, batch: TokenBatch, gradientScale: number): number {
     const rows = this.forward(weights, batch);
     const { width, vocabSize } = this.config;
-    const loss = crossEntropy(this.logits, this.targets, rows, vocabSize, this.logits, gradientScale);
+    const kernels = this.kernels;
+    const loss = kernels.crossEntropy(this.logits, this.targets, rows, vocabSize, this.logits, gradientScale);
     const dLogits = this.logits;
 
     // Tied output head: logits = finalNorm.out · tokenEmbeddingᵀ.
     const dFinalNormOut = zeroed(this.dNormOut, rows * width);
-    addAB(dFinalNormOut, dLogits, weights.tokenEmbedding, rows, vocabSize, width);
-    addAtB(gradients.tokenEmbedding, dLogits, this.finalNorm.out, vocabSize, rows, width);
+    kernels.addAB(dFinalNormOut, dLogits, weights.tokenEmbedding, rows, vocabSize, width);
+    kernels.addAtB(gradients.tokenEmbedding, dLogits, this.finalNorm.out, vocabSize, rows, width);
     const dResidual = zeroed(this.dResidual, rows * width);
-    layerNormBackward(
+    kernels.layerNormBackward(
       dResidual, gradients.finalNorm.weight, gradients.finalNorm.bias, dFinalNormOut,
       this.finalInput, this.finalNorm.mean, this.finalNorm.inverseDeviation, weights.finalNorm.weight, rows, width,
     );
@@ -148,29 +203,35 @@ export class GptModel {
   /** Runs a training batch up to the logits; returns the number of rows (token positions). */
   private forward(weights: ModelWeights, batch: TokenBatch): number {
     const rows = this.unpack(batch);
-    this.run(weights, rows, this.attentionShape(batch));
+    this.runBlocks(weights, rows, this.attentionShape(batch));
+    this.head(weights, this.finalInput, rows);
     return rows;
   }
 
-  /** Runs the network on the rows of this.inputs at this.positions, up to the logits. */
-  private run(weights: ModelWeights, rows: number, shape: AttentionShape): void {
-    const { width, vocabSize } = this.config;
-    embeddingForward(this.blocks[0].input, this.inputs, this.positions, rows, width, weights.tokenEmbedding, weights.positionEmbedding);
+  /** Runs the rows of this.inputs at this.positions through the blocks, into this.finalInput. */
+  private runBlocks(weights: ModelWeights, rows: number, shape: AttentionShape | undefined): void {
+    embeddingForward(this.blocks[0].input, this.inputs, this.positions, rows, this.config.width, weights.tokenEmbedding, weights.positionEmbedding);
     for (let layer = 0; layer < this.blocks.length; layer++) {
       const output = layer + 1 < this.blocks.length ? this.blocks[layer + 1].input : this.finalInput;
       this.blockForward(weights, layer, rows, shape, output);
     }
+  }
+
+  /** The final norm and the tied output head over `rows` rows of `input`: this.logits. */
+  private head(weights: ModelWeights, input: FloatArray, rows: number): FloatArray {
+    const { width, vocabSize } = this.config;
     const final = this.finalNorm;
-    layerNormForward(final.out, final.mean, final.inverseDeviation, this.finalInput, weights.finalNorm.weight, weights.finalNorm.bias, rows, width);
+    this.kernels.layerNormForward(final.out, final.mean, final.inverseDeviation, input, weights.finalNorm.weight, weights.finalNorm.bias, rows, width);
     this.logits.fill(0, 0, rows * vocabSize);
-    addABt(this.logits, final.out, weights.tokenEmbedding, rows, width, vocabSize);
+    this.kernels.addABt(this.logits, final.out, weights.tokenEmbedding, rows, width, vocabSize);
+    return this.logits;
   }
 
   /** Splits the windows into input and target tokens and their positions. */
   private unpack(batch: TokenBatch): number {
     const { sequences, length, tokens } = batch;
     const rows = sequences * length;
-    if (length < 1 || length > this.config.context || rows > this.maxRows || tokens.length < sequences * (length + 1)) {
+    if (length < 1 || length > this.config.context || sequences > this.maxSequences || rows > this.maxRows || tokens.length < sequences * (length + 1)) {
       throw new RangeError(`batch of ${sequences}×${length} tokens does not fit the model (context ${this.config.context}, ${this.maxSequences} sequences)`);
     }
     for (let s = 0; s < sequences; s++) {
@@ -192,27 +253,37 @@ export class GptModel {
     return { sequences: batch.sequences, length: batch.length, heads: this.config.heads, width: this.config.width, firstQuery: 0 };
   }
 
-  /** With shape.firstQuery > 0 (one sequence), the rows are positions firstQuery… and qkv holds the earlier ones. */
-  private blockForward(weights: ModelWeights, layer: number, rows: number, shape: AttentionShape, output: FloatArray): void {
-    const { width } = this.config;
+  /** shape: a training batch, whose rows are its sequences one after the other; none: rows of cache slots. */
+  private blockForward(weights: ModelWeights, layer: number, rows: number, shape: AttentionShape | undefined, output: FloatArray): void {
+    const { width, heads, context } = this.config;
+    const kernels = this.kernels;
     const hidden = 4 * width;
     const w = weights.blocks[layer];
     const a = this.blocks[layer];
-    layerNormForward(a.attentionNorm.out, a.attentionNorm.mean, a.attentionNorm.inverseDeviation, a.input, w.attentionNorm.weight, w.attentionNorm.bias, rows, width);
-    linearForward(a.qkv.subarray(shape.firstQuery * 3 * width), a.attentionNorm.out, w.attentionInput.weight, w.attentionInput.bias, rows, width, 3 * width);
-    causalAttentionForward(a.attention, a.probabilities, a.qkv, shape);
-    linearForward(a.middle, a.attention, w.attentionOutput.weight, w.attentionOutput.bias, rows, width, width);
-    addInto(a.middle, a.input, rows * width);
-    layerNormForward(a.mlpNorm.out, a.mlpNorm.mean, a.mlpNorm.inverseDeviation, a.middle, w.mlpNorm.weight, w.mlpNorm.bias, rows, width);
-    linearForward(a.hidden, a.mlpNorm.out, w.mlpUp.weight, w.mlpUp.bias, rows, width, hidden);
-    geluForward(a.activated, a.hidden, rows * hidden);
-    linearForward(output, a.activated, w.mlpDown.weight, w.mlpDown.bias, rows, hidden, width);
-    addInto(output, a.middle, rows * width);
+    kernels.layerNormForward(a.attentionNorm.out, a.attentionNorm.mean, a.attentionNorm.inverseDeviation, a.input, w.attentionNorm.weight, w.attentionNorm.bias, rows, width);
+    if (shape) {
+      this.linearForward(a.qkv, a.attentionNorm.out, w.attentionInput.weight, w.attentionInput.bias, rows, width, 3 * width);
+      kernels.attentionForward(a.attention, a.probabilities, a.qkv, shape);
+    } else {
+      this.linearForward(this.rowQkv, a.attentionNorm.out, w.attentionInput.weight, w.attentionInput.bias, rows, width, 3 * width);
+      for (let r = 0; r < rows; r++) {
+        a.qkv.set(this.rowQkv.subarray(r * 3 * width, (r + 1) * 3 * width), (this.slots[r] * context + this.positions[r]) * 3 * width);
+      }
+      kernels.cachedAttention(a.attention, a.qkv, this.slots, this.positions, rows, heads, width, context);
+    }
+    this.linearForward(a.middle, a.attention, w.attentionOutput.weight, w.attentionOutput.bias, rows, width, width);
+    kernels.addInto(a.middle, a.input, rows * width);
+    kernels.layerNormForward(a.mlpNorm.out, a.mlpNorm.mean, a.mlpNorm.inverseDeviation, a.middle, w.mlpNorm.weight, w.mlpNorm.bias, rows, width);
+    this.linearForward(a.hidden, a.mlpNorm.out, w.mlpUp.weight, w.mlpUp.bias, rows, width, hidden);
+    kernels.geluForward(a.activated, a.hidden, rows * hidden);
+    this.linearForward(output, a.activated, w.mlpDown.weight, w.mlpDown.bias, rows, hidden, width);
+    kernels.addInto(output, a.middle, rows * width);
   }
 
   /** On entry dResidual holds d(loss)/d(block output); on exit d(loss)/d(block input). */
   private blockBackward(weights: ModelWeights, gradients: ModelWeights, layer: number, batch: TokenBatch, rows: number): void {
     const { width } = this.config;
+    const kernels = this.kernels;
     const hidden = 4 * width;
     const w = weights.blocks[layer];
     const g = gradients.blocks[layer];
@@ -221,31 +292,42 @@ export class GptModel {
 
     // output = middle + mlpDown(gelu(mlpUp(mlpNorm(middle)))): the residual path passes dResidual through.
     const dActivated = zeroed(this.dActivated, rows * hidden);
-    linearBackward(dActivated, g.mlpDown.weight, g.mlpDown.bias, dResidual, a.activated, w.mlpDown.weight, rows, hidden, width);
+    this.linearBackward(dActivated, g.mlpDown.weight, g.mlpDown.bias, dResidual, a.activated, w.mlpDown.weight, rows, hidden, width);
     const dHidden = zeroed(this.dHidden, rows * hidden);
-    geluBackward(dHidden, dActivated, a.hidden, rows * hidden);
+    kernels.geluBackward(dHidden, dActivated, a.hidden, rows * hidden);
     const dMlpNormOut = zeroed(this.dNormOut, rows * width);
-    linearBackward(dMlpNormOut, g.mlpUp.weight, g.mlpUp.bias, dHidden, a.mlpNorm.out, w.mlpUp.weight, rows, width, hidden);
-    layerNormBackward(dResidual, g.mlpNorm.weight, g.mlpNorm.bias, dMlpNormOut, a.middle, a.mlpNorm.mean, a.mlpNorm.inverseDeviation, w.mlpNorm.weight, rows, width);
+    this.linearBackward(dMlpNormOut, g.mlpUp.weight, g.mlpUp.bias, dHidden, a.mlpNorm.out, w.mlpUp.weight, rows, width, hidden);
+    kernels.layerNormBackward(dResidual, g.mlpNorm.weight, g.mlpNorm.bias, dMlpNormOut, a.middle, a.mlpNorm.mean, a.mlpNorm.inverseDeviation, w.mlpNorm.weight, rows, width);
 
     // middle = input + attentionOutput(attention(attentionInput(attentionNorm(input)))).
     const dAttention = zeroed(this.dAttention, rows * width);
-    linearBackward(dAttention, g.attentionOutput.weight, g.attentionOutput.bias, dResidual, a.attention, w.attentionOutput.weight, rows, width, width);
+    this.linearBackward(dAttention, g.attentionOutput.weight, g.attentionOutput.bias, dResidual, a.attention, w.attentionOutput.weight, rows, width, width);
     const dQkv = zeroed(this.dQkv, rows * 3 * width);
-    causalAttentionBackward(dQkv, dAttention, a.probabilities, a.qkv, this.attentionShape(batch));
+    kernels.attentionBackward(dQkv, dAttention, a.probabilities, a.qkv, this.attentionShape(batch));
     const dAttentionNormOut = zeroed(this.dNormOut, rows * width);
-    linearBackward(dAttentionNormOut, g.attentionInput.weight, g.attentionInput.bias, dQkv, a.attentionNorm.out, w.attentionInput.weight, rows, width, 3 * width);
-    layerNormBackward(dResidual, g.attentionNorm.weight, g.attentionNorm.bias, dAttentionNormOut, a.input, a.attentionNorm.mean, a.attentionNorm.inverseDeviation, w.attentionNorm.weight, rows, width);
+    this.linearBackward(dAttentionNormOut, g.attentionInput.weight, g.attentionInput.bias, dQkv, a.attentionNorm.out, w.attentionInput.weight, rows, width, 3 * width);
+    kernels.layerNormBackward(dResidual, g.attentionNorm.weight, g.attentionNorm.bias, dAttentionNormOut, a.input, a.attentionNorm.mean, a.attentionNorm.inverseDeviation, w.attentionNorm.weight, rows, width);
+  }
+
+  /** out[rows×outputs] = input[rows×inputs]·weightᵀ + bias, weight stored [outputs×inputs]. */
+  private linearForward(out: FloatArray, input: FloatArray, weight: FloatArray, bias: FloatArray, rows: number, inputs: number, outputs: number): void {
+    for (let r = 0; r < rows; r++) {
+      out.set(bias, r * outputs);
+    }
+    this.kernels.addABt(out, input, weight, rows, inputs, outputs);
+  }
+
+  private linearBackward(
+    dInput: FloatArray, dWeight: FloatArray, dBias: FloatArray, dOut: FloatArray, input: FloatArray, weight: FloatArray,
+    rows: number, inputs: number, outputs: number,
+  ): void {
+    this.kernels.addAB(dInput, dOut, weight, rows, outputs, inputs);
+    this.kernels.addAtB(dWeight, dOut, input, outputs, rows, inputs);
+    this.kernels.addColumnSums(dBias, dOut, rows, outputs);
   }
 }
 
 function zeroed(buffer: FloatArray, count: number): FloatArray {
   buffer.fill(0, 0, count);
   return buffer;
-}
-
-function addInto(target: FloatArray, addend: FloatArray, count: number): void {
-  for (let i = 0; i < count; i++) {
-    target[i] += addend[i];
-  }
 }

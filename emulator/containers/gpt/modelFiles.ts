@@ -2,9 +2,8 @@
 // model.safetensors with the weights, config.json with the model's shape, tokenizer.json.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { writeFileAtomically } from './checkpoint';
-import { gunzipStages } from './gunzip';
+import { gunzipChunks } from './storedGunzip';
 import { ParameterLayout, validateModelConfig, type ModelConfig } from './parameters';
 import { decodeSafetensors, encodeSafetensors, SafetensorsReader, type NamedTensor } from './safetensors';
 import { TarReader } from './tarReader';
@@ -52,16 +51,17 @@ const MAX_JSON_FILE_BYTES = 256 * 1024 * 1024;
 
 /**
  * Loads a model straight from a model.tar.gz stream (any gzip level), without writing its files:
- * the weights are inflated into one Float32Array as the archive arrives. The files are taken from
- * the archive's top level, as they would land in SM_MODEL_DIR; other files are skipped.
+ * the weights are inflated (storedGunzip.ts) into one Float32Array as the archive arrives — one that `allocate` gives,
+ * such as a region of the WebAssembly memory the model will run in. The files are taken from the
+ * archive's top level, as they would land in SM_MODEL_DIR; other files are skipped.
  */
-export async function loadModelFromTarGz(archive: AsyncIterable<Uint8Array>): Promise<SavedModel> {
+export async function loadModelFromTarGz(archive: AsyncIterable<Uint8Array>, allocate?: (floats: number) => Float32Array): Promise<SavedModel> {
   let weights: SafetensorsReader | undefined;
   const json = new Map<string, Buffer>();
   const reader = new TarReader((entryPath, size) => {
     const name = entryPath.replace(/^(\.\/)+/, '');
     if (name === WEIGHTS_FILE) {
-      return (weights = new SafetensorsReader(size));
+      return (weights = new SafetensorsReader(size, allocate));
     }
     if (name === CONFIG_FILE || name === TOKENIZER_FILE) {
       if (size > MAX_JSON_FILE_BYTES) {
@@ -79,11 +79,9 @@ export async function loadModelFromTarGz(archive: AsyncIterable<Uint8Array>): Pr
     }
     return undefined;
   });
-  await pipeline(archive, ...gunzipStages(), async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) {
-      reader.write(chunk);
-    }
-  });
+  for await (const chunk of gunzipChunks(archive)) {
+    reader.write(chunk);
+  }
   reader.end();
   const missing = [CONFIG_FILE, TOKENIZER_FILE].filter((name) => !json.has(name)).concat(weights ? [] : [WEIGHTS_FILE]);
   if (missing.length > 0) {

@@ -75,7 +75,8 @@ export function decodeSafetensors(file: Uint8Array): SafetensorsContents {
 
 /**
  * Decodes a safetensors file of a known size from its chunks as they arrive (from a stream, a tar
- * entry): the data is copied once, into one Float32Array that every tensor views.
+ * entry): the data is copied once, into one Float32Array (from `allocate`, by default a new one) that
+ * every tensor views.
  */
 export class SafetensorsReader {
   /** The 8-byte length and the JSON header, gathered until complete. */
@@ -86,7 +87,7 @@ export class SafetensorsReader {
   private received = 0;
   private contents: SafetensorsContents | undefined;
 
-  constructor(private readonly size: number) {
+  constructor(private readonly size: number, private readonly allocate = (floats: number): Float32Array => new Float32Array(floats)) {
     assertLittleEndianHost();
   }
 
@@ -137,8 +138,8 @@ export class SafetensorsReader {
     }
     const dataLength = this.size - this.head.length;
     const { entries, metadata } = validateHeader(parseHeaderJson(this.head.subarray(8)), dataLength);
-    const data = new Float32Array(dataLength / 4);
-    this.bytes = new Uint8Array(data.buffer);
+    const data = this.allocate(dataLength / 4);
+    this.bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const tensors = new Map<string, NamedTensor>(entries.map(({ name, shape, begin, end }) => [name, { name, shape, data: data.subarray(begin / 4, end / 4) }]));
     this.contents = { tensors, metadata };
     return at;

@@ -1,5 +1,6 @@
 // Choosing the next token from the logits, with the controls LLM servers expose, applied in Hugging
-// Face's order: repetition penalty, temperature, top-k, top-p (nucleus), then a seeded draw.
+// Face's order: repetition penalty, temperature, top-k, top-p (nucleus), then a seeded draw. Only a
+// cut-off (top-k, top-p) needs the tokens sorted; a draw from the whole distribution walks them in id order.
 import type { FloatArray } from './kernels';
 import type { Random } from './random';
 
@@ -36,6 +37,9 @@ export function sampleToken(logits: FloatArray, previous: ReadonlySet<number>, o
     }
     return { token: best, logprob: 0 };
   }
+  if (options.topK === 0 && options.topP >= 1) {
+    return drawFromAll(scores, options.temperature, random);
+  }
   // Candidates by decreasing score (ties by token id, so the order is deterministic).
   let candidates = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b);
   if (options.topK > 0) {
@@ -64,4 +68,28 @@ export function sampleToken(logits: FloatArray, previous: ReadonlySet<number>, o
     }
   }
   return { token: candidates[chosen], logprob: Math.log(probabilities[chosen] / total) };
+}
+
+/** A draw from the whole softmax, walking the tokens in id order: no sort, as nothing is cut off. */
+function drawFromAll(scores: Float64Array, temperature: number, random: Random): SampledToken {
+  let max = -Infinity;
+  for (let token = 0; token < scores.length; token++) {
+    max = Math.max(max, scores[token]);
+  }
+  const probabilities = new Float64Array(scores.length);
+  let total = 0;
+  for (let token = 0; token < scores.length; token++) {
+    probabilities[token] = Math.exp((scores[token] - max) / temperature);
+    total += probabilities[token];
+  }
+  let draw = random.nextFloat() * total;
+  let chosen = scores.length - 1;
+  for (let token = 0; token < scores.length; token++) {
+    draw -= probabilities[token];
+    if (draw < 0) {
+      chosen = token;
+      break;
+    }
+  }
+  return { token: chosen, logprob: Math.log(probabilities[chosen] / total) };
 }

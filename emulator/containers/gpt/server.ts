@@ -1,14 +1,17 @@
 // The model server under the SageMaker inference contract: GET /ping answers 200 once the model is
 // loaded, POST /invocations generates in the TGI or the Messages API format (payloads.ts), streamed
-// as server-sent events when asked. Generation is CPU-bound, so every request hands the event loop
-// back after each token: concurrent streams advance in turn and /ping is never starved.
+// as server-sent events when asked. Concurrent requests are generated together by continuous batching
+// (batcher.ts), one model pass per step for all of them, with the event loop's turn between steps:
+// /ping and new requests never wait for more than one step.
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { TextGenerator, type GeneratedToken, type GenerationResult } from './generation';
+import { ContinuousBatcher, type BatchedStream } from './batcher';
+import type { GeneratedToken, GenerationResult } from './generation';
 import { loadModel, loadModelFromTarGz, type SavedModel } from './modelFiles';
 import { completeResponse, createStreamEncoder, parseRequest, PayloadError, type ParsedRequest } from './payloads';
+import { Arena, WasmMemory } from './simdKernels';
 
 export interface ModelServerOptions {
   /** The extracted model (SM_MODEL_DIR)… */
@@ -18,21 +21,28 @@ export interface ModelServerOptions {
    * (such as a presigned S3 GetObject URL).
    */
   modelArchive?: string;
-  /** Requests generating at once; more are answered 429. */
+  /** Requests generating at once (batched together); more are answered 429. */
   maxConcurrentRequests: number;
+  /** Prompt rows run per step, over all streams (default 64): the most a long prompt delays the others by. */
+  prefillRows?: number;
+  /** The JavaScript reference kernels instead of WebAssembly SIMD (a benchmark's baseline). */
+  javascriptKernels?: boolean;
   /** Called if the model cannot be loaded (the server then answers 503 with the reason). */
   onLoadFailure?: (error: Error) => void;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const DEFAULT_PREFILL_ROWS = 64;
 
 export function createModelServer(options: ModelServerOptions): http.Server {
-  let generator: TextGenerator | undefined;
+  let generator: ContinuousBatcher | undefined;
   let loadError: Error | undefined;
-  loadServedModel(options).then(
-    (model) => (generator = new TextGenerator(model)),
+  // The weights go straight into the WebAssembly memory the batcher then runs in.
+  const arena = new Arena(WasmMemory.create(0, true));
+  loadServedModel(options, arena).then(
+    (model) => (generator = new ContinuousBatcher(model, {
+      slots: options.maxConcurrentRequests, prefillRows: options.prefillRows ?? DEFAULT_PREFILL_ROWS, javascriptKernels: options.javascriptKernels,
+    }, arena)),
     (error: Error) => {
       loadError = error;
       options.onLoadFailure?.(error);
@@ -66,11 +76,11 @@ export function createModelServer(options: ModelServerOptions): http.Server {
   });
 }
 
-function loadServedModel({ modelDirectory, modelArchive }: ModelServerOptions): Promise<SavedModel> {
+async function loadServedModel({ modelDirectory, modelArchive }: ModelServerOptions, arena: Arena): Promise<SavedModel> {
   if ((modelDirectory === undefined) === (modelArchive === undefined)) {
-    return Promise.reject(new Error('give the model server either a model directory or a model archive'));
+    throw new Error('give the model server either a model directory or a model archive');
   }
-  return modelArchive === undefined ? loadModel(modelDirectory!) : openArchive(modelArchive).then(loadModelFromTarGz);
+  return modelArchive === undefined ? loadModel(modelDirectory!) : loadModelFromTarGz(await openArchive(modelArchive), (floats) => arena.floats(floats));
 }
 
 /** A model.tar.gz as a stream: read from disk, or fetched. */
@@ -109,54 +119,52 @@ function readBody(request: http.IncomingMessage): Promise<string> {
   });
 }
 
-async function invoke(generator: TextGenerator, parsed: ParsedRequest, response: http.ServerResponse): Promise<void> {
-  const stream = generator.stream(parsed.prompt, parsed.parameters);
-  // The first step validates the parameters and runs the prompt: its errors still get a status.
-  let next: IteratorResult<GeneratedToken, GenerationResult>;
-  try {
-    next = stream.next();
-  } catch (error) {
-    throw error instanceof RangeError ? new PayloadError(422, error.message) : error;
-  }
-  const id = `chatcmpl-${randomUUID()}`;
-  const created = Math.floor(Date.now() / 1000);
-  if (!parsed.stream) {
-    while (!next.done) {
-      await yieldToEventLoop();
-      next = stream.next();
+/** Generates for one request through the batcher, answering whole or streamed; a closed connection cancels its stream. */
+function invoke(generator: ContinuousBatcher, parsed: ParsedRequest, response: http.ServerResponse): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const id = `chatcmpl-${randomUUID()}`;
+    const created = Math.floor(Date.now() / 1000);
+    const encoder = parsed.stream ? createStreamEncoder(parsed, id, created) : undefined;
+    let stream: BatchedStream;
+    try {
+      stream = generator.start(parsed.prompt, parsed.parameters, {
+        token(token: GeneratedToken, result: GenerationResult | undefined) {
+          if (encoder) {
+            response.write(result ? encoder.last(token, result) : encoder.token(token));
+          }
+          if (!result) {
+            return;
+          }
+          if (encoder) {
+            response.end();
+          } else {
+            const body = JSON.stringify(completeResponse(parsed, result, id, created));
+            response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+          }
+          resolve();
+        },
+        fail(error: Error) {
+          if (encoder) {
+            response.end(`data:${new PayloadError(424, error.message, 'generation').body()}\n\n`);
+            resolve();
+          } else {
+            reject(error);
+          }
+        },
+      });
+    } catch (error) {
+      // The stream is validated as it starts: its errors still get a status.
+      reject(error instanceof RangeError ? new PayloadError(422, error.message) : error);
+      return;
     }
-    const body = JSON.stringify(completeResponse(parsed, next.value, id, created));
-    response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
-    return;
-  }
-  response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
-  let closed = false;
-  response.once('close', () => (closed = true));
-  const encoder = createStreamEncoder(parsed, id, created);
-  try {
-    while (!next.done && !closed) {
-      const token = next.value;
-      // The last token carries its finish reason; the result then comes without another step.
-      if (token.finishReason) {
-        response.write(encoder.last(token, finish(stream)));
-        break;
-      }
-      response.write(encoder.token(token));
-      await yieldToEventLoop();
-      next = stream.next();
+    if (encoder) {
+      response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
     }
-  } catch (error) {
-    response.write(`data:${new PayloadError(424, (error as Error).message, 'generation').body()}\n\n`);
-  }
-  response.end();
-}
-
-function finish(stream: Generator<GeneratedToken, GenerationResult>): GenerationResult {
-  const end = stream.next();
-  if (!end.done) {
-    throw new Error('generation went on after its last token');
-  }
-  return end.value;
+    response.once('close', () => {
+      stream.cancel();
+      resolve();
+    });
+  });
 }
 
 function sendError(response: http.ServerResponse, error: PayloadError): void {

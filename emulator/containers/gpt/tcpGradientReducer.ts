@@ -6,7 +6,7 @@
 // folding all the shards would get, bit for bit. The stop requests of the hosts travel with the sums,
 // so all hosts stop after the same step.
 import * as net from 'node:net';
-import { foldShards, type GradientReducer, type ReducedStep, type StepContribution } from './gradientReduction';
+import { foldShards, type AddKernel, type GradientReducer, type ReducedStep, type StepContribution } from './gradientReduction';
 
 export interface HostRing {
   /** This host's position in the ring, 0 … addresses.length − 1 (host 0 holds shards 0…). */
@@ -78,26 +78,34 @@ class FrameReader {
   }
 }
 
-export class TcpGradientReducer implements GradientReducer {
-  private readonly gradient: Float32Array;
+export interface TcpReducerOptions {
+  startStep?: number;
+  timeoutMs?: number;
+  /** Where the sum is folded (e.g. in the SIMD kernels' memory); by default a new array. */
+  gradient?: Float32Array;
+  kernels?: AddKernel;
+}
 
+export class TcpGradientReducer implements GradientReducer {
   private constructor(
     private readonly ring: HostRing,
-    parameterCount: number,
+    private readonly gradient: Float32Array,
+    private readonly kernels: AddKernel | undefined,
     private readonly server: net.Server,
     private readonly next: net.Socket,
     private readonly previousSocket: net.Socket,
     private readonly previous: FrameReader,
-  ) {
-    this.gradient = new Float32Array(parameterCount);
-  }
+  ) {}
 
   /**
    * Listens at this host's address, connects to the next host (retrying until it listens) and waits for
    * the previous one. Each host tells the next the step it starts from, so that a host resuming from
    * another checkpoint than the others (or from none) fails here rather than mixing in other gradients.
    */
-  static async connect(ring: HostRing, parameterCount: number, { startStep = 0, timeoutMs = 120_000 } = {}): Promise<TcpGradientReducer> {
+  static async connect(ring: HostRing, parameterCount: number, { startStep = 0, timeoutMs = 120_000, gradient, kernels }: TcpReducerOptions = {}): Promise<TcpGradientReducer> {
+    if (gradient && gradient.length !== parameterCount) {
+      throw new RangeError(`a gradient of ${gradient.length} values for ${parameterCount} parameters`);
+    }
     const hosts = ring.addresses.length;
     if (hosts < 2 || !Number.isInteger(ring.rank) || ring.rank < 0 || ring.rank >= hosts) {
       throw new RangeError(`a ring needs at least two hosts and a rank among them, got rank ${ring.rank} of ${hosts}`);
@@ -133,7 +141,7 @@ export class TcpGradientReducer implements GradientReducer {
           `host ${ring.rank} starts at step ${startStep} but host ${previousRank} at step ${previousStep}: every host must resume from the same checkpoint`,
         );
       }
-      return new TcpGradientReducer(ring, parameterCount, server, next, previousSocket, previous);
+      return new TcpGradientReducer(ring, gradient ?? new Float32Array(parameterCount), kernels, server, next, previousSocket, previous);
     } catch (error) {
       sockets.forEach((socket) => socket.destroy());
       server.close();
@@ -153,7 +161,7 @@ export class TcpGradientReducer implements GradientReducer {
       lossSum = partial.lossSum;
       stopRequested ||= partial.stopRequested;
     }
-    lossSum = foldShards(this.gradient, lossSum, local);
+    lossSum = foldShards(this.gradient, lossSum, local, this.kernels);
     if (rank === last) {
       this.send(FrameKind.Total, lossSum, stopRequested);
       return { gradient: this.gradient, lossSum, stopRequested };

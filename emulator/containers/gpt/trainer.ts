@@ -146,10 +146,11 @@ export async function train(run: TrainingRun): Promise<TrainedModel> {
   });
   let reducer: GradientReducer | undefined;
   try {
+    const kernels = workers.kernels;
     reducer = run.hosts && run.hosts.addresses.length > 1
-      ? await TcpGradientReducer.connect(run.hosts, layout.size, { startStep: resumed?.step ?? 0 })
-      : new LocalGradientReducer(layout.size);
-    const optimizer = new AdamW(layout, { beta1: hp.beta1, beta2: hp.beta2, epsilon: 1e-8, weightDecay: hp.weightDecay });
+      ? await TcpGradientReducer.connect(run.hosts, layout.size, { startStep: resumed?.step ?? 0, gradient: workers.gradient, kernels })
+      : new LocalGradientReducer(workers.gradient, kernels);
+    const optimizer = new AdamW(layout, { beta1: hp.beta1, beta2: hp.beta2, epsilon: 1e-8, weightDecay: hp.weightDecay }, workers.optimizerStorage);
     if (resumed) {
       layout.readNamedTensors(resumed.tensors, workers.parameters);
       layout.readNamedTensors(resumed.tensors, optimizer.firstMoment, FIRST_MOMENT_PREFIX);
@@ -192,7 +193,7 @@ export async function train(run: TrainingRun): Promise<TrainedModel> {
       const reduced = await reducer.reduce({ ...shards, stopRequested: run.signal?.aborted ?? false });
       const { gradient, lossSum } = reduced;
       stopRequested = reduced.stopRequested;
-      const gradientNorm = clipGradientNorm(gradient, hp.gradientClip);
+      const gradientNorm = clipGradientNorm(gradient, hp.gradientClip, kernels);
       step++;
       const learningRate = learningRateAt(step, schedule);
       optimizer.update(workers.parameters, gradient, learningRate, step);

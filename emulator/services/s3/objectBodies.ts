@@ -2,6 +2,8 @@
 // checksums are computed, and verified against what the client sent before the blob becomes durable,
 // so a body that fails a check never exists.
 import type { ChecksumAlgorithm } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { AwsError } from '../../errors';
 import type { RequestContext } from '../../operations';
@@ -129,6 +131,33 @@ function checksumToKeep(upload: UploadedBody, computed: Map<ChecksumAlgorithm, s
     if (value !== undefined) return { algorithm, value };
   }
   return undefined;
+}
+
+/**
+ * What S3 requires of a request body that its model marks `requestChecksumRequired` (DeleteObjects):
+ * Content-MD5 or one `x-amz-checksum-*` header, matching the body. (A web page cannot send either
+ * header without a CORS preflight, which the emulator never grants unasked.)
+ */
+export async function checkRequiredChecksum(headers: IncomingHttpHeaders, body: Buffer): Promise<void> {
+  const contentMd5 = headerText(headers['content-md5']);
+  const sent = CHECKSUM_ALGORITHMS.filter((algorithm) => headers[`x-amz-checksum-${algorithm.toLowerCase()}`] !== undefined);
+  if (contentMd5 === undefined && sent.length === 0) throw invalidRequest('Missing required header for this request: Content-MD5 OR x-amz-checksum-*');
+  if (contentMd5 !== undefined && !decodeContentMd5(contentMd5).equals(createHash('md5').update(body).digest())) {
+    throw new AwsError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.');
+  }
+  if (sent.length > 1) throw invalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+  if (sent.length === 0) return;
+  const algorithm = sent[0];
+  const value = headerText(headers[`x-amz-checksum-${algorithm.toLowerCase()}`]) ?? '';
+  checkChecksumValue(algorithm, value);
+  const digest = createDigest(algorithm);
+  if (!digest) return;
+  digest.update(body);
+  if ((await digest.digest()) !== value) throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`);
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function decodeContentMd5(text: string): Buffer {

@@ -4,7 +4,7 @@ import type { ChecksumAlgorithm, ChecksumType } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { RequestContext } from '../../operations';
 import type { BlobSegment } from '../../store/blobs';
-import { type Change, defineTable, put, remove, type Store } from '../../store/store';
+import { type Change, defineTable, put, remove, type Store, StoreWriteError } from '../../store/store';
 import { AwsError } from '../../errors';
 import { accessDenied, noSuchBucket } from './errors';
 import type { StoredBody } from './objectBodies';
@@ -188,12 +188,22 @@ export async function commitStoredObject(
   };
   try {
     requireBucket(context, bucketName);
+    await commitObject(context, bucketName, object);
   } catch (error) {
-    await removeBlobs(context, bodyBlobs(object));
+    await removeUncommittedBlobs(context, error, bodyBlobs(object));
     throw error;
   }
-  await commitObject(context, bucketName, object);
   return object;
+}
+
+/**
+ * Deletes the new blobs of a record that was not committed (the bucket went away, the disk is
+ * full), so they do not hold space until the next start. A failed log write whose record could
+ * still be replayed after a crash keeps them: the next start keeps or deletes them, as it replays.
+ */
+export async function removeUncommittedBlobs(context: RequestContext, error: unknown, names: readonly string[]): Promise<void> {
+  if (error instanceof StoreWriteError && !error.logIsClean) return;
+  await removeBlobs(context, names);
 }
 
 /** Deletes those of the objects that exist, in one transaction, then their bodies. */

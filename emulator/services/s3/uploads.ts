@@ -5,7 +5,7 @@ import type { RequestContext } from '../../operations';
 import { type Change, put, remove, type Store } from '../../store/store';
 import { invalidArgument, noSuchUpload } from './errors';
 import type { StoredBody } from './objectBodies';
-import { type PartRecord, parts, removeBlobs, type UploadRecord, uploads } from './state';
+import { type PartRecord, parts, removeBlobs, removeUncommittedBlobs, type UploadRecord, uploads } from './state';
 
 const MAX_PART_NUMBER = 10000;
 
@@ -64,15 +64,16 @@ export async function commitPart(
     blob: body.blob,
     checksum: upload.checksum && body.checksum?.algorithm === upload.checksum.algorithm ? body.checksum : undefined,
   };
+  const key = String(part.partNumber);
+  let replaced: PartRecord | undefined;
   try {
     requireUpload(context, bucketName, upload.key, upload.uploadId);
+    replaced = context.store.get(parts, upload.uploadId, key);
+    await context.store.commit([put(parts, upload.uploadId, key, part)]);
   } catch (error) {
-    await removeBlobs(context, [part.blob]);
+    await removeUncommittedBlobs(context, error, [part.blob]);
     throw error;
   }
-  const key = String(part.partNumber);
-  const replaced = context.store.get(parts, upload.uploadId, key);
-  await context.store.commit([put(parts, upload.uploadId, key, part)]);
   if (replaced) await removeBlobs(context, [replaced.blob]);
   return part;
 }
