@@ -2,6 +2,9 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { freshCheckpointUri, groupCheckpoints, recogniseEntry } from '../../../../src/pipeline/checkpoints';
 import type { DatasetObject } from '../../../../src/pipeline/datasets';
+import { resumePlan } from '../../../../src/pipeline/resumeFromCheckpoint';
+import { formatHyperParameters, parseHyperParameters } from '../../../../src/pipeline/specs/trainingSpecs';
+import type { TrainingJobDescription } from '../../../../src/pipeline/trainingJobs';
 
 const PREFIX = 'checkpoints/job/';
 
@@ -75,5 +78,16 @@ describe('checkpoint layouts', () => {
     assert.equal(freshCheckpointUri('s3://b/checkpoints/gpt-7', 'x'), 's3://b/checkpoints/x/');
     assert.equal(freshCheckpointUri('s3://b/ckpt/', 'x'), 's3://b/x/');
     assert.equal(freshCheckpointUri('s3://b', 'x'), 's3://b/x/');
+  });
+
+  it('resumes with the old job\'s hyperparameters unless they are changed, edited as name=value text', () => {
+    const old = { TrainingJobName: 'gpt-7', HyperParameters: { steps: '1000', lr: '3e-4' }, CheckpointConfig: { S3Uri: 's3://b/checkpoints/gpt-7/' } } as unknown as TrainingJobDescription;
+    assert.deepEqual(resumePlan(old, 'gpt-7-resume-1'), { newJobName: 'gpt-7-resume-1', checkpointUri: 's3://b/checkpoints/gpt-7-resume-1/', hyperParameters: { steps: '1000', lr: '3e-4' } });
+    const edited = parseHyperParameters(formatHyperParameters(old.HyperParameters).replace('steps=1000', 'steps=1200'));
+    assert.deepEqual(resumePlan(old, 'x', edited).hyperParameters, { steps: '1200', lr: '3e-4' });
+    assert.equal(formatHyperParameters(undefined), '');
+    assert.deepEqual(parseHyperParameters(' a = 1 ,, b=x=y '), { a: '1', b: 'x=y' });
+    assert.equal(parseHyperParameters('a=1, oops'), undefined, 'a pair without = is refused');
+    assert.throws(() => resumePlan({ ...old, CheckpointConfig: undefined }, 'x'), /gpt-7 has no checkpoint location \(CheckpointConfig\.S3Uri\)/);
   });
 });

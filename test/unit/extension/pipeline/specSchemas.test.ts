@@ -107,5 +107,11 @@ describe('spec schemas generated from the SageMaker API model', () => {
       '.HyperParameters.steps: not a string',
       '.Extra: not a member',
     ]);
+    // The name at its limit (63 characters) and one past it.
+    assert.deepEqual(violations(training, training, { ...spec, TrainingJobName: 'a'.repeat(63) }, ''), []);
+    assert.deepEqual(violations(training, training, { ...spec, TrainingJobName: 'a'.repeat(64) }, '').map((problem) => problem.split(':')[0]), ['.TrainingJobName']);
+    // MaxRuntimeInSeconds at its minimum (1) and one below it (InstanceCount's minimum is 0 in the model: heterogeneous clusters).
+    assert.deepEqual(violations(training, training, { ...spec, StoppingCondition: { ...spec.StoppingCondition, MaxRuntimeInSeconds: 1 } }, ''), []);
+    assert.deepEqual(violations(training, training, { ...spec, StoppingCondition: { ...spec.StoppingCondition, MaxRuntimeInSeconds: 0 } }, ''), ['.StoppingCondition.MaxRuntimeInSeconds: below 1']);
   });
 });
