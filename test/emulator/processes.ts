@@ -1,4 +1,4 @@
-// Waiting on what runtimes do in the background, and checking on the processes they start.
+// Checking on the processes runtimes start (waiting on them: test/waiting.ts).
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Whether a process runs (a zombie waiting to be reaped does not). */
@@ -7,17 +7,6 @@ export function running(pid: number): boolean {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
-  }
-}
-
-/** Polls `probe` until it returns a value, at most `timeoutMs`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
