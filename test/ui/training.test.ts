@@ -16,7 +16,7 @@ import { tinyTalesJsonl } from '../vscode/demo';
 import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
 import { EXTENSION_ID, VSIX_PATH } from '../vscode/paths';
 import { contextMenu, noHover } from './treeActions';
-import { until } from '../emulator/processes';
+import { until } from '../waiting';
 
 const BUCKET = 'ui-training-data';
 const JOB = 'ui-tiny-gpt';
@@ -98,11 +98,7 @@ describe('Training from the editor, through the UI', () => {
       // It opens in the workspace folder: into tiny-tales/, then Upload.
       await row(/^tiny-tales$/).click({ timeout: 10_000 });
       await page.locator('.quick-input-widget input.input[title$="/tiny-tales/"], .quick-input-widget .monaco-list-row', { hasText: '..' }).first().waitFor({ timeout: 10_000 });
-      const deadline = Date.now() + 10_000;
-      while (!(await input().inputValue()).endsWith('/tiny-tales/')) {
-        if (Date.now() > deadline) throw new Error(`the folder dialog is at ${await input().inputValue()}`);
-        await page.waitForTimeout(100);
-      }
+      await until('the folder dialog in tiny-tales/', async () => ((await input().inputValue()).endsWith('/tiny-tales/') ? true : undefined), 10_000);
       await page.locator('.quick-input-widget .monaco-button', { hasText: 'Upload' }).click({ timeout: 10_000 });
       await page.locator('.notification-toast', { hasText: `Uploaded 1 file` }).waitFor({ timeout: 30_000 });
       await page.getByRole('treeitem', { name: BUCKET }).click();
@@ -150,11 +146,8 @@ describe('Training from the editor, through the UI', () => {
       // One point per host and metric per minute (CloudWatch's resolution for SageMaker's metrics).
       await curves.locator('figure.chart[data-chart="loss"] canvas').first().waitFor({ timeout: 90_000 });
       const first = await points();
-      const deadline = Date.now() + 100_000;
-      while ((await points()) <= first) {
-        if (Date.now() > deadline) throw new Error(`the curve stayed at ${first} points`);
-        await page.waitForTimeout(1000); // the panel re-reads every 5 s; a poll of the page, not a wait for the job
-      }
+      // The panel re-reads every 5 s; the page is polled each second, not the job.
+      await until(`the curve to grow past ${first} points`, async () => ((await points()) > first ? true : undefined), { timeoutMs: 100_000, intervalMs: 1000 });
       await curves.locator('.u-legend', { hasText: 'train:loss · algo-2' }).first().waitFor({ timeout: 5_000 });
     });
     await screenshot(page, 'ui-training-curves');

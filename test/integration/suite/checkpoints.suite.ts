@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointTreeItem } from '../../../src/trees/checkpointsTree';
 import type { Workbench } from '../../../src/workbench';
-import { until } from '../../emulator/processes';
+import { until } from '../../waiting';
 import { activateWorkbench, createDataset, labelOf, s3, sageMaker, trainingJobInput, uniqueName } from './fixtures';
 
 /** A job (it stays queued: this emulator runs none) whose checkpoint location holds `files`. */

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { LOGS_SCHEME } from '../../../src/documents/trainingJobLogs';
 import { parseSpec } from '../../../src/pipeline/specs/specDocument';
 import type { TrainingJobTreeItem } from '../../../src/trees/trainingJobsTree';
-import { until } from '../../emulator/processes';
+import { until } from '../../waiting';
 import { activateWorkbench, createDataset, sageMaker, trainingJobInput, uniqueName } from './fixtures';
 
 function workspaceFile(name: string): vscode.Uri {
