@@ -1,15 +1,23 @@
 // Generates emulator/models/generated/<service>.json from the published AWS API models in
-// ../shared/aws-models (botocore JSON). Run with `npm run generate:models`; the output is committed.
+// ../shared/aws-models (botocore JSON), or in this machine's botocore (`python3 -c 'import botocore'`)
+// for services the shared models lack (STS). Run with `npm run generate:models`; the output is
+// committed. Also generates protocols.json: every AWS service's signing name and wire protocol, so
+// that a request for a service the emulator does not speak is answered in that service's protocol.
 //
 // Every operation of a service is listed (so the emulator can tell "unknown operation" from "known but
 // not implemented"); shapes are emitted only for the operations in OPERATIONS below — inputs always
 // (request validation and HTTP bindings), outputs too for REST protocols (response bindings).
 // To implement a new operation: add it here, rerun the script, add its handler.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { compilePattern, loadModel as loadAwsModel, REPO_ROOT } from '../../scripts/awsModels.mjs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
-const outputDir = join(REPO_ROOT, 'emulator', 'models', 'generated');
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// AWS_MODELS_DIR: where the models are when the checkout is not beside them (a git worktree elsewhere).
+const modelsRoot = process.env.AWS_MODELS_DIR ?? join(repoRoot, '..', 'shared', 'aws-models');
+const outputDir = join(repoRoot, 'emulator', 'models', 'generated');
 
 /** Operations the emulator implements or will implement, per service. */
 const OPERATIONS = {
@@ -28,8 +36,14 @@ const OPERATIONS = {
   'sagemaker-runtime': ['InvokeEndpoint', 'InvokeEndpointWithResponseStream'],
   s3: [
     'ListBuckets', 'CreateBucket', 'HeadBucket', 'DeleteBucket', 'GetBucketLocation',
-    'PutObject', 'GetObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'CopyObject', 'ListObjectsV2',
-    'GetObjectTagging',
+    'PutObject', 'GetObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'CopyObject', 'ListObjects', 'ListObjectsV2',
+    'GetObjectTagging', 'GetObjectAcl',
+    // Bucket configuration that clients read (rclone, s3cmd, the AWS CLI, boto3's resource), answered as
+    // for a bucket with none.
+    'GetBucketVersioning', 'GetBucketAcl', 'GetBucketCors', 'GetBucketLifecycleConfiguration', 'GetBucketPolicy',
+    'GetBucketPolicyStatus', 'GetBucketTagging', 'GetBucketEncryption', 'GetPublicAccessBlock', 'GetBucketOwnershipControls',
+    'GetBucketWebsite', 'GetBucketLogging', 'GetBucketNotificationConfiguration', 'GetBucketRequestPayment',
+    'GetBucketAccelerateConfiguration', 'GetObjectLockConfiguration', 'GetBucketReplication',
     'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload',
     'ListParts', 'ListMultipartUploads',
   ],
@@ -42,6 +56,7 @@ const OPERATIONS = {
     'DescribeScalingPolicies', 'DeleteScalingPolicy', 'DescribeScalingActivities',
   ],
   cloudwatch: ['PutMetricData', 'GetMetricData', 'GetMetricStatistics', 'ListMetrics'],
+  sts: ['GetCallerIdentity'],
 };
 
 const API_VERSIONS = {
@@ -51,6 +66,7 @@ const API_VERSIONS = {
   logs: '2014-03-28',
   'application-autoscaling': '2016-02-06',
   cloudwatch: '2010-08-01',
+  sts: '2011-06-15',
 };
 
 /**
@@ -77,12 +93,26 @@ const SERVED_PROTOCOLS = { cloudwatch: 'json' };
  * clients still speak it to them (the AWS CLI v2 of Debian 12 does, for CloudWatch). Their output
  * shapes are generated too, for the XML.
  */
-const QUERY_SERVICES = ['cloudwatch'];
+const QUERY_SERVICES = ['cloudwatch', 'sts'];
 
 /** S3's XML response root elements, which the model does not name. Default: `<Operation>Result`. */
 const S3_XML_ROOTS = {
   ListBuckets: 'ListAllMyBucketsResult',
+  ListObjects: 'ListBucketResult',
   ListObjectsV2: 'ListBucketResult',
+  GetBucketVersioning: 'VersioningConfiguration',
+  GetBucketAcl: 'AccessControlPolicy',
+  GetObjectAcl: 'AccessControlPolicy',
+  GetBucketLogging: 'BucketLoggingStatus',
+  GetBucketNotificationConfiguration: 'NotificationConfiguration',
+  GetBucketRequestPayment: 'RequestPaymentConfiguration',
+  GetBucketAccelerateConfiguration: 'AccelerateConfiguration',
+  GetBucketCors: 'CORSConfiguration',
+  GetBucketLifecycleConfiguration: 'LifecycleConfiguration',
+  GetBucketTagging: 'Tagging',
+  GetBucketWebsite: 'WebsiteConfiguration',
+  // The root element holds the value itself: <LocationConstraint>eu-west-1</LocationConstraint>.
+  GetBucketLocation: 'LocationConstraint',
   CreateMultipartUpload: 'InitiateMultipartUploadResult',
   DeleteObjects: 'DeleteResult',
   GetObjectTagging: 'Tagging',
@@ -95,10 +125,49 @@ const S3_XML_ROOTS = {
  */
 const UNROUTABLE = { s3: ['ListDirectoryBuckets'] };
 
-const MEMBER_BINDING_KEYS = ['location', 'locationName', 'streaming', 'flattened', 'xmlNamespace', 'timestampFormat', 'eventpayload'];
+const MEMBER_BINDING_KEYS = ['location', 'locationName', 'streaming', 'flattened', 'xmlNamespace', 'xmlAttribute', 'timestampFormat', 'eventpayload'];
+
+/** botocore's data folder on this machine (the AWS CLI's and boto3's models). */
+let botocoreData;
+function botocoreDataDir() {
+  botocoreData ??= join(execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))']).toString().trim(), 'data');
+  return botocoreData;
+}
+
+function readModelFile(dir) {
+  const gz = join(dir, 'service-2.json.gz');
+  return JSON.parse(existsSync(gz) ? gunzipSync(readFileSync(gz)).toString('utf8') : readFileSync(join(dir, 'service-2.json'), 'utf8'));
+}
 
 function loadModel(service) {
-  return loadAwsModel(service, API_VERSIONS[service]);
+  const shared = join(modelsRoot, service, API_VERSIONS[service]);
+  return readModelFile(existsSync(shared) ? shared : join(botocoreDataDir(), service, API_VERSIONS[service]));
+}
+
+/**
+ * Every service botocore knows: signing name → its wire protocol (the first the model lists, the one
+ * SDKs speak) and what its errors carry (JSON version, target prefix, XML namespace).
+ */
+function generateProtocols() {
+  const protocols = {};
+  for (const service of readdirSync(botocoreDataDir(), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+    const versions = readdirSync(join(botocoreDataDir(), service)).filter((entry) => /^\d{4}-\d\d-\d\d$/.test(entry)).sort();
+    if (!versions.length) continue;
+    const model = readModelFile(join(botocoreDataDir(), service, versions.at(-1)));
+    const { metadata } = model;
+    const signingName = metadata.signingName ?? metadata.endpointPrefix;
+    if (protocols[signingName]) continue;
+    // REST-XML models name their namespace on their operations' request bodies, not in metadata.
+    const xmlNamespace = metadata.xmlNamespace ?? Object.values(model.operations).find((operation) => operation.input?.xmlNamespace?.uri)?.input.xmlNamespace.uri;
+    protocols[signingName] = {
+      serviceId: metadata.serviceId,
+      protocol: metadata.protocols?.[0] ?? metadata.protocol,
+      ...(xmlNamespace ? { xmlNamespace } : {}),
+    };
+  }
+  const lines = Object.entries(protocols).map(([name, entry]) => `  ${JSON.stringify(name)}: ${JSON.stringify(entry)}`);
+  writeFileSync(join(outputDir, 'protocols.json'), `{\n${lines.join(',\n')}\n}\n`);
+  console.log(`protocols: ${Object.keys(protocols).length} signing names`);
 }
 
 function pick(source, keys) {
@@ -143,6 +212,64 @@ function operationEntry(service, model, operation) {
   return entry;
 }
 
+// Java regex → JavaScript (`u` flag). Handles what the AWS models use: POSIX classes, \A \z anchors,
+// identity escapes JS rejects in unicode mode, and a literal `-` after a class escape inside [...].
+const POSIX_CLASSES = {
+  Alnum: 'a-zA-Z0-9', Alpha: 'a-zA-Z', Digit: '0-9', Upper: 'A-Z', Lower: 'a-z', XDigit: '0-9a-fA-F',
+  Space: ' \\t\\n\\x0B\\f\\r', Print: '\\x20-\\x7E', Graph: '\\x21-\\x7E', Cntrl: '\\x00-\\x1F\\x7F',
+  Punct: '!-\\/:-@\\[-`{-~', ASCII: '\\x00-\\x7F',
+};
+const JS_SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/'.split(''));
+
+function javaToJavaScriptRegex(pattern) {
+  let out = '';
+  let inClass = false;
+  let previousWasClassEscape = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === '\\') {
+      const next = pattern[i + 1];
+      if (next === 'p' || next === 'P') {
+        const end = pattern.indexOf('}', i);
+        const name = pattern.slice(i + 3, end);
+        const posix = POSIX_CLASSES[name];
+        if (posix && next === 'p') out += inClass ? posix : `[${posix}]`;
+        else if (posix && !inClass) out += `[^${posix}]`;
+        else if (posix) throw new Error('a negated POSIX class inside [...] has no JavaScript form');
+        else out += pattern.slice(i, end + 1);
+        i = end;
+        previousWasClassEscape = true;
+        continue;
+      }
+      i++;
+      if (next === 'A') out += '^';
+      else if (next === 'z' || next === 'Z') out += '$';
+      else if (/[A-Za-z0-9]/.test(next) || JS_SYNTAX_CHARACTERS.has(next)) out += `\\${next}`;
+      else if (next === '-') out += inClass ? '\\-' : '-';
+      else out += `\\u{${next.codePointAt(0).toString(16)}}`;
+      previousWasClassEscape = inClass && /[wWdDsS]/.test(next);
+      continue;
+    }
+    if (inClass && char === '-' && previousWasClassEscape) out += '\\-';
+    else out += char;
+    if (char === '[' && !inClass) inClass = true;
+    else if (char === ']' && inClass) inClass = false;
+    previousWasClassEscape = false;
+  }
+  return `^(?:${out})$`;
+}
+
+function compilePattern(pattern, skipped) {
+  try {
+    const source = javaToJavaScriptRegex(pattern);
+    new RegExp(source, 'u');
+    return source;
+  } catch {
+    skipped.add(pattern);
+    return undefined;
+  }
+}
+
 function shapeEntry(service, shape, skippedPatterns) {
   const entry = { type: shape.type };
   switch (shape.type) {
@@ -158,6 +285,8 @@ function shapeEntry(service, shape, skippedPatterns) {
       if (shape.union) entry.union = true;
       // An event stream's union (SageMaker Runtime's ResponseStream): members are its event types.
       if (shape.eventstream) entry.eventstream = true;
+      // S3's Grantee declares the xsi namespace its xsi:type attribute needs.
+      if (shape.xmlNamespace) entry.xmlNamespace = shape.xmlNamespace;
       break;
     case 'list':
       entry.member = { shape: shape.member.shape, ...pick(shape.member, ['locationName']) };
@@ -264,7 +393,7 @@ function generate(service) {
     ...(metadata.targetPrefix ? { targetPrefix: metadata.targetPrefix } : {}),
     ...(VALIDATION_ERROR_CODES[service] ? { validationErrorCode: VALIDATION_ERROR_CODES[service] } : {}),
     ...(metadata.protocol === 'rest-xml' || QUERY_SERVICES.includes(service)
-      ? { xmlNamespace: `http://${metadata.endpointPrefix}.amazonaws.com/doc/${metadata.apiVersion}/` }
+      ? { xmlNamespace: metadata.xmlNamespace ?? `http://${metadata.endpointPrefix}.amazonaws.com/doc/${metadata.apiVersion}/` }
       : {}),
     ...(metadata.awsQueryCompatible ? { queryErrorCodes: queryErrorCodes(model) } : {}),
     operations,
@@ -277,3 +406,4 @@ function generate(service) {
 
 mkdirSync(outputDir, { recursive: true });
 for (const service of Object.keys(OPERATIONS)) generate(service);
+generateProtocols();

@@ -165,6 +165,8 @@ describe('endpoints served by real model containers', () => {
     assert.equal(answer.json.greeting, 'hello'); // the model's Environment
     assert.equal(answer.json.body, '{"prompt":"hi"}');
     assert.equal(answer.json.accept, 'application/json');
+    // Each instance in its own namespace finds the model at /opt/ml/model and runs in /opt/ml/model/code.
+    assert.deepEqual([answer.json.modelDir, answer.json.cwd, answer.json.literalModel], ['/opt/ml/model', '/opt/ml/model/code', true]);
     assert.equal(answer.ContentType, 'application/json');
     assert.equal(answer.InvokedProductionVariant, 'blue');
     assert.equal(answer.CustomAttributes, 'echo:trace=1');
