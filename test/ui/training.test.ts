@@ -85,10 +85,12 @@ describe('Training from the editor, through the UI', () => {
 
   it('uploads a folder, writes a spec through quick picks, launches a 2-host GPT, watches its curve, stops, resumes from an older checkpoint to completion', async () => {
     await step('open', async () => {
-      await page.goto(codeServer.folderUrl(workspace));
-      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+      // The workbench is awaited, not the page's load event (which took over 30 s under load).
+      await page.goto(codeServer.folderUrl(workspace), { waitUntil: 'commit' });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 30_000 });
-      await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 20_000 });
+      // The first listing waits for activation in a fresh code-server: up to a minute under load.
+      await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 60_000 });
     });
 
     await step('upload-folder', async () => {
