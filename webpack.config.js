@@ -12,6 +12,22 @@ const typescript = {
   options: { target: 'es2022' },
 };
 
+/** Copies files into the compilation's output (e.g. a bundled library's stylesheet), as emitted assets. */
+function copyFiles(files) {
+  return {
+    apply(compiler) {
+      compiler.hooks.thisCompilation.tap('copyFiles', (compilation) => {
+        compilation.hooks.processAssets.tap({ name: 'copyFiles', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+          for (const [from, to] of Object.entries(files)) {
+            compilation.fileDependencies.add(from);
+            compilation.emitAsset(to, new webpack.sources.RawSource(require('fs').readFileSync(from)));
+          }
+        });
+      });
+    },
+  };
+}
+
 /** @type {(env: unknown, argv: { mode?: string }) => import('webpack').Configuration[]} */
 module.exports = (_env, argv) => {
   const production = argv.mode !== 'development';
@@ -72,9 +88,10 @@ module.exports = (_env, argv) => {
       ...common,
       name: 'webview',
       target: 'web',
-      entry: { trainingJob: './webview/trainingJob/main.ts', chat: './webview/chat/main.ts' },
+      entry: { trainingJob: './webview/trainingJob/main.ts', compareJobs: './webview/compareJobs/main.ts', chat: './webview/chat/main.ts' },
       resolve: { extensions: ['.ts', '.js'] },
       output: { path: path.resolve(__dirname, 'dist', 'webview'), filename: '[name].js' },
+      plugins: [copyFiles({ [require.resolve('uplot/dist/uPlot.min.css')]: 'uPlot.min.css' })],
     },
   ];
 };

@@ -104,6 +104,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
         else {
           await serveControl(route.path, request, response, {
             faults,
+            runtimes,
             health,
             signatures,
             dataDir: resolve(options.dataDir),

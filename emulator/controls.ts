@@ -5,6 +5,7 @@
 //
 //   GET  /_emulator/health    {"status": "ok" | "degraded", "version": …, "store": {"status", "reason"?, "since"?}, "dataDir": …, "pid": …}
 //   POST /_emulator/shutdown  → 202, then stops as on SIGTERM (501 when the emulator runs in-process)
+//   GET  /_emulator/images    {"images": ["sagemaker-emulator/builtin-gpt", …]}: the images jobs can use
 //   GET|POST|DELETE /_emulator/faults[/<id>]  see faults/faultControls.ts
 //
 // With --verify-signatures every control needs the same SigV4 signature as the APIs (any signing
@@ -17,12 +18,14 @@ import type { SignatureVerifier } from './auth/signatureV4';
 import { type AwsError, toAwsError } from './errors';
 import { faultControl } from './faults/faultControls';
 import type { Faults } from './faults/faults';
+import type { Runtimes } from './operations';
 import type { StorageHealth } from './store/storageHealth';
 
 const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 
 interface ControlContext {
   faults: Faults;
+  runtimes: Runtimes;
   /** The data folder, absolute. */
   dataDir: string;
   /** Stops the emulator as SIGTERM does; absent when it runs inside another program (tests). */
@@ -50,6 +53,10 @@ export async function serveControl(path: string, request: IncomingMessage, respo
     const store = await context.health.state();
     // The data folder and process: a VS Code window tells by them whether the emulator is its own.
     reply(response, 200, { status: store.status, version: packageJson.version, store, dataDir: context.dataDir, pid: process.pid });
+    return;
+  }
+  if (path === '/_emulator/images' && request.method === 'GET') {
+    reply(response, 200, { images: context.runtimes.images.names() });
     return;
   }
   if (path === '/_emulator/shutdown' && request.method === 'POST') {

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { notImplemented } from './errors';
 import type { ServiceModel } from './models';
 import type { EndpointRuntime } from './runtime/endpointRuntime';
+import type { ImageRegistry } from './runtime/images';
 import type { TransformJobDriver } from './runtime/transformRun';
 import type { UnresumableJobs } from './runtime/unresumableJobs';
 import type { InvocationMetrics } from './services/sagemaker-runtime/invocationMetrics';
@@ -38,6 +39,8 @@ export interface Runtimes {
   readonly endpoints: EndpointRuntime;
   /** Invocations counted for CloudWatch and autoscaling. */
   readonly invocationMetrics: InvocationMetrics;
+  /** Container images and the local commands they run as (built-in ones and the user's map). */
+  readonly images: ImageRegistry;
 }
 
 /**

@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
 import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
-import { S3_SCHEME, S3ObjectDocuments } from './documents/s3Objects';
 import { DETAILS_SCHEME, TrainingJobDetailsProvider } from './documents/trainingJobDetails';
 import { LOGS_SCHEME, TrainingJobLogs } from './documents/trainingJobLogs';
 import { Failures } from './failures/failures';
@@ -22,8 +21,14 @@ import { EndpointsTree } from './trees/endpointsTree';
 import { ModelsTree } from './trees/modelsTree';
 import { TransformJobsTree } from './trees/transformJobsTree';
 import type { ResourceTree } from './trees/resourceTree';
-import { TrainingJobsTree } from './trees/trainingJobsTree';
+import { TrainingJobsTree, TrainingJobTreeItem } from './trees/trainingJobsTree';
 import type { Services, Workbench } from './workbench';
+import { S3_OBJECT_SCHEME, S3ObjectDocuments } from './documents/s3ObjectDocuments';
+import { CompareTrainingJobsPanels } from './panels/compareTrainingJobsPanel';
+import { SPEC_SELECTOR, SpecCodeLens } from './specs/specCodeLens';
+import { SpecDiagnostics } from './specs/specDiagnostics';
+import { CheckpointsTree } from './trees/checkpointsTree';
+import { DatasetsDragAndDrop } from './trees/datasetsDragAndDrop';
 
 export function activate(context: vscode.ExtensionContext): Workbench {
   const connection = new Connection();
@@ -47,7 +52,9 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const chatPanels = new ChatPanels(services, context.extensionUri);
   const models = new ModelsTree(services);
   const transformJobs = new TransformJobsTree(services);
-  const s3Documents = new S3ObjectDocuments(connection);
+  const checkpoints = new CheckpointsTree(services);
+  // Several jobs can be selected at once, for Compare Training Jobs.
+  const trainingJobsView = vscode.window.createTreeView('sagemaker.trainingJobs', { treeDataProvider: trainingJobs, canSelectMany: true });
   const workbench: Workbench = {
     ...services,
     emulator,
@@ -60,7 +67,11 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     chatPanels,
     models,
     transformJobs,
-    s3Documents,
+    checkpoints,
+    s3Objects: new S3ObjectDocuments(connection),
+    specDiagnostics: new SpecDiagnostics(),
+    compareTrainingJobPanels: new CompareTrainingJobsPanels(services, context.extensionUri),
+    trainingJobsView,
   };
   const [endpointsView, ...endpointsViewParts] = polledTreeView('sagemaker.endpoints', endpoints);
 
@@ -68,8 +79,17 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     // Every part of the workbench ends with the extension.
     ...Object.values(workbench),
     emulator.output,
-    vscode.window.createTreeView('sagemaker.datasets', { treeDataProvider: datasets }),
-    ...polledTreeView('sagemaker.trainingJobs', trainingJobs),
+    vscode.window.createTreeView('sagemaker.datasets', {
+      treeDataProvider: datasets,
+      // Files dropped from the Explorer or the desktop onto a bucket or folder are uploaded there.
+      dragAndDropController: new DatasetsDragAndDrop(workbench, () => datasets.refresh()),
+    }),
+    ...followVisibility(trainingJobsView, trainingJobs),
+    // The Checkpoints view shows the checkpoints of the job selected in Training Jobs.
+    trainingJobsView.onDidChangeSelection(({ selection }) => {
+      if (selection.length === 1 && selection[0] instanceof TrainingJobTreeItem) checkpoints.showJob(selection[0].job.name);
+    }),
+    ...checkpointsView(checkpoints),
     endpointsView,
     ...endpointsViewParts,
     // The region's running cost, in the view's title bar.
@@ -81,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
       if (state === 'running') {
         datasets.refresh();
         trainingJobs.refresh();
+        checkpoints.refresh();
         endpoints.refresh();
         models.refresh();
         transformJobs.refresh();
@@ -100,10 +121,11 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, trainingJobDetails),
     vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, trainingJobLogs),
-    vscode.workspace.registerTextDocumentContentProvider(S3_SCHEME, s3Documents),
+    vscode.workspace.registerTextDocumentContentProvider(S3_OBJECT_SCHEME, workbench.s3Objects),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(PRICE_SETTING)) endpoints.refresh();
     }),
+    vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, new SpecCodeLens()),
     new ConnectionStatusBar(connection, emulator),
     watchLocalEmulator(connection, emulator),
     ...registerCommands(workbench),
@@ -113,8 +135,23 @@ export function activate(context: vscode.ExtensionContext): Workbench {
 }
 
 /** A view whose tree polls while it is visible: shown again, it re-reads at once. */
-function polledTreeView(id: string, tree: ResourceTree): [vscode.TreeView<vscode.TreeItem>, vscode.Disposable] {
-  const view = vscode.window.createTreeView(id, { treeDataProvider: tree });
+function polledTreeView(id: string, tree: ResourceTree): [vscode.TreeView<vscode.TreeItem>, ...vscode.Disposable[]] {
+  return followVisibility(vscode.window.createTreeView(id, { treeDataProvider: tree }), tree);
+}
+
+/** The Checkpoints view: polled while visible, its description naming the job it shows. */
+function checkpointsView(tree: CheckpointsTree): vscode.Disposable[] {
+  const view = vscode.window.createTreeView('sagemaker.checkpoints', { treeDataProvider: tree });
+  return [
+    ...followVisibility(view, tree),
+    tree.onDidChangeJob((job) => {
+      view.description = job;
+      void vscode.commands.executeCommand('setContext', 'sagemaker.checkpointsJob', job ?? '');
+    }),
+  ];
+}
+
+function followVisibility(view: vscode.TreeView<vscode.TreeItem>, tree: ResourceTree): [vscode.TreeView<vscode.TreeItem>, ...vscode.Disposable[]] {
   tree.setVisible(view.visible);
   return [
     view,

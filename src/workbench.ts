@@ -3,7 +3,6 @@ import type { Connection } from './connection/connection';
 import type { TrainingJobDetailsProvider } from './documents/trainingJobDetails';
 import type { TrainingJobLogs } from './documents/trainingJobLogs';
 import type { Failures } from './failures/failures';
-import type { S3ObjectDocuments } from './documents/s3Objects';
 import type { LocalEmulator } from './localEmulator';
 import type { ChatPanels } from './panels/chatPanel';
 import type { TrainingJobPanels } from './panels/trainingJobPanel';
@@ -13,6 +12,11 @@ import type { EndpointsTree } from './trees/endpointsTree';
 import type { ModelsTree } from './trees/modelsTree';
 import type { TransformJobsTree } from './trees/transformJobsTree';
 import type { TrainingJobsTree } from './trees/trainingJobsTree';
+import type * as vscode from 'vscode';
+import type { S3ObjectDocuments } from './documents/s3ObjectDocuments';
+import type { CompareTrainingJobsPanels } from './panels/compareTrainingJobsPanel';
+import type { SpecDiagnostics } from './specs/specDiagnostics';
+import type { CheckpointsTree } from './trees/checkpointsTree';
 
 /** What views, panels, documents and commands are built on: where calls go, one poller, one failure language. */
 export interface Services {
@@ -32,5 +36,10 @@ export interface Workbench extends Services {
   readonly chatPanels: ChatPanels;
   readonly models: ModelsTree;
   readonly transformJobs: TransformJobsTree;
-  readonly s3Documents: S3ObjectDocuments;
+  readonly checkpoints: CheckpointsTree;
+  readonly s3Objects: S3ObjectDocuments;
+  readonly specDiagnostics: SpecDiagnostics;
+  readonly compareTrainingJobPanels: CompareTrainingJobsPanels;
+  /** The Training Jobs view, whose selection the Checkpoints view follows and where launched jobs are revealed. */
+  readonly trainingJobsView: vscode.TreeView<vscode.TreeItem>;
 }

@@ -12,13 +12,32 @@ export {
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 export { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-export { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+export {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+export { Upload } from '@aws-sdk/lib-storage';
+export { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 export {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
+  CreateProcessingJobCommand,
   CreateTrainingJobCommand,
   CreateTransformJobCommand,
   DeleteEndpointCommand,
@@ -29,12 +48,14 @@ export {
   DescribeModelCommand,
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
+  DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
   DescribeTransformJobCommand,
   ListEndpointsCommand,
   ListModelPackageGroupsCommand,
   ListModelPackagesCommand,
   ListModelsCommand,
+  ListTagsCommand,
   ListTrainingJobsCommand,
   ListTransformJobsCommand,
   SageMakerClient,

@@ -7,10 +7,10 @@ import { pickResource } from '../pickers/pickResource';
 import type { TransformOutputTreeItem } from '../trees/transformJobsTree';
 import type { Workbench } from '../workbench';
 
-export async function openTransformOutput(workbench: Pick<Workbench, 'connection' | 's3Documents'>, node?: TransformOutputTreeItem): Promise<vscode.TextDocument | undefined> {
+export async function openTransformOutput(workbench: Pick<Workbench, 'connection' | 's3Objects'>, node?: TransformOutputTreeItem): Promise<vscode.TextDocument | undefined> {
   const object = node?.object ?? (await pickOutput(workbench));
   if (!object) return undefined;
-  return workbench.s3Documents.show(object.bucket, object.key);
+  return (await workbench.s3Objects.show(object.bucket, object.key)).document;
 }
 
 /** A completed job (listed, or its name typed), then one of its `.out` objects. */

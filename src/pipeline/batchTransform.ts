@@ -136,12 +136,6 @@ export async function listOutputObjects(s3: S3Client, outputUri: string, continu
   };
 }
 
-export async function readObjectText(s3: S3Client, object: { bucket: string; key: string }): Promise<string> {
-  const { GetObjectCommand } = await loadSdk();
-  const response = await about({ kind: 'object', name: `s3://${object.bucket}/${object.key}` }, s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key })));
-  return (await response.Body?.transformToString()) ?? '';
-}
-
 /** What already has the transform job's name, if anything (job names are never reused). */
 export async function transformJobNameHolder(sageMaker: SageMakerClient, name: string): Promise<ResourceRef | undefined> {
   const { DescribeTransformJobCommand } = await loadSdk();

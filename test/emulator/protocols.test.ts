@@ -27,6 +27,13 @@ describe('protocols and routing', () => {
     assert.match(JSON.parse(unknown.body).message, /No emulator control/);
   });
 
+  it('lists the images jobs can use, built-in ones first (the extension offers them in New Training Job Spec)', async () => {
+    const response = await rawRequest(emulator.url, { path: '/_emulator/images' });
+    assert.equal(response.status, 200);
+    const { images } = JSON.parse(response.body) as { images: string[] };
+    assert.deepEqual(images.slice(0, 3), ['sagemaker-emulator/builtin-gpt', 'sagemaker-emulator/node', 'sagemaker-emulator/python']);
+  });
+
   it('answers an unknown X-Amz-Target with UnknownOperationException', async () => {
     for (const target of ['SageMaker.NoSuchOperation', 'SageMaker.constructor', 'DynamoDB_20120810.GetItem', 'SageMaker']) {
       const response = await rawRequest(emulator.url, { method: 'POST', headers: jsonTargetHeaders(target), body: '{}' });

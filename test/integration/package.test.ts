@@ -1,4 +1,5 @@
-// The .vsix holds only what runs: the bundles, the manifest, the icon and the docs — no sources,
+// The .vsix holds only what runs: the bundles, the manifest, the icon, the docs and the spec files'
+// JSON Schemas (jsonValidation/yamlValidation point at them) — no sources,
 // no node_modules, no tests.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,11 +13,12 @@ it('the .vsix contains only the files that run', () => {
       !/^extension\/dist\/(extension|emulator)(\.\d+)?\.js(\.LICENSE\.txt)?$/.test(file) &&
       !/^extension\/dist\/webview\/[\w.-]+\.(js|css)$/.test(file) &&
       !/^extension\/dist\/containers\/[\w-]+\/[\w.-]+\.js(\.LICENSE\.txt)?$/.test(file) &&
+      !/^extension\/dist\/schemas\/[\w-]+\.schema\.json$/.test(file) &&
       !/^extension\/media\/[\w-]+\.(svg|css)$/.test(file) &&
       !['extension.vsixmanifest', '[Content_Types].xml', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt'].includes(file),
   );
   assert.deepEqual(unexpected, []);
-  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/emulator.js', 'extension/dist/containers/gpt/trainCli.js']) {
+  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/emulator.js', 'extension/dist/containers/gpt/trainCli.js', 'extension/dist/schemas/training-job.schema.json', 'extension/dist/schemas/processing-job.schema.json']) {
     assert.ok(files.includes(required), `${required} is packaged`);
   }
 });
