@@ -7,6 +7,7 @@ import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
 import { DETAILS_SCHEME, TrainingJobDetailsProvider } from './documents/trainingJobDetails';
 import { LOGS_SCHEME, TrainingJobLogs } from './documents/trainingJobLogs';
+import { PromptTestFiles } from './documents/promptTestFiles';
 import { Failures } from './failures/failures';
 import { LocalEmulator } from './localEmulator';
 import { ChatPanels } from './panels/chatPanel';
@@ -14,6 +15,7 @@ import { TrainingJobPanels } from './panels/trainingJobPanel';
 import { Poller } from './polling/poller';
 import { POLL_INTERVAL_MS } from './polling/schedules';
 import { ConnectionStatusBar } from './statusBar';
+import { PromptTests } from './testing/promptTests';
 import { DatasetsTree } from './trees/datasetsTree';
 import { EndpointsTree } from './trees/endpointsTree';
 import type { ResourceTree } from './trees/resourceTree';
@@ -40,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const trainingJobPanels = new TrainingJobPanels(services, context.extensionUri);
   const endpoints = new EndpointsTree(services);
   const chatPanels = new ChatPanels(services, context.extensionUri);
+  const promptTestFiles = new PromptTestFiles();
+  const promptTests = new PromptTests(services);
   const workbench: Workbench = {
     ...services,
     emulator,
@@ -50,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     trainingJobPanels,
     endpoints,
     chatPanels,
+    promptTestFiles,
+    promptTests,
   };
 
   context.subscriptions.push(

@@ -9,6 +9,8 @@ import type { TrainingJobPanels } from './panels/trainingJobPanel';
 import type { Poller } from './polling/poller';
 import type { DatasetsTree } from './trees/datasetsTree';
 import type { EndpointsTree } from './trees/endpointsTree';
+import type { PromptTestFiles } from './documents/promptTestFiles';
+import type { PromptTests } from './testing/promptTests';
 import type { TrainingJobsTree } from './trees/trainingJobsTree';
 
 /** What views, panels, documents and commands are built on: where calls go, one poller, one failure language. */
@@ -27,4 +29,6 @@ export interface Workbench extends Services {
   readonly trainingJobPanels: TrainingJobPanels;
   readonly endpoints: EndpointsTree;
   readonly chatPanels: ChatPanels;
+  readonly promptTestFiles: PromptTestFiles;
+  readonly promptTests: PromptTests;
 }

@@ -17,6 +17,7 @@ import { openChat } from './openChat';
 import { openTrainingJob } from './openTrainingJob';
 import { restartEmulator } from './restartEmulator';
 import { resumeTrainingJob } from './resumeTrainingJob';
+import { runPromptTests } from './runPromptTests';
 import { showTrainingJobJson } from './showTrainingJobJson';
 import { showTrainingJobLogs } from './showTrainingJobLogs';
 import { startEmulator } from './startEmulator';
@@ -47,6 +48,7 @@ export function commandHandlers(workbench: Workbench): Record<string, Handler> {
     'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(workbench, node),
     'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(workbench, node),
     'sagemaker.endpoint.copyArn': (node?: EndpointTreeItem) => copyEndpointArn(workbench, node),
+    'sagemaker.promptTests.run': (uri?: vscode.Uri, caseName?: string, endpoints?: string[]) => runPromptTests(workbench, uri, caseName, endpoints),
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
   };
 }

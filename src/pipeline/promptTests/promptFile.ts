@@ -52,6 +52,8 @@ export interface PromptCase {
   messages: ChatMessage[];
   parameters: PromptParameters;
   assertions: Assertion[];
+  /** Where each assertion is, in the order of `assertions`. */
+  assertionRanges: TextRange[];
 }
 
 export interface ParameterSet extends PromptParameters {
@@ -182,7 +184,8 @@ export function parsePromptFile(text: string): ParsedPromptFile {
       const assertion = readAssertion(rawAssertion, [...here, 'assert', position], fill, (message, path, key) => problem(message, at(path, key)));
       return assertion ? [assertion] : [];
     });
-    cases.push({ name: rawCase.name, range: at(here), messages, parameters: rawCase.parameters ?? {}, assertions });
+    const assertionRanges = assertions.map((_, position) => at([...here, 'assert', position]));
+    cases.push({ name: rawCase.name, range: at(here), messages, parameters: rawCase.parameters ?? {}, assertions, assertionRanges });
   });
   const parameterSets = raw.matrix?.parameters ?? [];
   parameterSets.forEach((set, index) => {
