@@ -21,6 +21,9 @@ import { resolveRoute } from './routing';
 import { applicationAutoScalingOperations } from './services/application-autoscaling';
 import { cloudwatchOperations } from './services/cloudwatch';
 import { awsJsonOrQueryEndpoint } from './protocols/queryCompatible';
+import { awsQueryEndpoint } from './protocols/awsQuery';
+import { writeUnknownServiceError } from './protocols/unknownService';
+import { stsOperations } from './services/sts';
 import { logsOperations } from './services/logs';
 import { s3Operations } from './services/s3';
 import { referencedBlobs } from './services/s3/state';
@@ -75,6 +78,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
     logs: awsJsonEndpoint(serviceModels.logs, logsOperations),
     'application-autoscaling': awsJsonEndpoint(serviceModels['application-autoscaling'], applicationAutoScalingOperations),
     cloudwatch: awsJsonOrQueryEndpoint(serviceModels.cloudwatch, cloudwatchOperations),
+    sts: awsQueryEndpoint(serviceModels.sts, stsOperations),
   };
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -102,10 +106,20 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
       writeJsonError(response, admission.admitted ? unknownOperation(route.target) : JSON_AUTH_ERRORS.forbidden(admission.reason), requestId);
       return;
     }
+    if (route.kind === 'unknownService') {
+      try {
+        // A request the front door refuses is refused in that service's protocol too.
+        await writeUnknownServiceError(request, response, route.signingName, requestId, admission.admitted ? undefined : JSON_AUTH_ERRORS.forbidden(admission.reason));
+      } finally {
+        discardUnreadBody(request);
+      }
+      return;
+    }
     const context: RequestContext = {
       requestId,
       accountId: route.accountId,
       region: route.region,
+      accessKeyId: route.accessKeyId,
       // Its own session: the response waits for (only) the writes it saw, and fails if one is taken back.
       store: store.session(),
       blobs,

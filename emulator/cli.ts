@@ -8,6 +8,7 @@
 //   --images FILE  the image → command map for training jobs (default <data-dir>/images.json)
 //   --max-concurrent-jobs N
 //   --autoscaling-period SECONDS   target tracking's metric period (default 60, as AWS)
+//   --no-host-sandbox  hosts run as plain processes, not in a mount namespace of their own
 // `sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region R]` reclaims a
 // running managed spot job's capacity, as AWS may at any time (signed, when given credentials).
 // Prints `listening on http://HOST:PORT` on stdout once it accepts requests.
@@ -22,6 +23,7 @@ const USAGE = `usage: sagemaker-emulator [--port N] [--host H [--insecure-bind]]
                           [--data-dir DIR]
                           [--verify-signatures (--credentials-file FILE | --access-key-id ID --secret-access-key KEY)]
                           [--images FILE] [--max-concurrent-jobs N] [--autoscaling-period SECONDS]
+                          [--no-host-sandbox]
        sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region REGION]
                           [--credentials-file FILE | --access-key-id ID --secret-access-key KEY]
 
@@ -50,6 +52,10 @@ really run.
   --max-concurrent-jobs N  jobs beyond N wait for capacity (default 2; 0 runs none: API only)
   --autoscaling-period S   how often target tracking policies look at their metric (default 60,
                            as AWS; scaling out takes 3 periods above target, in 15 below)
+  --no-host-sandbox        run job hosts and endpoint instances as plain processes rather than
+                           each in a mount namespace (bubblewrap) where its folder is /opt/ml
+                           and algo-1…N resolve: scripts then find their folders only through
+                           SM_* variables (the fallback where bubblewrap is missing)
   --help                   show this help
 
   fault spot-interruption  reclaims a running managed spot training job (it restarts from its
@@ -69,6 +75,7 @@ interface Settings {
   imagesFile?: string;
   maxConcurrentJobs?: number;
   autoscalingPeriodSeconds?: number;
+  hostSandbox: boolean;
   /** With --verify-signatures: the accepted credentials, or the file to read them from. */
   verifySignatures?: { credentials: LocalCredentials } | { credentialsFile: string };
 }
@@ -90,6 +97,7 @@ function parseSettings(args: string[]): Settings | 'help' {
       images: { type: 'string' },
       'max-concurrent-jobs': { type: 'string' },
       'autoscaling-period': { type: 'string' },
+      'no-host-sandbox': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -117,6 +125,7 @@ function parseSettings(args: string[]): Settings | 'help' {
     imagesFile: values.images,
     maxConcurrentJobs: maxJobs === undefined ? undefined : Number(maxJobs),
     autoscalingPeriodSeconds: period === undefined ? undefined : Number(period),
+    hostSandbox: !values['no-host-sandbox'],
   };
 }
 
@@ -161,13 +170,14 @@ function settingsOrExit(args: string[]): Settings {
 }
 
 async function startOrExit(settings: Settings): Promise<RunningEmulator> {
-  const { host, port, dataDir, allowHosts, allowOrigins, insecureBind, verifySignatures, imagesFile, maxConcurrentJobs, autoscalingPeriodSeconds } = settings;
+  const { host, port, dataDir, allowHosts, allowOrigins, insecureBind, verifySignatures, imagesFile, maxConcurrentJobs, autoscalingPeriodSeconds, hostSandbox } = settings;
   try {
     const credentials =
       verifySignatures && ('credentialsFile' in verifySignatures ? await loadCredentialsFile(verifySignatures.credentialsFile) : [verifySignatures.credentials]);
     return await startEmulator({ host, port, dataDir, allowHosts, allowOrigins, insecureBind, verifySignatures: credentials, runtime: {
         imagesFile,
         maxConcurrentJobs,
+        hostSandbox,
         autoscaling: autoscalingPeriodSeconds === undefined ? undefined : { evaluationMs: autoscalingPeriodSeconds * 1000 },
       },
       log,

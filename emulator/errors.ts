@@ -50,6 +50,7 @@ const STORAGE_UNAVAILABLE_CODES: Readonly<Record<ServiceName, string>> = {
   'sagemaker-runtime': 'ServiceUnavailable',
   'application-autoscaling': 'ServiceUnavailable',
   cloudwatch: 'ServiceUnavailable',
+  sts: 'ServiceUnavailable',
 };
 
 /** The retryable refusal of a write the emulator's disk cannot take, in the service's words. */

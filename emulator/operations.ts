@@ -16,6 +16,8 @@ export interface RequestContext {
   readonly requestId: string;
   readonly accountId: string;
   readonly region: string;
+  /** The access key id the request was signed with, if it was signed. */
+  readonly accessKeyId?: string;
   readonly store: Store;
   readonly blobs: BlobStore;
   /** What really runs jobs: operations hand accepted work to it once it is durable. */

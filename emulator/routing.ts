@@ -1,6 +1,8 @@
 // Which service a request is for, and on behalf of which account and region — decided as AWS's front
 // ends do, but from one host: first the SigV4 signing name in the credential scope, then the
 // `X-Amz-Target` prefix, then the path (`/endpoints/...` is SageMaker Runtime, the rest S3 path-style).
+// A request signed for a service the emulator does not speak is routed as such, to be answered in
+// that service's own protocol (protocols/unknownService.ts), never as S3.
 import type { IncomingHttpHeaders } from 'node:http';
 import { type ServiceName, serviceModels } from './models';
 
@@ -13,9 +15,11 @@ export interface RequestHead {
 }
 
 export type Route =
-  | { kind: 'service'; service: ServiceName; accountId: string; region: string }
+  | { kind: 'service'; service: ServiceName; accountId: string; region: string; accessKeyId?: string }
   /** An `X-Amz-Target` naming no service the emulator knows. */
   | { kind: 'unknownTarget'; target: string }
+  /** Signed for a service the emulator does not speak (its SigV4 signing name). */
+  | { kind: 'unknownService'; signingName: string }
   /** Emulator-only controls under `/_emulator/`. */
   | { kind: 'emulator'; path: string };
 
@@ -46,12 +50,14 @@ export function resolveRoute(request: RequestHead, defaultAccountId: string): Ro
   const target = header(request.headers, 'x-amz-target');
   const service = serviceBySigningName(scope?.signingName, path) ?? serviceByTarget(target);
   if (!service && target) return { kind: 'unknownTarget', target };
+  if (!service && scope) return { kind: 'unknownService', signingName: scope.signingName };
   return {
     kind: 'service',
     service: service ?? (RUNTIME_PATH.test(path) ? 'sagemaker-runtime' : 's3'),
     // The access key id names the account when it looks like one, so tests can act as several accounts.
     accountId: scope && ACCOUNT_ID.test(scope.accessKeyId) ? scope.accessKeyId : defaultAccountId,
     region: scope?.region ?? DEFAULT_REGION,
+    ...(scope && { accessKeyId: scope.accessKeyId }),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Runtimes } from './operations';
 import { Autoscaler, DEFAULT_AUTOSCALING } from './runtime/autoscaler';
 import { builtinImages } from './runtime/builtinImages';
 import { DEFAULT_ENDPOINT_TIMING, type EndpointTiming, EndpointRuntime } from './runtime/endpointRuntime';
+import { HostSandbox } from './runtime/hostSandbox';
 import { ImageRegistry } from './runtime/images';
 import { JobSupervisor } from './runtime/jobSupervisor';
 import { ProcessGroupRecords } from './runtime/processGroups';
@@ -40,6 +41,11 @@ export interface RuntimeOptions {
   autoscaling?: Partial<typeof DEFAULT_AUTOSCALING>;
   /** How often endpoint invocation metrics are published to CloudWatch (default 5 s). */
   metricsFlushMs?: number;
+  /**
+   * False: hosts run as plain processes, not in a mount namespace where their folder is /opt/ml
+   * (the fallback where bubblewrap is missing; `--no-host-sandbox`). Default true.
+   */
+  hostSandbox?: boolean;
 }
 
 export interface RunningRuntimes {
@@ -61,6 +67,7 @@ export async function createRuntimes(
   const credentialsFor = (accountId: string) => issued.forAccount(accountId);
   const images = await ImageRegistry.load(builtinImages(options.containersDir ?? join(__dirname, 'containers')), options.imagesFile ?? join(dataDir, 'images.json'));
   const jobsDir = join(dataDir, 'jobs');
+  const sandbox = new HostSandbox({ disabled: options.hostSandbox === false, log });
   const jobTiming = { ...DEFAULT_TIMING, ...options.timing };
   const endpointTiming = { ...DEFAULT_ENDPOINT_TIMING, ...options.endpointTiming };
   const supervisor = new JobSupervisor({
@@ -69,19 +76,19 @@ export async function createRuntimes(
     credentials: credentialsFor,
     log,
   });
-  const training = new TrainingRuntime({ supervisor, workDir: jobsDir, images, jobs: trainingJobRepository(store), timing: jobTiming, log });
+  const training = new TrainingRuntime({ supervisor, workDir: jobsDir, images, sandbox, jobs: trainingJobRepository(store), timing: jobTiming, log });
   const processing = new UnresumableJobs({
     supervisor,
     jobs: processingJobRepository(store),
     restartedReason: PROCESSING_RESTARTED_REASON,
-    run: (context, driver) => new ProcessingRun({ ...context, workDir: jobsDir, images, timing: jobTiming, log }, driver),
+    run: (context, driver) => new ProcessingRun({ ...context, workDir: jobsDir, images, sandbox, timing: jobTiming, log }, driver),
   });
   const transformTiming = { stopGraceMs: jobTiming.stopGraceMs, logFlushMs: jobTiming.logFlushMs, healthCheckTimeoutMs: endpointTiming.healthCheckTimeoutMs };
   const transform = new UnresumableJobs({
     supervisor,
     jobs: transformJobRepository(store),
     restartedReason: TRANSFORM_RESTARTED_REASON,
-    run: (context, driver) => new TransformRun({ ...context, workDir: jobsDir, images, timing: transformTiming, freePort, log }, driver),
+    run: (context, driver) => new TransformRun({ ...context, workDir: jobsDir, images, sandbox, timing: transformTiming, freePort, log }, driver),
   });
 
   /** The emulator's own URL once it listens: endpoints are S3 and CloudWatch Logs clients of it. */
@@ -91,6 +98,7 @@ export async function createRuntimes(
     enabled: options.runEndpoints ?? true,
     workDir: join(dataDir, 'endpoints'),
     images,
+    sandbox,
     endpoints: endpointRepository(store),
     clients(arn) {
       const clients = endpointClients.get(arn) ?? clientsFor(ownUrl, arn, credentialsFor);

@@ -1,11 +1,15 @@
 // Generates emulator/models/generated/<service>.json from the published AWS API models in
-// ../shared/aws-models (botocore JSON). Run with `npm run generate:models`; the output is committed.
+// ../shared/aws-models (botocore JSON), or in this machine's botocore (`python3 -c 'import botocore'`)
+// for services the shared models lack (STS). Run with `npm run generate:models`; the output is
+// committed. Also generates protocols.json: every AWS service's signing name and wire protocol, so
+// that a request for a service the emulator does not speak is answered in that service's protocol.
 //
 // Every operation of a service is listed (so the emulator can tell "unknown operation" from "known but
 // not implemented"); shapes are emitted only for the operations in OPERATIONS below — inputs always
 // (request validation and HTTP bindings), outputs too for REST protocols (response bindings).
 // To implement a new operation: add it here, rerun the script, add its handler.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -32,8 +36,14 @@ const OPERATIONS = {
   'sagemaker-runtime': ['InvokeEndpoint', 'InvokeEndpointWithResponseStream'],
   s3: [
     'ListBuckets', 'CreateBucket', 'HeadBucket', 'DeleteBucket', 'GetBucketLocation',
-    'PutObject', 'GetObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'CopyObject', 'ListObjectsV2',
-    'GetObjectTagging',
+    'PutObject', 'GetObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'CopyObject', 'ListObjects', 'ListObjectsV2',
+    'GetObjectTagging', 'GetObjectAcl',
+    // Bucket configuration that clients read (rclone, s3cmd, the AWS CLI, boto3's resource), answered as
+    // for a bucket with none.
+    'GetBucketVersioning', 'GetBucketAcl', 'GetBucketCors', 'GetBucketLifecycleConfiguration', 'GetBucketPolicy',
+    'GetBucketPolicyStatus', 'GetBucketTagging', 'GetBucketEncryption', 'GetPublicAccessBlock', 'GetBucketOwnershipControls',
+    'GetBucketWebsite', 'GetBucketLogging', 'GetBucketNotificationConfiguration', 'GetBucketRequestPayment',
+    'GetBucketAccelerateConfiguration', 'GetObjectLockConfiguration', 'GetBucketReplication',
     'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload',
     'ListParts', 'ListMultipartUploads',
   ],
@@ -46,6 +56,7 @@ const OPERATIONS = {
     'DescribeScalingPolicies', 'DeleteScalingPolicy', 'DescribeScalingActivities',
   ],
   cloudwatch: ['PutMetricData', 'GetMetricData', 'GetMetricStatistics', 'ListMetrics'],
+  sts: ['GetCallerIdentity'],
 };
 
 const API_VERSIONS = {
@@ -55,6 +66,7 @@ const API_VERSIONS = {
   logs: '2014-03-28',
   'application-autoscaling': '2016-02-06',
   cloudwatch: '2010-08-01',
+  sts: '2011-06-15',
 };
 
 /**
@@ -81,12 +93,26 @@ const SERVED_PROTOCOLS = { cloudwatch: 'json' };
  * clients still speak it to them (the AWS CLI v2 of Debian 12 does, for CloudWatch). Their output
  * shapes are generated too, for the XML.
  */
-const QUERY_SERVICES = ['cloudwatch'];
+const QUERY_SERVICES = ['cloudwatch', 'sts'];
 
 /** S3's XML response root elements, which the model does not name. Default: `<Operation>Result`. */
 const S3_XML_ROOTS = {
   ListBuckets: 'ListAllMyBucketsResult',
+  ListObjects: 'ListBucketResult',
   ListObjectsV2: 'ListBucketResult',
+  GetBucketVersioning: 'VersioningConfiguration',
+  GetBucketAcl: 'AccessControlPolicy',
+  GetObjectAcl: 'AccessControlPolicy',
+  GetBucketLogging: 'BucketLoggingStatus',
+  GetBucketNotificationConfiguration: 'NotificationConfiguration',
+  GetBucketRequestPayment: 'RequestPaymentConfiguration',
+  GetBucketAccelerateConfiguration: 'AccelerateConfiguration',
+  GetBucketCors: 'CORSConfiguration',
+  GetBucketLifecycleConfiguration: 'LifecycleConfiguration',
+  GetBucketTagging: 'Tagging',
+  GetBucketWebsite: 'WebsiteConfiguration',
+  // The root element holds the value itself: <LocationConstraint>eu-west-1</LocationConstraint>.
+  GetBucketLocation: 'LocationConstraint',
   CreateMultipartUpload: 'InitiateMultipartUploadResult',
   DeleteObjects: 'DeleteResult',
   GetObjectTagging: 'Tagging',
@@ -99,11 +125,49 @@ const S3_XML_ROOTS = {
  */
 const UNROUTABLE = { s3: ['ListDirectoryBuckets'] };
 
-const MEMBER_BINDING_KEYS = ['location', 'locationName', 'streaming', 'flattened', 'xmlNamespace', 'timestampFormat', 'eventpayload'];
+const MEMBER_BINDING_KEYS = ['location', 'locationName', 'streaming', 'flattened', 'xmlNamespace', 'xmlAttribute', 'timestampFormat', 'eventpayload'];
+
+/** botocore's data folder on this machine (the AWS CLI's and boto3's models). */
+let botocoreData;
+function botocoreDataDir() {
+  botocoreData ??= join(execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))']).toString().trim(), 'data');
+  return botocoreData;
+}
+
+function readModelFile(dir) {
+  const gz = join(dir, 'service-2.json.gz');
+  return JSON.parse(existsSync(gz) ? gunzipSync(readFileSync(gz)).toString('utf8') : readFileSync(join(dir, 'service-2.json'), 'utf8'));
+}
 
 function loadModel(service) {
-  const file = join(modelsRoot, service, API_VERSIONS[service], 'service-2.json.gz');
-  return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8'));
+  const shared = join(modelsRoot, service, API_VERSIONS[service]);
+  return readModelFile(existsSync(shared) ? shared : join(botocoreDataDir(), service, API_VERSIONS[service]));
+}
+
+/**
+ * Every service botocore knows: signing name → its wire protocol (the first the model lists, the one
+ * SDKs speak) and what its errors carry (JSON version, target prefix, XML namespace).
+ */
+function generateProtocols() {
+  const protocols = {};
+  for (const service of readdirSync(botocoreDataDir(), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+    const versions = readdirSync(join(botocoreDataDir(), service)).filter((entry) => /^\d{4}-\d\d-\d\d$/.test(entry)).sort();
+    if (!versions.length) continue;
+    const model = readModelFile(join(botocoreDataDir(), service, versions.at(-1)));
+    const { metadata } = model;
+    const signingName = metadata.signingName ?? metadata.endpointPrefix;
+    if (protocols[signingName]) continue;
+    // REST-XML models name their namespace on their operations' request bodies, not in metadata.
+    const xmlNamespace = metadata.xmlNamespace ?? Object.values(model.operations).find((operation) => operation.input?.xmlNamespace?.uri)?.input.xmlNamespace.uri;
+    protocols[signingName] = {
+      serviceId: metadata.serviceId,
+      protocol: metadata.protocols?.[0] ?? metadata.protocol,
+      ...(xmlNamespace ? { xmlNamespace } : {}),
+    };
+  }
+  const lines = Object.entries(protocols).map(([name, entry]) => `  ${JSON.stringify(name)}: ${JSON.stringify(entry)}`);
+  writeFileSync(join(outputDir, 'protocols.json'), `{\n${lines.join(',\n')}\n}\n`);
+  console.log(`protocols: ${Object.keys(protocols).length} signing names`);
 }
 
 function pick(source, keys) {
@@ -221,6 +285,8 @@ function shapeEntry(service, shape, skippedPatterns) {
       if (shape.union) entry.union = true;
       // An event stream's union (SageMaker Runtime's ResponseStream): members are its event types.
       if (shape.eventstream) entry.eventstream = true;
+      // S3's Grantee declares the xsi namespace its xsi:type attribute needs.
+      if (shape.xmlNamespace) entry.xmlNamespace = shape.xmlNamespace;
       break;
     case 'list':
       entry.member = { shape: shape.member.shape, ...pick(shape.member, ['locationName']) };
@@ -327,7 +393,7 @@ function generate(service) {
     ...(metadata.targetPrefix ? { targetPrefix: metadata.targetPrefix } : {}),
     ...(VALIDATION_ERROR_CODES[service] ? { validationErrorCode: VALIDATION_ERROR_CODES[service] } : {}),
     ...(metadata.protocol === 'rest-xml' || QUERY_SERVICES.includes(service)
-      ? { xmlNamespace: `http://${metadata.endpointPrefix}.amazonaws.com/doc/${metadata.apiVersion}/` }
+      ? { xmlNamespace: metadata.xmlNamespace ?? `http://${metadata.endpointPrefix}.amazonaws.com/doc/${metadata.apiVersion}/` }
       : {}),
     ...(metadata.awsQueryCompatible ? { queryErrorCodes: queryErrorCodes(model) } : {}),
     operations,
@@ -340,3 +406,4 @@ function generate(service) {
 
 mkdirSync(outputDir, { recursive: true });
 for (const service of Object.keys(OPERATIONS)) generate(service);
+generateProtocols();

@@ -5,8 +5,9 @@ import logs from './generated/logs.json';
 import s3 from './generated/s3.json';
 import sagemakerRuntime from './generated/sagemaker-runtime.json';
 import sagemaker from './generated/sagemaker.json';
+import sts from './generated/sts.json';
 
-export type ServiceName = 'sagemaker' | 'sagemaker-runtime' | 's3' | 'logs' | 'application-autoscaling' | 'cloudwatch';
+export type ServiceName = 'sagemaker' | 'sagemaker-runtime' | 's3' | 'logs' | 'application-autoscaling' | 'cloudwatch' | 'sts';
 
 /** A reference from a structure, list or map to a shape, with its HTTP/XML binding if any. */
 export interface MemberRef {
@@ -15,7 +16,9 @@ export interface MemberRef {
   locationName?: string;
   streaming?: boolean;
   flattened?: boolean;
-  xmlNamespace?: { uri: string };
+  xmlNamespace?: { uri: string; prefix?: string };
+  /** XML: the member is an attribute of its structure's element (S3's Grantee xsi:type). */
+  xmlAttribute?: boolean;
   timestampFormat?: 'iso8601' | 'rfc822' | 'unixTimestamp';
   /** In an event: the member that is the event message's whole body. */
   eventpayload?: boolean;
@@ -37,6 +40,8 @@ export interface StructureShape extends Bounds {
   eventstream?: boolean;
   /** XML element name when the structure is a payload. */
   locationName?: string;
+  /** XML: a namespace its element declares (S3's Grantee declares xsi). */
+  xmlNamespace?: { uri: string; prefix?: string };
 }
 export interface ListShape extends Bounds {
   type: 'list';
@@ -96,7 +101,7 @@ export interface OperationModel {
 export interface ServiceModel {
   service: ServiceName;
   apiVersion: string;
-  protocol: 'json' | 'rest-json' | 'rest-xml';
+  protocol: 'json' | 'rest-json' | 'rest-xml' | 'query';
   /** awsJson's version: `1.0` or `1.1`, which is also in the Content-Type. */
   jsonVersion?: string;
   signingName: string;
@@ -123,6 +128,7 @@ export const serviceModels = {
   logs,
   'application-autoscaling': applicationAutoScaling,
   cloudwatch,
+  sts,
 } as unknown as Readonly<Record<ServiceName, ServiceModel>>;
 
 export function shapeOf(model: ServiceModel, name: string): Shape {

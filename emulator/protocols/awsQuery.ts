@@ -45,12 +45,17 @@ export function awsQueryEndpoint(model: ServiceModel, operations: OperationTable
     },
     writeError(error, _request, response, context) {
       const awsError = toAwsError(error, 'InternalFailure', context.log, model.service);
-      if (!startErrorResponse(response)) return;
-      const detail = element('Type', queryFault(awsError)) + element('Code', queryErrorCode(model, awsError)) + element('Message', escapeXmlText(awsError.message));
-      const body = `<ErrorResponse xmlns="${model.xmlNamespace}">${element('Error', detail)}${element('RequestId', context.requestId)}</ErrorResponse>`;
-      writeXml(response, awsError.status, context.requestId, body);
+      writeQueryError(response, model.xmlNamespace, awsError, queryErrorCode(model, awsError), context.requestId);
     },
   };
+}
+
+/** `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`, the query protocol's error. */
+export function writeQueryError(response: ServerResponse, xmlNamespace: string | undefined, error: AwsError, code: string, requestId: string): void {
+  if (!startErrorResponse(response)) return;
+  const detail = element('Type', queryFault(error)) + element('Code', code) + element('Message', escapeXmlText(error.message));
+  const body = `<ErrorResponse${xmlNamespace ? ` xmlns="${xmlNamespace}"` : ''}>${element('Error', detail)}${element('RequestId', requestId)}</ErrorResponse>`;
+  writeXml(response, error.status, requestId, body);
 }
 
 /** The code an error has in the query protocol (and in awsJson's `x-amzn-query-error`): `InvalidParameterValue` for `InvalidParameterValueException`. */

@@ -23,7 +23,10 @@ import { compileRoutes, matchRoute, readBoundMembers, type RequestParts, textToV
 const MAX_XML_BODY_BYTES = 4 * 1024 * 1024;
 
 const xmlBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false });
-const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, removeNSPrefix: true });
+// htmlEntities: numeric character references (&#34;, &#x22;) are decoded as XML requires, not only
+// the five named entities: Go's XML encoder (rclone's) writes ETags as &#34;…&#34;. The HTML names it
+// also decodes (&nbsp;…) are no XML and appear in no client's request.
+const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, removeNSPrefix: true, htmlEntities: true });
 
 export function restXmlEndpoint(model: ServiceModel, operations: OperationTable, signatures?: SignatureVerifier): ServiceEndpoint {
   const routes = compileRoutes(model);
@@ -182,7 +185,12 @@ async function writeOutput(
   let document: Record<string, unknown> | undefined;
   if (payload && payloadValue !== undefined) {
     document = { [payload.locationName ?? payload.shape]: toXml(model, shapeOf(model, payload.shape), payloadValue) };
-  } else if (shape && operation.xmlRoot && hasBodyMembers(shape, output)) {
+  } else if (shape && operation.xmlRoot && isTextRoot(shape, operation.xmlRoot)) {
+    // GetBucketLocation: the root element is the member, its text the value (empty for us-east-1).
+    const value = output[operation.xmlRoot];
+    document = { [operation.xmlRoot]: { '@_xmlns': model.xmlNamespace, ...(value !== undefined && { '#text': toXml(model, shapeOf(model, shape.members[operation.xmlRoot].shape), value) }) } };
+  } else if (shape && operation.xmlRoot && hasBodyMembers(shape)) {
+    // A body with nothing set is still its root element (<BucketLoggingStatus/>), as S3 answers.
     document = { [operation.xmlRoot]: { '@_xmlns': model.xmlNamespace, ...(toXml(model, shape, output) as object) } };
   }
   writeXml(response, response.statusCode, request.method === 'HEAD' ? undefined : document);
@@ -201,8 +209,15 @@ async function sendStream(payload: Readable, response: ServerResponse): Promise<
   }
 }
 
-function hasBodyMembers(shape: StructureShape, output: Record<string, unknown>): boolean {
-  return Object.entries(shape.members).some(([name, member]) => !member.location && output[name] !== undefined);
+/** Whether the output has members in its body at all (PutObject's, all headers, has none). */
+function hasBodyMembers(shape: StructureShape): boolean {
+  return Object.values(shape.members).some((member) => !member.location);
+}
+
+/** An output whose one body member is named as the root element: the root holds the value as text. */
+function isTextRoot(shape: StructureShape, root: string): boolean {
+  const body = Object.entries(shape.members).filter(([, member]) => !member.location);
+  return body.length === 1 && body[0][0] === root;
 }
 
 function writeXml(response: ServerResponse, status: number, document: Record<string, unknown> | undefined): void {
@@ -223,11 +238,16 @@ function toXml(model: ServiceModel, shape: Shape, value: unknown): unknown {
   switch (shape.type) {
     case 'structure': {
       const element: Record<string, unknown> = {};
+      if (shape.xmlNamespace) element[shape.xmlNamespace.prefix ? `@_xmlns:${shape.xmlNamespace.prefix}` : '@_xmlns'] = shape.xmlNamespace.uri;
       const record = value as Record<string, unknown>;
       for (const [name, member] of Object.entries(shape.members)) {
         if (member.location || record[name] === undefined || record[name] === null) continue;
         const memberShape = shapeOf(model, member.shape);
         const elementName = member.locationName ?? name;
+        if (member.xmlAttribute) {
+          element[`@_${elementName}`] = scalarXmlText(memberShape, record[name]).replace(/"/g, '&quot;');
+          continue;
+        }
         if (memberShape.type === 'list' && (memberShape.flattened || member.flattened)) {
           const itemShape = shapeOf(model, memberShape.member.shape);
           element[elementName] = (record[name] as unknown[]).map((item) => toXml(model, itemShape, item));

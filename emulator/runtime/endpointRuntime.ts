@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { EndpointProgress } from '../services/sagemaker/endpointState';
+import type { HostSandbox } from './hostSandbox';
 import type { ImageRegistry } from './images';
 import { type ModelDefinition, ModelFleet, modelFailureReason } from './modelFleet';
 import { describeExit, type ModelInstance } from './modelInstance';
@@ -51,6 +52,8 @@ export interface EndpointRuntimeOptions {
   enabled: boolean;
   workDir: string;
   images: ImageRegistry;
+  /** How instances are launched: in their own mount namespace, or as plain processes. */
+  sandbox: HostSandbox;
   endpoints: EndpointRepository;
   /** Clients acting as the endpoint's account and region, for model data and logs, and that access for its containers. */
   clients(arn: string): { s3: S3Client; logs: CloudWatchLogsClient; access: EmulatorAccess };
@@ -222,6 +225,7 @@ export class EndpointRuntime {
             logs,
             access,
             images: options.images,
+            sandbox: options.sandbox,
             logGroup: `${ENDPOINT_LOG_GROUP_PREFIX}${driver.name}`,
             logStreamOf: (instanceId) => `${variant.name}/${instanceId}`,
             healthCheckTimeoutMs: timeoutSeconds === undefined ? options.timing.healthCheckTimeoutMs : timeoutSeconds * 1000,

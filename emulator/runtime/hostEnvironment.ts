@@ -42,10 +42,7 @@ const WINDOWS_ESSENTIALS = new Set(['systemroot', 'systemdrive', 'windir', 'coms
 const AWS_ACCESS_VARIABLES = /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|SECURITY_TOKEN|CREDENTIAL_EXPIRATION|PROFILE|DEFAULT_PROFILE|CONFIG_FILE|SHARED_CREDENTIALS_FILE|ROLE_ARN|ROLE_SESSION_NAME|WEB_IDENTITY_TOKEN_FILE|CONTAINER_CREDENTIALS_\w+|CONTAINER_AUTHORIZATION_TOKEN\w*|EC2_METADATA_\w+|ENDPOINT_URL(_\w+)?|IGNORE_CONFIGURED_ENDPOINT_URLS|USE_FIPS_ENDPOINT|USE_DUALSTACK_ENDPOINT|REGION|DEFAULT_REGION|SSO_\w+)$/i;
 
 export function hostEnvironment(layers: HostEnvironmentLayers, host: NodeJS.ProcessEnv = process.env): HostEnvironment {
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(host)) {
-    if (value !== undefined && isHostEssential(name)) environment[name] = value;
-  }
+  const environment: Record<string, string> = hostEssentials(host);
   Object.assign(environment, layers.image, layers.job, layers.contract);
   for (const name of Object.keys(environment)) {
     if (AWS_ACCESS_VARIABLES.test(name)) delete environment[name];
@@ -64,6 +61,15 @@ export function hostEnvironment(layers: HostEnvironmentLayers, host: NodeJS.Proc
     AWS_EC2_METADATA_DISABLED: 'true',
   });
   return environment as HostEnvironment;
+}
+
+/** Layer 1 alone: what a program needs from the host to run at all (also for the emulator's probes of an image, e.g. its pip). */
+export function hostEssentials(host: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(host)) {
+    if (value !== undefined && isHostEssential(name)) environment[name] = value;
+  }
+  return environment;
 }
 
 function isHostEssential(name: string): boolean {

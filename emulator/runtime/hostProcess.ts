@@ -1,10 +1,12 @@
 // One container host as a local process: its own process group (so stopping it stops whatever it
-// started), the environment hostEnvironment.ts builds and nothing else of the emulator's, output
-// split into lines for the log, and SageMaker's stop: SIGTERM, a grace period, then SIGKILL.
+// started), in its mount namespace when it has one (hostSandbox.ts), the environment
+// hostEnvironment.ts builds and nothing else of the emulator's, output split into lines for the
+// log, and SageMaker's stop: SIGTERM, a grace period, then SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { HostEnvironment } from './hostEnvironment';
+import { sandboxedCommand } from './hostSandbox';
 import type { ContainerLaunch } from './images';
 
 export interface HostExit {
@@ -17,9 +19,10 @@ export class HostProcess {
   readonly exited: Promise<HostExit>;
 
   /** `environment` is the whole environment of the process (`launch.env` is in it already). */
-  constructor(launch: ContainerLaunch, environment: HostEnvironment, onLine: (line: string) => void) {
-    this.child = spawn(launch.command, launch.args, {
-      cwd: launch.cwd,
+  constructor(launch: ContainerLaunch, environment: HostEnvironment, onLine: (line: string, stream: 'stdout' | 'stderr') => void) {
+    const { command, args, cwd } = launch.sandbox ? sandboxedCommand({ ...launch.sandbox, cwd: launch.cwd }, launch.command, launch.args) : launch;
+    this.child = spawn(command, args, {
+      cwd,
       env: environment,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -27,13 +30,12 @@ export class HostProcess {
     const exited = once(this.child, 'close').then(([code, signal]) => ({ code, signal }) as HostExit);
     // A command that cannot start (ENOENT, EACCES) emits 'error' and no exit code.
     const failedToStart = once(this.child, 'error').then(([error]) => {
-      onLine(`failed to start ${launch.command}: ${(error as Error).message}`);
+      onLine(`failed to start ${command}: ${(error as Error).message}`, 'stderr');
       return { code: 127, signal: null } as HostExit;
     });
     this.exited = Promise.race([exited, failedToStart]);
-    for (const stream of [this.child.stdout!, this.child.stderr!]) {
-      createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
-    }
+    createInterface({ input: this.child.stdout!, crlfDelay: Infinity }).on('line', (line) => onLine(line, 'stdout'));
+    createInterface({ input: this.child.stderr!, crlfDelay: Infinity }).on('line', (line) => onLine(line, 'stderr'));
   }
 
   get pid(): number | undefined {

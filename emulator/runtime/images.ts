@@ -4,8 +4,8 @@
 //   { "images": { "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-train": { "command": ["python3"], "cwd": "/src" } } }
 //
 // An image matches by its full URI, its URI without tag or digest, or its repository name.
-import type { AlgorithmSpecification } from '@aws-sdk/client-sagemaker';
 import { readFile } from 'node:fs/promises';
+import type { SandboxSpec } from './hostSandbox';
 
 export interface ImageCommand {
   /** The program and its first arguments, e.g. ["python3"] or [node, "train.js"]. */
@@ -34,6 +34,8 @@ export interface ContainerLaunch {
   args: string[];
   cwd?: string;
   env: Record<string, string>;
+  /** The host's mount namespace (hostSandbox.ts); absent: a plain process. */
+  sandbox?: SandboxSpec;
 }
 
 export class ImageNotFound extends Error {}
@@ -78,33 +80,18 @@ export class ImageRegistry {
 }
 
 /**
- * The command for a training host or processing instance, as the container would run it:
- * - `ContainerEntrypoint` (+ `ContainerArguments`) replaces the image's command;
- * - script mode (the `sagemaker_program` hyperparameter the SageMaker Python SDK sets) runs the
- *   program from the code folder with the other hyperparameters as `--name value` arguments, as
- *   sagemaker-training-toolkit does;
- * - otherwise the image's command with `ContainerArguments`.
+ * The command of a container that runs the image's own program (a processing instance, a training
+ * host outside script mode): `ContainerEntrypoint` (+ `ContainerArguments`) replaces the image's
+ * command; otherwise the image's command with `ContainerArguments`.
  */
-export function containerLaunch(
-  image: ImageCommand,
-  algorithm: Partial<AlgorithmSpecification> | undefined,
-  hyperParameters: Record<string, string>,
-  codeDir: string | undefined,
-): ContainerLaunch {
+export function containerLaunch(image: ImageCommand, container: { ContainerEntrypoint?: string[]; ContainerArguments?: string[] } | undefined): ContainerLaunch {
   const env = { ...image.env };
-  const containerArguments = algorithm?.ContainerArguments ?? [];
-  if (algorithm?.ContainerEntrypoint?.length) {
-    const [command, ...args] = algorithm.ContainerEntrypoint;
-    return { command, args: [...args, ...containerArguments], cwd: codeDir ?? image.cwd, env };
+  const containerArguments = container?.ContainerArguments ?? [];
+  if (container?.ContainerEntrypoint?.length) {
+    const [command, ...args] = container.ContainerEntrypoint;
+    return { command, args: [...args, ...containerArguments], cwd: image.cwd, env };
   }
   const [command, ...imageArgs] = image.command;
-  const program = hyperParameters.sagemaker_program;
-  if (program) {
-    const userArguments = Object.entries(hyperParameters)
-      .filter(([name]) => !name.startsWith('sagemaker_'))
-      .flatMap(([name, value]) => [`--${name}`, value]);
-    return { command, args: [...imageArgs, program, ...userArguments], cwd: codeDir ?? image.cwd, env };
-  }
   return { command, args: [...imageArgs, ...containerArguments], cwd: image.cwd, env };
 }
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { HostExit } from './hostProcess';
+import { containerPath, type HostSandbox } from './hostSandbox';
 import { servingLaunch, type ImageRegistry } from './images';
 import { ensureLogStream, LogShipper } from './logShipper';
 import { ModelInstance } from './modelInstance';
@@ -28,6 +29,8 @@ export interface ModelFleetOptions {
   /** The same account and region, for the containers' own AWS calls. */
   access: EmulatorAccess;
   images: ImageRegistry;
+  /** How instances are launched: in a mount namespace where the fleet's folder is /opt/ml (model/, code/), or as plain processes. */
+  sandbox: HostSandbox;
   logGroup: string;
   /** The log stream of an instance, from its id (`i-` and 17 hex digits, as EC2 names instances). */
   logStreamOf(instanceId: string): string;
@@ -149,11 +152,15 @@ export class ModelFleet {
     const shipper = new LogShipper(options.logs, options.logGroup, logStream, (error) => options.log(`log shipping: ${error.message}`));
     shipper.start(options.logFlushMs);
     const archiveUrl = this.archive && (await presignedGetObjectUrl(options.s3, this.archive));
+    // In its namespace the instance finds the model at /opt/ml/model, the code at /opt/ml/code.
+    const sandbox = (await options.sandbox.ready()).spec(options.dir);
+    const seen = (hostPath: string) => (sandbox ? containerPath(options.dir, hostPath) : hostPath);
+    const launch = servingLaunch(image, environment, this.codeDir && seen(this.codeDir));
     const instance = new ModelInstance({
-      launch: servingLaunch(image, environment, this.codeDir),
+      launch: { ...launch, sandbox },
       environment: archiveUrl ? { ...environment, SM_EMULATOR_MODEL_ARCHIVE: archiveUrl } : environment,
       access: options.access,
-      modelDir: this.modelDir,
+      modelDir: seen(this.modelDir),
       port: await options.freePort(),
       healthCheckTimeoutMs: options.healthCheckTimeoutMs,
       onLine: (line) => shipper.append(line),

@@ -1,14 +1,15 @@
-// The SageMaker Processing container contract on this machine. Each instance gets a folder that
-// stands for the container's /opt/ml, as training hosts do (trainingLayout.ts), with
-// config/processingjobconfig.json and config/resourceconfig.json as SageMaker writes them. A local
-// process cannot have /opt/ml, so every /opt/ml path the job names is rewritten to the instance's
-// folder: the inputs' and outputs' LocalPath, and /opt/ml paths in ContainerEntrypoint,
-// ContainerArguments and Environment values (whole values, or after `=` as in `--input=/opt/ml/…`).
-// A script that builds /opt/ml paths itself finds the folder in SM_EMULATOR_OPT_ML.
+// The SageMaker Processing container contract on this machine. Each instance gets a folder that is
+// the container's /opt/ml in its namespace (hostSandbox.ts), as training hosts do (trainingLayout.ts),
+// with config/processingjobconfig.json and config/resourceconfig.json as SageMaker writes them. The
+// inputs' and outputs' LocalPath are found in that folder. Where namespaces are not available, every
+// /opt/ml path the job names is rewritten to the instance's folder: /opt/ml paths in
+// ContainerEntrypoint, ContainerArguments and Environment values (whole values, or after `=` as in
+// `--input=/opt/ml/…`); a script that builds /opt/ml paths itself finds the folder in SM_EMULATOR_OPT_ML.
 import type { CreateProcessingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { JobClientError } from './hostGroup';
+import { CONTAINER_ROOT } from './hostSandbox';
 import { hostRoot } from './trainingLayout';
 
 export type ProcessingRequest = Omit<CreateProcessingJobCommandInput, 'Tags'>;
@@ -23,7 +24,6 @@ export interface ProcessingLayout {
   messageFile: string;
 }
 
-const CONTAINER_ROOT = '/opt/ml';
 /** SageMaker requires every input's and output's LocalPath under this folder. */
 const DATA_ROOT = '/opt/ml/processing/';
 
@@ -78,13 +78,16 @@ export async function prepareProcessingHost(layout: ProcessingLayout, job: Proce
   }
 }
 
-/** The container's environment: the job's Environment (its /opt/ml paths mapped), as SageMaker gives it. */
-export function processingEnvironment(job: ProcessingRequest, layout: ProcessingLayout, region: string): Record<string, string> {
-  const environment = Object.entries(job.Environment ?? {}).map(([name, value]) => [name, mapContainerPaths(layout, value)]);
+/**
+ * The container's environment: the job's Environment as SageMaker gives it — as it is in the
+ * instance's namespace, its /opt/ml paths mapped to the instance's folder without one.
+ */
+export function processingEnvironment(job: ProcessingRequest, layout: ProcessingLayout, region: string, sandboxed: boolean): Record<string, string> {
+  const environment = Object.entries(job.Environment ?? {}).map(([name, value]) => [name, sandboxed ? value : mapContainerPaths(layout, value)]);
   return {
     AWS_REGION: region,
     PYTHONUNBUFFERED: '1',
     ...Object.fromEntries(environment),
-    SM_EMULATOR_OPT_ML: layout.root,
+    SM_EMULATOR_OPT_ML: sandboxed ? CONTAINER_ROOT : layout.root,
   };
 }

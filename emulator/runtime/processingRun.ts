@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { CheckpointSync } from './checkpointSync';
 import { afterDelay } from './limits';
 import { ABANDON_GRACE_MS, failureOf, HostGroup, JobClientError } from './hostGroup';
+import type { HostSandbox, JobNetwork } from './hostSandbox';
 import { containerLaunch, type ImageCommand, type ImageRegistry } from './images';
 import type { RunContext, SupervisedRun } from './jobSupervisor';
 import { dataPath, mapContainerPaths, prepareProcessingHost, processingEnvironment, processingLayout, type ProcessingLayout, type ProcessingRequest } from './processingLayout';
@@ -42,6 +43,8 @@ export interface ProcessingJobDriver {
 
 export interface ProcessingRunDeps extends RunContext {
   images: ImageRegistry;
+  /** How instances are launched: in their own mount namespace, or as plain processes. */
+  sandbox: HostSandbox;
   /** Where job folders are made; a job's folder is removed when it ends. */
   workDir: string;
   timing: RuntimeTiming;
@@ -107,7 +110,7 @@ export class ProcessingRun implements SupervisedRun {
       for (const sync of continuous) sync.start(this.deps.timing.checkpointScanMs);
       let ending: Ending;
       try {
-        ending = this.requested ?? (await this.runHosts(layouts, image));
+        ending = this.requested ?? (await this.runHosts(jobDir, layouts, image));
       } finally {
         // Continuous outputs are sent whatever the ending; EndOfJob ones only by a completed job.
         await Promise.all(continuous.map((sync) => sync.finish()));
@@ -127,24 +130,36 @@ export class ProcessingRun implements SupervisedRun {
     }
   }
 
-  private async runHosts(layouts: ProcessingLayout[], image: ImageCommand): Promise<Ending> {
+  private async runHosts(jobDir: string, layouts: ProcessingLayout[], image: ImageCommand): Promise<Ending> {
     const { request } = this.job;
     const maxRuntimeMs = (request.StoppingCondition?.MaxRuntimeInSeconds ?? DEFAULT_MAX_RUNTIME_SECONDS) * 1000;
     const runtimeLimit = afterDelay(maxRuntimeMs, () => this.end({ kind: 'maxRuntime' }));
     const app = request.AppSpecification;
-    const specs = layouts.map((layout) => {
-      const mapped = (values: string[] | undefined) => values?.map((value) => mapContainerPaths(layout, value));
-      return {
-        hostName: layout.hostName,
-        launch: containerLaunch(image, { ContainerEntrypoint: mapped(app?.ContainerEntrypoint), ContainerArguments: mapped(app?.ContainerArguments) }, {}, undefined),
-        env: processingEnvironment(request, layout, this.job.region),
-        failureFile: layout.messageFile,
-      };
-    });
+    const { sandbox } = this.deps;
+    const hosts = layouts.map((layout) => layout.hostName);
+    let network: JobNetwork | undefined;
     try {
+      await sandbox.ready();
+      network = sandbox.enabled ? await sandbox.jobNetwork(`${this.deps.workDir}\n${this.job.arn}`, hosts, path.join(jobDir, 'hosts')) : undefined;
+      const specs = layouts.map((layout) => {
+        // In its namespace an instance's /opt/ml paths are literal; without one they are rewritten to its folder.
+        const mapped = (values: string[] | undefined) => (network ? values : values?.map((value) => mapContainerPaths(layout, value)));
+        const launch = containerLaunch(image, { ContainerEntrypoint: mapped(app?.ContainerEntrypoint), ContainerArguments: mapped(app?.ContainerArguments) });
+        return {
+          hostName: layout.hostName,
+          steps: [
+            {
+              launch: { ...launch, sandbox: network && sandbox.spec(layout.root, { hostsFile: network.hostsFile }) },
+              env: processingEnvironment(request, layout, this.job.region, network !== undefined),
+            },
+          ],
+          failureFile: layout.messageFile,
+        };
+      });
       await this.hosts.run(PROCESSING_LOG_GROUP, this.name, specs, { onFailure: (reason) => this.end({ kind: 'failed', reason }) });
     } finally {
       runtimeLimit.clear();
+      network?.release();
     }
     return this.requested ?? { kind: 'completed' };
   }

@@ -1,11 +1,9 @@
-// The SageMaker training container contract on this machine: each host gets its own folder that
-// stands for the container's /opt/ml, laid out and configured as SageMaker does, plus the
-// environment sagemaker-training-toolkit sets. Paths inside the contract are absolute host paths,
-// so a script that reads SM_* variables (as SageMaker's docs ask) runs unchanged; one that hard-codes
-// /opt/ml finds its folder under `<job>/algo-N/opt/ml`.
+// The SageMaker training container's folders on this machine: each host gets its own folder that is
+// its /opt/ml (inside its mount namespace, hostSandbox.ts), laid out and configured as SageMaker
+// does before the container starts: input/config/*.json, input/data/<channel>, model, output,
+// checkpoints and code. The environment the script gets is trainingHost.ts's.
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import { mkdir, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 export interface HostLayout {
@@ -13,13 +11,17 @@ export interface HostLayout {
   hostName: string;
   /** Stands for /opt/ml. */
   root: string;
+  inputDir: string;
   configDir: string;
   dataDir: string;
   modelDir: string;
   outputDir: string;
   outputDataDir: string;
+  outputIntermediateDir: string;
   checkpointDir: string;
   failureFile: string;
+  /** /opt/ml/code, where the toolkit extracts sagemaker_submit_directory. */
+  codeDir: string;
 }
 
 export function hostNames(instanceCount: number): string[] {
@@ -31,111 +33,78 @@ export function hostRoot(jobDir: string, hostName: string): string {
   return path.join(jobDir, hostName, 'opt', 'ml');
 }
 
+/** A host's folders on this machine. */
 export function hostLayout(jobDir: string, hostName: string, checkpointLocalPath?: string): HostLayout {
-  const root = hostRoot(jobDir, hostName);
+  return layoutAt(hostRoot(jobDir, hostName), hostName, checkpointLocalPath);
+}
+
+/** The same folders as the host's script sees them in its namespace: /opt/ml/… */
+export function containerLayout(hostName: string, checkpointLocalPath?: string): HostLayout {
+  return layoutAt('/opt/ml', hostName, checkpointLocalPath);
+}
+
+function layoutAt(root: string, hostName: string, checkpointLocalPath: string | undefined): HostLayout {
+  const join = root.startsWith('/opt/ml') ? path.posix.join : path.join;
   return {
     hostName,
     root,
-    configDir: path.join(root, 'input', 'config'),
-    dataDir: path.join(root, 'input', 'data'),
-    modelDir: path.join(root, 'model'),
-    outputDir: path.join(root, 'output'),
-    outputDataDir: path.join(root, 'output', 'data'),
+    inputDir: join(root, 'input'),
+    configDir: join(root, 'input', 'config'),
+    dataDir: join(root, 'input', 'data'),
+    modelDir: join(root, 'model'),
+    outputDir: join(root, 'output'),
+    outputDataDir: join(root, 'output', 'data'),
+    outputIntermediateDir: join(root, 'output', 'intermediate'),
     // CheckpointConfig.LocalPath is a container path (default /opt/ml/checkpoints): map it under root.
-    checkpointDir: path.join(root, path.relative('/opt/ml', checkpointLocalPath ?? '/opt/ml/checkpoints')),
-    failureFile: path.join(root, 'output', 'failure'),
+    checkpointDir: join(root, path.posix.relative('/opt/ml', checkpointLocalPath ?? '/opt/ml/checkpoints')),
+    failureFile: join(root, 'output', 'failure'),
+    codeDir: join(root, 'code'),
   };
+}
+
+/** resourceconfig.json as SageMaker writes it for a homogeneous cluster. */
+export function resourceConfig(job: CreateTrainingJobCommandInput, hostName: string, hosts: string[]): Record<string, unknown> {
+  const instanceType = job.ResourceConfig?.InstanceType;
+  return {
+    current_host: hostName,
+    current_instance_type: instanceType,
+    current_group_name: 'homogeneousCluster',
+    hosts,
+    instance_groups: [{ instance_group_name: 'homogeneousCluster', instance_type: instanceType, hosts }],
+    // The interface the hosts' loopback addresses are on (SageMaker's is eth0).
+    network_interface_name: 'lo',
+  };
+}
+
+/** inputdataconfig.json: each channel's input mode, distribution and record wrapper. */
+export function inputDataConfig(job: CreateTrainingJobCommandInput): Record<string, unknown> {
+  return Object.fromEntries(
+    (job.InputDataConfig ?? []).map((channel) => [
+      channel.ChannelName,
+      {
+        TrainingInputMode: channel.InputMode ?? job.AlgorithmSpecification?.TrainingInputMode ?? 'File',
+        S3DistributionType: channel.DataSource?.S3DataSource?.S3DataDistributionType ?? 'FullyReplicated',
+        RecordWrapperType: channel.RecordWrapperType ?? 'None',
+        ...(channel.ContentType && { ContentType: channel.ContentType }),
+      },
+    ]),
+  );
 }
 
 /** Creates the folders and writes input/config/*.json as SageMaker does before the container starts. */
 export async function prepareHost(layout: HostLayout, job: CreateTrainingJobCommandInput, hosts: string[]): Promise<void> {
-  for (const dir of [layout.configDir, layout.dataDir, layout.modelDir, layout.outputDataDir, layout.checkpointDir]) {
+  for (const dir of [layout.configDir, layout.dataDir, layout.modelDir, layout.outputDataDir, layout.checkpointDir, layout.codeDir]) {
     await mkdir(dir, { recursive: true });
   }
-  const channels = job.InputDataConfig ?? [];
-  for (const channel of channels) {
+  for (const channel of job.InputDataConfig ?? []) {
     await mkdir(path.join(layout.dataDir, channel.ChannelName ?? ''), { recursive: true });
   }
   const files: Record<string, unknown> = {
     'hyperparameters.json': job.HyperParameters ?? {},
-    'inputdataconfig.json': Object.fromEntries(
-      channels.map((channel) => [
-        channel.ChannelName,
-        {
-          TrainingInputMode: channel.InputMode ?? job.AlgorithmSpecification?.TrainingInputMode ?? 'File',
-          S3DistributionType: channel.DataSource?.S3DataSource?.S3DataDistributionType ?? 'FullyReplicated',
-          RecordWrapperType: channel.RecordWrapperType ?? 'None',
-          ...(channel.ContentType && { ContentType: channel.ContentType }),
-        },
-      ]),
-    ),
-    'resourceconfig.json': {
-      current_host: layout.hostName,
-      current_instance_type: job.ResourceConfig?.InstanceType,
-      hosts,
-      network_interface_name: 'lo',
-    },
+    'inputdataconfig.json': inputDataConfig(job),
+    'resourceconfig.json': resourceConfig(job, layout.hostName, hosts),
   };
   for (const [name, content] of Object.entries(files)) {
     await writeFile(path.join(layout.configDir, name), `${JSON.stringify(content, null, 2)}\n`);
   }
-}
-
-export interface HostIdentity {
-  layout: HostLayout;
-  hosts: string[];
-  rank: number;
-  /** Loopback port where rank 0 listens for torch-style rendezvous. */
-  masterPort: number;
-  /** `127.0.0.1:port` per host: where each host can listen, since all share one address here. */
-  hostAddresses: string[];
-  jobName: string;
-  jobArn: string;
-  region: string;
-}
-
-/** The environment sagemaker-training-toolkit gives a training script, plus torch-style rendezvous. */
-export function trainingEnvironment(job: CreateTrainingJobCommandInput, host: HostIdentity): Record<string, string> {
-  const { layout, hosts } = host;
-  const hyperParameters = job.HyperParameters ?? {};
-  const channels = (job.InputDataConfig ?? []).map((channel) => channel.ChannelName ?? '');
-  const channelEnv = Object.fromEntries(channels.map((name) => [`SM_CHANNEL_${name.toUpperCase()}`, path.join(layout.dataDir, name)]));
-  const hyperParameterEnv = Object.fromEntries(
-    Object.entries(hyperParameters).map(([name, value]) => [`SM_HP_${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`, value]),
-  );
-  const instanceCount = String(hosts.length);
-  return {
-    SM_MODEL_DIR: layout.modelDir,
-    SM_INPUT_DIR: path.dirname(layout.configDir),
-    SM_INPUT_CONFIG_DIR: layout.configDir,
-    SM_INPUT_DATA_DIR: layout.dataDir,
-    SM_OUTPUT_DIR: layout.outputDir,
-    SM_OUTPUT_DATA_DIR: layout.outputDataDir,
-    SM_OUTPUT_INTERMEDIATE_DIR: path.join(layout.outputDir, 'intermediate'),
-    SM_CHECKPOINT_DIR: layout.checkpointDir,
-    SM_CHANNELS: JSON.stringify(channels),
-    ...channelEnv,
-    SM_HPS: JSON.stringify(hyperParameters),
-    ...hyperParameterEnv,
-    SM_HOSTS: JSON.stringify(hosts),
-    SM_CURRENT_HOST: layout.hostName,
-    SM_CURRENT_INSTANCE_TYPE: job.ResourceConfig?.InstanceType ?? '',
-    SM_NUM_CPUS: String(os.availableParallelism()),
-    SM_NUM_GPUS: '0',
-    SM_NETWORK_INTERFACE_NAME: 'lo',
-    SM_RESOURCE_CONFIG: JSON.stringify({ current_host: layout.hostName, hosts }),
-    SM_LOG_LEVEL: '20',
-    TRAINING_JOB_NAME: host.jobName,
-    TRAINING_JOB_ARN: host.jobArn,
-    AWS_REGION: host.region,
-    // torch.distributed / torchrun conventions: every host is a node with one process.
-    MASTER_ADDR: '127.0.0.1',
-    MASTER_PORT: String(host.masterPort),
-    WORLD_SIZE: instanceCount,
-    RANK: String(host.rank),
-    NODE_RANK: String(host.rank),
-    LOCAL_RANK: '0',
-    SM_EMULATOR_HOST_ADDRESSES: JSON.stringify(host.hostAddresses),
-    PYTHONUNBUFFERED: '1',
-  };
 }

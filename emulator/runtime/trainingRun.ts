@@ -4,18 +4,22 @@
 // CloudWatch Logs, checkpoints to CheckpointConfig.S3Uri while the job runs, the model to
 // `<S3OutputPath>/<job>/output/model.tar.gz`.
 import type { CreateTrainingJobCommandInput, SecondaryStatus } from '@aws-sdk/client-sagemaker';
-import { readdir, rm, symlink } from 'node:fs/promises';
+import { cp, readdir, rm, stat, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
+import * as tar from 'tar';
 import { CheckpointSync } from './checkpointSync';
 import { afterDelay } from './limits';
-import { ABANDON_GRACE_MS, failureOf, HostGroup } from './hostGroup';
+import { ABANDON_GRACE_MS, failureOf, HostGroup, JobClientError } from './hostGroup';
 import type { HostExit } from './hostProcess';
-import { containerLaunch, type ImageRegistry } from './images';
+import { CONTAINER_ROOT, type HostSandbox, type JobNetwork } from './hostSandbox';
+import type { ImageCommand, ImageRegistry } from './images';
 import type { RunContext, SupervisedRun } from './jobSupervisor';
 import { TRAINING_LOG_GROUP } from './logShipper';
 import { finalMetrics, type HostMetricSample, metricMatcher, MetricPublisher, type MetricSample } from './metrics';
 import { downloadManifest, downloadPrefix, downloadTarGz, joinKey, parseS3Uri, uploadTarGz } from './s3Transfer';
-import { hostLayout, hostNames, prepareHost, trainingEnvironment, type HostLayout } from './trainingLayout';
+import { pipAvailability, trainingHostSpec, type Rendezvous, type SubmittedCode } from './trainingHost';
+import { hostLayout, hostNames, prepareHost, type HostLayout } from './trainingLayout';
+import { MASTER_PORT, submitDirectory } from './trainingToolkit';
 
 export interface TrainingResults {
   modelArtifacts?: string;
@@ -42,8 +46,10 @@ export interface TrainingRuntimeDeps extends RunContext {
   images: ImageRegistry;
   /** Where job folders are made; a job's folder is removed when it ends. */
   workDir: string;
-  /** Free loopback ports for the hosts' rendezvous. */
+  /** Free loopback ports for the hosts' rendezvous, when hosts run without namespaces. */
   freePort: () => Promise<number>;
+  /** How hosts are launched: in their own mount namespace, or as plain processes. */
+  sandbox: HostSandbox;
   log: (line: string) => void;
   timing: RuntimeTiming;
 }
@@ -199,9 +205,10 @@ export class TrainingRun implements SupervisedRun {
     if (resuming) await this.job.advance('Restarting');
 
     await this.job.advance('Downloading');
+    await this.deps.sandbox.ready();
     for (const layout of layouts) await prepareHost(layout, request, hosts);
-    await this.downloadInputs(jobDir, layouts);
-    const codeDir = await this.downloadCode(jobDir);
+    const sharedChannels = await this.downloadInputs(jobDir, layouts);
+    const code = await this.downloadCode(layouts, image);
     if (this.attempt.requested) return this.attempt.requested;
 
     await this.job.advance('Training');
@@ -210,22 +217,35 @@ export class TrainingRun implements SupervisedRun {
     const runtimeLimit = afterDelay(maxRuntimeMs, () => this.endAttempt({ kind: 'maxRuntime' }));
     const checkpointSyncs = this.checkpointSyncs(layouts);
     const metrics = metricMatcher(request.AlgorithmSpecification?.MetricDefinitions);
-    const hostAddresses: string[] = [];
-    for (let index = 0; index < hosts.length; index++) hostAddresses.push(`127.0.0.1:${await this.deps.freePort()}`);
-    const masterPort = Number(hostAddresses[0].split(':')[1]);
-    const hyperParameters = request.HyperParameters ?? {};
-    const launch = containerLaunch(image, request.AlgorithmSpecification, hyperParameters, codeDir);
-    const specs = layouts.map((layout, rank) => ({
-      hostName: layout.hostName,
-      launch,
-      env: trainingEnvironment(request, { layout, hosts, rank, masterPort, hostAddresses, jobName: this.name, jobArn: this.job.arn, region: this.job.region }),
-      jobEnvironment: request.Environment,
-      failureFile: layout.failureFile,
-    }));
     const publisher = new MetricPublisher((samples) => this.job.publishMetrics(samples), (error) => this.deps.log(`metrics of ${this.name}: ${error.message}`));
     publisher.start(this.deps.timing.logFlushMs);
-    let exits: HostExit[];
+    let network: JobNetwork | undefined;
+    let exits: HostExit[] = [];
     try {
+      network = this.deps.sandbox.enabled ? await this.deps.sandbox.jobNetwork(`${this.deps.workDir}\n${this.job.arn}`, hosts, path.join(jobDir, 'hosts')) : undefined;
+      const rendezvous = await this.rendezvous(hosts, network);
+      const specs = await Promise.all(
+        layouts.map((layout) =>
+          trainingHostSpec({
+            request,
+            image,
+            layout,
+            hosts,
+            sandbox:
+              network &&
+              this.deps.sandbox.spec(layout.root, {
+                hostsFile: network.hostsFile,
+                binds: sharedChannels.map(({ name, dir }) => ({ source: dir, target: path.posix.join(CONTAINER_ROOT, 'input', 'data', name) })),
+              }),
+            rendezvous,
+            code,
+            packagesDir: path.join(jobDir, layout.hostName, 'python-packages'),
+            jobName: this.name,
+            jobArn: this.job.arn,
+            region: this.job.region,
+          }),
+        ),
+      );
       // One host failing fails the job: the others are stopped as soon as one exits badly.
       exits = await this.attempt.hosts.run(TRAINING_LOG_GROUP, this.name, specs, {
         onLine: (rank, line, timestamp) => {
@@ -237,6 +257,7 @@ export class TrainingRun implements SupervisedRun {
       });
     } finally {
       runtimeLimit.clear();
+      network?.release();
       this.billableMs += Date.now() - trainingStarted;
       await publisher.close();
       // Checkpoints are uploaded whatever the ending, so a stopped or reclaimed job can resume.
@@ -266,7 +287,8 @@ export class TrainingRun implements SupervisedRun {
   }
 
   /** Channels in File mode: FullyReplicated data is downloaded once and linked into every host. */
-  private async downloadInputs(jobDir: string, layouts: HostLayout[]): Promise<void> {
+  private async downloadInputs(jobDir: string, layouts: HostLayout[]): Promise<Array<{ name: string; dir: string }>> {
+    const shared: Array<{ name: string; dir: string }> = [];
     for (const channel of this.job.request.InputDataConfig ?? []) {
       const source = channel.DataSource?.S3DataSource;
       const name = channel.ChannelName ?? '';
@@ -280,26 +302,61 @@ export class TrainingRun implements SupervisedRun {
         }
         continue;
       }
-      const shared = path.join(jobDir, 'channels', name);
-      await download(this.deps.s3, location, shared);
+      const dir = path.join(jobDir, 'channels', name);
+      await download(this.deps.s3, location, dir);
+      // Every host sees it as its own /opt/ml/input/data/<channel>: bound there in its namespace, linked without one.
+      shared.push({ name, dir });
+      if (this.deps.sandbox.enabled) continue;
       for (const layout of layouts) {
         await rm(path.join(layout.dataDir, name), { recursive: true, force: true });
-        await symlink(shared, path.join(layout.dataDir, name), 'dir');
+        await symlink(dir, path.join(layout.dataDir, name), 'dir');
       }
     }
     const checkpointUri = this.job.request.CheckpointConfig?.S3Uri;
     if (checkpointUri) {
       for (const layout of layouts) await downloadPrefix(this.deps.s3, parseS3Uri(checkpointUri), layout.checkpointDir);
     }
+    return shared;
   }
 
-  /** Script mode: the SageMaker Python SDK uploads the source folder as a tarball and names it here. */
-  private async downloadCode(jobDir: string): Promise<string | undefined> {
-    const submitted = this.job.request.HyperParameters?.sagemaker_submit_directory?.replace(/^"|"$/g, '');
-    if (!submitted?.startsWith('s3://')) return undefined;
-    const codeDir = path.join(jobDir, 'code');
-    await downloadTarGz(this.deps.s3, parseS3Uri(submitted), codeDir);
-    return codeDir;
+  /**
+   * Where the hosts meet. In namespaces: algo-1:7777, as the PyTorch container sets MASTER_ADDR and
+   * MASTER_PORT, each host on a loopback address of its own. Without: 127.0.0.1 and a free port
+   * per host (SM_EMULATOR_HOST_ADDRESSES), since every host shares the one address.
+   */
+  private async rendezvous(hosts: string[], network: JobNetwork | undefined): Promise<Rendezvous> {
+    if (network) return { masterAddr: hosts[0], masterPort: MASTER_PORT };
+    const hostAddresses: string[] = [];
+    for (let index = 0; index < hosts.length; index++) hostAddresses.push(`127.0.0.1:${await this.deps.freePort()}`);
+    return { masterAddr: '127.0.0.1', masterPort: Number(hostAddresses[0].split(':')[1]), hostAddresses };
+  }
+
+  /**
+   * Script mode: the code `sagemaker_submit_directory` names — the SageMaker Python SDK's
+   * sourcedir.tar.gz in S3, or a tarball or folder in the container (a `code` channel) — extracted
+   * into every host's /opt/ml/code, as the toolkit does (files.download_and_extract).
+   */
+  private async downloadCode(layouts: HostLayout[], image: ImageCommand): Promise<SubmittedCode | undefined> {
+    const submitted = submitDirectory(this.job.request.HyperParameters);
+    if (submitted === undefined) return undefined;
+    for (const layout of layouts) {
+      if (submitted.startsWith('s3://')) {
+        await downloadTarGz(this.deps.s3, parseS3Uri(submitted), layout.codeDir);
+        continue;
+      }
+      const relative = path.posix.relative(CONTAINER_ROOT, submitted);
+      if (relative.startsWith('..') || path.posix.isAbsolute(relative)) {
+        throw new JobClientError(`sagemaker_submit_directory must be an s3:// URI or a path under /opt/ml; it is ${JSON.stringify(submitted)}.`);
+      }
+      const source = path.join(layout.root, relative);
+      const found = await stat(source).catch(() => undefined);
+      if (!found) throw new JobClientError(`sagemaker_submit_directory ${submitted} does not exist in the container.`);
+      if (found.isDirectory()) await cp(source, layout.codeDir, { recursive: true });
+      else await tar.extract({ file: source, cwd: layout.codeDir });
+    }
+    const files = await readdir(layouts[0].codeDir);
+    const installs = files.includes('requirements.txt') || files.includes('setup.py');
+    return { files, pip: installs ? await pipAvailability(image) : undefined };
   }
 
   private checkpointSyncs(layouts: HostLayout[]): CheckpointSync[] {

@@ -2,6 +2,7 @@
 // with processing and transform jobs (the rest wait in Starting, as jobs wait for capacity); stops them on
 // StopTrainingJob, interrupts them with the spot fault, and picks them up again after an emulator
 // restart: a job with checkpoints resumes from them, any other fails with a reason that says why.
+import type { HostSandbox } from './hostSandbox';
 import type { ImageRegistry } from './images';
 import type { JobRepository } from './jobRepository';
 import type { JobSupervisor } from './jobSupervisor';
@@ -12,6 +13,7 @@ export interface TrainingRuntimeOptions {
   supervisor: JobSupervisor;
   workDir: string;
   images: ImageRegistry;
+  sandbox: HostSandbox;
   jobs: JobRepository<TrainingJobDriver>;
   timing: RuntimeTiming;
   log: (line: string) => void;

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import type { HostSandbox } from './hostSandbox';
 import type { ImageRegistry } from './images';
 import type { RunContext, SupervisedRun } from './jobSupervisor';
 import { type ModelDefinition, ModelFleet, modelFailureReason } from './modelFleet';
@@ -45,6 +46,8 @@ export interface TransformTiming {
 
 export interface TransformRunDeps extends RunContext {
   images: ImageRegistry;
+  /** How instances are launched: in their own mount namespace, or as plain processes. */
+  sandbox: HostSandbox;
   workDir: string;
   timing: TransformTiming;
   freePort(): Promise<number>;
@@ -121,6 +124,7 @@ export class TransformRun implements SupervisedRun {
       logs: this.deps.logs,
       access: this.deps.access,
       images: this.deps.images,
+      sandbox: this.deps.sandbox,
       logGroup: TRANSFORM_LOG_GROUP,
       logStreamOf: (instanceId) => `${this.name}/${instanceId}-${streamTime}`,
       healthCheckTimeoutMs: this.deps.timing.healthCheckTimeoutMs,

@@ -15,6 +15,7 @@ import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { clientConfig, rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { allPages } from '../waiting';
 import { endpointConfigRequest, modelRequest, variant } from './sagemakerFixtures';
 
 const DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
@@ -101,7 +102,7 @@ describe('Application Auto Scaling of SageMaker endpoint variants', () => {
       await autoscaling.send(new RegisterScalableTargetCommand({ ...target('ep-2'), MinCapacity: 1, MaxCapacity: 2 }));
       await autoscaling.send(new RegisterScalableTargetCommand({ ...target('ep-3', 'green'), MinCapacity: 1, MaxCapacity: 2 }));
       const seen: string[] = [];
-      for await (const page of paginateDescribeScalableTargets({ client: autoscaling, pageSize: 2 }, { ServiceNamespace: 'sagemaker', ScalableDimension: DIMENSION, ResourceIds: [target('ep-1').ResourceId, target('ep-2').ResourceId, target('ep-3', 'green').ResourceId] })) {
+      for (const page of await allPages('scalable targets', paginateDescribeScalableTargets({ client: autoscaling, pageSize: 2 }, { ServiceNamespace: 'sagemaker', ScalableDimension: DIMENSION, ResourceIds: [target('ep-1').ResourceId, target('ep-2').ResourceId, target('ep-3', 'green').ResourceId] }), 3)) {
         seen.push(...(page.ScalableTargets ?? []).map((scalable) => scalable.ResourceId ?? ''));
       }
       assert.deepEqual(seen, ['endpoint/ep-1/variant/blue', 'endpoint/ep-2/variant/blue', 'endpoint/ep-3/variant/green']);
@@ -155,7 +156,7 @@ describe('Application Auto Scaling of SageMaker endpoint variants', () => {
       await autoscaling.send(new PutScalingPolicyCommand(trackingPolicy('second', 'ep-1')));
       await autoscaling.send(new PutScalingPolicyCommand(trackingPolicy('other', 'ep-2')));
       const names: string[] = [];
-      for await (const page of paginateDescribeScalingPolicies({ client: autoscaling, pageSize: 1 }, { ServiceNamespace: 'sagemaker', ResourceId: target('ep-1').ResourceId })) {
+      for (const page of await allPages('the scaling policies of ep-1', paginateDescribeScalingPolicies({ client: autoscaling, pageSize: 1 }, { ServiceNamespace: 'sagemaker', ResourceId: target('ep-1').ResourceId }), 3)) {
         names.push(...(page.ScalingPolicies ?? []).map((policy) => policy.PolicyName ?? ''));
       }
       assert.deepEqual(names, ['invocations', 'second']);

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
-import { until } from './processes';
+import { until } from '../waiting';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
 const BUCKET = 'metrics-tests';

@@ -14,6 +14,7 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { authorization, clientConfig, rawRequest, rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { allPages } from '../waiting';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -223,7 +224,7 @@ describe('CloudWatch metrics', () => {
 
     it('pages by MaxDatapoints across the queries, marking unfinished series PartialData', async () => {
       const pages = [];
-      for await (const page of paginateGetMetricData({ client: cloudwatch }, request({ MaxDatapoints: 20, ScanBy: 'TimestampAscending' }))) pages.push(page);
+      for (const page of await allPages('metric data by 20 datapoints', paginateGetMetricData({ client: cloudwatch }, request({ MaxDatapoints: 20, ScanBy: 'TimestampAscending' })), 3)) pages.push(page);
       assert.deepEqual(
         pages.map((page) => page.MetricDataResults?.map((result) => [result.Id, result.Values?.length, result.StatusCode])),
         [
@@ -300,7 +301,7 @@ describe('CloudWatch metrics', () => {
       await put('Test/Many', data.slice(0, 500));
       await put('Test/Many', data.slice(500));
       const pages = [];
-      for await (const page of paginateListMetrics({ client: cloudwatch }, { Namespace: 'Test/Many' })) pages.push(page.Metrics?.length);
+      for (const page of await allPages('the metrics of Test/Many', paginateListMetrics({ client: cloudwatch }, { Namespace: 'Test/Many' }), 3)) pages.push(page.Metrics?.length);
       assert.deepEqual(pages, [500, 1]);
     });
   });

@@ -34,7 +34,8 @@ import * as tar from 'tar';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { awsCli } from './awsCli';
 import { clientConfig, makeTempDir, rejection, s3Client, sagemakerClient } from './helpers';
-import { processesUnder, running, until } from './processes';
+import { processesUnder, running } from './processes';
+import { until } from '../waiting';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
 const BUCKET = 'endpoint-tests';
@@ -164,6 +165,8 @@ describe('endpoints served by real model containers', () => {
     assert.equal(answer.json.greeting, 'hello'); // the model's Environment
     assert.equal(answer.json.body, '{"prompt":"hi"}');
     assert.equal(answer.json.accept, 'application/json');
+    // Each instance in its own namespace finds the model at /opt/ml/model and runs in /opt/ml/model/code.
+    assert.deepEqual([answer.json.modelDir, answer.json.cwd, answer.json.literalModel], ['/opt/ml/model', '/opt/ml/model/code', true]);
     assert.equal(answer.ContentType, 'application/json');
     assert.equal(answer.InvokedProductionVariant, 'blue');
     assert.equal(answer.CustomAttributes, 'echo:trace=1');
@@ -349,9 +352,13 @@ describe('endpoints served by real model containers', () => {
     const loading = (async () => {
       while (load) await invoke('busy', 'x').catch(() => undefined);
     })();
-    await until('scale-out to the maximum', async () => ((await instances()) === 3 ? true : undefined), 30_000);
-    load = false;
-    await loading;
+    try {
+      await until('scale-out to the maximum', async () => ((await instances()) === 3 ? true : undefined), 30_000);
+    } finally {
+      // The load ends with the wait, whether or not it scaled out.
+      load = false;
+      await loading;
+    }
     await until('scale-in to the minimum', async () => ((await instances()) === 1 && (await describeEndpoint('busy')).EndpointStatus === 'InService' ? true : undefined), 30_000);
     const { ScalingActivities = [] } = await autoscaling.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'sagemaker', ResourceId: target.ResourceId }));
     const descriptions = ScalingActivities.map((activity) => activity.Description);

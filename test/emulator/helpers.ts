@@ -10,6 +10,7 @@ import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { RuntimeOptions } from '../../emulator/runtimes';
+import { until } from '../waiting';
 
 // The SDK warns once per process that it will require Node 22 in 2027; the tests run on Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -36,7 +37,12 @@ export async function spawnCli(args: string[], script = CLI_PATH): Promise<CliPr
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 10 s; stderr: ${stderr}`)), 10_000);
+    const timer = setTimeout(() => {
+      // The caller never gets hold of a process that did not start: end it here, or its pipes keep
+      // the test runner waiting after the test has failed.
+      child.kill('SIGKILL');
+      reject(new Error(`no "listening on" line within 10 s; stderr: ${stderr}`));
+    }, 10_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /^listening on (http:\/\/\S+)\n/.exec(stdout);
@@ -227,4 +233,13 @@ export function seededRandom(seed: number): () => number {
     value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
     return ((value ^ (value >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+/**
+ * Waits until the clock has passed `time` (a resource's CreationTime, say), so that what is created
+ * next is strictly newer: listings sorted by time then have one order, whatever the machine's speed.
+ */
+export async function clockPast(what: string, time: Date | undefined): Promise<void> {
+  if (!time) throw new Error(`${what} has no time`);
+  await until(`the clock to pass ${what} (${time.toISOString()})`, () => (Date.now() > time.getTime() ? true : undefined), { intervalMs: 1 });
 }

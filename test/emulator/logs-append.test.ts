@@ -9,6 +9,7 @@ import { startEmulator } from '../../emulator/server';
 import { appendLogEvents, type LogEvent } from '../../emulator/services/logs/logEvents';
 import { Store } from '../../emulator/store/store';
 import { clientConfig, makeTempDir } from './helpers';
+import { allPages } from '../waiting';
 
 const SCOPE = { accountId: '000000000000', region: 'us-east-1' };
 const GROUP = '/aws/sagemaker/TrainingJobs';
@@ -46,7 +47,9 @@ describe('appendLogEvents (the runtimes’ in-process logging)', () => {
         assert.equal(logStreams?.[0].lastEventTimestamp, start + BATCHES * LINES_PER_BATCH - 1);
 
         let count = 0;
-        for await (const page of paginateGetLogEvents({ client: logs, stopOnSameToken: true }, { logGroupName: GROUP, logStreamName: STREAM, startFromHead: true })) {
+        // GetLogEvents pages hold up to 10,000 events (1 MB): the bound leaves room for pages cut by size.
+        const pages = paginateGetLogEvents({ client: logs, stopOnSameToken: true }, { logGroupName: GROUP, logStreamName: STREAM, startFromHead: true });
+        for (const page of await allPages(`the events of ${STREAM}`, pages, (BATCHES * LINES_PER_BATCH) / 1000 + 2)) {
           for (const event of page.events ?? []) {
             assert.equal(event.timestamp, start + count, 'in order, none missing');
             count += 1;

@@ -17,6 +17,7 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { clientConfig, rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { allPages } from '../waiting';
 
 const HOUR = 3_600_000;
 
@@ -74,7 +75,7 @@ describe('CloudWatch Logs', () => {
       const names = ['/paged/b', '/paged/a', '/paged/C', '/paged/d-1', '/paged/d-2'];
       for (const name of names) await createGroup(name);
       const seen: string[] = [];
-      for await (const page of paginateDescribeLogGroups({ client: logs, pageSize: 2 }, { logGroupNamePrefix: '/paged/' })) {
+      for (const page of await allPages('log groups under /paged/', paginateDescribeLogGroups({ client: logs, pageSize: 2 }, { logGroupNamePrefix: '/paged/' }), 4)) {
         assert.ok((page.logGroups?.length ?? 0) <= 2);
         seen.push(...(page.logGroups ?? []).map((group) => group.logGroupName ?? ''));
       }
@@ -120,7 +121,7 @@ describe('CloudWatch Logs', () => {
       const latestFirst = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/streams', orderBy: 'LastEventTime', descending: true }));
       assert.deepEqual(latestFirst.logStreams?.map((stream) => stream.logStreamName), ['algo-1', 'algo-2', 'algo-3', 'other']);
       const seen: string[] = [];
-      for await (const page of paginateDescribeLogStreams({ client: logs, pageSize: 3 }, { logGroupName: '/streams', descending: true })) {
+      for (const page of await allPages('the streams of /streams', paginateDescribeLogStreams({ client: logs, pageSize: 3 }, { logGroupName: '/streams', descending: true }), 3)) {
         seen.push(...(page.logStreams ?? []).map((stream) => stream.logStreamName ?? ''));
       }
       assert.deepEqual(seen, ['other', 'algo-3', 'algo-2', 'algo-1']);
@@ -221,9 +222,10 @@ describe('CloudWatch Logs', () => {
 
     it('reads from the head forward, page by page, until the same forward token comes back', async () => {
       const pages: string[][] = [];
-      for await (const page of paginateGetLogEvents(
-        { client: logs, pageSize: 10, stopOnSameToken: true },
-        { logGroupName: '/get', logStreamName: 'stream', startFromHead: true },
+      for (const page of await allPages(
+        'the events of /get',
+        paginateGetLogEvents({ client: logs, pageSize: 10, stopOnSameToken: true }, { logGroupName: '/get', logStreamName: 'stream', startFromHead: true }),
+        5,
       )) {
         pages.push((messages(page) ?? []) as string[]);
       }
@@ -338,7 +340,7 @@ describe('CloudWatch Logs', () => {
 
     it('pages with nextToken to the end', async () => {
       const pages: string[][] = [];
-      for await (const page of paginateFilterLogEvents({ client: logs, pageSize: 4 }, { logGroupName: '/filter' })) {
+      for (const page of await allPages('the events of /filter', paginateFilterLogEvents({ client: logs, pageSize: 4 }, { logGroupName: '/filter' }), 3)) {
         pages.push((messages(page) ?? []) as string[]);
       }
       assert.deepEqual(pages.map((page) => page.length), [4, 2]);

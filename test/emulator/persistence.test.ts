@@ -20,8 +20,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { type CliProcess, makeTempDir, s3Client, sagemakerClient, spawnCli, startTestEmulator, trainingJobRequest } from './helpers';
+import { allPages, until } from '../waiting';
 
 const BUCKET = 'durable-bucket';
 
@@ -93,11 +93,11 @@ describe('persistence', () => {
             }
           })(),
         );
-        // Kill once some writes went through, at a random moment among the ones in flight.
-        for (let waited = 0; acknowledged.objects.size + acknowledged.jobs.size < before + 20 && waited < 5000; waited += 10) {
-          await delay(10);
-        }
-        await delay(Math.random() * 150);
+        // Kill once some writes went through — 20 to 40 of them, so the crash lands at a different
+        // point among the writes in flight (six writers) in every round.
+        const acknowledgedBeforeCrash = before + 20 + Math.floor(Math.random() * 21);
+        await until(`${acknowledgedBeforeCrash - before} writes acknowledged in round ${round}`, () =>
+          acknowledged.objects.size + acknowledged.jobs.size >= acknowledgedBeforeCrash ? true : undefined, { intervalMs: 5 });
         emulator.child.kill('SIGKILL');
         crashed = true;
         await Promise.all(writers);
@@ -162,7 +162,7 @@ async function verify(
 ): Promise<{ objects: number; blobs: number }> {
   const stored: string[] = [];
   let blobs = 0;
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: BUCKET })) {
+  for (const page of await allPages('the stored objects', paginateListObjectsV2({ client: s3 }, { Bucket: BUCKET }), 100)) {
     stored.push(...(page.Contents ?? []).map((object) => object.Key ?? ''));
     blobs += (page.Contents ?? []).reduce((total, object) => total + Number(/-(\d+)"$/.exec(object.ETag ?? '')?.[1] ?? 1), 0);
   }

@@ -1,4 +1,4 @@
-// Waiting on what runtimes do in the background, and checking on the processes they start.
+// Checking on the processes runtimes start (waiting on them: test/waiting.ts).
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Whether a process runs (a zombie waiting to be reaped does not). */
@@ -10,28 +10,36 @@ export function running(pid: number): boolean {
   }
 }
 
-/** Polls `probe` until it returns a value, at most `timeoutMs`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Running processes whose working directory is inside `dir` (a job's or endpoint's containers). */
+/**
+ * Running processes of a job's or endpoint's containers under `dir`: those whose working directory
+ * is inside it, those whose command line names it (bubblewrap, which binds a folder of `dir` as a
+ * host's /opt/ml), and their descendants (the container itself, whose cwd is /opt/ml/… in its namespace).
+ */
 export function processesUnder(dir: string): number[] {
-  const pids: number[] = [];
+  const parents = new Map<number, number>();
+  const found = new Set<number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
     try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
       const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      if ((cwd === dir || cwd.startsWith(`${dir}/`)) && running(Number(entry))) pids.push(Number(entry));
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const inside = (text: string) => text === dir || text.startsWith(`${dir}/`);
+      if (inside(cwd) || commandLine.some(inside)) found.add(pid);
     } catch {
       // gone, or not ours to see
     }
   }
-  return pids;
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const [pid, parent] of parents) {
+      if (!found.has(pid) && found.has(parent)) {
+        found.add(pid);
+        grown = true;
+      }
+    }
+  }
+  return [...found].filter((pid) => pid !== process.pid && running(pid));
 }

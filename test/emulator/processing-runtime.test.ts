@@ -24,7 +24,8 @@ import { after, before, describe, it } from 'node:test';
 import { PROCESSING_RESTARTED_REASON } from '../../emulator/runtime/processingRun';
 import { startEmulator } from '../../emulator/server';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from './helpers';
-import { running, until } from './processes';
+import { running } from './processes';
+import { until } from '../waiting';
 import { FAST_TIMING, FIXTURES, finishedProcessingJob as finished, jobLogLines, loggedPid, startJobEmulator, type JobEmulator } from './runtimeTestHelpers';
 
 const BUCKET = 'processing-tests';

@@ -1,7 +1,7 @@
 // Routing and the error shapes of each protocol, seen on the wire and through the SDKs.
 import { ApplicationAutoScalingClient, DescribeScheduledActionsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchLogsClient, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { DescribeNotebookInstanceCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointAsyncCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import assert from 'node:assert/strict';
@@ -39,9 +39,9 @@ describe('protocols and routing', () => {
     assert.equal(sagemaker.$metadata.httpStatusCode, 501);
     assert.equal(sagemaker.message, 'sagemaker operation DescribeNotebookInstance is not implemented by the emulator');
 
-    const s3 = await rejection(emulator.s3.send(new GetBucketVersioningCommand({ Bucket: 'any-bucket' })));
+    const s3 = await rejection(emulator.s3.send(new PutBucketVersioningCommand({ Bucket: 'any-bucket', VersioningConfiguration: { Status: 'Enabled' } })));
     assert.equal(s3.name, 'NotImplemented');
-    assert.equal(s3.message, 's3 operation GetBucketVersioning is not implemented by the emulator');
+    assert.equal(s3.message, 's3 operation PutBucketVersioning is not implemented by the emulator');
 
     const logs = new CloudWatchLogsClient(clientConfig(emulator.url));
     const logsError = await rejection(logs.send(new PutRetentionPolicyCommand({ logGroupName: 'group', retentionInDays: 7 })));

@@ -10,6 +10,7 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { rejection, s3Client, startTestEmulator, type TestEmulator } from './helpers';
+import { allPages } from '../waiting';
 
 describe('S3 buckets', () => {
   let emulator: TestEmulator;
@@ -96,7 +97,7 @@ describe('S3 buckets', () => {
     for (const name of names) await emulator.s3.send(new CreateBucketCommand({ Bucket: name }));
     const seen: string[] = [];
     let pages = 0;
-    for await (const page of paginateListBuckets({ client: emulator.s3, pageSize: 3 }, { Prefix: 'paged-bucket-' })) {
+    for (const page of await allPages('the buckets paged-bucket-*', paginateListBuckets({ client: emulator.s3, pageSize: 3 }, { Prefix: 'paged-bucket-' }), 4)) {
       pages += 1;
       seen.push(...(page.Buckets ?? []).map((bucket) => bucket.Name ?? ''));
     }

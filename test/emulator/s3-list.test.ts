@@ -2,6 +2,7 @@ import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, paginateLi
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { allPages } from '../waiting';
 
 const BUCKET = 'listing-bucket';
 const KEYS = [
@@ -56,7 +57,7 @@ describe('S3 ListObjectsV2', () => {
   it('pages with MaxKeys and continuation tokens to the end', async () => {
     const seen: string[] = [];
     let pages = 0;
-    for await (const page of paginateListObjectsV2({ client: emulator.s3, pageSize: 3 }, { Bucket: BUCKET })) {
+    for (const page of await allPages('the objects of the bucket', paginateListObjectsV2({ client: emulator.s3, pageSize: 3 }, { Bucket: BUCKET }), Math.ceil(KEYS.length / 3) + 1)) {
       pages += 1;
       assert.ok((page.KeyCount ?? 0) <= 3);
       seen.push(...(page.Contents ?? []).map((object) => object.Key ?? ''));

@@ -24,6 +24,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { crc32Base64, patterned, rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { allPages } from '../waiting';
 
 const BUCKET = 'multipart-bucket';
 const MIB = 1024 * 1024;
@@ -174,7 +175,7 @@ describe('S3 multipart uploads', () => {
     const uploadId = await create('many-parts', { ChecksumAlgorithm: 'CRC32' });
     for (let partNumber = 1; partNumber <= 7; partNumber++) await uploadPart('many-parts', uploadId, partNumber, Buffer.from(`part ${partNumber}`));
     const pages: number[][] = [];
-    for await (const page of paginateListParts({ client: emulator.s3, pageSize: 3 }, { Bucket: BUCKET, Key: 'many-parts', UploadId: uploadId })) {
+    for (const page of await allPages('the parts of many-parts', paginateListParts({ client: emulator.s3, pageSize: 3 }, { Bucket: BUCKET, Key: 'many-parts', UploadId: uploadId }), 4)) {
       pages.push((page.Parts ?? []).map((part) => part.PartNumber ?? 0));
       assert.equal(page.ChecksumAlgorithm, 'CRC32');
       for (const part of page.Parts ?? []) assert.equal(part.ChecksumCRC32, crc32Base64(Buffer.from(`part ${part.PartNumber}`)));

@@ -19,8 +19,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { rejection, sagemakerClient, startTestEmulator, type TestEmulator } from './helpers';
-import { until } from './processes';
+import { clockPast, rejection, sagemakerClient, startTestEmulator, type TestEmulator } from './helpers';
+import { allPages, until } from '../waiting';
 import { endpointConfigRequest, modelRequest, variant } from './sagemakerFixtures';
 
 const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:000000000000';
@@ -64,15 +64,12 @@ describe('SageMaker hosting: models, endpoint configurations, endpoints', () => 
         const names = ['m-a', 'm-c', 'm-b', 'other'];
         for (const name of names) {
           await client.send(new CreateModelCommand(modelRequest(name)));
-          await new Promise((resolve) => setTimeout(resolve, 2));
+          await clockPast(`the creation of ${name}`, (await client.send(new DescribeModelCommand({ ModelName: name }))).CreationTime);
         }
         const newest = await client.send(new ListModelsCommand({}));
         assert.deepEqual(newest.Models?.map((model) => model.ModelName), ['other', 'm-b', 'm-c', 'm-a']);
-        const seen: string[] = [];
-        for await (const page of paginateListModels({ client, pageSize: 2 }, { NameContains: 'M-', SortBy: 'Name', SortOrder: 'Ascending' })) {
-          seen.push(...(page.Models ?? []).map((model) => model.ModelName ?? ''));
-        }
-        assert.deepEqual(seen, ['m-a', 'm-b', 'm-c']);
+        const pages = await allPages('models named m-*', paginateListModels({ client, pageSize: 2 }, { NameContains: 'M-', SortBy: 'Name', SortOrder: 'Ascending' }), 2);
+        assert.deepEqual(pages.flatMap((page) => (page.Models ?? []).map((model) => model.ModelName)), ['m-a', 'm-b', 'm-c']);
       } finally {
         client.destroy();
       }
@@ -168,7 +165,7 @@ describe('SageMaker hosting: models, endpoint configurations, endpoints', () => 
       const creating = await emulator.sagemaker.send(new ListEndpointsCommand({ StatusEquals: 'Creating', SortBy: 'Name', SortOrder: 'Ascending' }));
       assert.deepEqual(creating.Endpoints?.map((summary) => [summary.EndpointName, summary.EndpointStatus]), [['Chat', 'Creating'], ['second', 'Creating']]);
       const seen: string[] = [];
-      for await (const page of paginateListEndpoints({ client: emulator.sagemaker, pageSize: 1 }, {})) {
+      for (const page of await allPages('endpoints', paginateListEndpoints({ client: emulator.sagemaker, pageSize: 1 }, {}), 3)) {
         seen.push(...(page.Endpoints ?? []).map((summary) => summary.EndpointName ?? ''));
       }
       assert.deepEqual(seen, ['second', 'Chat']);

@@ -16,6 +16,7 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { allPages } from '../waiting';
 import { modelRequest, processingJobRequest, transformJobRequest } from './sagemakerFixtures';
 
 const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:000000000000';
@@ -71,7 +72,7 @@ describe('SageMaker processing and transform jobs', () => {
       const stopped = await emulator.sagemaker.send(new ListProcessingJobsCommand({ StatusEquals: 'Stopped' }));
       assert.deepEqual(stopped.ProcessingJobSummaries?.map((summary) => [summary.ProcessingJobName, summary.ProcessingJobStatus]), [['to-stop', 'Stopped']]);
       const names: string[] = [];
-      for await (const page of paginateListProcessingJobs({ client: emulator.sagemaker, pageSize: 1 }, { SortBy: 'Name', SortOrder: 'Descending' })) {
+      for (const page of await allPages('processing jobs by name', paginateListProcessingJobs({ client: emulator.sagemaker, pageSize: 1 }, { SortBy: 'Name', SortOrder: 'Descending' }), 3)) {
         names.push(...(page.ProcessingJobSummaries ?? []).map((summary) => summary.ProcessingJobName ?? ''));
       }
       assert.deepEqual(names, ['to-stop', 'Preprocess-1']);
@@ -109,7 +110,7 @@ describe('SageMaker processing and transform jobs', () => {
       const all = await emulator.sagemaker.send(new ListTransformJobsCommand({ NameContains: 'answers' }));
       assert.deepEqual(all.TransformJobSummaries?.map((summary) => summary.TransformJobName), ['answers-3', 'answers-1']);
       const names: string[] = [];
-      for await (const page of paginateListTransformJobs({ client: emulator.sagemaker, pageSize: 1 }, { StatusEquals: 'InProgress' })) {
+      for (const page of await allPages('transform jobs in progress', paginateListTransformJobs({ client: emulator.sagemaker, pageSize: 1 }, { StatusEquals: 'InProgress' }), 2)) {
         names.push(...(page.TransformJobSummaries ?? []).map((summary) => summary.TransformJobName ?? ''));
       }
       assert.deepEqual(names, ['answers-3']);

@@ -15,6 +15,7 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { rejection, startTestEmulator, type TestEmulator } from './helpers';
+import { allPages } from '../waiting';
 
 const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:000000000000';
 const inference: CreateModelPackageCommandInput['InferenceSpecification'] = {
@@ -51,7 +52,7 @@ describe('SageMaker model registry', () => {
     const oldestFirst = await emulator.sagemaker.send(new ListModelPackageGroupsCommand({}));
     assert.deepEqual(oldestFirst.ModelPackageGroupSummaryList?.map((summary) => summary.ModelPackageGroupName), ['Chat-Models', 'zeta', 'alpha']);
     const names: string[] = [];
-    for await (const page of paginateListModelPackageGroups({ client: emulator.sagemaker, pageSize: 2 }, { SortBy: 'Name', SortOrder: 'Descending' })) {
+    for (const page of await allPages('model package groups by name', paginateListModelPackageGroups({ client: emulator.sagemaker, pageSize: 2 }, { SortBy: 'Name', SortOrder: 'Descending' }), 3)) {
       names.push(...(page.ModelPackageGroupSummaryList ?? []).map((summary) => summary.ModelPackageGroupName ?? ''));
     }
     assert.deepEqual(names, ['zeta', 'alpha', 'Chat-Models']);
@@ -105,7 +106,7 @@ describe('SageMaker model registry', () => {
     const newest = await list({ SortOrder: 'Descending', MaxResults: 1 });
     assert.equal(newest.ModelPackageSummaryList?.[0].ModelPackageVersion, 3);
     const versions: number[] = [];
-    for await (const page of paginateListModelPackages({ client: emulator.sagemaker, pageSize: 2 }, { ModelPackageGroupName: 'chat-models', SortBy: 'Name' })) {
+    for (const page of await allPages('the versions of chat-models', paginateListModelPackages({ client: emulator.sagemaker, pageSize: 2 }, { ModelPackageGroupName: 'chat-models', SortBy: 'Name' }), 3)) {
       versions.push(...(page.ModelPackageSummaryList ?? []).map((summary) => summary.ModelPackageVersion ?? 0));
     }
     assert.deepEqual(versions, [1, 2, 3]);

@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { rejection, sagemakerClient, startTestEmulator, type TestEmulator, trainingJobRequest } from './helpers';
+import { clockPast, rejection, sagemakerClient, startTestEmulator, type TestEmulator, trainingJobRequest } from './helpers';
+import { allPages } from '../waiting';
 
 describe('SageMaker training jobs', () => {
   let emulator: TestEmulator;
@@ -134,7 +135,8 @@ describe('SageMaker training jobs', () => {
       client = sagemakerClient(emulator.url, { region: 'ap-south-1' });
       for (const name of names) {
         await client.send(new CreateTrainingJobCommand(trainingJobRequest(name)));
-        await new Promise((resolve) => setTimeout(resolve, 2));
+        const { CreationTime } = await client.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+        await clockPast(`the creation of ${name}`, CreationTime);
       }
       await client.send(new StopTrainingJobCommand({ TrainingJobName: 'listed-05' }));
     });
@@ -152,11 +154,9 @@ describe('SageMaker training jobs', () => {
     });
 
     it('pages to the end with NextToken', async () => {
-      const seen: string[] = [];
-      for await (const page of paginateListTrainingJobs({ client, pageSize: 7 }, { SortBy: 'Name', SortOrder: 'Ascending' })) {
-        seen.push(...(page.TrainingJobSummaries ?? []).map((job) => job.TrainingJobName ?? ''));
-      }
-      assert.deepEqual(seen, names);
+      const pages = await allPages('training jobs by name', paginateListTrainingJobs({ client, pageSize: 7 }, { SortBy: 'Name', SortOrder: 'Ascending' }), 4);
+      assert.deepEqual(pages.map((page) => page.TrainingJobSummaries?.length), [7, 7, 7, 2]);
+      assert.deepEqual(pages.flatMap((page) => (page.TrainingJobSummaries ?? []).map((job) => job.TrainingJobName)), names);
     });
 
     it('filters by name, status and time', async () => {

@@ -6,7 +6,8 @@ import { CreateTrainingJobCommand, type CreateTrainingJobCommandInput } from '@a
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { running, until } from './processes';
+import { running } from './processes';
+import { until } from '../waiting';
 import { FAST_TIMING, FIXTURES, finishedTrainingJob, jobLogLines, startJobEmulator, type JobEmulator } from './runtimeTestHelpers';
 
 const BUCKET = 'training-paths';

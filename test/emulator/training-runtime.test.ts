@@ -20,7 +20,8 @@ import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { CLI_PATH, clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from './helpers';
-import { running, until } from './processes';
+import { running } from './processes';
+import { until } from '../waiting';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
 const BUCKET = 'runtime-tests';
@@ -177,11 +178,12 @@ describe('training runtime', () => {
       const step = text ? (JSON.parse(text) as { step: number }).step : 0;
       return step >= 3 ? step : undefined;
     });
-    const logged = await until('log lines while running', async () => {
-      const lines = await logLines(logs, 'counter-1');
-      return lines.some((line) => line.startsWith('step=')) ? lines : undefined;
+    const logged = await until('step lines in the log while the job runs', async () => {
+      const steps = (await logLines(logs, 'counter-1')).flatMap((line) => /^step=(\d+) /.exec(line)?.[1] ?? []).map(Number);
+      return steps.length > 0 ? steps : undefined;
     });
-    assert.ok(logged.length > 0);
+    // Lines reach the log while the job runs, in order and none missing: steps 1, 2, … so far.
+    assert.deepEqual(logged, logged.map((_, index) => index + 1));
     await sageMaker.send(new StopTrainingJobCommand({ TrainingJobName: 'counter-1' }));
     const stopped = await finished(sageMaker, 'counter-1');
     assert.equal(stopped.TrainingJobStatus, 'Stopped');

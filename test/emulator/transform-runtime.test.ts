@@ -20,7 +20,8 @@ import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
-import { processesUnder, running, until } from './processes';
+import { processesUnder, running } from './processes';
+import { until } from '../waiting';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
 const BUCKET = 'transform-tests';

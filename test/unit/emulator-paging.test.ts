@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validationError } from '../../emulator/errors';
 import { sortedPage, type SortKey } from '../../emulator/services/paging';
+import { followTokens } from '../waiting';
 
 interface Item {
   name: string;
@@ -12,16 +13,15 @@ const items: Item[] = Array.from({ length: 257 }, (_, index) => ({ name: `item-$
 const keyOf = (item: Item): SortKey => [item.time, item.name];
 const invalid = () => validationError('Invalid pagination token');
 
+/** Every page in turn: at most as many as the items need, so a listing that never ends fails rather than hangs. */
 function allPages(limit: number, descending: boolean): Item[] {
-  const seen: Item[] = [];
-  let token: string | undefined;
-  do {
-    const { page, nextToken } = sortedPage(items, keyOf, { listing: 'test', limit, descending, token }, invalid);
-    assert.ok(page.length <= limit);
-    seen.push(...page);
-    token = nextToken;
-  } while (token !== undefined);
-  return seen;
+  const pages = followTokens(
+    `the items, ${limit} per page`,
+    (token) => sortedPage(items, keyOf, { listing: 'test', limit, descending, token }, invalid),
+    Math.ceil(items.length / limit),
+  );
+  for (const page of pages) assert.ok(page.length <= limit);
+  return pages.flat();
 }
 
 describe('sortedPage', () => {

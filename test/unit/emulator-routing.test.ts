@@ -15,9 +15,31 @@ describe('resolveRoute', () => {
       service: 's3',
       accountId: DEFAULT_ACCOUNT,
       region: 'eu-west-1',
+      accessKeyId: 'AKIDEXAMPLE',
     });
     const route = resolveRoute({ url: '/', headers: { ...authorization('123456789012/20240101/us-west-2/logs/aws4_request'), 'x-amz-target': 'Logs_20140328.CreateLogGroup' } }, DEFAULT_ACCOUNT);
-    assert.deepEqual(route, { kind: 'service', service: 'logs', accountId: '123456789012', region: 'us-west-2' });
+    assert.deepEqual(route, { kind: 'service', service: 'logs', accountId: '123456789012', region: 'us-west-2', accessKeyId: '123456789012' });
+  });
+
+  it('routes a request signed for a service the emulator does not speak as such, never as S3', () => {
+    const signed = (service: string) => authorization(`test/20240101/us-east-1/${service}/aws4_request`);
+    assert.deepEqual(resolveRoute({ method: 'POST', url: '/', headers: signed('iam') }, DEFAULT_ACCOUNT), { kind: 'unknownService', signingName: 'iam' });
+    assert.deepEqual(resolveRoute({ method: 'GET', url: '/2015-03-31/functions/', headers: signed('lambda') }, DEFAULT_ACCOUNT), {
+      kind: 'unknownService',
+      signingName: 'lambda',
+    });
+    // An awsJson target of no service it knows stays an unknown operation (UnknownOperationException).
+    assert.deepEqual(resolveRoute({ method: 'POST', url: '/', headers: { ...signed('dynamodb'), 'x-amz-target': 'DynamoDB_20120810.ListTables' } }, DEFAULT_ACCOUNT), {
+      kind: 'unknownTarget',
+      target: 'DynamoDB_20120810.ListTables',
+    });
+    assert.deepEqual(resolveRoute({ method: 'POST', url: '/', headers: signed('sts') }, DEFAULT_ACCOUNT), {
+      kind: 'service',
+      service: 'sts',
+      accountId: DEFAULT_ACCOUNT,
+      region: 'us-east-1',
+      accessKeyId: 'test',
+    });
   });
 
   it('reads the scope of a presigned URL', () => {

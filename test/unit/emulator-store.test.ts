@@ -10,6 +10,7 @@ import { encodeLogLine } from '../../emulator/store/logFormat';
 import { StorageHealth } from '../../emulator/store/storageHealth';
 import { defineTable, put, remove, Store, StoreWriteError } from '../../emulator/store/store';
 import { mountTmpfs, type Tmpfs } from '../tmpfs';
+import { until } from '../waiting';
 
 interface Note {
   text: string;
@@ -162,11 +163,8 @@ describe('BlobStore', () => {
     await blobs.remove(name);
     assert.ok(existsSync(join(directory, name)), 'still there while being read');
     assert.equal((await text(reader)).length, 100_000);
-    // The last reader's close triggers an asynchronous unlink: wait for it, within a bound.
-    for (let attempt = 0; attempt < 200 && existsSync(join(directory, name)); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    assert.equal(existsSync(join(directory, name)), false, 'removed once the reader is done');
+    // The last reader's close triggers an asynchronous unlink.
+    await until('the blob to be removed once its reader is done', () => (existsSync(join(directory, name)) ? undefined : true), { intervalMs: 10 });
   });
 
   /** Bytes that differ from MiB to MiB, so a reused buffer sent twice would show. */
@@ -216,10 +214,7 @@ describe('BlobStore', () => {
     await sending;
     assert.ok(Buffer.concat(received).length < size, 'stopped before the end');
     await blobs.remove(name);
-    for (let attempt = 0; attempt < 200 && existsSync(join(directory, name)); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    assert.equal(existsSync(join(directory, name)), false, 'the stopped sender no longer holds the blob');
+    await until('the stopped sender to let the blob go (removed)', () => (existsSync(join(directory, name)) ? undefined : true), { intervalMs: 10 });
   });
 });
 

@@ -14,6 +14,7 @@ import { initializeParameters, ParameterLayout, type ModelConfig } from '../../e
 import { Random } from '../../emulator/containers/gpt/random';
 import { createModelServer } from '../../emulator/containers/gpt/server';
 import { BytePairTokenizer } from '../../emulator/containers/gpt/tokenizer';
+import { until } from '../waiting';
 
 const config: ModelConfig = { vocabSize: 256, layers: 2, heads: 2, width: 16, context: 24 };
 const layout = new ParameterLayout(config);
@@ -46,14 +47,6 @@ function start(batcher: ContinuousBatcher, prompt: string, parameters: Generatio
     }).cancel;
   });
   return { tokens, result, cancel };
-}
-
-/** Resolves once `condition` holds, checking at each turn of the event loop (at most `turns` of them). */
-async function until(condition: () => boolean, what: string, turns = 100_000): Promise<void> {
-  for (let turn = 0; !condition(); turn++) {
-    assert.ok(turn < turns, `gave up waiting until ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 const requests: Array<[string, GenerationParameters]> = [
@@ -98,7 +91,7 @@ describe('continuous batching', () => {
     const expected = await alone();
     const batcher = new ContinuousBatcher(model, options);
     const first = requests.slice(0, 4).map(([prompt, parameters]) => start(batcher, prompt, parameters));
-    await until(() => first.every((run) => run.tokens.length >= 3), 'the first streams generated');
+    await until('the first streams to generate 3 tokens each', () => (first.every((run) => run.tokens.length >= 3) ? true : undefined), { intervalMs: 0 });
     const later = requests.slice(4).map(([prompt, parameters]) => start(batcher, prompt, parameters));
     const results = await Promise.all([...first, ...later].map((run) => run.result));
     results.forEach((result, i) => assert.deepEqual(result, expected[i], `stream ${i}`));
@@ -111,7 +104,7 @@ describe('continuous batching', () => {
     const cancelled = start(batcher, 'Hello', long);
     const other = start(batcher, 'Hello', { ...long, seed: 2 });
     assert.throws(() => batcher.start('Hello', long, { token: () => undefined, fail: () => undefined }), /all 2 generation slots are taken/);
-    await until(() => cancelled.tokens.length >= 2, 'the stream to cancel generated');
+    await until('the stream to cancel to generate 2 tokens', () => (cancelled.tokens.length >= 2 ? true : undefined), { intervalMs: 0 });
     cancelled.cancel();
     const tokensAtCancel = cancelled.tokens.length;
     assert.equal(batcher.active, 1);
@@ -144,22 +137,17 @@ describe('continuous batching', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const invoke = (body: unknown, signal?: AbortSignal) => fetch(`${url}/invocations`, { method: 'POST', body: JSON.stringify(body), signal });
     try {
-      for (let attempt = 0; (await fetch(`${url}/ping`)).status !== 200; attempt++) {
-        assert.ok(attempt < 500, 'the model never loaded');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await until('the model server to load its model (/ping 200)', async () => ((await fetch(`${url}/ping`)).status === 200 ? true : undefined), { intervalMs: 10 });
       const abort = new AbortController();
       const long = await invoke({ inputs: 'hello', parameters: { max_new_tokens: 100_000 }, stream: true }, abort.signal);
       await long.body!.getReader().read(); // the stream has started
       assert.equal((await invoke({ inputs: 'hello' })).status, 429);
       abort.abort();
-      let status = 429;
-      for (let attempt = 0; status === 429; attempt++) {
-        assert.ok(attempt < 500, 'the slot of the aborted stream was never freed');
+      const status = await until('the slot of the aborted stream to be freed', async () => {
         const response = await invoke({ inputs: 'hello', parameters: { max_new_tokens: 3 } });
-        status = response.status;
         await response.arrayBuffer();
-      }
+        return response.status === 429 ? undefined : response.status;
+      }, { intervalMs: 10 });
       assert.equal(status, 200);
     } finally {
       server.close();

@@ -8,6 +8,7 @@ import { loadLatestCheckpoint, saveCheckpoint, writeFileAtomically } from '../..
 import { initializeParameters, ParameterLayout } from '../../emulator/containers/gpt/parameters';
 import { Random } from '../../emulator/containers/gpt/random';
 import { decodeSafetensors, encodeSafetensors, SafetensorsReader, type NamedTensor } from '../../emulator/containers/gpt/safetensors';
+import { until } from '../waiting';
 
 function temporaryDirectory(): string {
   return mkdtempSync(path.join(tmpdir(), 'gpt-checkpoint-'));
@@ -172,7 +173,9 @@ describe('checkpoints', () => {
       })();`;
     const child = spawn(process.execPath, ['-e', writer], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Killed while a checkpoint is being written: its temporary file is there.
+    await until('the writer to be part way through a checkpoint (a .partial file)', () =>
+      readdirSync(directory).some((file) => file.endsWith('.partial')) ? true : undefined, { intervalMs: 1 });
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     const latest = await loadLatestCheckpoint<{ step: number }>(directory);

@@ -104,6 +104,8 @@ describe('text generation', () => {
     let next = stream.next();
     while (!next.done) {
       pieces.push(next.value.text);
+      // One piece per new token at most: a stream that never ends fails here instead of hanging.
+      assert.ok(pieces.length <= 60, 'the stream ends after maxNewTokens');
       next = stream.next();
     }
     const result = next.value;

@@ -13,6 +13,7 @@ import { parseRequest } from '../../emulator/containers/gpt/payloads';
 import { Random } from '../../emulator/containers/gpt/random';
 import { createModelServer } from '../../emulator/containers/gpt/server';
 import { BytePairTokenizer } from '../../emulator/containers/gpt/tokenizer';
+import { until } from '../waiting';
 
 const config: ModelConfig = { vocabSize: 300, layers: 2, heads: 2, width: 32, context: 32 };
 
@@ -33,10 +34,7 @@ async function listen(server: http.Server): Promise<string> {
 }
 
 async function waitUntilLoaded(url: string): Promise<void> {
-  for (let attempt = 0; (await fetch(`${url}/ping`)).status !== 200; attempt++) {
-    assert.ok(attempt < 250, 'the model never loaded');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await until(`the model server at ${url} to load its model (/ping 200)`, async () => ((await fetch(`${url}/ping`)).status === 200 ? true : undefined), { intervalMs: 20 });
 }
 
 async function invoke(url: string, body: unknown): Promise<Response> {
@@ -196,17 +194,15 @@ describe('model server', () => {
     const limited = createModelServer({ modelDirectory, maxConcurrentRequests: 1 });
     const limitedUrl = await listen(limited);
     try {
-      while ((await fetch(`${limitedUrl}/ping`)).status !== 200) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitUntilLoaded(limitedUrl);
       const long = await invoke(limitedUrl, { inputs: 'hello', parameters: { max_new_tokens: 4000 }, stream: true });
       const reader = long.body!.getReader();
       await reader.read(); // the stream has started
       let streamEnded = false;
       const draining = (async () => {
-        while (!(await reader.read()).done) {
-          // drain
-        }
+        // 4000 tokens come in at most 8000 reads (an event split in two at worst): a stream that
+        // never ends fails here instead of hanging the run.
+        for (let reads = 0; !(await reader.read()).done; reads++) assert.ok(reads < 8000, 'the stream ends after max_new_tokens');
         streamEnded = true;
       })();
       assert.equal((await fetch(`${limitedUrl}/ping`)).status, 200);
@@ -243,13 +239,12 @@ describe('model server', () => {
         const [answer] = await (await invoke(served, body)).json() as Array<{ generated_text: string }>;
         assert.equal(answer.generated_text, expected.generated_text, served);
       }
-      let missing: { error: string } = { error: 'the model is loading' };
-      for (let attempt = 0; missing.error === 'the model is loading'; attempt++) {
-        assert.ok(attempt < 250, 'the load never failed');
+      const missing = await until('the load of a missing archive to fail', async () => {
         const response = await invoke(fromMissing, body);
         assert.equal(response.status, 503);
-        missing = await response.json() as { error: string };
-      }
+        const answer = await response.json() as { error: string };
+        return answer.error === 'the model is loading' ? undefined : answer;
+      }, { intervalMs: 20 });
       assert.match(missing.error, /failed to load: GET of the model archive answered 404: <Error><Code>NoSuchKey/);
     } finally {
       servers.forEach((server) => server.close());
@@ -262,11 +257,16 @@ describe('model server', () => {
     const broken = createModelServer({ modelDirectory: path.join(modelDirectory, 'missing'), maxConcurrentRequests: 1 });
     const brokenUrl = await listen(broken);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Loading or failed, it is not healthy; once the load has failed, it says why.
       assert.equal((await fetch(`${brokenUrl}/ping`)).status, 503);
-      const response = await invoke(brokenUrl, { inputs: 'hello' });
-      assert.equal(response.status, 503);
-      assert.match((await response.json() as { error: string }).error, /failed to load/);
+      const failure = await until('the load of a missing model directory to fail', async () => {
+        const response = await invoke(brokenUrl, { inputs: 'hello' });
+        assert.equal(response.status, 503);
+        const answer = await response.json() as { error: string };
+        return answer.error === 'the model is loading' ? undefined : answer.error;
+      }, { intervalMs: 20 });
+      assert.match(failure, /failed to load/);
+      assert.equal((await fetch(`${brokenUrl}/ping`)).status, 503);
     } finally {
       broken.close();
     }

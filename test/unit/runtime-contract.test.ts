@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { containerLaunch, ImageNotFound, ImageRegistry } from '../../emulator/runtime/images';
 import { finalMetrics, metricMatcher } from '../../emulator/runtime/metrics';
-import { hostLayout, hostNames, prepareHost, trainingEnvironment } from '../../emulator/runtime/trainingLayout';
+import { trainingHostSpec, type TrainingHostPlan } from '../../emulator/runtime/trainingHost';
+import { hostLayout, hostNames, prepareHost } from '../../emulator/runtime/trainingLayout';
 
 const job: CreateTrainingJobCommandInput = {
   TrainingJobName: 'contract',
@@ -34,7 +35,9 @@ describe('training container contract', () => {
     assert.deepEqual(config('resourceconfig.json'), {
       current_host: 'algo-2',
       current_instance_type: 'ml.m5.large',
+      current_group_name: 'homogeneousCluster',
       hosts: ['algo-1', 'algo-2'],
+      instance_groups: [{ instance_group_name: 'homogeneousCluster', instance_type: 'ml.m5.large', hosts: ['algo-1', 'algo-2'] }],
       network_interface_name: 'lo',
     });
     assert.deepEqual(config('inputdataconfig.json').train, {
@@ -49,30 +52,86 @@ describe('training container contract', () => {
     assert.equal(hostLayout('/jobs/x', 'algo-1', '/opt/ml/ckpt').checkpointDir, '/jobs/x/algo-1/opt/ml/ckpt');
   });
 
-  it('sets the sagemaker-training-toolkit environment and torch-style rendezvous', () => {
-    const layout = hostLayout('/jobs/x', 'algo-2');
-    const env = trainingEnvironment(job, {
-      layout,
-      hosts: ['algo-1', 'algo-2'],
-      rank: 1,
-      masterPort: 29500,
-      hostAddresses: ['127.0.0.1:29500', '127.0.0.1:29501'],
-      jobName: 'contract',
-      jobArn: 'arn:aws:sagemaker:us-east-1:000000000000:training-job/contract',
-      region: 'us-east-1',
-    });
+  const plan = (overrides: Partial<TrainingHostPlan>): TrainingHostPlan => ({
+    request: job,
+    image: { command: ['python3'] },
+    layout: hostLayout('/jobs/x', 'algo-2'),
+    hosts: ['algo-1', 'algo-2'],
+    sandbox: undefined,
+    rendezvous: { masterAddr: '127.0.0.1', masterPort: 29500, hostAddresses: ['127.0.0.1:29500', '127.0.0.1:29501'] },
+    code: undefined,
+    packagesDir: '/jobs/x/algo-2/python-packages',
+    jobName: 'contract',
+    jobArn: 'arn:aws:sagemaker:us-east-1:000000000000:training-job/contract',
+    region: 'us-east-1',
+    ...overrides,
+  });
+
+  it('gives every host the toolkit environment: decoded hyperparameters, SM_* paths, the rendezvous', async () => {
+    const { steps } = await trainingHostSpec(plan({}));
+    const env = steps[0].env;
     assert.equal(env.SM_MODEL_DIR, '/jobs/x/algo-2/opt/ml/model');
     assert.equal(env.SM_CHANNEL_TRAIN, '/jobs/x/algo-2/opt/ml/input/data/train');
     assert.equal(env.SM_CHANNEL_VALIDATION, '/jobs/x/algo-2/opt/ml/input/data/validation');
     assert.deepEqual(JSON.parse(env.SM_CHANNELS), ['train', 'validation']);
-    assert.deepEqual(JSON.parse(env.SM_HPS), { epochs: '3', 'learning-rate': '0.01' });
+    // Each value json.loads-ed, as the toolkit does: 3 and 0.01 are numbers; names keep their hyphens.
+    assert.equal(env.SM_HPS, '{"epochs":3,"learning-rate":0.01}');
     assert.equal(env.SM_HP_EPOCHS, '3');
-    assert.equal(env.SM_HP_LEARNING_RATE, '0.01');
+    assert.equal(env['SM_HP_LEARNING-RATE'], '0.01');
+    assert.deepEqual(JSON.parse(env.SM_USER_ARGS), ['--epochs', '3', '--learning-rate', '0.01']);
     assert.deepEqual(JSON.parse(env.SM_HOSTS), ['algo-1', 'algo-2']);
     assert.equal(env.SM_CURRENT_HOST, 'algo-2');
     assert.equal(env.TRAINING_JOB_NAME, 'contract');
-    assert.deepEqual([env.MASTER_ADDR, env.MASTER_PORT, env.WORLD_SIZE, env.RANK, env.NODE_RANK], ['127.0.0.1', '29500', '2', '1', '1']);
+    assert.equal(JSON.parse(env.SM_TRAINING_ENV).master_hostname, 'algo-1');
+    assert.deepEqual([env.MASTER_ADDR, env.MASTER_PORT], ['127.0.0.1', '29500']);
+    assert.equal(env.RANK, undefined, 'the toolkit sets no RANK (torchrun would)');
+    // Without a namespace, what a script cannot find by SageMaker's literal paths.
+    assert.equal(env.SM_CHECKPOINT_DIR, '/jobs/x/algo-2/opt/ml/checkpoints');
     assert.deepEqual(JSON.parse(env.SM_EMULATOR_HOST_ADDRESSES), ['127.0.0.1:29500', '127.0.0.1:29501']);
+  });
+
+  it('in its namespace, gives the script /opt/ml paths and algo-1:7777', async () => {
+    const { steps } = await trainingHostSpec(
+      plan({ sandbox: { launcher: '/usr/bin/bwrap', optMl: '/jobs/x/algo-2/opt/ml', hostsFile: '/jobs/x/hosts' }, rendezvous: { masterAddr: 'algo-1', masterPort: 7777 } }),
+    );
+    const env = steps[0].env;
+    assert.equal(env.SM_MODEL_DIR, '/opt/ml/model');
+    assert.equal(env.SM_CHANNEL_TRAIN, '/opt/ml/input/data/train');
+    assert.equal(env.SM_EMULATOR_OPT_ML, '/opt/ml');
+    assert.deepEqual([env.MASTER_ADDR, env.MASTER_PORT], ['algo-1', '7777']);
+    assert.equal(env.SM_CHECKPOINT_DIR, undefined);
+    assert.equal(env.SM_EMULATOR_HOST_ADDRESSES, undefined);
+    assert.deepEqual(steps[0].launch.sandbox, { launcher: '/usr/bin/bwrap', optMl: '/jobs/x/algo-2/opt/ml', hostsFile: '/jobs/x/hosts' });
+  });
+
+  it('runs script mode as the training toolkit does: through a shell, sagemaker_* consumed, arguments sorted', async () => {
+    const request = {
+      ...job,
+      HyperParameters: {
+        sagemaker_program: '"train.py"',
+        sagemaker_submit_directory: '"s3://b/job/source/sourcedir.tar.gz"',
+        sagemaker_container_log_level: '20',
+        sagemaker_region: '"us-east-1"',
+        backend: '"gloo"',
+        epochs: '2',
+        lr: '1e-5',
+        b: 'true',
+      },
+    };
+    const { steps } = await trainingHostSpec(plan({ request, code: { files: ['train.py'] }, image: { command: ['/usr/bin/python3'] } }));
+    assert.equal(steps.length, 1);
+    const { launch, env } = steps[0];
+    assert.deepEqual([launch.command, launch.args], ['/bin/sh', ['-c', '/usr/bin/python3 train.py -b True --backend gloo --epochs 2 --lr 1e-05']]);
+    assert.equal(launch.cwd, '/jobs/x/algo-2/opt/ml/code');
+    assert.equal(env.SM_HPS, '{"b":true,"backend":"gloo","epochs":2,"lr":1e-05}');
+    assert.equal(env.SM_HP_BACKEND, 'gloo');
+    assert.equal(env.SM_MODULE_NAME, 'train');
+    assert.equal(env.SM_USER_ENTRY_POINT, 'train.py');
+    assert.equal(env.SM_MODULE_DIR, 's3://b/job/source/sourcedir.tar.gz');
+    assert.equal(env.SM_LOG_LEVEL, '20');
+    assert.equal(env.SM_FRAMEWORK_PARAMS, '{}');
+    assert.equal(env.PYTHONPATH, '/jobs/x/algo-2/opt/ml/code');
+    assert.equal(env.SAGEMAKER_REGION, 'us-east-1');
   });
 });
 
@@ -115,18 +174,14 @@ describe('images', () => {
     await assert.rejects(ImageRegistry.load({}, file), /images\["broken"\]\.command/);
   });
 
-  it('runs script mode as the training toolkit does, and honours entrypoint overrides', () => {
-    const image = { command: ['python3'] };
-    const hyperParameters = { sagemaker_program: 'train.py', sagemaker_submit_directory: 's3://b/code.tar.gz', epochs: '2' };
-    assert.deepEqual(containerLaunch(image, undefined, hyperParameters, '/code'), {
-      command: 'python3',
-      args: ['train.py', '--epochs', '2'],
-      cwd: '/code',
+  it("runs the image's command, or the job's ContainerEntrypoint, with ContainerArguments", () => {
+    const image = { command: ['node', 'serve.js'], cwd: '/srv' };
+    assert.deepEqual(containerLaunch(image, { ContainerArguments: ['--x'] }), { command: 'node', args: ['serve.js', '--x'], cwd: '/srv', env: {} });
+    assert.deepEqual(containerLaunch(image, { ContainerEntrypoint: ['bash', '-c'], ContainerArguments: ['echo hi'] }), {
+      command: 'bash',
+      args: ['-c', 'echo hi'],
+      cwd: '/srv',
       env: {},
     });
-    assert.deepEqual(
-      containerLaunch(image, { TrainingInputMode: 'File', ContainerEntrypoint: ['bash', '-c'], ContainerArguments: ['echo hi'] }, {}, undefined),
-      { command: 'bash', args: ['-c', 'echo hi'], cwd: undefined, env: {} },
-    );
   });
 });

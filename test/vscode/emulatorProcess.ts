@@ -20,12 +20,15 @@ export async function startEmulatorProcess(
     dataDir?: string;
     /** 0: jobs are accepted and stay queued, for tests of what the views show of a given state. */
     maxConcurrentJobs?: number;
+    /** false: hosts run as plain processes (--no-host-sandbox), for the runtime benchmark's comparison. */
+    hostSandbox?: boolean;
   } = {},
 ): Promise<EmulatorProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sagemaker-emulator-'));
   const jobs = options.maxConcurrentJobs === undefined ? [] : ['--max-concurrent-jobs', String(options.maxConcurrentJobs)];
+  const sandbox = options.hostSandbox === false ? ['--no-host-sandbox'] : [];
   // As the extension starts it: none of this machine's AWS credentials reach it, or its jobs.
-  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir, ...jobs], {
+  const child = spawnGroup(process.execPath, [EMULATOR_BUNDLE, '--port', String(options.port ?? 0), '--data-dir', dataDir, ...jobs, ...sandbox], {
     env: emulatorEnvironment(process.env),
   });
   let output = '';

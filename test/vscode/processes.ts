@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
+import { until } from '../waiting';
 
 const running = new Set<ChildProcess>();
 
@@ -84,19 +85,12 @@ export async function freePort(): Promise<number> {
 }
 
 export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  await until(`${url} to answer (a status below 500)`, async () => {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.status < 500) {
-        return;
-      }
+      return response.status < 500 ? true : undefined;
     } catch {
-      // not up yet
+      return undefined; // not up yet
     }
-    if (Date.now() > deadline) {
-      throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  }, { timeoutMs });
 }

@@ -1,6 +1,7 @@
 // S3's operation table: operation name → handler. Operations of the model missing here answer NotImplemented.
-import type { OperationTable } from '../../operations';
+import type { OperationHandler, OperationTable, RequestContext } from '../../operations';
 import { abortMultipartUpload } from './AbortMultipartUpload';
+import { bucketConfigurationOperations } from './bucketConfiguration';
 import { completeMultipartUpload } from './CompleteMultipartUpload';
 import { copyObject } from './CopyObject';
 import { createBucket } from './CreateBucket';
@@ -14,13 +15,16 @@ import { headBucket } from './HeadBucket';
 import { headObject } from './HeadObject';
 import { listBuckets } from './ListBuckets';
 import { listMultipartUploads } from './ListMultipartUploads';
+import { listObjects } from './ListObjects';
 import { listObjectsV2 } from './ListObjectsV2';
 import { listParts } from './ListParts';
 import { putObject } from './PutObject';
 import { uploadPart } from './UploadPart';
 import { uploadPartCopy } from './UploadPartCopy';
+import { accessDenied } from './errors';
+import { findBucket } from './state';
 
-export const s3Operations: OperationTable = {
+const operations: OperationTable = {
   AbortMultipartUpload: abortMultipartUpload,
   CompleteMultipartUpload: completeMultipartUpload,
   CopyObject: copyObject,
@@ -35,9 +39,35 @@ export const s3Operations: OperationTable = {
   HeadObject: headObject,
   ListBuckets: listBuckets,
   ListMultipartUploads: listMultipartUploads,
+  ListObjects: listObjects,
   ListObjectsV2: listObjectsV2,
   ListParts: listParts,
   PutObject: putObject,
   UploadPart: uploadPart,
   UploadPartCopy: uploadPartCopy,
+  ...bucketConfigurationOperations,
 };
+
+interface OwnerExpectations {
+  Bucket?: string;
+  ExpectedBucketOwner?: string;
+  CopySource?: string;
+  ExpectedSourceBucketOwner?: string;
+}
+
+/**
+ * `x-amz-expected-bucket-owner` (and `x-amz-source-expected-bucket-owner` for a copy's source), which
+ * the SDKs send to make sure a bucket is whose they think (the SageMaker Python SDK does for its
+ * default bucket): a bucket of another account is refused with 403 AccessDenied, as S3 refuses it.
+ */
+function checkingExpectedOwners(handler: OperationHandler): OperationHandler {
+  return async (input: OwnerExpectations, context: RequestContext) => {
+    const owner = (bucket: string | undefined) => (bucket === undefined ? undefined : findBucket(context.store, bucket)?.ownerAccountId);
+    const mismatch = (bucket: string | undefined, expected: string | undefined) => expected !== undefined && owner(bucket) !== undefined && owner(bucket) !== expected;
+    const sourceBucket = input.CopySource === undefined ? undefined : decodeURIComponent(input.CopySource.replace(/^\//, '').split('/')[0]);
+    if (mismatch(input.Bucket, input.ExpectedBucketOwner) || mismatch(sourceBucket, input.ExpectedSourceBucketOwner)) throw accessDenied();
+    return handler(input as never, context);
+  };
+}
+
+export const s3Operations: OperationTable = Object.fromEntries(Object.entries(operations).map(([name, handler]) => [name, checkingExpectedOwners(handler)]));

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { activateWorkbench, createDataset, createTrainingJob, labelOf, sageMaker, trainingJobInput, uniqueName } from './fixtures';
+import { until } from '../../waiting';
 
 describe('Datasets view', () => {
   it('lists buckets, then prefixes and objects of a bucket, as the S3 console does', async () => {
@@ -36,7 +37,10 @@ describe('Training Jobs view', () => {
     const older = uniqueName('job-a');
     const newer = uniqueName('job-b');
     await createTrainingJob(older);
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // CreationTime has one-second resolution on the wire
+    // Created in a later second than the older one, since the view's times are whole seconds.
+    const { CreationTime } = await sageMaker().send(new DescribeTrainingJobCommand({ TrainingJobName: older }));
+    const nextSecond = (Math.floor(CreationTime!.getTime() / 1000) + 1) * 1000;
+    await until(`the clock to pass the second ${older} was created in`, () => (Date.now() >= nextSecond ? true : undefined), { intervalMs: 10 });
     await createTrainingJob(newer);
     workbench.trainingJobs.refresh();
 
@@ -102,10 +106,8 @@ describe('Training Jobs view', () => {
     assert.equal(item.contextValue, 'trainingJob.inProgress');
     await sageMaker().send(new StopTrainingJobCommand({ TrainingJobName: name }));
     // The view polls every 5 s while a job is in progress; no refresh from here on.
-    for (let attempt = 0; attempt < 80 && (item.contextValue as string) !== 'trainingJob.stopped'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    assert.equal(item.contextValue, 'trainingJob.stopped', 'the item itself shows the new status');
+    await until(`the polled item of ${name} to show Stopped (the item itself, not a new one)`, () =>
+      (item.contextValue as string) === 'trainingJob.stopped' ? true : undefined, { timeoutMs: 20_000, intervalMs: 250 });
     // Every job's item kept its identity ("Load More" is made anew on each read; it has no state).
     const jobs = (items: vscode.TreeItem[]) => items.filter((candidate) => candidate.contextValue !== 'loadMore');
     const after = jobs(await workbench.trainingJobs.getChildren());
