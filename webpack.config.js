@@ -1,6 +1,7 @@
-// Three bundles: the extension (Node, `vscode` external), the emulator (one file that runs with
-// plain `node` and with VS Code's runtime) and the webviews (browser). Everything the extension and
-// the emulator need is inside their bundle, so the .vsix ships no node_modules.
+// Bundles: the extension (Node, `vscode` external), the emulator (one file that runs with plain
+// `node` and with VS Code's runtime), the `sagemaker-workbench` CLI, the built-in containers and the
+// webviews (browser). Everything the extension, the emulator and the CLI need is inside their
+// bundle, so the .vsix ships no node_modules.
 'use strict';
 const path = require('path');
 const webpack = require('webpack');
@@ -71,6 +72,16 @@ module.exports = (_env, argv) => {
       ],
       // Express resolves view engines with dynamic requires it never reaches here.
       ignoreWarnings: [{ module: /node_modules\/express\/lib\/view\.js/ }],
+    },
+    {
+      ...node,
+      name: 'cli',
+      // `sagemaker-workbench` (package.json bin): the prompt-test runner for CI, in one file.
+      entry: { workbench: './src/cli/main.ts' },
+      plugins: [
+        new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true }),
+        new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
+      ],
     },
     {
       ...node,

@@ -7,6 +7,7 @@ import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
 import { DETAILS_SCHEME, TrainingJobDetailsProvider } from './documents/trainingJobDetails';
 import { LOGS_SCHEME, TrainingJobLogs } from './documents/trainingJobLogs';
+import { PromptTestFiles } from './documents/promptTestFiles';
 import { Failures } from './failures/failures';
 import { LocalEmulator } from './localEmulator';
 import { ChatPanels } from './panels/chatPanel';
@@ -16,6 +17,7 @@ import { POLL_INTERVAL_MS } from './polling/schedules';
 import { PRICE_SETTING } from './pricingSettings';
 import { ConnectionStatusBar } from './statusBar';
 import { watchLocalEmulator } from './emulatorWatch';
+import { PromptTests } from './testing/promptTests';
 import { DatasetsTree } from './trees/datasetsTree';
 import { EndpointsTree } from './trees/endpointsTree';
 import { ModelsTree } from './trees/modelsTree';
@@ -55,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const checkpoints = new CheckpointsTree(services);
   // Several jobs can be selected at once, for Compare Training Jobs.
   const trainingJobsView = vscode.window.createTreeView('sagemaker.trainingJobs', { treeDataProvider: trainingJobs, canSelectMany: true });
+  const promptTestFiles = new PromptTestFiles();
+  const promptTests = new PromptTests(services);
   const workbench: Workbench = {
     ...services,
     emulator,
@@ -72,6 +76,8 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     specDiagnostics: new SpecDiagnostics(),
     compareTrainingJobPanels: new CompareTrainingJobsPanels(services, context.extensionUri),
     trainingJobsView,
+    promptTestFiles,
+    promptTests,
   };
   const [endpointsView, ...endpointsViewParts] = polledTreeView('sagemaker.endpoints', endpoints);
 

@@ -11,6 +11,8 @@ import type { DatasetsTree } from './trees/datasetsTree';
 import type { EndpointsTree } from './trees/endpointsTree';
 import type { ModelsTree } from './trees/modelsTree';
 import type { TransformJobsTree } from './trees/transformJobsTree';
+import type { PromptTestFiles } from './documents/promptTestFiles';
+import type { PromptTests } from './testing/promptTests';
 import type { TrainingJobsTree } from './trees/trainingJobsTree';
 import type * as vscode from 'vscode';
 import type { S3ObjectDocuments } from './documents/s3ObjectDocuments';
@@ -42,4 +44,6 @@ export interface Workbench extends Services {
   readonly compareTrainingJobPanels: CompareTrainingJobsPanels;
   /** The Training Jobs view, whose selection the Checkpoints view follows and where launched jobs are revealed. */
   readonly trainingJobsView: vscode.TreeView<vscode.TreeItem>;
+  readonly promptTestFiles: PromptTestFiles;
+  readonly promptTests: PromptTests;
 }

@@ -29,6 +29,7 @@ import { resumeTrainingJob } from './resumeTrainingJob';
 import { runBatchTransform } from './runBatchTransform';
 import { sendTestLoad } from './sendTestLoad';
 import { setInstanceCount } from './setInstanceCount';
+import { runPromptTests } from './runPromptTests';
 import { showTrainingJobJson } from './showTrainingJobJson';
 import { showTrainingJobLogs } from './showTrainingJobLogs';
 import { startEmulator } from './startEmulator';
@@ -94,6 +95,7 @@ export function commandHandlers(workbench: Workbench): Record<string, Handler> {
     'sagemaker.transformJobs.refresh': () => workbench.transformJobs.refresh(),
     'sagemaker.runBatchTransform': (node?: ModelVersionTreeItem, given?: Parameters<typeof runBatchTransform>[2]) => runBatchTransform(workbench, node, given),
     'sagemaker.transformOutput.open': (node?: TransformOutputTreeItem) => openTransformOutput(workbench, node),
+    'sagemaker.promptTests.run': (uri?: vscode.Uri, caseName?: string, endpoints?: string[]) => runPromptTests(workbench, uri, caseName, endpoints),
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
     // Datasets
     'sagemaker.datasets.uploadFiles': (node?: S3FolderTreeItem, sources?: vscode.Uri[], options?: TransferOptions) => uploadFilesToS3(workbench, node, sources, options),
