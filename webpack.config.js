@@ -1,6 +1,7 @@
-// Three bundles: the extension (Node, `vscode` external), the emulator (one file that runs with
-// plain `node` and with VS Code's runtime) and the webviews (browser). Everything the extension and
-// the emulator need is inside their bundle, so the .vsix ships no node_modules.
+// Bundles: the extension (Node, `vscode` external), the emulator (one file that runs with plain
+// `node` and with VS Code's runtime), the `sagemaker-workbench` CLI, the built-in containers and the
+// webviews (browser). Everything the extension, the emulator and the CLI need is inside their
+// bundle, so the .vsix ships no node_modules.
 'use strict';
 const path = require('path');
 const webpack = require('webpack');
@@ -11,6 +12,22 @@ const typescript = {
   loader: 'esbuild-loader',
   options: { target: 'es2022' },
 };
+
+/** Copies files into the compilation's output (e.g. a bundled library's stylesheet), as emitted assets. */
+function copyFiles(files) {
+  return {
+    apply(compiler) {
+      compiler.hooks.thisCompilation.tap('copyFiles', (compilation) => {
+        compilation.hooks.processAssets.tap({ name: 'copyFiles', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+          for (const [from, to] of Object.entries(files)) {
+            compilation.fileDependencies.add(from);
+            compilation.emitAsset(to, new webpack.sources.RawSource(require('fs').readFileSync(from)));
+          }
+        });
+      });
+    },
+  };
+}
 
 /** @type {(env: unknown, argv: { mode?: string }) => import('webpack').Configuration[]} */
 module.exports = (_env, argv) => {
@@ -58,6 +75,16 @@ module.exports = (_env, argv) => {
     },
     {
       ...node,
+      name: 'cli',
+      // `sagemaker-workbench` (package.json bin): the prompt-test runner for CI, in one file.
+      entry: { workbench: './src/cli/main.ts' },
+      plugins: [
+        new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true }),
+        new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
+      ],
+    },
+    {
+      ...node,
       name: 'containers',
       // The built-in containers run as their own processes (and worker threads), started by the
       // emulator's runtime with the same Node it runs on.
@@ -73,9 +100,10 @@ module.exports = (_env, argv) => {
       ...common,
       name: 'webview',
       target: 'web',
-      entry: { trainingJob: './webview/trainingJob/main.ts', chat: './webview/chat/main.ts' },
+      entry: { trainingJob: './webview/trainingJob/main.ts', compareJobs: './webview/compareJobs/main.ts', chat: './webview/chat/main.ts' },
       resolve: { extensions: ['.ts', '.js'] },
       output: { path: path.resolve(__dirname, 'dist', 'webview'), filename: '[name].js' },
+      plugins: [copyFiles({ [require.resolve('uplot/dist/uPlot.min.css')]: 'uPlot.min.css' })],
     },
   ];
 };

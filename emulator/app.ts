@@ -1,7 +1,7 @@
 // The emulator as an Express app, separate from listening (see server.ts) so tests can run it in-process.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import express from 'express';
 import { JSON_AUTH_ERRORS, authErrors } from './auth/errors';
 import { IssuedCredentials } from './auth/issuedCredentials';
@@ -12,6 +12,7 @@ import { type ServiceName, serviceModels } from './models';
 import type { RequestContext } from './operations';
 import { createRuntimes, type RuntimeOptions } from './runtimes';
 import { serveControl, writeControlError } from './controls';
+import { Faults } from './faults/faults';
 import { sagemakerRuntimeOperations } from './services/sagemaker-runtime';
 import { awsJsonEndpoint, writeJsonError } from './protocols/awsJson';
 import type { ServiceEndpoint } from './protocols/endpoint';
@@ -44,6 +45,8 @@ export interface EmulatorOptions {
   /** How jobs run; defaults suit interactive use. */
   runtime?: RuntimeOptions;
   log?: (line: string) => void;
+  /** What `POST /_emulator/shutdown` does: the CLI stops as on SIGTERM; absent, the control refuses. */
+  onShutdownRequest?: () => void;
 }
 
 export type { RuntimeOptions } from './runtimes';
@@ -69,6 +72,8 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
   const issued = new IssuedCredentials();
   const signatures = options.verifySignatures && new SignatureVerifier(options.verifySignatures, issued);
   const { runtimes, ...running } = await createRuntimes(options.dataDir, store, options.runtime ?? {}, issued, log);
+  // Not kept across restarts (faults/faults.ts says why).
+  const faults = new Faults({ runtimes, defaultAccountId, log });
   const frontDoor = new FrontDoor(options.frontDoor);
 
   const endpoints: Record<ServiceName, ServiceEndpoint> = {
@@ -96,7 +101,16 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
     if (route.kind === 'emulator') {
       try {
         if (!admission.admitted) writeControlError(response, JSON_AUTH_ERRORS.forbidden(admission.reason));
-        else await serveControl(route.path, request, response, { defaultAccountId, runtimes, health, signatures });
+        else {
+          await serveControl(route.path, request, response, {
+            faults,
+            runtimes,
+            health,
+            signatures,
+            dataDir: resolve(options.dataDir),
+            shutdown: options.onShutdownRequest,
+          });
+        }
       } finally {
         discardUnreadBody(request);
       }
@@ -115,6 +129,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
       }
       return;
     }
+    const service = route.service;
     const context: RequestContext = {
       requestId,
       accountId: route.accountId,
@@ -124,6 +139,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
       store: store.session(),
       blobs,
       runtimes,
+      beforeOperation: (operation, input) => faults.beforeOperation(service, operation, input),
       now: () => new Date(),
       log: (line) => log(`${requestId} ${route.service}: ${line}`),
     };

@@ -9,14 +9,16 @@
 //   --max-concurrent-jobs N
 //   --autoscaling-period SECONDS   target tracking's metric period (default 60, as AWS)
 //   --no-host-sandbox  hosts run as plain processes, not in a mount namespace of their own
-// `sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region R]` reclaims a
-// running managed spot job's capacity, as AWS may at any time (signed, when given credentials).
-// Prints `listening on http://HOST:PORT` on stdout once it accepts requests.
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
+// `sagemaker-emulator fault list|add|remove …` injects faults into a running emulator (faultCli.ts).
+// Prints `listening on http://HOST:PORT` on stdout once it accepts requests. Its log also goes to
+// DIR/emulator.log (the previous run's to emulator.log.1 once it passes 10 MB), so that whoever did
+// not start it — a VS Code window, for one — can follow it.
+import { mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCredentialsFile } from './auth/credentialsFile';
 import type { LocalCredentials } from './auth/signatureV4';
+import { FAULT_HELP, FAULT_USAGE, faultCommand } from './faultCli';
 import { type RunningEmulator, startEmulator } from './server';
 
 const USAGE = `usage: sagemaker-emulator [--port N] [--host H [--insecure-bind]] [--allow-host NAME]... [--allow-origin ORIGIN]...
@@ -24,8 +26,7 @@ const USAGE = `usage: sagemaker-emulator [--port N] [--host H [--insecure-bind]]
                           [--verify-signatures (--credentials-file FILE | --access-key-id ID --secret-access-key KEY)]
                           [--images FILE] [--max-concurrent-jobs N] [--autoscaling-period SECONDS]
                           [--no-host-sandbox]
-       sagemaker-emulator fault spot-interruption --job NAME [--url URL] [--region REGION]
-                          [--credentials-file FILE | --access-key-id ID --secret-access-key KEY]
+${FAULT_USAGE}
 
 Runs a local emulator of SageMaker, SageMaker Runtime, S3, CloudWatch Logs, CloudWatch
 metrics and Application Auto Scaling; training, processing and transform jobs and endpoints
@@ -58,11 +59,7 @@ really run.
                            SM_* variables (the fallback where bubblewrap is missing)
   --help                   show this help
 
-  fault spot-interruption  reclaims a running managed spot training job (it restarts from its
-                           checkpoints by itself); --url defaults to http://127.0.0.1:4590. An
-                           emulator with --verify-signatures needs the request signed: with the
-                           first profile of --credentials-file, --access-key-id/--secret-access-key,
-                           or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+${FAULT_HELP}
 `;
 
 interface Settings {
@@ -151,7 +148,36 @@ function signatureSettings(values: {
   throw new Error('--verify-signatures needs either --credentials-file, or both --access-key-id and --secret-access-key');
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+/** The log file's descriptor, once the data folder is known. */
+let logFile: number | undefined;
+const MAX_LOG_BYTES = 10 * 1024 * 1024;
+
+/** A line to the log file, timestamped; written at once, so that nothing is lost when the process exits. */
+function toLogFile(line: string): void {
+  if (logFile === undefined) return;
+  try {
+    writeSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  } catch {
+    logFile = undefined; // a full or vanished disk: the log on stderr is enough
+  }
+}
+
+const log = (line: string) => {
+  process.stderr.write(`${line}\n`);
+  toLogFile(line);
+};
+
+function openLogFile(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const file = join(dataDir, 'emulator.log');
+    const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    if (size > MAX_LOG_BYTES) renameSync(file, `${file}.1`);
+    logFile = openSync(file, 'a');
+  } catch {
+    logFile = undefined;
+  }
+}
 
 /** The settings, or exit: 0 after --help, 2 after a usage error. */
 function settingsOrExit(args: string[]): Settings {
@@ -169,8 +195,9 @@ function settingsOrExit(args: string[]): Settings {
   return settings;
 }
 
-async function startOrExit(settings: Settings): Promise<RunningEmulator> {
+async function startOrExit(settings: Settings, onShutdownRequest: () => void): Promise<RunningEmulator> {
   const { host, port, dataDir, allowHosts, allowOrigins, insecureBind, verifySignatures, imagesFile, maxConcurrentJobs, autoscalingPeriodSeconds, hostSandbox } = settings;
+  openLogFile(dataDir);
   try {
     const credentials =
       verifySignatures && ('credentialsFile' in verifySignatures ? await loadCredentialsFile(verifySignatures.credentialsFile) : [verifySignatures.credentials]);
@@ -181,6 +208,7 @@ async function startOrExit(settings: Settings): Promise<RunningEmulator> {
         autoscaling: autoscalingPeriodSeconds === undefined ? undefined : { evaluationMs: autoscalingPeriodSeconds * 1000 },
       },
       log,
+      onShutdownRequest,
     });
   } catch (error) {
     const portInUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -189,73 +217,16 @@ async function startOrExit(settings: Settings): Promise<RunningEmulator> {
   }
 }
 
-/** `fault spot-interruption --job NAME`: asks a running emulator to reclaim a spot job's capacity. */
-async function fault(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      job: { type: 'string' },
-      url: { type: 'string', default: 'http://127.0.0.1:4590' },
-      region: { type: 'string' },
-      'credentials-file': { type: 'string' },
-      'access-key-id': { type: 'string' },
-      'secret-access-key': { type: 'string' },
-    },
-    allowPositionals: true,
-  });
-  if (positionals[0] !== 'spot-interruption' || !values.job) {
-    process.stderr.write(USAGE);
-    process.exit(2);
-  }
-  const body = JSON.stringify({ type: 'spot-interruption', trainingJobName: values.job, region: values.region });
-  const url = new URL('/_emulator/faults', values.url);
-  let credentials: LocalCredentials | undefined;
-  try {
-    credentials = await controlCredentials(values);
-  } catch (error) {
-    log(`cannot read the credentials to sign with: ${(error as Error).message}`);
-    process.exit(2);
-  }
-  const headers = await signedHeaders(url, body, credentials, values.region ?? 'us-east-1');
-  const response = await fetch(url, { method: 'POST', headers, body }).catch((error: Error) => {
-    log(`cannot reach the emulator at ${values.url}: ${error.message}`);
-    process.exit(1);
-  });
-  const answer = (await response.json()) as { message?: string; interrupted?: string };
-  log(response.ok ? `interrupted ${answer.interrupted}` : (answer.message ?? `HTTP ${response.status}`));
-  process.exit(response.ok ? 0 : 1);
-}
-
-/** What `fault` signs with: its flags, else the environment's AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else nothing (unsigned). */
-async function controlCredentials(values: { 'credentials-file'?: string; 'access-key-id'?: string; 'secret-access-key'?: string }): Promise<LocalCredentials | undefined> {
-  const { 'credentials-file': file, 'access-key-id': accessKeyId, 'secret-access-key': secretAccessKey } = values;
-  if (file !== undefined) return (await loadCredentialsFile(file))[0];
-  if (accessKeyId !== undefined || secretAccessKey !== undefined) {
-    if (!accessKeyId || !secretAccessKey) throw new Error('--access-key-id and --secret-access-key go together');
-    return { accessKeyId, secretAccessKey };
-  }
-  const fromEnvironment = { accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY };
-  return fromEnvironment.accessKeyId && fromEnvironment.secretAccessKey ? { accessKeyId: fromEnvironment.accessKeyId, secretAccessKey: fromEnvironment.secretAccessKey } : undefined;
-}
-
-/** The headers of a JSON POST to `url`, SigV4-signed as the APIs are when there are credentials. */
-async function signedHeaders(url: URL, body: string, credentials: LocalCredentials | undefined, region: string): Promise<Record<string, string>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', host: url.host };
-  if (!credentials) return { 'content-type': 'application/json' };
-  const signer = new SignatureV4({ credentials, region, service: 'sagemaker', sha256: Sha256 });
-  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query: {}, headers, body });
-  // fetch sets Host itself, to the same value.
-  const { host: _host, ...rest } = signed.headers;
-  return rest;
-}
-
 async function main(): Promise<void> {
-  if (process.argv[2] === 'fault') return fault(process.argv.slice(3));
-  const emulator = await startOrExit(settingsOrExit(process.argv.slice(2)));
+  if (process.argv[2] === 'fault') return faultCommand(process.argv.slice(3), USAGE);
   let stopping = false;
+  const settings = settingsOrExit(process.argv.slice(2));
+  // POST /_emulator/shutdown stops it as SIGTERM does.
+  const emulator = await startOrExit(settings, () => stop());
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    toLogFile('stopping');
     // Closing finishes in-flight requests and flushes the store; a second signal does not cut it short.
     emulator.close().then(
       () => process.exit(0),
@@ -269,6 +240,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   // Only now: whoever waits for this line may signal us right after.
   process.stdout.write(`listening on ${emulator.url}\n`);
+  toLogFile(`listening on ${emulator.url} (pid ${process.pid}, data in ${resolve(settings.dataDir)})`);
 }
 
 void main();

@@ -1,8 +1,12 @@
-// Emulator-only controls under `/_emulator/`: health, and faults that make the runtimes behave as
-// AWS does when something goes wrong (a managed spot instance reclaimed mid-training).
+// Emulator-only controls under `/_emulator/`: health (with the data folder and process, so that a
+// VS Code window can tell whether the emulator at a URL is the one it is configured for), a clean
+// shutdown, and faults that make the emulator behave as AWS does when something goes wrong
+// (throttling, S3 errors, latency, lost instances, spot reclaims).
 //
-//   GET  /_emulator/health  {"status": "ok" | "degraded", "version": …, "store": {"status", "reason"?, "since"?}}
-//   POST /_emulator/faults  {"type": "spot-interruption", "trainingJobName": "…", "region"?: "…", "accountId"?: "…"}
+//   GET  /_emulator/health    {"status": "ok" | "degraded", "version": …, "store": {"status", "reason"?, "since"?}, "dataDir": …, "pid": …}
+//   POST /_emulator/shutdown  → 202, then stops as on SIGTERM (501 when the emulator runs in-process)
+//   GET  /_emulator/images    {"images": ["sagemaker-emulator/builtin-gpt", …]}: the images jobs can use
+//   GET|POST|DELETE /_emulator/faults[/<id>]  see faults/faultControls.ts
 //
 // With --verify-signatures every control needs the same SigV4 signature as the APIs (any signing
 // name), but for one answer: an unsigned GET /_emulator/health gets `{"status": …}` alone. Liveness
@@ -12,15 +16,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import packageJson from '../package.json';
 import type { SignatureVerifier } from './auth/signatureV4';
 import { type AwsError, toAwsError } from './errors';
+import { faultControl } from './faults/faultControls';
+import type { Faults } from './faults/faults';
 import type { Runtimes } from './operations';
-import { DEFAULT_REGION } from './routing';
 import type { StorageHealth } from './store/storageHealth';
 
 const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 
 interface ControlContext {
-  defaultAccountId: string;
+  faults: Faults;
   runtimes: Runtimes;
+  /** The data folder, absolute. */
+  dataDir: string;
+  /** Stops the emulator as SIGTERM does; absent when it runs inside another program (tests). */
+  shutdown?: () => void;
   health: StorageHealth;
   /** Present with --verify-signatures. */
   signatures?: SignatureVerifier;
@@ -42,37 +51,41 @@ export async function serveControl(path: string, request: IncomingMessage, respo
   }
   if (isHealth) {
     const store = await context.health.state();
-    reply(response, 200, { status: store.status, version: packageJson.version, store });
+    // The data folder and process: a VS Code window tells by them whether the emulator is its own.
+    reply(response, 200, { status: store.status, version: packageJson.version, store, dataDir: context.dataDir, pid: process.pid });
     return;
   }
-  if (path === '/_emulator/faults' && request.method === 'POST') {
-    const fault = await readJson(request);
-    if (fault?.type !== 'spot-interruption' || typeof fault.trainingJobName !== 'string') {
-      reply(response, 400, { message: 'Expected {"type": "spot-interruption", "trainingJobName": "…"} (optional "region", "accountId").' });
+  if (path === '/_emulator/images' && request.method === 'GET') {
+    reply(response, 200, { images: context.runtimes.images.names() });
+    return;
+  }
+  if (path === '/_emulator/shutdown' && request.method === 'POST') {
+    if (!context.shutdown) {
+      reply(response, 501, { message: 'This emulator runs inside another program, which stops it.' });
       return;
     }
-    const region = typeof fault.region === 'string' ? fault.region : DEFAULT_REGION;
-    const accountId = typeof fault.accountId === 'string' ? fault.accountId : context.defaultAccountId;
-    const arn = `arn:aws:sagemaker:${region}:${accountId}:training-job/${fault.trainingJobName.toLowerCase()}`;
-    if (!context.runtimes.training.interrupt(arn)) {
-      reply(response, 409, { message: `Training job ${fault.trainingJobName} is not running, or is not a managed spot training job.` });
-      return;
-    }
-    reply(response, 200, { interrupted: arn });
+    reply(response, 202, { stopping: true, pid: process.pid });
+    // Once the answer is out: stopping closes the server and its connections.
+    response.once('finish', context.shutdown);
+    return;
+  }
+  const faults = faultControl(context.faults, request.method, path, () => readJson(request));
+  if (faults) {
+    const { status, body } = await faults;
+    reply(response, status, body);
     return;
   }
   reply(response, 404, { message: `No emulator control at ${request.method} ${path}` });
 }
 
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+async function readJson(request: IncomingMessage): Promise<unknown> {
   let text = '';
   for await (const chunk of request) {
     text += String(chunk);
     if (text.length > MAX_CONTROL_BODY_BYTES) return undefined;
   }
   try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { notImplemented } from './errors';
 import type { ServiceModel } from './models';
 import type { EndpointRuntime } from './runtime/endpointRuntime';
+import type { ImageRegistry } from './runtime/images';
 import type { TransformJobDriver } from './runtime/transformRun';
 import type { UnresumableJobs } from './runtime/unresumableJobs';
 import type { InvocationMetrics } from './services/sagemaker-runtime/invocationMetrics';
@@ -22,6 +23,11 @@ export interface RequestContext {
   readonly blobs: BlobStore;
   /** What really runs jobs: operations hand accepted work to it once it is durable. */
   readonly runtimes: Runtimes;
+  /**
+   * The injected faults' turn (faults/faults.ts), before the handler: throws the error a fault
+   * injects, after the latency one adds; undefined when none applies.
+   */
+  beforeOperation(operation: string, input: object): Promise<void> | undefined;
   now(): Date;
   log(line: string): void;
 }
@@ -33,6 +39,8 @@ export interface Runtimes {
   readonly endpoints: EndpointRuntime;
   /** Invocations counted for CloudWatch and autoscaling. */
   readonly invocationMetrics: InvocationMetrics;
+  /** Container images and the local commands they run as (built-in ones and the user's map). */
+  readonly images: ImageRegistry;
 }
 
 /**
@@ -57,11 +65,12 @@ const READ_ATTEMPTS = 3;
 const READ_OPERATION = /^(Get|Head|List|Describe|Filter)[A-Z]/;
 
 /**
- * Runs a handler and waits until the state it may have read or written is durable, so that no
+ * Runs a handler — once the injected faults have had their turn — and waits until the state it may have read or written is durable, so that no
  * response reveals anything a crash could still take back. A read whose records were taken back by
  * a failed write (the disk is full) is run again on what remains: reads go on while writes fail.
  */
 export async function runHandler(handler: OperationHandler, input: object, context: RequestContext, operation: string): Promise<object> {
+  await context.beforeOperation(operation, input);
   for (let attempt = 1, current = context; ; attempt++) {
     const output = await handler(input as never, current);
     try {

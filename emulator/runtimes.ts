@@ -120,7 +120,7 @@ export async function createRuntimes(
   });
 
   return {
-    runtimes: { training, processing, transform, endpoints, invocationMetrics },
+    runtimes: { training, processing, transform, endpoints, invocationMetrics, images },
     async start(url) {
       ownUrl = url;
       const startJobs = async () => {

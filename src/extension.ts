@@ -7,18 +7,30 @@ import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
 import { DETAILS_SCHEME, TrainingJobDetailsProvider } from './documents/trainingJobDetails';
 import { LOGS_SCHEME, TrainingJobLogs } from './documents/trainingJobLogs';
+import { PromptTestFiles } from './documents/promptTestFiles';
 import { Failures } from './failures/failures';
 import { LocalEmulator } from './localEmulator';
 import { ChatPanels } from './panels/chatPanel';
 import { TrainingJobPanels } from './panels/trainingJobPanel';
 import { Poller } from './polling/poller';
 import { POLL_INTERVAL_MS } from './polling/schedules';
+import { PRICE_SETTING } from './pricingSettings';
 import { ConnectionStatusBar } from './statusBar';
+import { watchLocalEmulator } from './emulatorWatch';
+import { PromptTests } from './testing/promptTests';
 import { DatasetsTree } from './trees/datasetsTree';
 import { EndpointsTree } from './trees/endpointsTree';
+import { ModelsTree } from './trees/modelsTree';
+import { TransformJobsTree } from './trees/transformJobsTree';
 import type { ResourceTree } from './trees/resourceTree';
-import { TrainingJobsTree } from './trees/trainingJobsTree';
+import { TrainingJobsTree, TrainingJobTreeItem } from './trees/trainingJobsTree';
 import type { Services, Workbench } from './workbench';
+import { S3_OBJECT_SCHEME, S3ObjectDocuments } from './documents/s3ObjectDocuments';
+import { CompareTrainingJobsPanels } from './panels/compareTrainingJobsPanel';
+import { SPEC_SELECTOR, SpecCodeLens } from './specs/specCodeLens';
+import { SpecDiagnostics } from './specs/specDiagnostics';
+import { CheckpointsTree } from './trees/checkpointsTree';
+import { DatasetsDragAndDrop } from './trees/datasetsDragAndDrop';
 
 export function activate(context: vscode.ExtensionContext): Workbench {
   const connection = new Connection();
@@ -30,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const poller = new Poller(POLL_INTERVAL_MS);
   const failures = new Failures(connection, () => {
     const settings = connection.validSettings;
-    return settings?.mode === 'emulator' && emulator.hasRunOn(settings.endpoint) ? 'restartEmulator' : 'startEmulator';
+    return settings?.mode === 'emulator' ? emulator.bringBackStep(settings.endpoint, emulator.dataDirOf(settings), connection.emulatorHealth) : 'startEmulator';
   });
   const services: Services = { connection, poller, failures };
   const datasets = new DatasetsTree(services);
@@ -40,6 +52,13 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const trainingJobPanels = new TrainingJobPanels(services, context.extensionUri);
   const endpoints = new EndpointsTree(services);
   const chatPanels = new ChatPanels(services, context.extensionUri, context.workspaceState);
+  const models = new ModelsTree(services);
+  const transformJobs = new TransformJobsTree(services);
+  const checkpoints = new CheckpointsTree(services);
+  // Several jobs can be selected at once, for Compare Training Jobs.
+  const trainingJobsView = vscode.window.createTreeView('sagemaker.trainingJobs', { treeDataProvider: trainingJobs, canSelectMany: true });
+  const promptTestFiles = new PromptTestFiles();
+  const promptTests = new PromptTests(services);
   const workbench: Workbench = {
     ...services,
     emulator,
@@ -50,21 +69,48 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     trainingJobPanels,
     endpoints,
     chatPanels,
+    models,
+    transformJobs,
+    checkpoints,
+    s3Objects: new S3ObjectDocuments(connection),
+    specDiagnostics: new SpecDiagnostics(),
+    compareTrainingJobPanels: new CompareTrainingJobsPanels(services, context.extensionUri),
+    trainingJobsView,
+    promptTestFiles,
+    promptTests,
   };
+  const [endpointsView, ...endpointsViewParts] = polledTreeView('sagemaker.endpoints', endpoints);
 
   context.subscriptions.push(
     // Every part of the workbench ends with the extension.
     ...Object.values(workbench),
     emulator.output,
-    vscode.window.createTreeView('sagemaker.datasets', { treeDataProvider: datasets }),
-    ...polledTreeView('sagemaker.trainingJobs', trainingJobs),
-    ...polledTreeView('sagemaker.endpoints', endpoints),
+    vscode.window.createTreeView('sagemaker.datasets', {
+      treeDataProvider: datasets,
+      // Files dropped from the Explorer or the desktop onto a bucket or folder are uploaded there.
+      dragAndDropController: new DatasetsDragAndDrop(workbench, () => datasets.refresh()),
+    }),
+    ...followVisibility(trainingJobsView, trainingJobs),
+    // The Checkpoints view shows the checkpoints of the job selected in Training Jobs.
+    trainingJobsView.onDidChangeSelection(({ selection }) => {
+      if (selection.length === 1 && selection[0] instanceof TrainingJobTreeItem) checkpoints.showJob(selection[0].job.name);
+    }),
+    ...checkpointsView(checkpoints),
+    endpointsView,
+    ...endpointsViewParts,
+    // The region's running cost, in the view's title bar.
+    endpoints.onDidChangeCost((cost) => (endpointsView.description = cost)),
+    ...polledTreeView('sagemaker.models', models),
+    ...polledTreeView('sagemaker.transformJobs', transformJobs),
     // A (re)started emulator has data the views have not seen.
     emulator.onDidChangeState((state) => {
       if (state === 'running') {
         datasets.refresh();
         trainingJobs.refresh();
+        checkpoints.refresh();
         endpoints.refresh();
+        models.refresh();
+        transformJobs.refresh();
       } else if (state === 'stopped') {
         void connection.health.check(); // every view says so now, not at the next probe
       }
@@ -81,7 +127,13 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, trainingJobDetails),
     vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, trainingJobLogs),
+    vscode.workspace.registerTextDocumentContentProvider(S3_OBJECT_SCHEME, workbench.s3Objects),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(PRICE_SETTING)) endpoints.refresh();
+    }),
+    vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, new SpecCodeLens()),
     new ConnectionStatusBar(connection, emulator),
+    watchLocalEmulator(connection, emulator),
     ...registerCommands(workbench),
   );
   void autoStartEmulator(connection, emulator);
@@ -89,8 +141,23 @@ export function activate(context: vscode.ExtensionContext): Workbench {
 }
 
 /** A view whose tree polls while it is visible: shown again, it re-reads at once. */
-function polledTreeView(id: string, tree: ResourceTree): vscode.Disposable[] {
-  const view = vscode.window.createTreeView(id, { treeDataProvider: tree });
+function polledTreeView(id: string, tree: ResourceTree): [vscode.TreeView<vscode.TreeItem>, ...vscode.Disposable[]] {
+  return followVisibility(vscode.window.createTreeView(id, { treeDataProvider: tree }), tree);
+}
+
+/** The Checkpoints view: polled while visible, its description naming the job it shows. */
+function checkpointsView(tree: CheckpointsTree): vscode.Disposable[] {
+  const view = vscode.window.createTreeView('sagemaker.checkpoints', { treeDataProvider: tree });
+  return [
+    ...followVisibility(view, tree),
+    tree.onDidChangeJob((job) => {
+      view.description = job;
+      void vscode.commands.executeCommand('setContext', 'sagemaker.checkpointsJob', job ?? '');
+    }),
+  ];
+}
+
+function followVisibility(view: vscode.TreeView<vscode.TreeItem>, tree: ResourceTree): [vscode.TreeView<vscode.TreeItem>, ...vscode.Disposable[]] {
   tree.setVisible(view.visible);
   return [
     view,
@@ -114,7 +181,7 @@ async function autoStartEmulator(connection: Connection, emulator: LocalEmulator
     return;
   }
   try {
-    await emulator.start(endpoint);
+    await emulator.start(endpoint, emulator.dataDirOf(current.settings));
   } catch (error) {
     emulator.output.appendLine(`Automatic start failed: ${(error as Error).message}`);
   }

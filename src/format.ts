@@ -20,3 +20,8 @@ export function relativeTime(date: Date, now = Date.now()): string {
   if (hours < 24) return `${hours} h ago`;
   return date.toISOString().slice(0, 10);
 }
+
+/** `1 file`, `2 files`: a count with its noun (nouns that take an -s). */
+export function countOf(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -38,10 +38,19 @@ export class ConnectionStatusBar implements vscode.Disposable {
     this.item.text = `${icon} ${describeConnection(settings)}${unreachable ? ' (unreachable)' : ''}`;
     this.item.tooltip = new vscode.MarkdownString(
       settings.mode === 'emulator'
-        ? `SageMaker calls go to the local emulator at ${settings.endpoint}${this.emulator.state === 'running' ? ' (started by this window)' : ''}.\n\nClick to switch connection.`
+        ? `SageMaker calls go to the local emulator at ${settings.endpoint}${this.whose(settings)}.\n\nClick to switch connection.`
         : `SageMaker calls go to AWS in ${settings.region} with profile \`${settings.profile ?? 'default chain'}\`.\n\nClick to switch connection.`,
     );
     this.item.backgroundColor = unreachable ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  /** Whose emulator answers: started here, this window's (same data folder), or another's. */
+  private whose(settings: { dataDir?: string }): string {
+    const dataDir = this.emulator.dataDirOf(settings);
+    if (this.emulator.state === 'running') return ` (started by this window; data in \`${dataDir}\`)`;
+    const health = this.connection.emulatorHealth;
+    if (this.connection.state !== 'connected' || !health?.dataDir) return '';
+    return this.emulator.owns(health, dataDir) ? ` (this window's; data in \`${dataDir}\`)` : ` (not this window's: its data are in \`${health.dataDir}\`)`;
   }
 
   dispose(): void {

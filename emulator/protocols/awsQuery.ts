@@ -58,9 +58,16 @@ export function writeQueryError(response: ServerResponse, xmlNamespace: string |
   writeXml(response, error.status, requestId, body);
 }
 
+/**
+ * The query codes of AWS's common errors, which no model lists: throttling is `Throttling` ("Error
+ * Code: Throttling; … Rate exceeded" from CloudWatch in wellcomecollection/platform#644, aws-sdk-js#1822).
+ */
+const COMMON_QUERY_ERROR_CODES: Readonly<Record<string, string>> = { ThrottlingException: 'Throttling' };
+
 /** The code an error has in the query protocol (and in awsJson's `x-amzn-query-error`): `InvalidParameterValue` for `InvalidParameterValueException`. */
 export function queryErrorCode(model: ServiceModel, error: AwsError): string {
-  return (model.queryErrorCodes && Object.hasOwn(model.queryErrorCodes, error.code) && model.queryErrorCodes[error.code]) || error.code;
+  const modelled = model.queryErrorCodes && Object.hasOwn(model.queryErrorCodes, error.code) && model.queryErrorCodes[error.code];
+  return modelled || (Object.hasOwn(COMMON_QUERY_ERROR_CODES, error.code) ? COMMON_QUERY_ERROR_CODES[error.code] : error.code);
 }
 
 /** `x-amzn-query-error: <code>;<Sender|Receiver>`. */

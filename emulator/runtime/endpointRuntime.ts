@@ -85,6 +85,15 @@ export interface Route {
 
 export class EndpointUnavailable extends Error {}
 
+/** An instance the instance-failure fault killed. */
+export interface KilledInstance {
+  variantName: string;
+  /** `<variant>/i-…`, the killed instance's log stream. */
+  logStream: string;
+  /** The log stream of the instance that next serves in the variant, once it does; undefined if the variant stops first. */
+  replaced: Promise<string | undefined>;
+}
+
 export const ENDPOINT_LOG_GROUP_PREFIX = '/aws/sagemaker/Endpoints/';
 
 export class EndpointRuntime {
@@ -120,12 +129,13 @@ export class EndpointRuntime {
 
   /**
    * Picks the instance for an invocation among the endpoint's variants (as its record, which the
-   * caller has just read, says they serve), or says why none can.
+   * caller has just read, says they serve), but those in `avoid` (found dead by this invocation),
+   * or says why none can.
    */
-  route(arn: string, variants: EndpointProgress['variants'], targetVariant: string | undefined): Route {
+  route(arn: string, variants: EndpointProgress['variants'], targetVariant: string | undefined, avoid?: ReadonlySet<ModelInstance>): Route {
     const deployment = this.deployments.get(arn);
     if (!deployment) throw new EndpointUnavailable('no instance of the endpoint is running yet');
-    const serving = variants.filter((variant) => (deployment.fleets.get(variant.name)?.size ?? 0) > 0);
+    const serving = variants.filter((variant) => deployment.fleets.get(variant.name)?.serves(avoid));
     let chosen = targetVariant === undefined ? undefined : serving.find((variant) => variant.name === targetVariant);
     if (targetVariant !== undefined && !chosen) throw new EndpointUnavailable(`variant ${targetVariant} has no instance serving`);
     if (!chosen) {
@@ -134,8 +144,26 @@ export class EndpointRuntime {
       chosen = serving.find((variant) => (ticket -= variant.currentWeight ?? variant.desiredWeight) < 0) ?? serving[0];
     }
     if (!chosen) throw new EndpointUnavailable('no instance of the endpoint is serving');
-    const { instance, logStream } = deployment.fleets.get(chosen.name)!.next();
+    const { instance, logStream } = deployment.fleets.get(chosen.name)!.next(avoid)!;
     return { variantName: chosen.name, instance, logStream };
+  }
+
+  /**
+   * The instance-failure fault: an instance of a variant (default the first variant; the Nth serving
+   * instance from 1, or the one with that id; default the first) dies at once. It is replaced as a
+   * crashed instance is; `replaced` resolves with the log stream of the instance that next serves
+   * in that variant. A string says why no instance could be killed.
+   */
+  killInstance(arn: string, variantName?: string, instance?: number | string): KilledInstance | string {
+    const deployment = this.deployments.get(arn);
+    if (!deployment) return 'no instance of the endpoint is running';
+    const name = variantName ?? [...deployment.fleets.keys()][0];
+    const fleet = deployment.fleets.get(name);
+    if (!fleet) return `the endpoint has no running variant ${name} (it runs ${[...deployment.fleets.keys()].join(', ')})`;
+    const logStream = fleet.kill(instance);
+    if (!logStream) return `variant ${name} has no serving instance ${instance ?? 1} (it has ${fleet.size})`;
+    // Asked in the same turn as the kill: the replacement starts only once its exit is seen.
+    return { variantName: name, logStream, replaced: fleet.nextServing() };
   }
 
   /** Emulator shutdown: instances stop, endpoints keep their status and start again on restart. */

@@ -75,6 +75,13 @@ export class HostGroup {
     for (const host of this.hosts) void host?.stop(graceMs);
   }
 
+  /** Kills the host of rank `rank` at once (SIGKILL); false if it has not started. */
+  kill(rank: number): boolean {
+    const host = this.hosts[rank];
+    host?.kill();
+    return host !== undefined;
+  }
+
   /** Runs every host's steps until each host has exited; logs go to `logGroup`. Resolves with each host's last exit. */
   async run(logGroup: string, jobName: string, specs: HostSpec[], handlers: HostGroupHandlers): Promise<HostExit[]> {
     const streamTime = Math.floor(Date.now() / 1000);

@@ -52,6 +52,11 @@ export class HostProcess {
     return exit;
   }
 
+  /** The host dies at once, as an instance that fails does: SIGKILL to its whole process group. */
+  kill(): void {
+    this.signal('SIGKILL');
+  }
+
   private signal(signal: NodeJS.Signals): void {
     if (this.child.pid === undefined) return;
     try {

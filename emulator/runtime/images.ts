@@ -66,6 +66,11 @@ export class ImageRegistry {
     return new ImageRegistry({ ...builtins, ...config.images });
   }
 
+  /** Every image name that resolves: the built-in ones first, then the user's map. */
+  names(): string[] {
+    return Object.keys(this.images);
+  }
+
   resolve(image: string): ImageCommand {
     const withoutTag = image.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^/:]+$/, '');
     const repository = withoutTag.slice(withoutTag.lastIndexOf('/') + 1);

@@ -61,6 +61,7 @@ export class ModelFleet {
   /** Instances started but not yet healthy. */
   private readonly starting = new Set<FleetMember>();
   private cursor = 0;
+  private servingWaiters: ((logStream: string | undefined) => void)[] = [];
   private modelDir = '';
   private codeDir: string | undefined;
   /** The model.tar.gz an image that loads archives itself streams from S3 (then nothing is extracted). */
@@ -75,10 +76,36 @@ export class ModelFleet {
     return this.members.length;
   }
 
-  /** The serving instances, round-robin. */
-  next(): ServingInstance {
-    this.cursor = (this.cursor + 1) % this.members.length;
-    return this.members[this.cursor];
+  /** The serving instances, round-robin, but those in `avoid` (instances an invocation found dead); undefined if none is left. */
+  next(avoid?: ReadonlySet<ModelInstance>): ServingInstance | undefined {
+    for (let tries = 0; tries < this.members.length; tries++) {
+      this.cursor = (this.cursor + 1) % this.members.length;
+      const member = this.members[this.cursor];
+      if (!avoid?.has(member.instance)) return member;
+    }
+    return undefined;
+  }
+
+  /** Whether an instance not in `avoid` serves. */
+  serves(avoid?: ReadonlySet<ModelInstance>): boolean {
+    return this.members.some((member) => !avoid?.has(member.instance));
+  }
+
+  /**
+   * The instance-failure fault: the Nth serving instance (from 1) or the one with that id (`i-…`)
+   * dies at once, and leaves the fleet as a crashed one does. Its log stream, or undefined if there
+   * is no such instance.
+   */
+  kill(instance: number | string = 1): string | undefined {
+    const member =
+      typeof instance === 'number' ? this.members[instance - 1] : this.members.find((candidate) => candidate.logStream.endsWith(`/${instance}`));
+    member?.instance.kill();
+    return member?.logStream;
+  }
+
+  /** The log stream of the next instance to start serving (a replacement, a scale-out); undefined if the fleet stops first. */
+  nextServing(): Promise<string | undefined> {
+    return new Promise((resolve) => this.servingWaiters.push(resolve));
   }
 
   all(): ServingInstance[] {
@@ -130,6 +157,7 @@ export class ModelFleet {
 
   /** Stops every instance, those still starting too (whatever awaits them then fails). */
   async stopAll(graceMs: number): Promise<void> {
+    for (const waiter of this.servingWaiters.splice(0)) waiter(undefined);
     const all = [...this.members.splice(0), ...this.starting];
     await Promise.all(
       all.map(async (member) => {
@@ -170,11 +198,12 @@ export class ModelFleet {
     if (pid !== undefined) options.hostStarted(pid);
     void instance.exited.then(async (exit) => {
       if (pid !== undefined) options.hostEnded(pid);
-      await shipper.close();
+      // Out of the rotation at once; its last lines are shipped after.
       const index = this.members.indexOf(member);
-      if (member.stopping || index < 0) return;
-      this.members.splice(index, 1);
-      options.onUnexpectedExit(logStream, exit);
+      const crashed = !member.stopping && index >= 0;
+      if (crashed) this.members.splice(index, 1);
+      await shipper.close();
+      if (crashed) options.onUnexpectedExit(logStream, exit);
     });
     this.starting.add(member);
     try {
@@ -188,6 +217,7 @@ export class ModelFleet {
     }
     if (member.stopping) throw new Error('the instance was stopped while it started');
     this.members.push(member);
+    for (const waiter of this.servingWaiters.splice(0)) waiter(logStream);
   }
 }
 

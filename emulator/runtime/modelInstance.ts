@@ -38,6 +38,8 @@ export class ModelInstance {
   private readonly host: HostProcess;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   readonly url: string;
+  /** Set when it was killed from outside (an instance lost, not a container that crashed on a request). */
+  lost = false;
   /** Resolves once /ping answers 200; rejects with a reason if the container exits or never gets healthy. */
   readonly ready: Promise<void>;
 
@@ -58,6 +60,21 @@ export class ModelInstance {
 
   get exited(): Promise<HostExit> {
     return this.host.exited;
+  }
+
+  /** Whether the container exits within `ms` (or has already): a failed connection to it meant it died. */
+  exitedWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      this.host.exited.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  /** The instance dies at once, as a failed instance does (the instance-failure fault). */
+  kill(): void {
+    this.lost = true;
+    this.host.kill();
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`. */

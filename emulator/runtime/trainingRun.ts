@@ -70,9 +70,13 @@ type Ending =
   | { kind: 'maxRuntime' }
   /** A managed spot job ran out of MaxWaitTimeInSeconds, waiting for capacity and running together. */
   | { kind: 'maxWait' }
-  | { kind: 'interrupted' }
+  /** Managed spot: the job restarts from its checkpoints; `message` says why (default: capacity reclaimed). */
+  | { kind: 'interrupted'; message?: string }
   /** The emulator is shutting down: the job keeps its status and resumes on the next start. */
   | { kind: 'abandoned' };
+
+/** What an instance failure does to a job: it fails, or (managed spot) restarts; or nothing, if it cannot happen. */
+export type InstanceFailureOutcome = 'fails' | 'restarts' | 'notRunning' | 'noSuchHost';
 
 const FINAL_STATUS: Record<'completed' | 'stopped' | 'maxRuntime' | 'maxWait', SecondaryStatus> = {
   completed: 'Completed',
@@ -126,6 +130,23 @@ export class TrainingRun implements SupervisedRun {
     return true;
   }
 
+  /**
+   * The instance-failure fault: `hostName` dies at once (SIGKILL), the other hosts are stopped. A
+   * managed spot job restarts from its checkpoints (as a reclaimed one does, with `repairMessage`);
+   * any other fails with `reason`.
+   */
+  failInstance(hostName: string, failure: { reason: string; repairMessage: string }): InstanceFailureOutcome {
+    const rank = hostNames(this.job.request.ResourceConfig?.InstanceCount ?? 1).indexOf(hostName);
+    if (rank < 0) return 'noSuchHost';
+    if (this.attempt.requested || this.final) return 'notRunning';
+    const spot = this.job.request.EnableManagedSpotTraining === true;
+    // Killed before the ending is set, so that no signal of the orderly stop reaches it first; its
+    // exit is seen only later, when the ending is already this one (not an AlgorithmError).
+    this.attempt.hosts.kill(rank);
+    this.endAttempt(spot ? { kind: 'interrupted', message: failure.repairMessage } : { kind: 'failed', reason: failure.reason });
+    return spot ? 'restarts' : 'fails';
+  }
+
   /** Emulator shutdown: hosts end (their checkpoints are already synced), the job's status stays as it is. */
   abandon(): void {
     this.endJob({ kind: 'abandoned' }, ABANDON_GRACE_MS);
@@ -155,7 +176,7 @@ export class TrainingRun implements SupervisedRun {
     try {
       let ending = await this.runAttempt(jobDir, this.resuming);
       while (ending.kind === 'interrupted' && !this.final) {
-        await this.job.advance('Interrupted', { message: 'Managed spot capacity was reclaimed; restarting from the latest checkpoint' });
+        await this.job.advance('Interrupted', { message: ending.message ?? 'Managed spot capacity was reclaimed; restarting from the latest checkpoint' });
         // Capacity comes back after the restart delay: a job that cannot wait that long ends now.
         const waitLeftMs = this.maxWaitMs() - (Date.now() - this.startedAt);
         if (waitLeftMs <= this.deps.timing.spotRestartDelayMs) this.endJob({ kind: 'maxWait' });

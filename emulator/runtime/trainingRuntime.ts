@@ -1,13 +1,14 @@
 // Runs the training jobs the SageMaker service accepts, in the capacity the job supervisor shares
 // with processing and transform jobs (the rest wait in Starting, as jobs wait for capacity); stops them on
-// StopTrainingJob, interrupts them with the spot fault, and picks them up again after an emulator
-// restart: a job with checkpoints resumes from them, any other fails with a reason that says why.
+// StopTrainingJob, interrupts them with the spot and instance-failure faults, and picks them up again
+// after an emulator restart: a job with checkpoints resumes from them, any other fails with a reason
+// that says why.
 import type { HostSandbox } from './hostSandbox';
 import type { ImageRegistry } from './images';
 import type { JobRepository } from './jobRepository';
 import type { JobSupervisor } from './jobSupervisor';
 import { freePort } from './runtimeClients';
-import { TrainingRun, type RuntimeTiming, type TrainingJobDriver } from './trainingRun';
+import { type InstanceFailureOutcome, TrainingRun, type RuntimeTiming, type TrainingJobDriver } from './trainingRun';
 
 export interface TrainingRuntimeOptions {
   supervisor: JobSupervisor;
@@ -47,6 +48,12 @@ export class TrainingRuntime {
   interrupt(arn: string): boolean {
     const run = this.options.supervisor.running(arn);
     return run instanceof TrainingRun && run.interrupt();
+  }
+
+  /** The instance-failure fault (see TrainingRun.failInstance). */
+  failInstance(arn: string, hostName: string, failure: { reason: string; repairMessage: string }): InstanceFailureOutcome {
+    const run = this.options.supervisor.running(arn);
+    return run instanceof TrainingRun ? run.failInstance(hostName, failure) : 'notRunning';
   }
 
   /** On start: jobs left active by the last process resume (with checkpoints), stop or fail. */

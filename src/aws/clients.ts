@@ -1,5 +1,7 @@
 // The one factory of AWS SDK clients, created lazily from the active connection settings. The SDK
 // itself is loaded on first use (its own webpack chunk), so activation evaluates none of it.
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -62,6 +64,8 @@ export class AwsClients {
   private sageMakerClient: Promise<SageMakerClient> | undefined;
   private sageMakerRuntimeClient: Promise<SageMakerRuntimeClient> | undefined;
   private logsClient: Promise<CloudWatchLogsClient> | undefined;
+  private autoscalingClient: Promise<ApplicationAutoScalingClient> | undefined;
+  private cloudWatchClient: Promise<CloudWatchClient> | undefined;
 
   constructor(readonly settings: ConnectionSettings) {}
 
@@ -83,6 +87,17 @@ export class AwsClients {
     return this.logsClient;
   }
 
+  autoscaling(): Promise<ApplicationAutoScalingClient> {
+    this.autoscalingClient ??= loadSdk().then(({ ApplicationAutoScalingClient }) => new ApplicationAutoScalingClient(sharedClientConfig(this.settings)));
+    return this.autoscalingClient;
+  }
+
+  /** CloudWatch metrics (training curves). */
+  cloudWatch(): Promise<CloudWatchClient> {
+    this.cloudWatchClient ??= loadSdk().then(({ CloudWatchClient }) => new CloudWatchClient(sharedClientConfig(this.settings)));
+    return this.cloudWatchClient;
+  }
+
   sageMakerRuntime(): Promise<SageMakerRuntimeClient> {
     this.sageMakerRuntimeClient ??= loadRuntimeSdk().then(
       ({ SageMakerRuntimeClient }) => new SageMakerRuntimeClient(sharedClientConfig(this.settings)),
@@ -95,5 +110,7 @@ export class AwsClients {
     void this.sageMakerClient?.then((client) => client.destroy());
     void this.sageMakerRuntimeClient?.then((client) => client.destroy());
     void this.logsClient?.then((client) => client.destroy());
+    void this.autoscalingClient?.then((client) => client.destroy());
+    void this.cloudWatchClient?.then((client) => client.destroy());
   }
 }

@@ -2,6 +2,7 @@
 // confirmation. Its endpoint configuration and model stay, to deploy again.
 import * as vscode from 'vscode';
 import { deleteEndpoint as deleteEndpointCall, isDeletable } from '../pipeline/endpoints';
+import { formatCost } from '../pipeline/pricing';
 import { pickEndpoint } from '../pickers/pickEndpoint';
 import type { EndpointTreeItem } from '../trees/endpointsTree';
 import type { Workbench } from '../workbench';
@@ -16,11 +17,14 @@ export async function deleteEndpoint(workbench: Pick<Workbench, 'connection' | '
     void vscode.window.showWarningMessage(`Endpoint ${endpoint.name} is ${endpoint.status}; it can be deleted once that finishes.`);
     return;
   }
+  // What deleting it saves: the user weighs that against losing it.
+  const fleet = endpoint.status === 'InService' ? (node?.fleet ?? (await endpoints.fleetOf(endpoint.name).catch(() => undefined))) : undefined;
+  const cost = fleet ? ` It costs ${formatCost(fleet.cost)} on demand while it runs.` : '';
   const choice = await vscode.window.showWarningMessage(
     `Delete endpoint ${endpoint.name}?`,
     {
       modal: true,
-      detail: 'Its instances stop and invocations of it fail from then on. Its endpoint configuration and model are kept, so it can be deployed again.',
+      detail: `Its instances stop and invocations of it fail from then on.${cost} Its endpoint configuration and model are kept, so it can be deployed again.`,
     },
     'Delete',
   );

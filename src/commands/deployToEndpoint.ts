@@ -15,23 +15,25 @@ import {
 import { validName } from '../pipeline/names';
 import { describeTrainingJob } from '../pipeline/trainingJobs';
 import { askNewName, assertNameFree } from '../pickers/askNewName';
+import { pickExecutionRole } from '../pickers/pickExecutionRole';
+import { pickInstanceType } from '../pickers/pickInstanceType';
+import { followWithProgress } from './deploymentProgress';
 import { pickTrainingJob } from '../pickers/pickTrainingJob';
 import { ObjectTreeItem } from '../trees/datasetsTree';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 import type { Workbench } from '../workbench';
 
-const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
 
 /**
  * Deploys the model of `source` (a job from the palette if none); `given` members are used as they
  * are, the others asked for. Returns the endpoint's name, or undefined if nothing was deployed.
  */
 export async function deployToEndpoint(
-  workbench: Pick<Workbench, 'connection' | 'endpoints'>,
+  workbench: Pick<Workbench, 'connection' | 'endpoints' | 'failures'>,
   source?: TrainingJobTreeItem | ObjectTreeItem,
   given: Partial<DeploymentPlan> = {},
 ): Promise<string | undefined> {
-  const { connection, endpoints } = workbench;
+  const { connection } = workbench;
   const sageMaker = await connection.clients.sageMaker();
   const region = connection.settings.region;
   // The endpoint, its configuration and its model take its name: a taken one is refused first,
@@ -64,7 +66,7 @@ export async function deployToEndpoint(
       region,
     }));
   if (!endpointName) return undefined;
-  const instanceType = given.instanceType ?? (await vscode.window.showQuickPick(INSTANCE_TYPES, { title: `Instance type for ${endpointName}` }));
+  const instanceType = given.instanceType ?? (await pickInstanceType({ title: `Instance type for ${endpointName}`, types: INSTANCE_TYPES, region }));
   if (!instanceType) return undefined;
   const image =
     given.image ??
@@ -78,19 +80,16 @@ export async function deployToEndpoint(
   const executionRoleArn =
     given.executionRoleArn ??
     defaults.executionRoleArn ??
-    (await vscode.window.showInputBox({
-      title: `Execution role for ${endpointName}`,
-      prompt: 'The IAM role SageMaker assumes to read the model from S3 and run the container',
-      value: onEmulator ? EMULATOR_ROLE : '',
-      validateInput: (value) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(value) ? undefined : 'An IAM role ARN: arn:aws:iam::<account>:role/<name>'),
-    }));
+    (await pickExecutionRole(workbench, { title: `Deploy ${endpointName}`, purpose: 'to read the model and run the container' }));
   if (!executionRoleArn) return undefined;
   const modelDataUrl = given.modelDataUrl ?? defaults.modelDataUrl ?? '';
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Deploying ${endpointName}` }, () =>
     deployModel(sageMaker, { endpointName, modelDataUrl, image, executionRoleArn, instanceType, instanceCount: given.instanceCount ?? 1 }),
   );
-  endpoints.refresh();
   void vscode.commands.executeCommand('sagemaker.endpoints.focus');
-  void vscode.window.showInformationMessage(`Deploying endpoint ${endpointName}: the Endpoints view shows it InService once its instance answers.`);
+  // Followed to InService (or its failure) in a notification; the name is the command's answer now.
+  void followWithProgress(workbench, `Deploying endpoint ${endpointName}`, endpointName, endpointName).catch((error: unknown) =>
+    workbench.failures.notify(error, { resource: { kind: 'endpoint', name: endpointName } }),
+  );
   return endpointName;
 }

@@ -5,25 +5,56 @@
 import * as vscode from 'vscode';
 import type { DeploymentPlan } from '../pipeline/deploy';
 import type { ObjectTreeItem } from '../trees/datasetsTree';
-import type { EndpointTreeItem } from '../trees/endpointsTree';
+import type { EndpointTreeItem, VariantTreeItem } from '../trees/endpointsTree';
+import type { ModelVersionTreeItem } from '../trees/modelsTree';
+import type { TransformOutputTreeItem } from '../trees/transformJobsTree';
 import type { LoadMoreTreeItem } from '../trees/nodes';
 import type { TrainingJobTreeItem } from '../trees/trainingJobsTree';
 import type { Workbench } from '../workbench';
+import { approveModelVersion } from './approveModelVersion';
+import { configureAutoscaling } from './configureAutoscaling';
 import { copyEndpointArn } from './copyEndpointArn';
 import { createBucket } from './createBucket';
 import { deleteEndpoint } from './deleteEndpoint';
+import { deployModelVersion } from './deployModelVersion';
 import { deployToEndpoint } from './deployToEndpoint';
 import { openChat } from './openChat';
 import { openConversation } from './openConversation';
 import { openTrainingJob } from './openTrainingJob';
+import { openTransformOutput } from './openTransformOutput';
+import { registerModel } from './registerModel';
+import { rejectModelVersion } from './rejectModelVersion';
+import { removeAutoscaling } from './removeAutoscaling';
 import { restartEmulator } from './restartEmulator';
 import { resumeTrainingJob } from './resumeTrainingJob';
+import { runBatchTransform } from './runBatchTransform';
+import { sendTestLoad } from './sendTestLoad';
+import { setInstanceCount } from './setInstanceCount';
+import { runPromptTests } from './runPromptTests';
 import { showTrainingJobJson } from './showTrainingJobJson';
 import { showTrainingJobLogs } from './showTrainingJobLogs';
 import { startEmulator } from './startEmulator';
 import { stopEmulator } from './stopEmulator';
 import { stopTrainingJob } from './stopTrainingJob';
 import { switchConnection } from './switchConnection';
+import { updateEndpointToVersion } from './updateEndpointToVersion';
+import type { CheckpointTreeItem } from '../trees/checkpointsTree';
+import type { S3FolderTreeItem } from '../trees/datasetsTree';
+import { cloneTrainingJobToSpec } from './cloneTrainingJobToSpec';
+import { compareTrainingJobs } from './compareTrainingJobs';
+import { copyS3Uri } from './copyS3Uri';
+import { deleteCheckpoint } from './deleteCheckpoint';
+import { deleteFromS3 } from './deleteFromS3';
+import { downloadCheckpoint } from './downloadCheckpoint';
+import { downloadFromS3 } from './downloadFromS3';
+import { launchSpec } from './launchSpec';
+import { newTrainingJobSpec, type NewSpecChoices } from './newTrainingJobSpec';
+import { openS3Object } from './openS3Object';
+import { resumeFromCheckpoint } from './resumeFromCheckpoint';
+import { showCheckpoints } from './showCheckpoints';
+import { uploadFilesToS3, uploadFolderToS3 } from './uploadToS3';
+import { validateSpec } from './validateSpec';
+import type { TransferOptions } from '../transfers/transferUi';
 
 type Handler = (...args: never[]) => unknown;
 
@@ -40,16 +71,55 @@ export function commandHandlers(workbench: Workbench): Record<string, Handler> {
     'sagemaker.trainingJobs.refresh': () => trainingJobs.refresh(),
     'sagemaker.trainingJob.open': (node?: TrainingJobTreeItem) => openTrainingJob(workbench, node),
     'sagemaker.trainingJob.showJson': (node?: TrainingJobTreeItem) => showTrainingJobJson(workbench, node),
-    'sagemaker.trainingJob.showLogs': (node?: TrainingJobTreeItem) => showTrainingJobLogs(workbench, node),
-    'sagemaker.trainingJob.resume': (node?: TrainingJobTreeItem, newName?: string) => resumeTrainingJob(workbench, node, newName),
+    'sagemaker.trainingJob.showLogs': (target?: TrainingJobTreeItem | string) => showTrainingJobLogs(workbench, target),
+    // With several jobs selectable, a context menu passes the selection second: not a name, not a plan.
+    'sagemaker.trainingJob.resume': (node?: TrainingJobTreeItem, newName?: string) => resumeTrainingJob(workbench, node, typeof newName === 'string' ? newName : undefined),
     'sagemaker.trainingJob.stop': (node?: TrainingJobTreeItem) => stopTrainingJob(workbench, node),
-    'sagemaker.deployModel': (source?: TrainingJobTreeItem | ObjectTreeItem, plan?: Partial<DeploymentPlan>) => deployToEndpoint(workbench, source, plan),
+    'sagemaker.deployModel': (source?: TrainingJobTreeItem | ObjectTreeItem, plan?: Partial<DeploymentPlan>) =>
+      deployToEndpoint(workbench, source, plan && !Array.isArray(plan) ? plan : undefined),
     'sagemaker.endpoints.refresh': () => endpoints.refresh(),
     'sagemaker.endpoint.openChat': (node?: EndpointTreeItem) => openChat(workbench, node),
     'sagemaker.chat.openConversation': () => openConversation(workbench),
     'sagemaker.endpoint.delete': (node?: EndpointTreeItem) => deleteEndpoint(workbench, node),
     'sagemaker.endpoint.copyArn': (node?: EndpointTreeItem) => copyEndpointArn(workbench, node),
+    'sagemaker.models.refresh': () => workbench.models.refresh(),
+    'sagemaker.registerModel': (node?: TrainingJobTreeItem, given?: Parameters<typeof registerModel>[2]) => registerModel(workbench, node, given),
+    'sagemaker.modelVersion.approve': (node?: ModelVersionTreeItem, note?: string) => approveModelVersion(workbench, node, note),
+    'sagemaker.modelVersion.reject': (node?: ModelVersionTreeItem, reason?: string) => rejectModelVersion(workbench, node, reason),
+    'sagemaker.modelVersion.deploy': (node?: ModelVersionTreeItem, given?: Parameters<typeof deployModelVersion>[2]) => deployModelVersion(workbench, node, given),
+    'sagemaker.endpoint.updateToVersion': (node?: EndpointTreeItem | VariantTreeItem, given?: Parameters<typeof updateEndpointToVersion>[2]) =>
+      updateEndpointToVersion(workbench, node, given),
+    'sagemaker.endpoint.sendTestLoad': (node?: EndpointTreeItem, given?: Parameters<typeof sendTestLoad>[2]) => sendTestLoad(workbench, node, given),
+    'sagemaker.variant.configureAutoscaling': (node?: VariantTreeItem | EndpointTreeItem, given?: Parameters<typeof configureAutoscaling>[2]) =>
+      configureAutoscaling(workbench, node, given),
+    'sagemaker.variant.removeAutoscaling': (node?: VariantTreeItem, confirmed?: boolean) => removeAutoscaling(workbench, node, confirmed),
+    'sagemaker.variant.setInstanceCount': (node?: VariantTreeItem, count?: number) => setInstanceCount(workbench, node, count),
+    'sagemaker.transformJobs.refresh': () => workbench.transformJobs.refresh(),
+    'sagemaker.runBatchTransform': (node?: ModelVersionTreeItem, given?: Parameters<typeof runBatchTransform>[2]) => runBatchTransform(workbench, node, given),
+    'sagemaker.transformOutput.open': (node?: TransformOutputTreeItem) => openTransformOutput(workbench, node),
+    'sagemaker.promptTests.run': (uri?: vscode.Uri, caseName?: string, endpoints?: string[]) => runPromptTests(workbench, uri, caseName, endpoints),
     'sagemaker.loadMore': (node: LoadMoreTreeItem) => node.load(),
+    // Datasets
+    'sagemaker.datasets.uploadFiles': (node?: S3FolderTreeItem, sources?: vscode.Uri[], options?: TransferOptions) => uploadFilesToS3(workbench, node, sources, options),
+    'sagemaker.datasets.uploadFolder': (node?: S3FolderTreeItem, sources?: vscode.Uri[], options?: TransferOptions) => uploadFolderToS3(workbench, node, sources, options),
+    'sagemaker.datasets.download': (node?: S3FolderTreeItem | ObjectTreeItem, folder?: vscode.Uri, options?: TransferOptions) => downloadFromS3(workbench, node, folder, options),
+    'sagemaker.datasets.delete': (node?: S3FolderTreeItem | ObjectTreeItem, confirmed?: boolean) => deleteFromS3(workbench, node, confirmed),
+    'sagemaker.datasets.copyUri': (node?: S3FolderTreeItem | ObjectTreeItem) => copyS3Uri(node),
+    'sagemaker.datasets.open': (node?: ObjectTreeItem) => openS3Object(workbench, node),
+    // Specs
+    'sagemaker.spec.new': (given?: NewSpecChoices) => newTrainingJobSpec(workbench, given),
+    'sagemaker.spec.launch': (uri?: vscode.Uri, options?: { name?: string }) => launchSpec(workbench, uri, options),
+    'sagemaker.spec.validate': (uri?: vscode.Uri) => validateSpec(workbench, uri),
+    'sagemaker.trainingJob.cloneToSpec': (node?: TrainingJobTreeItem, given?: Parameters<typeof cloneTrainingJobToSpec>[2]) =>
+      cloneTrainingJobToSpec(workbench, node, given && !Array.isArray(given) ? given : undefined),
+    'sagemaker.trainingJobs.compare': (node?: TrainingJobTreeItem, selected?: TrainingJobTreeItem[], names?: string[]) => compareTrainingJobs(workbench, node, selected, names),
+    // Checkpoints
+    'sagemaker.trainingJob.showCheckpoints': (node?: TrainingJobTreeItem) => showCheckpoints(workbench, node),
+    'sagemaker.checkpoints.refresh': () => workbench.checkpoints.refresh(),
+    'sagemaker.checkpoint.resume': (node?: CheckpointTreeItem, newName?: string, hyperParameters?: Record<string, string>) =>
+      resumeFromCheckpoint(workbench, node, typeof newName === 'string' ? newName : undefined, hyperParameters),
+    'sagemaker.checkpoint.download': (node?: CheckpointTreeItem, folder?: vscode.Uri) => downloadCheckpoint(workbench, node, folder),
+    'sagemaker.checkpoint.delete': (node?: CheckpointTreeItem, confirmed?: boolean) => deleteCheckpoint(workbench, node, confirmed),
   };
 }
 

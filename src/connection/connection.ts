@@ -23,6 +23,8 @@ export class Connection implements vscode.Disposable {
   private reportedState: ConnectionState = 'unknown';
   /** What made the connection unreachable, while it is. */
   private lastError: unknown;
+  /** What the local emulator's health control last said (its data folder, process), while it answered. */
+  private lastHealth: { dataDir?: string; pid?: number } | undefined;
   readonly health: HealthMonitor;
 
   /** Fires when the settings change, after the new clients are in place. */
@@ -101,6 +103,11 @@ export class Connection implements vscode.Disposable {
     return this.reportedState === 'unreachable' ? this.lastError : undefined;
   }
 
+  /** What the emulator answering at the URL said of itself at the last probe (kept after it stops answering). */
+  get emulatorHealth(): { dataDir?: string; pid?: number } | undefined {
+    return this.lastHealth;
+  }
+
   /** Records a state, for the status bar and the views' welcome content. */
   setState(state: ConnectionState): void {
     if (state === this.reportedState) {
@@ -130,7 +137,8 @@ export class Connection implements vscode.Disposable {
       return 'answered';
     }
     const response = await fetch(`${settings.endpoint}/_emulator/health`, { signal: AbortSignal.timeout(2000) });
-    await response.body?.cancel();
+    const body: unknown = response.ok ? await response.json().catch(() => undefined) : await response.body?.cancel();
+    this.lastHealth = typeof body === 'object' && body !== null ? (body as { dataDir?: string; pid?: number }) : undefined;
     return 'answered';
   }
 
@@ -163,6 +171,7 @@ export class Connection implements vscode.Disposable {
     this.current = undefined;
     this.reportedState = 'unknown';
     this.lastError = undefined;
+    this.lastHealth = undefined;
     this.health.setDown(false);
   }
 

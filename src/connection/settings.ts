@@ -1,5 +1,7 @@
 // The connection settings, read and validated in one place. Pure: no `vscode` import, so the rules
 // are unit-tested directly and every error names the setting the user has to fix.
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 
 export const SETTING = {
   mode: 'sagemaker.connection.mode',
@@ -7,6 +9,7 @@ export const SETTING = {
   region: 'sagemaker.connection.region',
   emulatorUrl: 'sagemaker.emulator.url',
   emulatorAutoStart: 'sagemaker.emulator.autoStart',
+  emulatorDataDir: 'sagemaker.emulator.dataDir',
 } as const;
 
 export type ConnectionMode = 'aws' | 'emulator';
@@ -19,6 +22,8 @@ export type ConnectionSettings =
       /** Normalised origin, e.g. `http://127.0.0.1:4590`. */
       readonly endpoint: string;
       readonly autoStart: boolean;
+      /** The folder a local emulator keeps its state in (absolute); absent: VS Code's storage for the extension. */
+      readonly dataDir?: string;
     };
 
 export class SettingsError extends Error {
@@ -53,7 +58,22 @@ export function parseConnectionSettings(read: SettingReader): ConnectionSettings
   if (typeof autoStart !== 'boolean') {
     throw new SettingsError(SETTING.emulatorAutoStart, `Setting ${SETTING.emulatorAutoStart} must be true or false.`);
   }
-  return { mode, region, endpoint: parseEmulatorUrl(read(SETTING.emulatorUrl)), autoStart };
+  const dataDir = parseDataDir(read(SETTING.emulatorDataDir));
+  return { mode, region, endpoint: parseEmulatorUrl(read(SETTING.emulatorUrl)), autoStart, ...(dataDir ? { dataDir } : {}) };
+}
+
+/** An absolute folder (`~/` is the home folder), or undefined for the default. */
+function parseDataDir(value: unknown): string | undefined {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  const expanded = text?.startsWith('~/') ? join(homedir(), text.slice(2)) : text;
+  if (!expanded || !isAbsolute(expanded)) {
+    throw new SettingsError(
+      SETTING.emulatorDataDir,
+      `Setting ${SETTING.emulatorDataDir} must be an absolute folder path (or empty for VS Code's own storage), not ${JSON.stringify(value)}.`,
+    );
+  }
+  return resolve(expanded);
 }
 
 function readRegion(read: SettingReader): string {

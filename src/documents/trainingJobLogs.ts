@@ -7,8 +7,8 @@
 // document rather than an output channel: it can be searched, copied, kept open beside the job's
 // panel, and tests can read it.)
 import * as vscode from 'vscode';
-import { failureText } from '../failures/classify';
-import { NEXT_STEP_LABELS } from '../failures/nextSteps';
+import { failureText, type Failure } from '../failures/classify';
+import { NEXT_STEP_LABELS, type NextStep } from '../failures/nextSteps';
 import { formatLogLine, TrainingJobLogCursor } from '../pipeline/trainingJobLogs';
 import { isActive, type TrainingJobDescription } from '../pipeline/trainingJobs';
 import type { PollOutcome, PollWatch } from '../polling/poller';
@@ -24,8 +24,12 @@ interface Tail {
   lines: string[];
   /** While the connection is down: why, and that the log goes on once it is back. */
   notice?: string;
+  /** The notice's next step, offered as a lens on its line (the same button the views offer). */
+  noticeFailure?: Failure;
   /** The job's end, once it has ended and its last events are read; or why the log ended. */
   footer?: string;
+  /** Why the log ended, when a read failed: its next steps (and Retry) are lenses on the footer. */
+  footerFailure?: Failure;
   watch?: PollWatch;
   /** The log read under way, so that reads never overlap. */
   reading?: Promise<void>;
@@ -33,9 +37,11 @@ interface Tail {
   ended: boolean;
 }
 
-export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private readonly tails = new Map<string, Tail>();
   /** Per document: whether its editor shows the end, so that new lines keep it in view. */
   private readonly atEnd = new Map<string, boolean>();
@@ -43,6 +49,8 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
 
   constructor(private readonly services: Services) {
     this.subscriptions = [
+      vscode.languages.registerCodeLensProvider({ scheme: LOGS_SCHEME }, this),
+      this.changed.event(() => this.lensesChanged.fire()),
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (document.uri.scheme === LOGS_SCHEME) this.stop(document.uri.toString());
       }),
@@ -74,10 +82,15 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
       const tail: Tail = { jobName, cursor: new TrainingJobLogCursor(jobName), lines: [], ended: false };
       this.tails.set(key, tail);
       await this.follow(uri, tail);
+      // A document still open shows the fresh read, even when it has no line yet.
+      this.changed.fire(uri);
     }
     const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'log');
     const editor = await vscode.window.showTextDocument(document, { preview: false });
     this.atEnd.set(key, true);
+    // The cursor at the end too: where the log grows, and where keyboard scrolling starts.
+    const end = document.lineAt(Math.max(0, document.lineCount - 1)).range.end;
+    editor.selection = new vscode.Selection(end, end);
     revealEnd(editor);
     return document;
   }
@@ -89,12 +102,38 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
     return [...waiting, ...tail.lines, ...(tail.notice ? [tail.notice] : []), ...(tail.footer ? [tail.footer] : [])].join('\n') + '\n';
   }
 
+  /**
+   * The next steps as lenses, the same buttons the views' error node offers: on the connection-down
+   * notice its steps; on the footer of a log that could not be read its steps and Retry (read it afresh).
+   */
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const tail = this.tails.get(document.uri.toString());
+    if (!tail) return [];
+    const retry: vscode.Command = { command: 'sagemaker.trainingJob.showLogs', title: NEXT_STEP_LABELS.retry, arguments: [tail.jobName] };
+    return [
+      ...this.lensesOn(document, tail.notice, tail.noticeFailure, tail.noticeFailure?.steps ?? []),
+      ...this.lensesOn(document, tail.footer, tail.footerFailure, withRetry(tail.footerFailure?.steps ?? []), retry),
+    ];
+  }
+
+  private lensesOn(document: vscode.TextDocument, text: string | undefined, failure: Failure | undefined, steps: NextStep[], retry?: vscode.Command): vscode.CodeLens[] {
+    if (text === undefined || !failure) return [];
+    const line = [...Array(document.lineCount).keys()].reverse().find((index) => document.lineAt(index).text === text);
+    if (line === undefined) return [];
+    const range = document.lineAt(line).range;
+    return steps
+      .map((step) => this.services.failures.command(step, failure, retry))
+      .filter((command): command is vscode.Command => command !== undefined)
+      .map((command) => new vscode.CodeLens(range, command));
+  }
+
   /** Watches the job's status; resolves once the first status and log lines are in. */
   private async follow(uri: vscode.Uri, tail: Tail): Promise<void> {
     const down = this.services.failures.connectionFailure();
     if (down) {
       // Nothing is read while the connection is down; the watch reads once it is back.
       tail.notice = downNotice(failureText(down), down.steps[0]);
+      tail.noticeFailure = down;
     }
     tail.watch = watchTrainingJob(this.services, tail.jobName, (outcome) => this.onStatus(uri, tail, outcome), everyMs(POLL_INTERVAL_MS));
     if (!down) await this.services.poller.refresh(trainingJobKey(tail.jobName));
@@ -112,6 +151,7 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
         tail.lines.push(...lines.map(formatLogLine));
         const hadNotice = tail.notice !== undefined;
         tail.notice = undefined;
+        tail.noticeFailure = undefined;
         if (status && !isActive(status)) tail.footer = `— training job ${tail.jobName} is ${status}: its log ends here —`;
         if (lines.length > 0 || tail.footer || hadNotice) this.changed.fire(uri);
       } catch (error) {
@@ -119,9 +159,12 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
         const down = this.services.failures.connectionFailure();
         if (down) {
           tail.notice = downNotice(failureText(down), down.steps[0]);
+          tail.noticeFailure = down;
         } else {
           // Worded and redacted as every failure the extension shows.
-          tail.footer = `— the log could not be read: ${failureText(this.services.failures.classify(error, { resource: { kind: 'trainingJob', name: tail.jobName } }))} (run Show Logs again to retry) —`;
+          const failure = this.services.failures.classify(error, { resource: { kind: 'trainingJob', name: tail.jobName } });
+          tail.footer = `— the log could not be read: ${failureText(failure)} (run Show Logs again to retry) —`;
+          tail.footerFailure = failure;
         }
         this.changed.fire(uri);
       } finally {
@@ -147,14 +190,20 @@ export class TrainingJobLogs implements vscode.TextDocumentContentProvider, vsco
 
   dispose(): void {
     for (const key of [...this.tails.keys()]) this.stop(key);
-    this.changed.dispose();
     this.subscriptions.forEach((subscription) => subscription.dispose());
+    this.changed.dispose();
+    this.lensesChanged.dispose();
   }
 }
 
 /** The line a log shows while the connection is down. */
 function downNotice(text: string, step: keyof typeof NEXT_STEP_LABELS | undefined): string {
   return `— ${text}${step ? ` Next step: ${NEXT_STEP_LABELS[step]}.` : ''} The log goes on by itself once the connection is back. —`;
+}
+
+/** A failed read can always be tried again: Retry last, unless the failure offers it already. */
+function withRetry(steps: NextStep[]): NextStep[] {
+  return steps.includes('retry') ? steps : [...steps, 'retry'];
 }
 
 function revealEnd(editor: vscode.TextEditor): void {

@@ -123,7 +123,9 @@ export function classifyFailure(error: unknown, context: FailureContext = {}): F
   const service = (text: string) => (code ? `${code}: ${text}` : text);
   const status = shape.$metadata?.httpStatusCode;
   const attempts = shape.$metadata?.attempts;
-  if (isThrottlingError(error as never) || status === 429) {
+  // The SDK's own tests of its errors read their fields: only an object can be one.
+  const sdkError = typeof error === 'object' && error !== null ? (error as never) : undefined;
+  if ((sdkError && isThrottlingError(sdkError)) || status === 429) {
     return {
       kind: 'throttled',
       title: context.doing ? `Too many requests: could not ${context.doing}` : `Requests are being throttled in ${region}`,
@@ -160,7 +162,7 @@ export function classifyFailure(error: unknown, context: FailureContext = {}): F
       code,
     };
   }
-  if (isServerError(error as never) || shape.$fault === 'server' || (status !== undefined && status >= 500)) {
+  if ((sdkError && isServerError(sdkError)) || shape.$fault === 'server' || (status !== undefined && status >= 500)) {
     return {
       kind: 'serviceError',
       title: context.doing ? `Could not ${context.doing}: the service failed` : resource ? `The service failed on ${lowerFirst(describeResource(resource))}` : 'The service failed',

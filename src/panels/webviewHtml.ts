@@ -15,18 +15,22 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
 export function webviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
-  page: { script: string; style: string; body: string },
+  /** `bundledStyles`: stylesheets of bundled libraries, copied into dist/webview by the build (uPlot's). */
+  page: { script: string; style: string; body: string; bundledStyles?: string[] },
 ): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', page.script));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', page.style));
+  const bundled = (page.bundledStyles ?? []).map(
+    (name) => `<link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name))}">\n`,
+  );
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
+${bundled.join('')}<link rel="stylesheet" href="${style}">
 </head>
 <body>
 ${page.body}

@@ -66,3 +66,22 @@ export function baseName(keyOrPrefix: string): string {
   const name = trimmed.slice(trimmed.lastIndexOf('/') + 1);
   return keyOrPrefix.endsWith('/') ? `${name}/` : name;
 }
+
+/** Every object under `prefix` (no delimiter: all depths), a page of up to 1,000 at a time. */
+export async function* listAllObjects(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<DatasetObject[]> {
+  const { ListObjectsV2Command } = await loadSdk();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
+    yield (page.Contents ?? []).flatMap((object) =>
+      object.Key ? [{ bucket, key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified }] : [],
+    );
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
+/** `s3://bucket/a/b` → { bucket, key: 'a/b' }; undefined for anything else. */
+export function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  return match ? { bucket: match[1], key: match[2] } : undefined;
+}

@@ -2,7 +2,7 @@
 // one-click deploy does: a model, an endpoint configuration with one variant, and the endpoint, all
 // named after the endpoint. If a step fails, what the earlier steps created is deleted again, so a
 // failed deploy leaves nothing half-made behind.
-import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { CreateModelCommandInput, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
 import { about, type ResourceRef } from '../failures/resources';
 import { exists } from './names';
@@ -57,27 +57,38 @@ export function whyNotDeployable(description: TrainingJobDescription): string | 
 }
 
 export async function deployModel(sageMaker: SageMakerClient, plan: DeploymentPlan): Promise<void> {
+  await deployEndpoint(sageMaker, {
+    endpointName: plan.endpointName,
+    model: {
+      ModelName: plan.endpointName,
+      ExecutionRoleArn: plan.executionRoleArn,
+      PrimaryContainer: { Image: plan.image, ModelDataUrl: plan.modelDataUrl },
+    },
+    instanceType: plan.instanceType,
+    instanceCount: plan.instanceCount,
+  });
+}
+
+/**
+ * Creates the model as given (named after the endpoint), an endpoint configuration with one
+ * `AllTraffic` variant serving it, and the endpoint.
+ */
+export async function deployEndpoint(
+  sageMaker: SageMakerClient,
+  deployment: { endpointName: string; model: CreateModelCommandInput; instanceType: string; instanceCount: number },
+): Promise<void> {
   const sdk = await loadSdk();
-  const name = plan.endpointName;
+  const name = deployment.endpointName;
   const undo: (() => Promise<unknown>)[] = [];
   try {
-    await about(
-      { kind: 'model', name },
-      sageMaker.send(
-        new sdk.CreateModelCommand({
-          ModelName: name,
-          ExecutionRoleArn: plan.executionRoleArn,
-          PrimaryContainer: { Image: plan.image, ModelDataUrl: plan.modelDataUrl },
-        }),
-      ),
-    );
+    await about({ kind: 'model', name }, sageMaker.send(new sdk.CreateModelCommand({ ...deployment.model, ModelName: name })));
     undo.push(() => sageMaker.send(new sdk.DeleteModelCommand({ ModelName: name })));
     await about(
       { kind: 'endpointConfig', name },
       sageMaker.send(
         new sdk.CreateEndpointConfigCommand({
           EndpointConfigName: name,
-          ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: name, InstanceType: plan.instanceType as never, InitialInstanceCount: plan.instanceCount }],
+          ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: name, InstanceType: deployment.instanceType as never, InitialInstanceCount: deployment.instanceCount }],
         }),
       ),
     );

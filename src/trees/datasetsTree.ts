@@ -2,12 +2,13 @@
 import * as vscode from 'vscode';
 import { baseName, listBuckets, listPrefix, type DatasetObject } from '../pipeline/datasets';
 import { formatBytes } from '../format';
+import { isTextName } from '../pipeline/s3Text';
 import { PagedChildren } from './nodes';
 import { ResourceTree } from './resourceTree';
 import type { Services } from '../workbench';
 
 /** A bucket or a prefix inside it: both list the same way. */
-abstract class S3FolderTreeItem extends vscode.TreeItem {
+export abstract class S3FolderTreeItem extends vscode.TreeItem {
   readonly children: PagedChildren<vscode.TreeItem>;
 
   constructor(label: string, readonly bucket: string, readonly prefix: string, tree: DatasetsTree) {
@@ -58,6 +59,8 @@ export class ObjectTreeItem extends vscode.TreeItem {
     this.iconPath = vscode.ThemeIcon.File;
     this.resourceUri = vscode.Uri.parse(`s3://${object.bucket}/${encodeURI(object.key)}`);
     this.description = formatBytes(object.size);
+    // A text object (by its name) opens in a read-only editor on a click.
+    if (isTextName(object.key)) this.command = { command: 'sagemaker.datasets.open', title: 'Open', arguments: [this] };
     this.tooltip = [this.id, formatBytes(object.size), object.lastModified && `Modified ${object.lastModified.toLocaleString()}`]
       .filter(Boolean)
       .join('\n');

@@ -60,7 +60,8 @@ export class ErrorTreeItem extends vscode.TreeItem {
     super(failure.title, vscode.TreeItemCollapsibleState.None);
     this.contextValue = `error.${failure.kind}`;
     this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    this.tooltip = failure.message;
+    // The whole story on hover: the sidebar cuts the label and the step short.
+    this.tooltip = [`${failure.title}.`, failure.message, command && `Next step (click): ${command.title}.`].filter(Boolean).join('\n');
     this.command = command;
     // The step to take when there is one; otherwise what the service said.
     this.description = command ? command.title : failure.message;

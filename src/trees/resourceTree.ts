@@ -139,6 +139,11 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
     this.changed.fire(parent);
   }
 
+  /** Redraws items a command changed in place, knowing their new state before the next read does. */
+  protected redraw(items: vscode.TreeItem[]): void {
+    this.changed.fire(items);
+  }
+
   refresh(): void {
     if (this.watchingProgress && this.pollSchedule) this.watch?.reschedule(this.pollSchedule); // quick again
     this.reload();

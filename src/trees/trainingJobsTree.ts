@@ -56,6 +56,11 @@ export class TrainingJobsTree extends ResourceTree {
     return undefined;
   }
 
+  /** Jobs are top-level items: what `reveal` needs to select one. */
+  getParent(): undefined {
+    return undefined;
+  }
+
   protected override isInProgress(item: vscode.TreeItem): boolean {
     return item instanceof TrainingJobTreeItem && isActive(item.job.status);
   }

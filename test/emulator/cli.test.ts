@@ -3,7 +3,7 @@
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +36,22 @@ describe('sagemaker-emulator CLI', () => {
     client.destroy();
     again.child.kill('SIGINT');
     assert.equal(await again.exited, 0);
+  });
+
+  it('stops on POST /_emulator/shutdown as on SIGTERM, and keeps its log in the data folder', async () => {
+    const emulator = await spawnCli(['--port', '0', '--data-dir', dataDir.path]);
+    const health = (await (await fetch(`${emulator.url}/_emulator/health`)).json()) as { dataDir: string; pid: number };
+    assert.equal(health.dataDir, dataDir.path);
+    assert.equal(health.pid, emulator.child.pid);
+    const refused = await fetch(`${emulator.url}/_emulator/shutdown`); // a GET stops nothing
+    assert.equal(refused.status, 404);
+    const response = await fetch(`${emulator.url}/_emulator/shutdown`, { method: 'POST' });
+    assert.equal(response.status, 202);
+    assert.deepEqual(await response.json(), { stopping: true, pid: emulator.child.pid });
+    assert.equal(await emulator.exited, 0);
+    const log = readFileSync(join(dataDir.path, 'emulator.log'), 'utf8');
+    assert.match(log, new RegExp(`listening on ${emulator.url.replace(/\./g, '\\.')} \\(pid ${emulator.child.pid}, data in ${dataDir.path.replace(/\./g, '\\.')}\\)\n`));
+    assert.match(log, /stopping\n$/);
   });
 
   it('exits 1 with one clear line when the port is taken', async () => {

@@ -264,7 +264,10 @@ describe('binding off loopback, and the controls with --verify-signatures', () =
       const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host } });
       const health = await rawRequest(emulator.url, { path: '/_emulator/health', headers: signed.headers });
       assert.equal(health.status, 200);
-      assert.deepEqual(Object.keys(JSON.parse(health.body)).sort(), ['status', 'store', 'version']);
+      // Signed: the details, with the data folder and process a VS Code window tells its own emulator by.
+      const details = JSON.parse(health.body) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(details).sort(), ['dataDir', 'pid', 'status', 'store', 'version']);
+      assert.equal(details.dataDir, scratch.path);
 
       const unsigned = await rawRequest(emulator.url, {
         method: 'POST',

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
+import type { FaultView } from '../../emulator/faults/faults';
 import type { RuntimeOptions } from '../../emulator/runtimes';
 import { until } from '../waiting';
 
@@ -233,6 +234,37 @@ export function seededRandom(seed: number): () => number {
     value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
     return ((value ^ (value >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+/** An answer of the /_emulator/faults control. */
+export interface FaultAnswer {
+  status: number;
+  body: FaultView & { message?: string; __type?: string; interrupted?: string };
+}
+
+/** POST /_emulator/faults: the fault as listed (200), or the refusal. */
+export async function addFault(url: string, definition: object): Promise<FaultAnswer> {
+  const response = await fetch(`${url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(definition) });
+  return { status: response.status, body: (await response.json()) as FaultAnswer['body'] };
+}
+
+/** POST /_emulator/faults that must be taken: the fault as listed. */
+export async function injectFault(url: string, definition: object): Promise<FaultView> {
+  const { status, body } = await addFault(url, definition);
+  if (status !== 200) throw new Error(`fault ${JSON.stringify(definition)} refused (${status}): ${body.message}`);
+  return body;
+}
+
+export async function listFaults(url: string): Promise<FaultView[]> {
+  const response = await fetch(`${url}/_emulator/faults`);
+  return ((await response.json()) as { faults: FaultView[] }).faults;
+}
+
+/** DELETE /_emulator/faults[/id]: the status and the ids removed. */
+export async function removeFaults(url: string, id?: string): Promise<{ status: number; removed?: string[] }> {
+  const response = await fetch(`${url}/_emulator/faults${id === undefined ? '' : `/${id}`}`, { method: 'DELETE' });
+  const body = (await response.json()) as { removed?: string[] };
+  return { status: response.status, removed: body.removed };
 }
 
 /**

@@ -1,5 +1,5 @@
 // State survives a clean restart, and `kill -9` at a random moment loses no acknowledged write and
-// shows no half-written one.
+// shows no half-written one — also while injected faults throttle, fail and delay the writes.
 import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
@@ -19,8 +19,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { describe, it } from 'node:test';
-import { type CliProcess, makeTempDir, s3Client, sagemakerClient, spawnCli, startTestEmulator, trainingJobRequest } from './helpers';
+import { describe, it, type TestContext } from 'node:test';
+import { type CliProcess, injectFault, listFaults, makeTempDir, s3Client, sagemakerClient, spawnCli, startTestEmulator, trainingJobRequest } from './helpers';
 import { allPages, until } from '../waiting';
 
 const BUCKET = 'durable-bucket';
@@ -66,66 +66,99 @@ describe('persistence', () => {
   });
 
   it('survives kill -9 at random moments during concurrent writes, three times', async (t) => {
-    const dataDir = makeTempDir('emulator-crash');
-    const acknowledged = { objects: new Set<string>(), jobs: new Set<string>() };
-    // Whatever fails, no emulator may outlive the test: its open pipes would keep the runner waiting.
-    let running: CliProcess | undefined;
-    try {
-      for (let round = 1; round <= 3; round++) {
-        const emulator = (running = await spawnCli(['--port', '0', '--data-dir', dataDir.path, '--max-concurrent-jobs', '0']));
-        const s3 = s3Client(emulator.url);
-        const sagemaker = sagemakerClient(emulator.url);
-        if (round === 1) await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-        else await verify(s3, sagemaker, acknowledged);
+    await crashRounds(t, 3, {});
+  });
 
-        const before = acknowledged.objects.size + acknowledged.jobs.size;
-        let crashed = false;
-        const writers = Array.from({ length: 6 }, (_, writer) =>
-          (async () => {
-            for (let index = 0; !crashed; index++) {
-              const name = `r${round}-w${writer}-${index}${index % 4 === 1 ? MULTIPART_SUFFIX : ''}`;
-              try {
-                await write(s3, sagemaker, name, index);
-              } catch {
-                return; // the emulator died under this request
-              }
-              (index % 4 === 3 ? acknowledged.jobs : acknowledged.objects).add(name);
-            }
-          })(),
-        );
-        // Kill once some writes went through — 20 to 40 of them, so the crash lands at a different
-        // point among the writes in flight (six writers) in every round.
-        const acknowledgedBeforeCrash = before + 20 + Math.floor(Math.random() * 21);
-        await until(`${acknowledgedBeforeCrash - before} writes acknowledged in round ${round}`, () =>
-          acknowledged.objects.size + acknowledged.jobs.size >= acknowledgedBeforeCrash ? true : undefined, { intervalMs: 5 });
-        emulator.child.kill('SIGKILL');
-        crashed = true;
-        await Promise.all(writers);
-        assert.equal(await emulator.exited, 'SIGKILL');
-        s3.destroy();
-        sagemaker.destroy();
-      }
+  it('survives kill -9 while faults fire: throttled, failed and delayed writes lose nothing acknowledged', async (t) => {
+    // The SDK retries what the faults inject; what still fails was not acknowledged, and must leave nothing half-written.
+    const faults = [
+      { type: 'throttling', service: 'sagemaker', operations: ['CreateTrainingJob'], rate: 0.4 },
+      { type: 's3-error', bucket: BUCKET, code: 'SlowDown', rate: 0.3 },
+      { type: 's3-error', bucket: BUCKET, code: 'InternalError', operations: ['UploadPart', 'CompleteMultipartUpload'], rate: 0.3 },
+      { type: 'latency', service: 's3', minMs: 0, maxMs: 20 },
+    ];
+    const injected = await crashRounds(t, 2, { faults, maxAttempts: 2 });
+    assert.ok(injected > 0, 'faults fired');
+  });
+});
 
+/**
+ * Rounds of concurrent writers, each ended by kill -9 at a random moment, then a restart that finds
+ * every acknowledged write, every stored object whole, and no blob unaccounted for. With `faults`,
+ * each round's emulator has them (they do not survive its restart): writers retry as the SDK does
+ * (`maxAttempts`), and a write that still fails on an injected error is not acknowledged. Returns
+ * how many requests the faults failed.
+ */
+async function crashRounds(t: TestContext, rounds: number, options: { faults?: object[]; maxAttempts?: number }): Promise<number> {
+  const dataDir = makeTempDir('emulator-crash');
+  const acknowledged = { objects: new Set<string>(), jobs: new Set<string>() };
+  const refused = new Map<string, number>();
+  // Whatever fails, no emulator may outlive the test: its open pipes would keep the runner waiting.
+  let running: CliProcess | undefined;
+  try {
+    for (let round = 1; round <= rounds; round++) {
       const emulator = (running = await spawnCli(['--port', '0', '--data-dir', dataDir.path, '--max-concurrent-jobs', '0']));
       const s3 = s3Client(emulator.url);
       const sagemaker = sagemakerClient(emulator.url);
-      const stored = await verify(s3, sagemaker, acknowledged);
-      t.diagnostic(`${acknowledged.objects.size} objects and ${acknowledged.jobs.size} jobs acknowledged; ${stored.objects} objects stored`);
-      assert.deepEqual(readdirSync(join(dataDir.path, 'blobs', 'tmp')), [], 'no unfinished upload is left');
-      const blobs = readdirSync(join(dataDir.path, 'blobs')).filter((name) => name !== 'tmp');
-      const inProgress = await partsInProgress(s3);
-      t.diagnostic(`${[...acknowledged.objects].filter((key) => key.endsWith(MULTIPART_SUFFIX)).length} multipart uploads acknowledged; ${inProgress} parts of interrupted ones`);
-      assert.equal(blobs.length, stored.blobs + inProgress, 'every body and uploaded part has its blob, and no other blob is left');
-      s3.destroy();
-      sagemaker.destroy();
-      emulator.child.kill('SIGTERM');
-      assert.equal(await emulator.exited, 0);
-    } finally {
-      running?.child.kill('SIGKILL');
-      dataDir.remove();
+      if (round === 1) await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+      else await verify(s3, sagemaker, acknowledged);
+      assert.deepEqual(await listFaults(emulator.url), [], 'no fault survives a restart');
+      for (const fault of options.faults ?? []) await injectFault(emulator.url, fault);
+      const clients = { s3: s3Client(emulator.url, { maxAttempts: options.maxAttempts }), sagemaker: sagemakerClient(emulator.url, { maxAttempts: options.maxAttempts }) };
+
+      const before = acknowledged.objects.size + acknowledged.jobs.size;
+      let crashed = false;
+      const writers = Array.from({ length: 6 }, (_, writer) =>
+        (async () => {
+          for (let index = 0; !crashed; index++) {
+            const name = `r${round}-w${writer}-${index}${index % 4 === 1 ? MULTIPART_SUFFIX : ''}`;
+            try {
+              await write(clients.s3, clients.sagemaker, name, index);
+            } catch (error) {
+              if (crashed) return; // the emulator died under this request
+              const { name: code } = error as Error;
+              refused.set(code, (refused.get(code) ?? 0) + 1);
+              continue;
+            }
+            (index % 4 === 3 ? acknowledged.jobs : acknowledged.objects).add(name);
+          }
+        })(),
+      );
+      // Kill once some writes went through — 20 to 40 of them, so the crash lands at a different
+      // point among the writes in flight (six writers) in every round.
+      const acknowledgedBeforeCrash = before + 20 + Math.floor(Math.random() * 21);
+      await until(`${acknowledgedBeforeCrash - before} writes acknowledged in round ${round}`, () =>
+        acknowledged.objects.size + acknowledged.jobs.size >= acknowledgedBeforeCrash ? true : undefined, { intervalMs: 5, timeoutMs: 60_000 }); // retried faults slow the writers down
+      emulator.child.kill('SIGKILL');
+      crashed = true;
+      await Promise.all(writers);
+      assert.equal(await emulator.exited, 'SIGKILL');
+      for (const client of [s3, sagemaker, clients.s3, clients.sagemaker]) client.destroy();
     }
-  });
-});
+
+    const emulator = (running = await spawnCli(['--port', '0', '--data-dir', dataDir.path, '--max-concurrent-jobs', '0']));
+    const s3 = s3Client(emulator.url);
+    const sagemaker = sagemakerClient(emulator.url);
+    const stored = await verify(s3, sagemaker, acknowledged);
+    t.diagnostic(`${acknowledged.objects.size} objects and ${acknowledged.jobs.size} jobs acknowledged; ${stored.objects} objects stored`);
+    if (refused.size) t.diagnostic(`writes refused by faults before the crash: ${JSON.stringify(Object.fromEntries(refused))}`);
+    // Before the crash, a write fails only on an injected fault the SDK's retries did not outlast.
+    for (const code of refused.keys()) assert.ok(['ThrottlingException', 'SlowDown', 'InternalError'].includes(code), `a write failed with ${code}`);
+    assert.deepEqual(readdirSync(join(dataDir.path, 'blobs', 'tmp')), [], 'no unfinished upload is left');
+    const blobs = readdirSync(join(dataDir.path, 'blobs')).filter((name) => name !== 'tmp');
+    const inProgress = await partsInProgress(s3);
+    t.diagnostic(`${[...acknowledged.objects].filter((key) => key.endsWith(MULTIPART_SUFFIX)).length} multipart uploads acknowledged; ${inProgress} parts of interrupted ones`);
+    assert.equal(blobs.length, stored.blobs + inProgress, 'every body and uploaded part has its blob, and no other blob is left');
+    s3.destroy();
+    sagemaker.destroy();
+    emulator.child.kill('SIGTERM');
+    assert.equal(await emulator.exited, 0);
+    return [...refused.values()].reduce((total, count) => total + count, 0);
+  } finally {
+    running?.child.kill('SIGKILL');
+    dataDir.remove();
+  }
+}
 
 /** One write: three objects (a multipart upload, a buffered and a streamed body) for every training job. */
 async function write(s3: S3Client, sagemaker: SageMakerClient, name: string, index: number): Promise<void> {

@@ -17,10 +17,21 @@ describe('protocols and routing', () => {
   it('answers the health check', async () => {
     const response = await rawRequest(emulator.url, { path: '/_emulator/health' });
     assert.equal(response.status, 200);
-    assert.deepEqual(JSON.parse(response.body), { status: 'ok', version, store: { status: 'ok' } });
+    // With its data folder and process: a VS Code window tells by them whether the emulator is its own.
+    assert.deepEqual(JSON.parse(response.body), { status: 'ok', version, store: { status: 'ok' }, dataDir: emulator.dataDir, pid: process.pid });
+    // Run inside another program (here, the tests), it is that program's to stop.
+    const shutdown = await rawRequest(emulator.url, { path: '/_emulator/shutdown', method: 'POST' });
+    assert.equal(shutdown.status, 501);
     const unknown = await rawRequest(emulator.url, { path: '/_emulator/nothing-here' });
     assert.equal(unknown.status, 404);
     assert.match(JSON.parse(unknown.body).message, /No emulator control/);
+  });
+
+  it('lists the images jobs can use, built-in ones first (the extension offers them in New Training Job Spec)', async () => {
+    const response = await rawRequest(emulator.url, { path: '/_emulator/images' });
+    assert.equal(response.status, 200);
+    const { images } = JSON.parse(response.body) as { images: string[] };
+    assert.deepEqual(images.slice(0, 3), ['sagemaker-emulator/builtin-gpt', 'sagemaker-emulator/node', 'sagemaker-emulator/python']);
   });
 
   it('answers an unknown X-Amz-Target with UnknownOperationException', async () => {

@@ -155,8 +155,8 @@ describe('SageMaker view in VS Code', () => {
       await page.locator('.quick-input-widget', { hasText: 'The container that serves the model' }).waitFor({ timeout: 10_000 });
       if ((await input.inputValue()) !== 'sagemaker-emulator/builtin-gpt:latest') throw new Error(`the image is prefilled with ${await input.inputValue()}`);
       await page.keyboard.press('Enter');
-      await page.locator('.quick-input-widget', { hasText: 'The IAM role SageMaker assumes' }).waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: 'the IAM role SageMaker assumes' }).waitFor({ timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'SageMakerExecutionRole' }).first().click({ timeout: 10_000 });
       await page.getByRole('treeitem', { name: new RegExp(`^${name}`) }).filter({ hasText: 'InService' }).waitFor({ timeout: 30_000 });
     });
     await screenshot(page, 'ui-deployed');

@@ -81,11 +81,16 @@ export async function putTestModel(emulatorUrl: string, name: string, model: Exc
 }
 
 /**
- * Creates the model, an endpoint configuration with one `AllTraffic` variant, and the endpoint
- * (Creating). `startupDelayMs`: the streaming-echo server answers /ping only after it, so the
- * endpoint stays Creating that long.
+ * Creates the model, an endpoint configuration with one `AllTraffic` variant of `instanceCount`
+ * instances (default 1), and the endpoint (Creating). `startupDelayMs`: the streaming-echo server
+ * answers /ping only after it, so the endpoint stays Creating that long.
  */
-export async function deployTestEndpoint(emulatorUrl: string, endpointName: string, model: TestModel, options: { startupDelayMs?: number } = {}): Promise<void> {
+export async function deployTestEndpoint(
+  emulatorUrl: string,
+  endpointName: string,
+  model: TestModel,
+  options: { startupDelayMs?: number; instanceCount?: number } = {},
+): Promise<void> {
   const modelDataUrl = model === 'missing-data' ? `s3://${BUCKET}/${endpointName}/model.tar.gz` : await putTestModel(emulatorUrl, endpointName, model);
   const sageMaker = new SageMakerClient(clientConfig(emulatorUrl));
   try {
@@ -102,7 +107,7 @@ export async function deployTestEndpoint(emulatorUrl: string, endpointName: stri
     await sageMaker.send(
       new CreateEndpointConfigCommand({
         EndpointConfigName: endpointName,
-        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: endpointName, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: endpointName, InstanceType: 'ml.m5.large', InitialInstanceCount: options.instanceCount ?? 1 }],
       }),
     );
     await sageMaker.send(new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointName }));

@@ -33,11 +33,14 @@ export async function runExtensionTests(options: {
     const exitCode = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });
+    // What is awaited is the suite's exit code (bounded below), not the page's load event, which a
+    // loaded machine can take over 30 s to fire while the workbench is already starting the suite.
     await page.goto(
       codeServer.folderUrl(workspace, [
         ['extensionDevelopmentPath', codeServer.remoteUri(REPO_ROOT)],
         ['extensionTestsPath', codeServer.remoteUri(options.suite)],
       ]),
+      { waitUntil: 'commit' },
     );
     const timeoutMs = options.timeoutMs ?? 240_000;
     const code = await Promise.race([

@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     settings: {
       'sagemaker.connection.mode': 'emulator',
       'sagemaker.emulator.url': emulator.url,
+      // The window's Start / Stop / Restart Local Emulator act on this emulator: same port, same data.
+      'sagemaker.emulator.dataDir': emulator.dataDir,
       'sagemaker.emulator.autoStart': false,
     },
   });

@@ -141,7 +141,8 @@ function metricsLine(metrics: AnswerMetrics, stopped: boolean): string {
   const parts = [
     metrics.firstTokenMs !== undefined && `first token ${formatMs(metrics.firstTokenMs)}`,
     `${metrics.tokens} ${metrics.tokens === 1 ? 'token' : 'tokens'} in ${formatMs(metrics.totalMs)}`,
-    metrics.tokensPerSecond !== undefined && `${metrics.tokensPerSecond.toFixed(1)} tokens/s`,
+    // "—" when it cannot be measured honestly (one token, or all of them in one piece).
+    metrics.tokensPerSecond !== undefined ? `${metrics.tokensPerSecond.toFixed(1)} tokens/s` : '— tokens/s',
     stopped ? 'stopped' : metrics.finishReason && (FINISH_REASONS[metrics.finishReason] ?? metrics.finishReason),
     metrics.variant && `variant ${metrics.variant}`,
   ];

@@ -1,11 +1,14 @@
 // The messages every panel shares for its failure banner: the host says the connection is down (why,
 // and the next steps) or back; the panel sends the step whose button was clicked. Plain data; the
 // panels' protocol modules include these in their own unions.
-import type { Failure } from '../../src/failures/classify';
 import { isNextStep, type NextStep } from '../../src/failures/nextSteps';
 
-/** What a banner shows: the same title, message and steps as the views' error node. */
-export type BannerFailure = Pick<Failure, 'title' | 'message' | 'steps'>;
+/** What a banner shows: the same title, message and steps as the views' error node (a classified Failure fits). */
+export interface BannerFailure {
+  title: string;
+  message: string;
+  steps: NextStep[];
+}
 
 /** Host → panel: shows the banner, or clears it when `failure` is absent. */
 export interface BannerMessage {

@@ -1,13 +1,29 @@
 // The training job panel: what the console's job page shows, built with DOM calls and textContent
 // only, so nothing from the job (names, hyperparameters, failure reasons) is ever parsed as HTML.
 import { renderBanner } from '../shared/banner';
-import { isHostMessage, type PanelMessage, type TrainingJobView } from './protocol';
+import { chartOf, hostIndex } from './chartData';
+import { Charts } from './charts';
+import { isHostMessage, type MetricSeriesView, type PanelMessage, type TrainingJobView } from './protocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: PanelMessage): void; setState(state: unknown): void; getState(): unknown };
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root')!;
 const banner = document.getElementById('banner')!;
+
+// The curves keep their own element across re-renders of the job, so the charts are updated in place.
+const curves = document.createElement('section');
+curves.className = 'curves';
+const curvesTitle = document.createElement('h2');
+curvesTitle.textContent = 'Metrics';
+const curvesStatus = document.createElement('p');
+curvesStatus.className = 'muted';
+curvesStatus.textContent = 'Reading metrics…';
+const chartArea = document.createElement('div');
+chartArea.className = 'charts';
+curves.append(curvesTitle, curvesStatus, chartArea);
+const charts = new Charts(chartArea, { xMode: 'time' });
+let startedAt: number | undefined;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -41,7 +57,39 @@ function section(title: string, ...content: Node[]): HTMLElement {
   return result;
 }
 
+function renderMetrics(series: MetricSeriesView[], live: boolean, message: string | undefined): void {
+  const points = series.reduce((sum, entry) => sum + entry.timestamps.length, 0);
+  const hosts = new Set(series.map((entry) => entry.host)).size;
+  curvesStatus.textContent =
+    message ??
+    (points === 0
+      ? live
+        ? 'No metrics yet: SageMaker publishes each host\'s MetricDefinitions samples, one point per minute, once the job logs them.'
+        : 'This job has no metrics: its MetricDefinitions found nothing in its log.'
+      : `${points} points, ${series.length} series from ${hosts} host${hosts === 1 ? '' : 's'} (CloudWatch, one point per minute)${live ? ' · live' : ''}`);
+  curves.dataset.points = String(points);
+  // Each metric its colour within its chart (train and validation loss apart), each host its dash.
+  const metricsOfChart = new Map<string, string[]>();
+  for (const entry of series) {
+    const metrics = metricsOfChart.get(chartOf(entry.metric)) ?? [];
+    if (!metrics.includes(entry.metric)) metrics.push(entry.metric);
+    metricsOfChart.set(chartOf(entry.metric), metrics);
+  }
+  charts.update(
+    series.map((entry) => ({
+      label: hosts > 1 ? `${entry.metric} · ${entry.host}` : entry.metric,
+      chart: chartOf(entry.metric),
+      colour: metricsOfChart.get(chartOf(entry.metric))!.indexOf(entry.metric),
+      dash: hostIndex(entry.host),
+      xs: entry.timestamps.map((timestamp) => timestamp / 1000),
+      ys: entry.values,
+    })),
+    { startedAt },
+  );
+}
+
 function render(job: TrainingJobView): void {
+  startedAt = job.startedAt === undefined ? undefined : job.startedAt / 1000;
   const header = element('header');
   const refresh = element('button', 'Refresh');
   refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
@@ -75,6 +123,7 @@ function render(job: TrainingJobView): void {
     if (transition.message) item.append(element('div', transition.message, 'muted'));
     timeline.append(item);
   }
+  parts.push(curves);
   parts.push(section('Status history', job.transitions.length ? timeline : element('p', 'No transitions yet.', 'muted')));
   const hyperParameters = Object.entries(job.hyperParameters);
   parts.push(section('Hyperparameters', hyperParameters.length ? table(hyperParameters) : element('p', 'None.', 'muted')));
@@ -100,6 +149,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (event.data.type === 'job') {
     vscode.setState(event.data.job);
     render(event.data.job);
+  } else if (event.data.type === 'metrics') {
+    renderMetrics(event.data.series, event.data.live, event.data.message);
   } else {
     // Over the last state shown, which stays readable.
     renderBanner(banner, event.data.failure, (step) => vscode.postMessage({ type: 'step', step }));

@@ -23,9 +23,18 @@ export interface TrainingJobView {
   finalMetrics: { name: string; value: number }[];
 }
 
-/** Host → panel. */
+/** One metric of one host, as CloudWatch has it: epoch milliseconds ascending, and the values at them. */
+export interface MetricSeriesView {
+  metric: string;
+  host: string;
+  timestamps: number[];
+  values: number[];
+}
+
+/** Host → panel. `metrics` carries every series so far; `live` while the job runs and they are re-read. */
 export type HostMessage =
   | { type: 'job'; job: TrainingJobView }
+  | { type: 'metrics'; series: MetricSeriesView[]; live: boolean; message?: string }
   /** The job could not be read (the failure, with its next steps), or can again; also the connection's state. */
   | BannerMessage;
 
@@ -38,6 +47,10 @@ export function isPanelMessage(value: unknown): value is PanelMessage {
 }
 
 export function isHostMessage(value: unknown): value is HostMessage {
-  const message = value as { type?: unknown; job?: unknown } | null;
-  return (message?.type === 'job' && typeof message.job === 'object' && message.job !== null) || isBannerMessage(value);
+  const message = value as { type?: unknown; job?: unknown; series?: unknown; live?: unknown } | null;
+  return (
+    (message?.type === 'job' && typeof message.job === 'object' && message.job !== null) ||
+    (message?.type === 'metrics' && Array.isArray(message.series) && typeof message.live === 'boolean') ||
+    isBannerMessage(value)
+  );
 }

@@ -4,13 +4,15 @@ import type { IncomingMessage } from 'node:http';
 import { AwsError } from '../../errors';
 import type { RequestContext } from '../../operations';
 import { ENDPOINT_LOG_GROUP_PREFIX, EndpointUnavailable, type Route } from '../../runtime/endpointRuntime';
-import type { InvocationRequest } from '../../runtime/modelInstance';
+import type { InvocationRequest, ModelInstance } from '../../runtime/modelInstance';
 import { endpointName, endpoints } from '../sagemaker/endpoints';
 import { findResource } from '../sagemaker/resources';
 import type { InvocationOutcome } from './invocationMetrics';
 
 /** SageMaker gives a container 60 s to start answering an invocation. */
 export const CONTAINER_RESPONSE_TIMEOUT_MS = 60_000;
+/** How long a container whose connection failed may take to be seen exiting, for the failure to count as its death. */
+const DEATH_NOTICE_MS = 1000;
 /** The container name SageMaker's messages use for a single-container model. */
 const CONTAINER = 'primary';
 
@@ -43,20 +45,24 @@ export async function invokeContainer(input: InvokeInput, context: RequestContex
   if (input.TargetVariant !== undefined && !endpoint.variants.some((variant) => variant.name === input.TargetVariant)) {
     throw new AwsError('ValidationError', 400, `Endpoint ${endpointName(endpoint)} does not have a production variant named ${input.TargetVariant}.`);
   }
-  let route: Route;
-  try {
-    route = context.runtimes.endpoints.route(endpoint.arn, endpoint.variants, input.TargetVariant);
-  } catch (error) {
-    if (!(error instanceof EndpointUnavailable)) throw error;
-    context.runtimes.invocationMetrics.record({
-      endpointArn: endpoint.arn,
-      endpointName: endpointName(endpoint),
-      variantName: input.TargetVariant ?? endpoint.variants[0]?.name ?? '',
-      instanceCount: 0,
-      outcome: 'serverError',
-    });
-    throw new AwsError('ServiceUnavailable', 503, `The endpoint ${endpointName(endpoint)} cannot serve the request now: ${error.message}. Try again.`);
-  }
+  /** Instances this invocation found dead: it is routed to the others. */
+  const dead = new Set<ModelInstance>();
+  const routeAround = (): Route => {
+    try {
+      return context.runtimes.endpoints.route(endpoint.arn, endpoint.variants, input.TargetVariant, dead);
+    } catch (error) {
+      if (!(error instanceof EndpointUnavailable)) throw error;
+      context.runtimes.invocationMetrics.record({
+        endpointArn: endpoint.arn,
+        endpointName: endpointName(endpoint),
+        variantName: input.TargetVariant ?? endpoint.variants[0]?.name ?? '',
+        instanceCount: 0,
+        outcome: 'serverError',
+      });
+      throw new AwsError('ServiceUnavailable', 503, `The endpoint ${endpointName(endpoint)} cannot serve the request now: ${error.message}. Try again.`);
+    }
+  };
+  let route = routeAround();
   const received = Date.now();
   const count = (outcome: InvocationOutcome, modelLatencyMs?: number) =>
     context.runtimes.invocationMetrics.record({
@@ -84,8 +90,20 @@ export async function invokeContainer(input: InvokeInput, context: RequestContex
   const sent = Date.now();
   let response: IncomingMessage;
   try {
-    response = await route.instance.invoke(request);
+    for (;;) {
+      try {
+        response = await route.instance.invoke(request);
+        break;
+      } catch (error) {
+        // A request that could not reach its instance, or whose instance was lost under it, goes to
+        // another: the instance is dead (not slow, not crashed by this request, which is a ModelError).
+        if (controller.signal.aborted || !deliveredNowhere(error, route.instance) || !(await route.instance.exitedWithin(DEATH_NOTICE_MS))) throw error;
+        dead.add(route.instance);
+        route = routeAround();
+      }
+    }
   } catch (error) {
+    if (error instanceof AwsError) throw error;
     count('modelError');
     // As SageMaker words it, a timeout included (github.com/RamVegiraju/SageMaker-Deployment/issues/3).
     const reason = controller.signal.aborted
@@ -107,6 +125,18 @@ export async function invokeContainer(input: InvokeInput, context: RequestContex
     });
   }
   return { route, response, abort: () => controller.abort(), finished: () => count('success', Date.now() - sent) };
+}
+
+/**
+ * Whether a request failed without any container working on it: its connection was refused (it
+ * never arrived), or cut because the instance was lost (killed from outside: the instance-failure
+ * fault). A container that cuts the connection itself (it crashed on this request) is not retried
+ * elsewhere, where it would crash the next instance too.
+ */
+function deliveredNowhere(error: unknown, instance: ModelInstance): boolean {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'ECONNREFUSED') return true;
+  return instance.lost && (code === 'ECONNRESET' || code === 'EPIPE' || message === 'socket hang up');
 }
 
 function modelError(message: string, fields: Record<string, string | number>): AwsError {

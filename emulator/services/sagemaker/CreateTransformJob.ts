@@ -1,7 +1,7 @@
 import type { CreateTransformJobCommandInput, CreateTransformJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { createJob } from './jobs';
-import { models } from './models';
+import { deployableModel, models } from './models';
 import { requireResource } from './resources';
 import { type TransformJobRecord, transformJobs } from './transformJobs';
 
@@ -15,7 +15,7 @@ export async function createTransformJob(
   const model = requireResource(context, models, input.ModelName);
   const { Tags: tags, ...request } = input;
   const withDefaults: TransformJobRecord['request'] = { ...request, MaxPayloadInMB: request.MaxPayloadInMB ?? DEFAULT_MAX_PAYLOAD_MB };
-  const arn = await createJob(context, transformJobs, input.TransformJobName ?? '', withDefaults, tags, { model: model.request });
+  const arn = await createJob(context, transformJobs, input.TransformJobName ?? '', withDefaults, tags, { model: deployableModel(context, model.request) });
   context.runtimes.transform.submit(arn);
   return { TransformJobArn: arn };
 }

@@ -11,7 +11,7 @@ import type { OperationOutput, RegionalScope } from '../../operations';
 import type { VariantSpec } from '../../runtime/endpointRuntime';
 import { type EndpointConfigRecord, endpointConfigName, productionVariants } from './endpointConfigs';
 import type { EndpointProgress, VariantProgress } from './endpointState';
-import { models } from './models';
+import { deployableModel, models } from './models';
 import { defineResourceKind, requireResource, type ResourceRecord } from './resources';
 
 export interface EndpointRecord extends ResourceRecord, EndpointProgress {
@@ -31,7 +31,7 @@ export function variantSpecs(scope: RegionalScope, config: EndpointConfigRecord)
   return {
     [endpointConfigName(config)]: productionVariants(config).map((variant) => {
       const { request } = requireResource(scope, models, variant.ModelName);
-      return { variant, model: request };
+      return { variant, model: deployableModel(scope, request) };
     }),
   };
 }

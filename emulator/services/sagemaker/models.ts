@@ -1,7 +1,9 @@
 // The model record and its views: what DescribeModel and ListModels return.
-import type { CreateModelCommandInput, DescribeModelCommandOutput, ModelSummary } from '@aws-sdk/client-sagemaker';
-import type { OperationOutput } from '../../operations';
-import { defineResourceKind, type ResourceRecord } from './resources';
+import type { ContainerDefinition, CreateModelCommandInput, DescribeModelCommandOutput, ModelSummary } from '@aws-sdk/client-sagemaker';
+import { validationError } from '../../errors';
+import type { OperationOutput, RegionalScope } from '../../operations';
+import { modelPackages } from './modelPackages';
+import { defineResourceKind, findResource, type ResourceRecord } from './resources';
 
 export interface ModelRecord extends ResourceRecord {
   /** The CreateModel request; its Tags live with the other tags. */
@@ -26,4 +28,31 @@ export function describeModel(model: ModelRecord): OperationOutput<DescribeModel
 
 export function summarizeModel(model: ModelRecord): ModelSummary {
   return { ModelName: modelName(model), ModelArn: model.arn, CreationTime: new Date(model.createdAt) };
+}
+
+/**
+ * The model as it is deployed: a container that names a model package (a registered version, as the
+ * SageMaker Python SDK's ModelPackage makes it) runs the package's inference container — its image,
+ * model data and environment, with the container's own environment on top.
+ */
+export function deployableModel(scope: RegionalScope, request: ModelRecord['request']): ModelRecord['request'] {
+  const resolve = (container: ContainerDefinition): ContainerDefinition => {
+    if (container.ModelPackageName === undefined) return container;
+    const modelPackage = findResource(scope, modelPackages, container.ModelPackageName);
+    if (!modelPackage) throw validationError(`Model package ${container.ModelPackageName} does not exist.`);
+    const [packaged] = modelPackage.definition.InferenceSpecification?.Containers ?? [];
+    if (!packaged) throw validationError(`Model package ${container.ModelPackageName} has no inference container.`);
+    return {
+      ...container,
+      Image: packaged.Image,
+      ModelDataUrl: packaged.ModelDataUrl,
+      ModelDataSource: packaged.ModelDataSource,
+      Environment: { ...packaged.Environment, ...container.Environment },
+    };
+  };
+  return {
+    ...request,
+    PrimaryContainer: request.PrimaryContainer && resolve(request.PrimaryContainer),
+    Containers: request.Containers?.map(resolve),
+  };
 }

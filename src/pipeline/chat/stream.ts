@@ -18,6 +18,20 @@ export class ModelOutputError extends Error {
   override readonly name = 'ModelOutputError';
 }
 
+/**
+ * Tokens per second while generating, measured honestly: over the time from the first text to the
+ * last, counting only the tokens that came after the first text (those that came with it were
+ * generated before the span began) — so at least two tokens, arriving apart. Anything less (one
+ * token, all tokens in one part) cannot be measured: undefined, shown as "—".
+ */
+export function generationRate(timing: { tokens: number; tokensAtFirst: number; firstTokenAt?: number; lastTokenAt?: number }): number | undefined {
+  const { tokens, tokensAtFirst, firstTokenAt, lastTokenAt } = timing;
+  if (firstTokenAt === undefined || lastTokenAt === undefined || lastTokenAt <= firstTokenAt) return undefined;
+  const generated = tokens - tokensAtFirst;
+  if (generated < 1 || tokens < 2) return undefined;
+  return (generated * 1000) / (lastTokenAt - firstTokenAt);
+}
+
 export async function streamAnswer(
   runtime: SageMakerRuntimeClient,
   endpointName: string,
@@ -37,9 +51,6 @@ export async function streamAnswer(
   let variant: string | undefined;
   const result = (stopped: boolean): StreamedAnswer => {
     const ended = now();
-    // From the first token to the last: the wait for the first is latency, not generation speed.
-    // Tokens that all came in one part give no such span; the whole request's time is then used.
-    const generationMs = firstTokenAt !== undefined && lastTokenAt !== undefined && lastTokenAt > firstTokenAt ? lastTokenAt - firstTokenAt : 0;
     return {
       text,
       stopped,
@@ -47,8 +58,7 @@ export async function streamAnswer(
         firstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - started,
         totalMs: ended - started,
         tokens,
-        tokensPerSecond:
-          tokens < 2 ? undefined : generationMs > 0 ? ((tokens - tokensAtFirst) * 1000) / generationMs : (tokens * 1000) / Math.max(ended - started, 1),
+        tokensPerSecond: generationRate({ tokens, tokensAtFirst, firstTokenAt, lastTokenAt }),
         finishReason,
         variant,
       },

@@ -70,7 +70,7 @@ export interface AnswerMetrics {
   totalMs: number;
   /** Token events received (TGI) or content chunks (Messages API: one token each). */
   tokens: number;
-  /** Over the generation, from the first token to the last. */
+  /** Over the generation, from the first token to the last, counting at least two tokens; absent when that cannot be measured. */
   tokensPerSecond?: number;
   /** Why generation ended, as the model server said: e.g. length, stop, eos_token. */
   finishReason?: string;

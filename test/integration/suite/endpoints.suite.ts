@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { HostMessage } from '../../../webview/chat/protocol';
 import type { Workbench } from '../../../src/workbench';
 import { deployTestEndpoint, putTestModel } from '../../vscode/endpoints';
-import { activateWorkbench, emulatorUrl, labelOf, sageMaker, uniqueName } from './fixtures';
+import { activateWorkbench, emulatorUrl, labelOf, objectItem, sageMaker, uniqueName } from './fixtures';
 
 /** The endpoint's tree item once `accept` holds for it, read each time the view changes. */
 async function endpointItem(workbench: Workbench, name: string, accept: (item: vscode.TreeItem) => boolean): Promise<vscode.TreeItem> {
@@ -63,7 +63,7 @@ describe('Endpoints view and chat', () => {
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
     const variants = await workbench.endpoints.getChildren(item);
     assert.deepEqual(variants.map(labelOf), ['AllTraffic']);
-    assert.equal(variants[0].contextValue, 'endpointVariant');
+    assert.equal(variants[0].contextValue, 'endpointVariant.fixed');
     assert.equal(variants[0].description, `${gpt} · 1/1 × ml.m5.large · weight 1`);
   });
 
@@ -150,19 +150,6 @@ describe('Endpoints view and chat', () => {
 
 describe('Deploy to Endpoint', () => {
   const role = 'arn:aws:iam::000000000000:role/SageMakerExecutionRole';
-
-  /** The Datasets view's item of `s3://bucket/prefix/file`. */
-  async function objectItem(workbench: Workbench, url: string): Promise<vscode.TreeItem> {
-    const [bucket, ...path] = url.replace(/^s3:\/\//, '').split('/');
-    workbench.datasets.refresh();
-    let item = (await workbench.datasets.getChildren()).find((candidate) => labelOf(candidate) === bucket);
-    for (const [index, part] of path.entries()) {
-      const label = index < path.length - 1 ? `${part}/` : part;
-      item = (await workbench.datasets.getChildren(item)).find((candidate) => labelOf(candidate) === label);
-      assert.ok(item, `${label} under ${url}`);
-    }
-    return item!;
-  }
 
   it('deploys a model archive from the Datasets view as an endpoint that goes InService', async function () {
     this.timeout(60_000);

@@ -10,25 +10,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { classifyFailure, failureText } from '../../../src/failures/classify';
-import type { Workbench } from '../../../src/workbench';
-import { activateWorkbench, createTrainingJob, sageMaker, trainingJobInput, uniqueName } from './fixtures';
-
-/** The failures commands report while `body` runs, as the one error handler classifies them. */
-async function notified(workbench: Workbench, body: () => Thenable<unknown>): Promise<string[]> {
-  const texts: string[] = [];
-  const original = workbench.failures.notify.bind(workbench.failures);
-  workbench.failures.notify = async (error, options) => {
-    texts.push(failureText(workbench.failures.classify(error, options)));
-    return undefined; // no notification on screen, nothing waits for a click
-  };
-  try {
-    await body();
-  } finally {
-    workbench.failures.notify = original;
-  }
-  return texts;
-}
+import { classifyFailure } from '../../../src/failures/classify';
+import { activateWorkbench, createTrainingJob, notified, sageMaker, trainingJobInput, uniqueName } from './fixtures';
 
 describe('Failures from the palette', () => {
   it('names a training job that does not exist, and the region, instead of "Requested resource not found."', async () => {

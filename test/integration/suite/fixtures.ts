@@ -2,8 +2,10 @@
 // settings name, resources with unique names, and settings changes that are undone afterwards.
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, SageMakerClient, type CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
+import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
+import { failureText } from '../../../src/failures/classify';
 import type { Workbench } from '../../../src/workbench';
 
 export const EXTENSION_ID = 'llm-workbench.sagemaker-llm-workbench';
@@ -80,4 +82,51 @@ export async function closedPort(): Promise<number> {
 /** Label of a tree item as a plain string. */
 export function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+/**
+ * Resolves once `condition` holds (true; otherwise it says what it sees), checked every 250 ms;
+ * fails after `boundMs` saying what was awaited and what was last seen.
+ */
+export async function until(what: string, condition: () => Promise<string | true> | string | true, boundMs: number): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  let seen: string | true = 'nothing yet';
+  for (;;) {
+    seen = await condition();
+    if (seen === true) return;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${boundMs} ms; last seen: ${seen}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * The failures commands report while `body` runs, as the one error handler classifies them (no
+ * notification is put on screen, so nothing waits for a click).
+ */
+export async function notified(workbench: Workbench, body: () => Thenable<unknown>): Promise<string[]> {
+  const texts: string[] = [];
+  const original = workbench.failures.notify.bind(workbench.failures);
+  workbench.failures.notify = async (error, options) => {
+    texts.push(failureText(workbench.failures.classify(error, options)));
+    return undefined;
+  };
+  try {
+    await body();
+  } finally {
+    workbench.failures.notify = original;
+  }
+  return texts;
+}
+
+/** The Datasets view's item of `s3://bucket/prefix/file` (the extension's own item: commands check its class). */
+export async function objectItem(workbench: Workbench, url: string): Promise<vscode.TreeItem> {
+  const [bucket, ...path] = url.replace(/^s3:\/\//, '').split('/');
+  workbench.datasets.refresh();
+  let item = (await workbench.datasets.getChildren()).find((candidate) => labelOf(candidate) === bucket);
+  for (const [index, part] of path.entries()) {
+    const label = index < path.length - 1 ? `${part}/` : part;
+    item = (await workbench.datasets.getChildren(item)).find((candidate) => labelOf(candidate) === label);
+    assert.ok(item, `${label} under ${url}`);
+  }
+  return item!;
 }

@@ -8,7 +8,7 @@ import { StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { TrainingJobLogs } from '../../../src/documents/trainingJobLogs';
-import { activateWorkbench, closedPort, createTrainingJob, emulatorUrl, labelOf, sageMaker, uniqueName, withSetting } from './fixtures';
+import { activateWorkbench, closedPort, createTrainingJob, emulatorUrl, labelOf, sageMaker, uniqueName, until, withSetting } from './fixtures';
 
 const GROUP = '/aws/sagemaker/TrainingJobs';
 
@@ -69,6 +69,10 @@ describe('Training job logs', () => {
     const document = vscode.window.activeTextEditor!.document;
     assert.equal(document.uri.toString(), TrainingJobLogs.uriOf(job).toString());
     assert.equal(document.languageId, 'log');
+    // It opens at its end: the cursor on its last line, which is in view.
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.selection.active.line, document.lineCount - 1);
+    assert.ok(editor.visibleRanges.some((range) => range.contains(new vscode.Position(document.lineCount - 1, 0))));
     const lines = (await documentText(document, (text) => text.includes('step 2'))).trimEnd().split('\n');
     assert.deepEqual(
       lines.map((line) => line.replace(/^\S+ /, '')),
@@ -89,6 +93,25 @@ describe('Training job logs', () => {
     assert.match(ended.trimEnd().split('\n').at(-1)!, new RegExp(`training job ${job} is Stopped: its log ends here`));
   });
 
+  it('opens a long log at its end and keeps the end in view as it grows', async function () {
+    this.timeout(60_000);
+    const workbench = await activateWorkbench();
+    const job = uniqueName('long-log');
+    await createTrainingJob(job);
+    await logs().send(new CreateLogGroupCommand({ logGroupName: GROUP })).catch(() => undefined);
+    const start = Date.now() - 600_000;
+    await log(`${job}/algo-1-1764000000`, Array.from({ length: 300 }, (_, index): [number, string] => [start + index, `step ${index}`]));
+    const document = await workbench.trainingJobLogs.show(job);
+    const editor = vscode.window.activeTextEditor!;
+    const visible = (line: number) => editor.visibleRanges.some((range) => range.start.line <= line && line <= range.end.line);
+    const where = () => `visible: ${editor.visibleRanges.map((range) => `${range.start.line}-${range.end.line}`).join(',')} of ${document.lineCount}`;
+    // The editor reports what it shows once it has drawn it.
+    await until('the last line in view, the first one not: the log opened at its end', () => (visible(document.lineCount - 2) && !visible(0)) || where(), 10_000);
+    await log(`${job}/algo-1-1764000000`, Array.from({ length: 100 }, (_, index): [number, string] => [start + 300 + index, `later step ${index}`]));
+    await documentText(document, (text) => text.includes('later step 99'));
+    await until('the new end in view', () => visible(document.lineCount - 2) || where(), 10_000);
+  });
+
   it('says when the log cannot be read, and how to retry', async () => {
     const workbench = await activateWorkbench();
     const job = uniqueName('unreadable');
@@ -100,6 +123,15 @@ describe('Training job logs', () => {
       assert.equal(lines.length, 2, document.getText());
       assert.match(lines[1], new RegExp(`^— Cannot reach the local emulator at 127\\.0\\.0\\.1:${port}\\. .* Next step: Start Local Emulator\\. The log goes on by itself once the connection is back\\. —$`));
       assert.doesNotMatch(document.getText(), /ECONNREFUSED/);
+      // The next step is also a button on that line, as in the views.
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+      assert.deepEqual(
+        lenses.map((lens) => [lens.range.start.line, lens.command?.command]),
+        [
+          [1, 'sagemaker.startEmulator'],
+          [1, 'sagemaker.switchConnection'],
+        ],
+      );
     });
   });
 
@@ -109,5 +141,22 @@ describe('Training job logs', () => {
     const document = await workbench.trainingJobLogs.show(job);
     const lines = document.getText().trimEnd().split('\n');
     assert.match(lines.at(-1)!, new RegExp(`^— the log could not be read: Training job ${job} was not found in us-east-1\\. .*\\(run Show Logs again to retry\\) —$`));
+    // Its next steps are buttons on that line: the view to pick another job from, and Retry.
+    const footerLine = document.lineCount - 2;
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+    assert.deepEqual(
+      lenses.map((lens) => [lens.range.start.line, lens.command?.title, lens.command?.command]),
+      [
+        [footerLine, 'Show Training Jobs', 'sagemaker.trainingJobs.focus'],
+        [footerLine, 'Retry', 'sagemaker.trainingJob.showLogs'],
+      ],
+    );
+    // Retry once the job exists: the log is read afresh and the footer and its buttons are gone.
+    await createTrainingJob(job);
+    const retry = lenses[1].command!;
+    await vscode.commands.executeCommand(retry.command, ...(retry.arguments ?? []));
+    await documentText(document, (text) => !text.includes('could not be read'));
+    const after = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+    assert.deepEqual(after, []);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { baseName } from '../../../src/pipeline/datasets';
-import { formatBytes, relativeTime } from '../../../src/format';
+import { countOf, formatBytes, relativeTime } from '../../../src/format';
 
 describe('formatting', () => {
   it('formats sizes the way file explorers do', () => {
@@ -24,5 +24,11 @@ describe('formatting', () => {
     assert.equal(baseName('data/train/part-0.jsonl'), 'part-0.jsonl');
     assert.equal(baseName('data/train/'), 'train/');
     assert.equal(baseName('top.txt'), 'top.txt');
+  });
+});
+
+describe('countOf', () => {
+  it('says one thing in the singular and every other count in the plural, grouped', () => {
+    assert.deepEqual([countOf(0, 'file'), countOf(1, 'file'), countOf(2, 'file'), countOf(1001, 'object')], ['0 files', '1 file', '2 files', '1,001 objects']);
   });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { homedir } from 'node:os';
 import { describe, it } from 'node:test';
 import { describeConnection, isLoopbackUrl, parseConnectionSettings, SettingsError } from '../../../../src/connection/settings';
 
@@ -24,6 +25,17 @@ describe('connection settings', () => {
     assert.equal((parseConnectionSettings(reader({ ...values, 'sagemaker.connection.profile': '' })) as { profile?: string }).profile, undefined);
   });
 
+  it('reads the emulator\'s data folder: absolute, ~ for home, empty for the default', () => {
+    const dataDir = (value: unknown) => {
+      const settings = parseConnectionSettings(reader({ 'sagemaker.emulator.dataDir': value }));
+      return settings.mode === 'emulator' ? settings.dataDir : 'not the emulator';
+    };
+    assert.equal(dataDir('/srv/emulator/'), '/srv/emulator');
+    assert.equal(dataDir('~/sagemaker'), `${homedir()}/sagemaker`);
+    assert.equal(dataDir(''), undefined);
+    assert.equal(dataDir('  '), undefined);
+  });
+
   it('normalises the emulator URL to its origin', () => {
     const settings = parseConnectionSettings(reader({ 'sagemaker.emulator.url': 'http://localhost:9000/' }));
     assert.equal(settings.mode === 'emulator' && settings.endpoint, 'http://localhost:9000');
@@ -37,6 +49,8 @@ describe('connection settings', () => {
     ['sagemaker.emulator.url', 'ftp://127.0.0.1:21'],
     ['sagemaker.emulator.url', 'http://127.0.0.1:4590/api'],
     ['sagemaker.emulator.autoStart', 'yes'],
+    ['sagemaker.emulator.dataDir', 'relative/folder'],
+    ['sagemaker.emulator.dataDir', 42],
   ] as const) {
     it(`rejects ${setting} = ${JSON.stringify(value)} with an error naming the setting`, () => {
       assert.throws(

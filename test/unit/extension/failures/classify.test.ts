@@ -168,6 +168,14 @@ describe('classifyFailure', () => {
     assert.deepEqual(other, { kind: 'other', title: 'Could not resume training job j', message: 'the description lacks a member', steps: [] });
   });
 
+  it('classifies whatever was thrown, not only errors (found by the fuzz suite)', () => {
+    for (const thrown of [undefined, null, 'a string', 42, Symbol('s'), { message: 'an object' }]) {
+      const failure = classifyFailure(thrown);
+      assert.equal(failure.kind, 'other', String(thrown));
+      assert.equal(typeof failure.message, 'string');
+    }
+  });
+
   it('never shows a credential in what it says', () => {
     const leaky = serviceError('SignatureDoesNotMatch', 'key AKIAIOSFODNN7EXAMPLE secretAccessKey="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"', 403);
     const text = failureText(classifyFailure(leaky, { settings: aws }));

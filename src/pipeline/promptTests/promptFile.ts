@@ -1,0 +1,362 @@
+// A `*.prompts.yaml` file read into prompt tests, with every problem on the line it is about: YAML
+// syntax (the `yaml` package keeps each node's source range), the file's JSON Schema
+// (schemas/prompt-tests.schema.json, checked by ajv — the same schema editors get through
+// yamlValidation), and the rules a schema cannot say (one kind per assertion, unique case names,
+// variables that exist, regexes and JSON Schemas that compile). Pure: offsets and lines here,
+// diagnostics in the extension, messages in the CLI.
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import schema from '../../../schemas/prompt-tests.schema.json';
+import type { ChatMessage } from '../chat/payloads';
+import type { PayloadFormat } from '../chat/types';
+
+export interface PromptParameters {
+  format?: PayloadFormat;
+  maxNewTokens?: number;
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+}
+
+export type Variables = Record<string, string | number | boolean>;
+
+export type Assertion =
+  | { kind: 'contains' | 'not-contains' | 'equals'; text: string; ignoreCase: boolean }
+  | { kind: 'regex'; pattern: string; flags: string }
+  | { kind: 'json'; schema?: object }
+  | { kind: 'max-latency-ms'; limit: number }
+  | { kind: 'max-tokens'; limit: number }
+  | { kind: 'similar'; text: string; measure: 'jaccard' | 'cosine'; threshold: number };
+
+export type AssertionKind = Assertion['kind'];
+
+export const ASSERTION_KINDS: readonly AssertionKind[] = ['contains', 'not-contains', 'regex', 'equals', 'json', 'max-latency-ms', 'max-tokens', 'similar'];
+
+/** The keys that modify each kind of assertion; any other key beside the kind is a mistake. */
+const MODIFIERS: Record<AssertionKind, readonly string[]> = {
+  contains: ['ignore-case'],
+  'not-contains': ['ignore-case'],
+  equals: ['ignore-case'],
+  regex: ['flags'],
+  json: [],
+  'max-latency-ms': [],
+  'max-tokens': [],
+  similar: ['measure', 'threshold'],
+};
+
+export interface PromptCase {
+  name: string;
+  /** Where the case is in the file (offsets), for a CodeLens or a test item's range. */
+  range: TextRange;
+  /** The conversation, variables put in, ending with the user's turn. */
+  messages: ChatMessage[];
+  parameters: PromptParameters;
+  assertions: Assertion[];
+  /** Where each assertion is, in the order of `assertions`. */
+  assertionRanges: TextRange[];
+}
+
+export interface ParameterSet extends PromptParameters {
+  name: string;
+}
+
+export interface PromptTestFile {
+  description?: string;
+  format: PayloadFormat;
+  stream: boolean;
+  concurrency: number;
+  parameters: PromptParameters;
+  matrix: { endpoints: string[]; parameters: ParameterSet[] };
+  cases: PromptCase[];
+}
+
+/** Offsets into the text, end exclusive. */
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+export interface FileProblem {
+  message: string;
+  range: TextRange;
+  /** 1-based, for messages such as `file.prompts.yaml:12:5`. */
+  line: number;
+  column: number;
+}
+
+export type ParsedPromptFile = { ok: true; file: PromptTestFile } | { ok: false; problems: FileProblem[] };
+
+type Path = readonly (string | number)[];
+
+/** The file's name pattern: `*.prompts.yaml` (or `.yml`). */
+export const PROMPT_FILE_PATTERN = /\.prompts\.ya?ml$/i;
+
+export function isPromptFile(fileName: string): boolean {
+  return PROMPT_FILE_PATTERN.test(fileName);
+}
+
+let compiledSchema: ValidateFunction | undefined;
+const ajv = new Ajv({ allErrors: true, strict: false });
+/** Answer schemas of `json: {schema}` assertions, compiled once per distinct schema. */
+const answerSchemas = new Map<string, ValidateFunction>();
+
+/** The JSON Schema validator of an answer schema (throws when the schema itself is invalid). */
+export function answerValidator(answerSchema: object): ValidateFunction {
+  const key = JSON.stringify(answerSchema);
+  let validate = answerSchemas.get(key);
+  if (!validate) {
+    validate = ajv.compile(answerSchema);
+    answerSchemas.set(key, validate);
+  }
+  return validate;
+}
+
+export function parsePromptFile(text: string): ParsedPromptFile {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const problems: FileProblem[] = [];
+  const problem = (message: string, range: TextRange) => {
+    const { line, col } = lines.linePos(range.start);
+    problems.push({ message, range, line, column: col });
+  };
+  const at = (path: Path, key = false): TextRange => locate(document.contents, path, text.length, key);
+
+  for (const error of document.errors) {
+    problem(`YAML: ${error.message.split('\n')[0]}`, { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0] + 1) });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    problem(`YAML: ${(error as Error).message}`, { start: 0, end: text.length });
+    return { ok: false, problems };
+  }
+  if (value === null || value === undefined) {
+    problem('The file is empty: it needs at least `cases:` with one case.', { start: 0, end: text.length });
+    return { ok: false, problems };
+  }
+
+  compiledSchema ??= ajv.compile(schema);
+  if (!compiledSchema(value)) {
+    for (const error of usefulErrors(compiledSchema.errors ?? [])) {
+      const path = pointerPath(error.instancePath);
+      const extra = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : undefined;
+      problem(schemaMessage(error, path), extra === undefined ? at(path) : at([...path, extra], true));
+    }
+    return { ok: false, problems };
+  }
+
+  const raw = value as RawFile;
+  const fileVariables = raw.variables ?? {};
+  const formats = new Set<PayloadFormat>([raw.format ?? 'messages', ...(raw.matrix?.parameters ?? []).map((set) => set.format ?? raw.format ?? 'messages')]);
+  const cases: PromptCase[] = [];
+  const names = new Map<string, number>();
+  raw.cases.forEach((rawCase, index) => {
+    const here: Path = ['cases', index];
+    const variables = { ...fileVariables, ...(rawCase.variables ?? {}) };
+    /** Puts in the variables; an unknown one is a problem on the string that names it. */
+    const fill = (template: string, path: Path): string =>
+      template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (whole, name: string) => {
+        if (name in variables) return String(variables[name]);
+        problem(`Unknown variable {{${name}}}: define it under variables (of the file or of this case).`, at(path));
+        return whole;
+      });
+    if (names.has(rawCase.name)) {
+      problem(`Another case is already named "${rawCase.name}" (case ${names.get(rawCase.name)! + 1}): each case needs its own name.`, at([...here, 'name']));
+    }
+    names.set(rawCase.name, index);
+    const messages: ChatMessage[] = [];
+    if ((rawCase.prompt === undefined) === (rawCase.messages === undefined)) {
+      problem(`Case "${rawCase.name}" needs either prompt or messages (not both).`, at(here, true));
+    }
+    if (rawCase.system !== undefined) messages.push({ role: 'system', content: fill(rawCase.system, [...here, 'system']) });
+    if (rawCase.prompt !== undefined) messages.push({ role: 'user', content: fill(rawCase.prompt, [...here, 'prompt']) });
+    rawCase.messages?.forEach((message, position) => messages.push({ role: message.role, content: fill(message.content, [...here, 'messages', position, 'content']) }));
+    if (rawCase.messages !== undefined && messages[messages.length - 1]?.role !== 'user') {
+      problem('The messages must end with the user\'s turn: that is what the model answers.', at([...here, 'messages']));
+    }
+    const caseFormats = rawCase.parameters?.format ? new Set([rawCase.parameters.format]) : formats;
+    if (caseFormats.has('tgi') && messages.length > 1) {
+      problem('TGI sends one prompt: use prompt without system, or the Messages API format for a conversation.', at(rawCase.messages ? [...here, 'messages'] : [...here, 'system']));
+    }
+    const assertions = (rawCase.assert ?? []).flatMap((rawAssertion, position) => {
+      const assertion = readAssertion(rawAssertion, [...here, 'assert', position], fill, (message, path, key) => problem(message, at(path, key)));
+      return assertion ? [assertion] : [];
+    });
+    const assertionRanges = assertions.map((_, position) => at([...here, 'assert', position]));
+    cases.push({ name: rawCase.name, range: at(here), messages, parameters: rawCase.parameters ?? {}, assertions, assertionRanges });
+  });
+  const parameterSets = raw.matrix?.parameters ?? [];
+  parameterSets.forEach((set, index) => {
+    if (parameterSets.findIndex((other) => other.name === set.name) !== index) {
+      problem(`Another parameter set is already named "${set.name}".`, at(['matrix', 'parameters', index, 'name']));
+    }
+  });
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    file: {
+      description: raw.description,
+      format: raw.format ?? 'messages',
+      stream: raw.stream ?? true,
+      concurrency: raw.concurrency ?? 4,
+      parameters: raw.parameters ?? {},
+      matrix: { endpoints: raw.matrix?.endpoints ?? [], parameters: parameterSets.map((set) => ({ ...set, name: set.name ?? '' })) },
+      cases,
+    },
+  };
+}
+
+/** The file as its schema says it is (after validation). */
+interface RawFile {
+  description?: string;
+  format?: PayloadFormat;
+  stream?: boolean;
+  concurrency?: number;
+  parameters?: PromptParameters;
+  variables?: Variables;
+  matrix?: { endpoints?: string[]; parameters?: (PromptParameters & { name?: string })[] };
+  cases: {
+    name: string;
+    prompt?: string;
+    system?: string;
+    messages?: ChatMessage[];
+    parameters?: PromptParameters;
+    variables?: Variables;
+    assert?: Record<string, unknown>[];
+  }[];
+}
+
+function readAssertion(
+  raw: Record<string, unknown>,
+  path: Path,
+  fill: (template: string, path: Path) => string,
+  problem: (message: string, path: Path, key?: boolean) => void,
+): Assertion | undefined {
+  const kinds = ASSERTION_KINDS.filter((kind) => kind in raw);
+  if (kinds.length !== 1) {
+    problem(
+      kinds.length === 0
+        ? `An assertion needs one of: ${ASSERTION_KINDS.join(', ')}.`
+        : `One check per assertion: ${kinds.join(' and ')} are in the same item (start another with "- ").`,
+      path,
+    );
+    return undefined;
+  }
+  const kind = kinds[0];
+  for (const key of Object.keys(raw)) {
+    if (key !== kind && !MODIFIERS[kind].includes(key)) {
+      problem(`"${key}" does not apply to ${kind}${MODIFIERS[kind].length ? ` (it takes ${MODIFIERS[kind].join(', ')})` : ''}.`, [...path, key], true);
+    }
+  }
+  const text = (key: string) => fill(raw[key] as string, [...path, key]);
+  switch (kind) {
+    case 'contains':
+    case 'not-contains':
+    case 'equals':
+      return { kind, text: text(kind), ignoreCase: raw['ignore-case'] === true };
+    case 'regex': {
+      const pattern = text('regex');
+      const flags = (raw.flags as string | undefined) ?? '';
+      try {
+        new RegExp(pattern, flags);
+      } catch (error) {
+        problem(`Not a valid regular expression: ${(error as Error).message}`, [...path, 'regex']);
+      }
+      return { kind, pattern, flags };
+    }
+    case 'json': {
+      const json = raw.json as true | { schema: object };
+      if (json === true) return { kind };
+      try {
+        answerValidator(json.schema);
+      } catch (error) {
+        problem(`Not a valid JSON Schema: ${(error as Error).message}`, [...path, 'json', 'schema']);
+      }
+      return { kind, schema: json.schema };
+    }
+    case 'max-latency-ms':
+    case 'max-tokens':
+      return { kind, limit: raw[kind] as number };
+    case 'similar':
+      return { kind, text: text('similar'), measure: raw.measure === 'cosine' ? 'cosine' : 'jaccard', threshold: (raw.threshold as number | undefined) ?? 0.5 };
+  }
+}
+
+/** `anyOf`/`oneOf` report their branches' errors too; the branch errors say more, so the summary goes. */
+function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    if (error.keyword === 'oneOf' || error.keyword === 'anyOf' || error.keyword === 'if') return false;
+    const key = `${error.instancePath} ${error.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function schemaMessage(error: ErrorObject, path: Path): string {
+  const where = path.length === 0 ? 'The file' : `"${path.filter((segment) => typeof segment === 'string').slice(-1)[0] ?? 'item'}"`;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = (error.params as { additionalProperty: string }).additionalProperty;
+      return `Unknown key "${key}" in ${path.length === 0 ? 'the file' : describePath(path)}.`;
+    }
+    case 'required':
+      return `${path.length === 0 ? 'The file' : describePath(path)} needs "${(error.params as { missingProperty: string }).missingProperty}".`;
+    case 'enum':
+      return `${where} must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}.`;
+    case 'const':
+      return `${where} must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)} or {schema: …}.`;
+    default:
+      return `${where} ${error.message ?? 'is not valid'}.`;
+  }
+}
+
+function describePath(path: Path): string {
+  if (path[0] === 'cases' && typeof path[1] === 'number') {
+    const rest = path.slice(2);
+    if (rest[0] === 'assert' && typeof rest[1] === 'number') return `assertion ${rest[1] + 1} of case ${path[1] + 1}`;
+    return rest.length ? `"${rest.join('.')}" of case ${path[1] + 1}` : `case ${path[1] + 1}`;
+  }
+  return `"${path.join('.')}"`;
+}
+
+function pointerPath(pointer: string): Path {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+}
+
+/** The value at `path` (or its key), else the nearest ancestor that exists. */
+function locate(root: YamlNode | null | undefined, path: Path, length: number, key: boolean): TextRange {
+  let node = root;
+  let found: TextRange = rangeOf(node) ?? { start: 0, end: length };
+  for (const [index, segment] of path.entries()) {
+    let next: YamlNode | null | undefined;
+    let keyRange: TextRange | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (pair) {
+        keyRange = rangeOf(pair.key as YamlNode);
+        next = (pair.value as YamlNode | null) ?? (pair.key as YamlNode);
+      }
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment] as YamlNode | undefined;
+    }
+    const range = rangeOf(next);
+    if (!next || !range) break;
+    node = next;
+    found = key && index === path.length - 1 && keyRange ? keyRange : range;
+  }
+  return found;
+}
+
+function rangeOf(node: YamlNode | null | undefined): TextRange | undefined {
+  const range = node?.range;
+  return range ? { start: range[0], end: Math.max(range[1], range[0] + 1) } : undefined;
+}
