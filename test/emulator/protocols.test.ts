@@ -31,7 +31,7 @@ describe('protocols and routing', () => {
     const response = await rawRequest(emulator.url, { path: '/_emulator/images' });
     assert.equal(response.status, 200);
     const { images } = JSON.parse(response.body) as { images: string[] };
-    assert.deepEqual(images.slice(0, 3), ['sagemaker-emulator/builtin-gpt', 'sagemaker-emulator/node', 'sagemaker-emulator/python']);
+    assert.deepEqual(images.slice(0, 4), ['sagemaker-emulator/builtin-gpt', 'sagemaker-emulator/format-echo', 'sagemaker-emulator/node', 'sagemaker-emulator/python']);
   });
 
   it('answers an unknown X-Amz-Target with UnknownOperationException', async () => {

@@ -12,7 +12,8 @@ it('the .vsix contains only the files that run', () => {
     (file) =>
       !/^extension\/dist\/(extension|emulator|workbench)(\.\d+)?\.js(\.LICENSE\.txt)?$/.test(file) &&
       !/^extension\/schemas\/[\w-]+\.schema\.json$/.test(file) &&
-      !/^extension\/dist\/webview\/[\w.-]+\.(js|css)$/.test(file) &&
+      // Bundled libraries' licence notices ship beside the bundles that contain them.
+      !/^extension\/dist\/webview\/[\w.-]+\.(js|css)(\.LICENSE\.txt)?$/.test(file) &&
       !/^extension\/dist\/containers\/[\w-]+\/[\w.-]+\.js(\.LICENSE\.txt)?$/.test(file) &&
       !/^extension\/dist\/schemas\/[\w-]+\.schema\.json$/.test(file) &&
       !/^extension\/media\/[\w-]+\.(svg|css)$/.test(file) &&

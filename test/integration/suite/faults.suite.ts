@@ -112,9 +112,11 @@ describe('The extension under injected faults', () => {
       const [node, ...rest] = await workbench.datasets.getChildren(freshItem);
       assert.deepEqual(rest, []);
       // The extension's ErrorTreeItem (its bundle's class, not this file's import): it carries the failure.
-      const failure = (node as vscode.TreeItem & { failure?: { kind: string } }).failure;
+      const failure = (node as vscode.TreeItem & { failure?: { kind: string; message: string } }).failure;
       assert.equal(failure?.kind, 'serviceError', `${labelOf(node)} is an error node`);
-      assert.equal(node.tooltip, 'InternalError: We encountered an internal error. Please try again. (after 3 attempts)');
+      assert.equal(failure?.message, 'InternalError: We encountered an internal error. Please try again. (after 3 attempts)');
+      // The node's hover tells the whole story, with the next step it offers.
+      assert.equal(node.tooltip, `Could not load datasets: the service failed.\n${failure?.message}\nNext step (click): Retry.`);
     });
     assert.deepEqual(texts, [], 'a view does not notify');
   });
