@@ -1,6 +1,6 @@
-// Reading the published AWS API models (botocore JSON in ../shared/aws-models) for the scripts that
-// generate from them: the emulator's models (emulator/models/generate.mjs) and the spec files' JSON
-// Schemas (scripts/generateSpecSchemas.mjs). Also the one Java → JavaScript regex translation both use.
+// Reading the published AWS API models (botocore JSON in ../shared/aws-models, else this machine's
+// botocore) for the spec files' JSON Schemas (scripts/generateSpecSchemas.mjs), and the Java → JavaScript
+// regex translation their patterns need.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +11,9 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * Where the models are: $AWS_MODELS_DIR, else `shared/aws-models` beside the checkout — beside the
- * main checkout too when this is a git worktree elsewhere (its common .git directory tells where).
+ * main checkout too when this is a git worktree elsewhere (its common .git directory tells where) —
+ * else this machine's botocore (python3-boto3, which `.ci/setup` installs), as the emulator's model
+ * generator does: a clean clone on its own builds too.
  */
 export function modelsRoot() {
   const candidates = [process.env.AWS_MODELS_DIR, join(REPO_ROOT, '..', 'shared', 'aws-models')];
@@ -22,15 +24,18 @@ export function modelsRoot() {
     // not a git checkout (e.g. an unpacked source archive): the other candidates stand
   }
   const found = candidates.filter(Boolean).map((candidate) => resolve(candidate)).find((candidate) => existsSync(candidate));
-  if (!found) {
-    throw new Error(`The AWS API models (botocore JSON) are not at ${candidates.filter(Boolean).join(' or ')}: set AWS_MODELS_DIR to the folder that holds sagemaker/, s3/, …`);
+  if (found) return found;
+  try {
+    return join(execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8' }).trim(), 'data');
+  } catch {
+    throw new Error(`The AWS API models (botocore JSON) are not at ${candidates.filter(Boolean).join(' or ')}, and python3's botocore is missing: set AWS_MODELS_DIR to the folder that holds sagemaker/, s3/, …`);
   }
-  return found;
 }
 
 export function loadModel(service, apiVersion) {
-  const file = join(modelsRoot(), service, apiVersion, 'service-2.json.gz');
-  return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8'));
+  const dir = join(modelsRoot(), service, apiVersion);
+  const gz = join(dir, 'service-2.json.gz');
+  return JSON.parse(existsSync(gz) ? gunzipSync(readFileSync(gz)).toString('utf8') : readFileSync(join(dir, 'service-2.json'), 'utf8'));
 }
 
 // Java regex → JavaScript (`u` flag). Handles what the AWS models use: POSIX classes, \A \z anchors,
