@@ -67,7 +67,13 @@ export class CheckpointSync {
       } else if (known.uploaded) {
         continue;
       }
-      await uploadFile(this.s3, file, { bucket: this.location.bucket, key: joinKey(this.location.key, relative) });
+      try {
+        await uploadFile(this.s3, file, { bucket: this.location.bucket, key: joinKey(this.location.key, relative) });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        this.files.delete(relative); // removed since it was listed: nothing to send
+        continue;
+      }
       this.files.set(relative, { signature, uploaded: true, changedScans: 0 });
     }
   }

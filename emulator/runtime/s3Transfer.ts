@@ -2,8 +2,8 @@
 // of the emulator itself, so what a job reads and writes goes through the same validation and
 // durability as any other request.
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -124,11 +124,21 @@ export async function downloadManifest(
   return downloaded;
 }
 
+/**
+ * Uploads one file. It is opened before the request: a file removed meanwhile (a checkpoint a script
+ * rotated away) fails here, as this promise's rejection, not later as the error event of a stream
+ * nobody listens to (which ended the emulator); once open, its bytes stay readable if it is removed.
+ */
 export async function uploadFile(s3: S3Client, file: string, location: S3Location): Promise<void> {
-  const { size } = await stat(file);
-  await s3.send(
-    new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: createReadStream(file), ContentLength: size }),
-  );
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    await s3.send(
+      new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: handle.createReadStream({ autoClose: false }), ContentLength: size }),
+    );
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
