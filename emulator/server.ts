@@ -40,6 +40,12 @@ export async function startEmulator(options: StartOptions): Promise<RunningEmula
   }
   const emulator = await createApp({ ...options, frontDoor: { listenHost: host, allowHosts, allowOrigins } });
   const server = createServer(emulator.app);
+  // Clients (the SDK's agents, the runtime's own S3 client) keep idle sockets without a limit of
+  // their own; a server that closes one after Node's default 5 s races a request just sent on it
+  // (EPIPE, ECONNRESET). A minute, as load balancers in front of AWS's endpoints keep them, makes
+  // the race rare; the runtime's uploads retry it besides.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   try {
     await listen(server, host, port);
   } catch (error) {
@@ -71,6 +77,8 @@ function ownUrl(address: AddressInfo): string {
   if (address.family === 'IPv6') return `http://[${address.address === '::' ? '::1' : address.address}]:${address.port}`;
   return `http://${address.address === '0.0.0.0' ? '127.0.0.1' : address.address}:${address.port}`;
 }
+
+const KEEP_ALIVE_MS = 60_000;
 
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -130,6 +130,23 @@ export async function downloadManifest(
  * nobody listens to (which ended the emulator); once open, its bytes stay readable if it is removed.
  */
 export async function uploadFile(s3: S3Client, file: string, location: S3Location): Promise<void> {
+  // The SDK retries a dropped connection only for bodies it can send again; a file stream it has
+  // begun to read cannot be, so a connection closed under it (EPIPE, ECONNRESET) is retried here
+  // from a freshly opened file.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await putFile(s3, file, location);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (attempt >= UPLOAD_ATTEMPTS || !DROPPED_CONNECTION.has(code)) throw error;
+    }
+  }
+}
+
+const UPLOAD_ATTEMPTS = 3;
+const DROPPED_CONNECTION = new Set(['EPIPE', 'ECONNRESET']);
+
+async function putFile(s3: S3Client, file: string, location: S3Location): Promise<void> {
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();

@@ -50,6 +50,14 @@ describe('extension host (code-server)', () => {
   });
 
   after(async () => {
+    // A failed test often shows only an outcome (a job Failed, a status); the emulators' own lines
+    // (a job's stack, an internal error) say why.
+    if (failure || results.some((result) => result.state === 'failed')) {
+      for (const [name, process] of [['emulator', emulator], ['serving emulator', serving]] as const) {
+        const lines = process?.output().trimEnd().split('\n').slice(-60) ?? [];
+        if (lines.length) console.log(`\n${name}'s last ${lines.length} lines:\n${lines.join('\n')}`);
+      }
+    }
     await emulator?.stop();
     await serving?.stop();
   });
