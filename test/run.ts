@@ -1,42 +1,96 @@
 // Runs the compiled test files of the given layers (default: all) with node's test runner.
 // node 20's `--test <dir>` would also run every helper module under a `test/` folder, so the
 // `*.test.js` files are listed here and passed explicitly.
-import { spawnSync } from 'node:child_process';
+//
+// The whole suite (no layer named) runs as two lanes side by side: the editor lane (extension host
+// and UI: code-server, Chromium) and the process lane (unit and emulator). Most of each lane's time
+// is spent waiting on processes, browsers and polls, not computing, so the two overlap well on two
+// cores; within a lane files still run one at a time. SAGEMAKER_TEST_LANES=1 runs them one after the
+// other instead (to read a failure without the other lane's noise).
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const layers = ['unit', 'emulator', 'integration', 'ui'];
+const layers = ['unit', 'emulator', 'integration', 'ui'] as const;
+type Layer = (typeof layers)[number];
+const isLayer = (name: string): name is Layer => (layers as readonly string[]).includes(name);
+
 const chosen = process.argv.slice(2);
 for (const layer of chosen) {
-  if (!layers.includes(layer)) {
+  if (!isLayer(layer)) {
     console.error(`unknown test layer "${layer}"; expected one of: ${layers.join(', ')}`);
     process.exit(2);
   }
 }
 
-function testFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.js'))
-    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
-    .sort();
-}
-
-const files = (chosen.length ? chosen : layers).flatMap((layer) => {
+function testFiles(layer: Layer): string[] {
   try {
-    return testFiles(join(__dirname, layer));
+    return readdirSync(join(__dirname, layer), { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.test.js'))
+      .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+      .sort();
   } catch {
     return [];
   }
-});
-if (files.length === 0) {
-  console.error('no test files found: run `npm run compile` first');
-  process.exit(2);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
-  // The SDK warns once per process that releases after January 2027 need Node 22; the pinned
-  // release in the lockfile runs on Node 20, which VS Code 1.100's runtime is.
-  { stdio: 'inherit', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
-);
-process.exit(result.status ?? 1);
+
+interface Lane {
+  name: string;
+  files: string[];
+}
+
+function lanes(): Lane[] {
+  const of = (names: readonly Layer[]) => names.flatMap(testFiles);
+  if (chosen.length) return [{ name: chosen.join(' + '), files: of(chosen.filter(isLayer)) }];
+  if (process.env.SAGEMAKER_TEST_LANES === '1') return [{ name: 'all layers', files: of(layers) }];
+  return [
+    { name: 'extension host + UI', files: of(['integration', 'ui']) },
+    { name: 'unit + emulator', files: of(['unit', 'emulator']) },
+  ];
+}
+
+/** Runs one lane; the first lane writes as it goes, the others are held and printed whole when done. */
+function run(lane: Lane, live: boolean): Promise<{ lane: Lane; status: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--test', '--test-reporter=spec', '--test-concurrency=1', ...lane.files],
+      {
+        stdio: live ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+        // The SDK warns once per process that releases after January 2027 need Node 22; the pinned
+        // release in the lockfile runs on Node 20, which VS Code 1.100's runtime is.
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      },
+    );
+    const chunks: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('close', (code, signal) =>
+      resolve({ lane, status: code ?? (signal ? 1 : 0), output: Buffer.concat(chunks).toString() }),
+    );
+  });
+}
+
+async function main(): Promise<number> {
+  const planned = lanes().filter((lane) => lane.files.length > 0);
+  if (planned.length === 0) {
+    console.error('no test files found: run `npm run compile` first');
+    return 2;
+  }
+  if (planned.length > 1) {
+    console.log(`running ${planned.map((lane) => `${lane.name} (${lane.files.length} files)`).join(' alongside ')};`);
+    console.log(`the ${planned.slice(1).map((lane) => lane.name).join(', ')} lane's report follows the first lane's.\n`);
+  }
+  const results = await Promise.all(planned.map((lane, index) => run(lane, index === 0)));
+  for (const result of results.slice(1)) {
+    console.log(`\n── ${result.lane.name} ${'─'.repeat(60)}\n`);
+    process.stdout.write(result.output);
+  }
+  const failed = results.filter((result) => result.status !== 0);
+  if (planned.length > 1) {
+    console.log(`\n${results.map((r) => `${r.lane.name}: ${r.status === 0 ? 'passed' : `FAILED (exit ${r.status})`}`).join('\n')}`);
+  }
+  return failed.length ? 1 : 0;
+}
+
+main().then((status) => process.exit(status));
