@@ -1,10 +1,11 @@
 // A `*.prompts.yaml` file read into prompt tests, with every problem on the line it is about: YAML
 // syntax (the `yaml` package keeps each node's source range), the file's JSON Schema
 // (schemas/prompt-tests.schema.json — the same schema editors get through yamlValidation — checked
-// by the validator ajv generates from it at build time, promptFileValidator.ts), and the rules a schema cannot say (one kind per assertion, unique case names,
-// variables that exist, regexes and JSON Schemas that compile). Pure: offsets and lines here,
-// diagnostics in the extension, messages in the CLI.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+// by the validator ajv generates from it at build time, promptFileValidator.ts), and the rules a
+// schema cannot say (one kind per assertion, unique case names, variables that exist, regexes and
+// JSON Schemas that compile). Pure: offsets and lines here, diagnostics in the extension, messages
+// in the CLI.
+import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { validate as generatedValidator } from './promptFileValidator';
 import type { ChatMessage } from '../chat/payloads';
@@ -97,8 +98,19 @@ export function isPromptFile(fileName: string): boolean {
 
 /** The file's schema, compiled at build time (scripts/generatePromptTestsValidator.mjs): nothing to compile when a file is read. */
 const validatePromptFile = generatedValidator as unknown as ValidateFunction;
-/** For answer schemas only, made on first use: creating it costs the CLI's start for files without one. */
+/**
+ * For answer schemas only, made on first use. The library itself is loaded then too (a synchronous
+ * require: parsing and checking are synchronous), so a file without a `json: {schema}` assertion —
+ * and the CLI's start, and the extension's activation — never evaluates it.
+ */
 let ajv: Ajv | undefined;
+function answerSchemaCompiler(): Ajv {
+  if (!ajv) {
+    const { default: AjvClass } = require('ajv') as typeof import('ajv');
+    ajv = new AjvClass({ allErrors: true, strict: false });
+  }
+  return ajv;
+}
 /** Answer schemas of `json: {schema}` assertions, compiled once per distinct schema. */
 const answerSchemas = new Map<string, ValidateFunction>();
 
@@ -107,8 +119,7 @@ export function answerValidator(answerSchema: object): ValidateFunction {
   const key = JSON.stringify(answerSchema);
   let validate = answerSchemas.get(key);
   if (!validate) {
-    ajv ??= new Ajv({ allErrors: true, strict: false });
-    validate = ajv.compile(answerSchema);
+    validate = answerSchemaCompiler().compile(answerSchema);
     answerSchemas.set(key, validate);
   }
   return validate;
