@@ -6,7 +6,7 @@
 // completion. VS Code applies them through package.json's `jsonValidation` and `yamlValidation`.
 //
 //   node scripts/generateSpecSchemas.mjs [OUT_DIR]     (default dist/schemas)
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compilePattern, loadModel, REPO_ROOT } from './awsModels.mjs';
 
@@ -134,16 +134,20 @@ export function specSchema(model, kind) {
   };
 }
 
+/** Hand-written schemas (schemas/), copied beside the generated ones: every schema editors get is in one folder. */
+export const WRITTEN_SCHEMAS = ['prompt-tests.schema.json'];
+
 export function generateSpecSchemas(outputDir) {
   const model = loadModel('sagemaker', '2017-07-24');
   mkdirSync(outputDir, { recursive: true });
   for (const kind of Object.keys(SPEC_SCHEMAS)) {
     writeFileSync(join(outputDir, `${kind}.schema.json`), `${JSON.stringify(specSchema(model, kind), null, 1)}\n`);
   }
+  for (const name of WRITTEN_SCHEMAS) copyFileSync(join(REPO_ROOT, 'schemas', name), join(outputDir, name));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(REPO_ROOT, 'scripts', 'generateSpecSchemas.mjs')) {
   const outputDir = resolve(process.argv[2] ?? join(REPO_ROOT, 'dist', 'schemas'));
   generateSpecSchemas(outputDir);
-  console.log(`spec schemas (${Object.keys(SPEC_SCHEMAS).join(', ')}) → ${outputDir}`);
+  console.log(`spec schemas (${Object.keys(SPEC_SCHEMAS).join(', ')}) and ${WRITTEN_SCHEMAS.join(', ')} → ${outputDir}`);
 }

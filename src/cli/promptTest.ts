@@ -11,7 +11,7 @@ import { describeChatFailure } from '../pipeline/chat/failures';
 import { invokeCall } from '../pipeline/promptTests/invoke';
 import { NoEndpointError, planCalls } from '../pipeline/promptTests/plan';
 import { parsePromptFile } from '../pipeline/promptTests/promptFile';
-import { junitXml, resultTable, summarize } from '../pipeline/promptTests/report';
+import { resultTable, summarize } from '../pipeline/promptTests/report';
 import { runCalls } from '../pipeline/promptTests/runner';
 
 export const PROMPT_TEST_USAGE = `usage: sagemaker-workbench prompt-test FILE --endpoint NAME [--endpoint NAME2]
@@ -137,6 +137,7 @@ export async function promptTestCommand(args: string[], output: CliOutput, env: 
     const durationMs = performance.now() - started;
     output.out(`${resultTable(results)}\n`);
     if (options.junit) {
+      const { junitXml } = await import('../pipeline/promptTests/junit');
       await writeFile(options.junit, junitXml(path.basename(options.file), results, durationMs));
       output.out(`JUnit XML: ${options.junit}\n`);
     }

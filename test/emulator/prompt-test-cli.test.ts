@@ -24,10 +24,13 @@ interface CliRun {
   stderr: string;
 }
 
-/** The CLI as a separate process: the emulator runs in this one, so the call must not block it. */
+/**
+ * The CLI as a separate process: the emulator runs in this one, so the call must not block it. Its
+ * environment is a CI job's: nothing set to quiet the SDK, so stderr shows whatever a user would see.
+ */
 function cli(args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 120_000, env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { timeout: 120_000, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });

@@ -11,7 +11,6 @@ it('the .vsix contains only the files that run', () => {
   const unexpected = files.filter(
     (file) =>
       !/^extension\/dist\/(extension|emulator|workbench)(\.\d+)?\.js(\.LICENSE\.txt)?$/.test(file) &&
-      !/^extension\/schemas\/[\w-]+\.schema\.json$/.test(file) &&
       // Bundled libraries' licence notices ship beside the bundles that contain them.
       !/^extension\/dist\/webview\/[\w.-]+\.(js|css)(\.LICENSE\.txt)?$/.test(file) &&
       !/^extension\/dist\/containers\/[\w-]+\/[\w.-]+\.js(\.LICENSE\.txt)?$/.test(file) &&
@@ -20,7 +19,7 @@ it('the .vsix contains only the files that run', () => {
       !['extension.vsixmanifest', '[Content_Types].xml', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt'].includes(file),
   );
   assert.deepEqual(unexpected, []);
-  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/emulator.js', 'extension/dist/containers/gpt/trainCli.js', 'extension/dist/schemas/training-job.schema.json', 'extension/dist/schemas/processing-job.schema.json', 'extension/dist/workbench.js', 'extension/schemas/prompt-tests.schema.json']) {
+  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/emulator.js', 'extension/dist/containers/gpt/trainCli.js', 'extension/dist/schemas/training-job.schema.json', 'extension/dist/schemas/processing-job.schema.json', 'extension/dist/workbench.js', 'extension/dist/schemas/prompt-tests.schema.json']) {
     assert.ok(files.includes(required), `${required} is packaged`);
   }
 });

@@ -1,12 +1,13 @@
 // A `*.prompts.yaml` file read into prompt tests, with every problem on the line it is about: YAML
 // syntax (the `yaml` package keeps each node's source range), the file's JSON Schema
-// (schemas/prompt-tests.schema.json, checked by ajv — the same schema editors get through
-// yamlValidation), and the rules a schema cannot say (one kind per assertion, unique case names,
-// variables that exist, regexes and JSON Schemas that compile). Pure: offsets and lines here,
-// diagnostics in the extension, messages in the CLI.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+// (schemas/prompt-tests.schema.json — the same schema editors get through yamlValidation — checked
+// by the validator ajv generates from it at build time, promptFileValidator.ts), and the rules a
+// schema cannot say (one kind per assertion, unique case names, variables that exist, regexes and
+// JSON Schemas that compile). Pure: offsets and lines here, diagnostics in the extension, messages
+// in the CLI.
+import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import schema from '../../../schemas/prompt-tests.schema.json';
+import { validate as generatedValidator } from './promptFileValidator';
 import type { ChatMessage } from '../chat/payloads';
 import type { PayloadFormat } from '../chat/types';
 
@@ -95,8 +96,21 @@ export function isPromptFile(fileName: string): boolean {
   return PROMPT_FILE_PATTERN.test(fileName);
 }
 
-let compiledSchema: ValidateFunction | undefined;
-const ajv = new Ajv({ allErrors: true, strict: false });
+/** The file's schema, compiled at build time (scripts/generatePromptTestsValidator.mjs): nothing to compile when a file is read. */
+const validatePromptFile = generatedValidator as unknown as ValidateFunction;
+/**
+ * For answer schemas only, made on first use. The library itself is loaded then too (a synchronous
+ * require: parsing and checking are synchronous), so a file without a `json: {schema}` assertion —
+ * and the CLI's start, and the extension's activation — never evaluates it.
+ */
+let ajv: Ajv | undefined;
+function answerSchemaCompiler(): Ajv {
+  if (!ajv) {
+    const { default: AjvClass } = require('ajv') as typeof import('ajv');
+    ajv = new AjvClass({ allErrors: true, strict: false });
+  }
+  return ajv;
+}
 /** Answer schemas of `json: {schema}` assertions, compiled once per distinct schema. */
 const answerSchemas = new Map<string, ValidateFunction>();
 
@@ -105,7 +119,7 @@ export function answerValidator(answerSchema: object): ValidateFunction {
   const key = JSON.stringify(answerSchema);
   let validate = answerSchemas.get(key);
   if (!validate) {
-    validate = ajv.compile(answerSchema);
+    validate = answerSchemaCompiler().compile(answerSchema);
     answerSchemas.set(key, validate);
   }
   return validate;
@@ -137,9 +151,8 @@ export function parsePromptFile(text: string): ParsedPromptFile {
     return { ok: false, problems };
   }
 
-  compiledSchema ??= ajv.compile(schema);
-  if (!compiledSchema(value)) {
-    for (const error of usefulErrors(compiledSchema.errors ?? [])) {
+  if (!validatePromptFile(value)) {
+    for (const error of usefulErrors(validatePromptFile.errors ?? [])) {
       const path = pointerPath(error.instancePath);
       const extra = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : undefined;
       problem(schemaMessage(error, path), extra === undefined ? at(path) : at([...path, extra], true));

@@ -1,7 +1,6 @@
-// What a run says: a plain-text table (the CLI), JUnit XML (CI systems; written with fast-xml-parser's
-// builder, which escapes), and the answers of each case side by side across endpoints or parameter
-// sets (Markdown, for comparing two model versions). Pure.
-import { XMLBuilder } from 'fast-xml-parser';
+// What a run says: a plain-text table (the CLI) and the answers of each case side by side across
+// endpoints or parameter sets (Markdown, for comparing two model versions); JUnit XML is in junit.ts.
+// Pure.
 import { variantOf } from './plan';
 import type { CallResult } from './runner';
 
@@ -44,50 +43,6 @@ export function resultTable(results: readonly CallResult[]): string {
   const line = (row: string[]) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd();
   const { total, passed, failed } = summarize(results);
   return [line(header), ...rows.map(line), '', `${passed} of ${total} passed${failed ? `, ${failed} failed` : ''}`].join('\n');
-}
-
-/** XML 1.0 forbids most control characters, which a model's byte soup may contain. */
-const xmlSafe = (text: string) => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
-
-/** JUnit XML as Jenkins, GitLab and GitHub's test reporters read it: one testsuite per file, one testcase per call. */
-export function junitXml(suiteName: string, results: readonly CallResult[], durationMs: number): string {
-  const { total, failed } = summarize(results);
-  const errors = results.filter((result) => result.failure).length;
-  const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
-  const testcases = results.map((result) => {
-    const failedAssertions = result.assertions.filter((assertion) => !assertion.passed);
-    return {
-      '@_classname': xmlSafe(`${suiteName}.${variantOf(result.call)}`),
-      '@_name': xmlSafe(result.call.caseName),
-      '@_time': seconds(result.answer?.latencyMs),
-      ...(result.failure
-        ? { error: { '@_message': xmlSafe(`${result.failure.title}: ${result.failure.message}`), '@_type': 'invocation', '#text': xmlSafe(result.failure.detail ?? result.failure.message) } }
-        : {}),
-      ...(failedAssertions.length
-        ? { failure: { '@_message': xmlSafe(failedAssertions[0].message), '@_type': 'assertion', '#text': xmlSafe(failedAssertions.map((assertion) => assertion.message).join('\n')) } }
-        : {}),
-      ...(result.answer ? { 'system-out': xmlSafe(result.answer.text) } : {}),
-    };
-  });
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, processEntities: true, suppressEmptyNode: true });
-  const suite = {
-    testsuites: {
-      '@_name': 'prompt tests',
-      '@_tests': total,
-      '@_failures': failed - errors,
-      '@_errors': errors,
-      '@_time': seconds(durationMs),
-      testsuite: {
-        '@_name': xmlSafe(suiteName),
-        '@_tests': total,
-        '@_failures': failed - errors,
-        '@_errors': errors,
-        '@_time': seconds(durationMs),
-        testcase: testcases,
-      },
-    },
-  };
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(suite) as string}`;
 }
 
 /**

@@ -7,7 +7,8 @@ import { it } from 'node:test';
 import type { CallAnswer } from '../../../../../src/pipeline/promptTests/invoke';
 import { planCalls } from '../../../../../src/pipeline/promptTests/plan';
 import { parsePromptFile } from '../../../../../src/pipeline/promptTests/promptFile';
-import { comparisonMarkdown, junitXml, resultTable } from '../../../../../src/pipeline/promptTests/report';
+import { junitXml } from '../../../../../src/pipeline/promptTests/junit';
+import { comparisonMarkdown, resultTable } from '../../../../../src/pipeline/promptTests/report';
 import { runCalls, type CallResult } from '../../../../../src/pipeline/promptTests/runner';
 
 function calls(cases: number, endpoints = ['e']) {
