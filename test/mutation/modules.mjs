@@ -14,7 +14,7 @@ export const modules = [
   {
     name: 'validation',
     mutate: ['emulator/validation.ts'],
-    tests: ['test/unit/emulator-validation.test.ts'],
+    tests: ['test/unit/emulator-validation.test.ts', 'test/emulator/model-limits.test.ts'],
   },
   {
     name: 'paging',

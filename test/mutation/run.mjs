@@ -66,7 +66,7 @@ for (const module of chosen) {
     // Two cores: one test process per core.
     concurrency: 2,
     timeoutMS: 10_000,
-    incremental: !full,
+    incremental: true,
     force: full,
     incrementalFile: `test/mutation/incremental/${module.name}.json`,
     ignorePatterns: ['out', 'dist', '.workbench', '.emulator-data', 'test-results', '*.vsix', 'reports'],
