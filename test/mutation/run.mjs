@@ -45,7 +45,7 @@ execSync('npm run build:wasm', { cwd: root, stdio: 'ignore' });
 
 const rows = [];
 for (const module of chosen) {
-  writeFileSync(join(root, tsconfig), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noUnusedLocals: false }, include: module.tests }, null, 2) + '\n');
+  writeFileSync(join(root, tsconfig), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noUnusedLocals: false }, include: [...module.tests, 'emulator/**/*.d.ts'] }, null, 2) + '\n');
   mkdirSync(join(root, 'test/mutation/incremental'), { recursive: true });
   const started = Date.now();
   const stryker = new Stryker({
