@@ -37,6 +37,10 @@ describe('validate', () => {
     );
   });
 
+  it('reports a required member sent as JSON null as missing', () => {
+    assert.match(messageOf('CreateTrainingJobRequest', { ...VALID_JOB, RoleArn: null }) ?? '', /^1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null$/);
+  });
+
   it('checks lengths, ranges, enums and patterns with nested camel-case paths', () => {
     const message = messageOf('CreateTrainingJobRequest', {
       ...VALID_JOB,
