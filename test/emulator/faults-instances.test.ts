@@ -1,9 +1,10 @@
 // Instances lost under a running job or endpoint (the instance-failure fault), through the real SDK:
-// a 2-host training job fails with SageMaker's reason, both hosts ended, each host's log kept; a
+// a 2-host training job fails with SageMaker's reason, both hosts ended, each host's log kept (a spot
+// interruption sent to it first is refused, as it is not a spot job, and it runs on); a
 // managed spot job is repaired and restarts from its checkpoint; an endpoint replaces a killed
 // instance, and with 2 instances its callers see no failure while it does.
 import { DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTrainingJobCommand, type CreateTrainingJobCommandInput, DescribeEndpointCommand, waitUntilEndpointInService } from '@aws-sdk/client-sagemaker';
+import { CreateTrainingJobCommand, type CreateTrainingJobCommandInput, DescribeEndpointCommand, DescribeTrainingJobCommand, waitUntilEndpointInService } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -73,6 +74,13 @@ describe('instance-failure of a training host', () => {
     const noHost = await addFault(jobs.emulator.url, { type: 'instance-failure', trainingJobName: name, host: 'algo-3' });
     assert.equal(noHost.status, 409);
     assert.match(noHost.body.message!, /has no host algo-3/);
+
+    // A spot interruption does not apply to a job that is not a managed spot job: refused, and the job runs on.
+    const notSpot = await addFault(jobs.emulator.url, { type: 'spot-interruption', trainingJobName: name });
+    assert.equal(notSpot.status, 409);
+    assert.equal(notSpot.body.message, `Training job ${name} is not running, or is not a managed spot training job.`);
+    for (const pid of pids) assert.ok(running(pid), `host process ${pid} still runs after the refused spot interruption`);
+    assert.equal((await jobs.sageMaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus, 'InProgress');
 
     const fault = await injectFault(jobs.emulator.url, { type: 'instance-failure', trainingJobName: name, host: 'algo-2' });
     assert.deepEqual(fault.done, { trainingJobArn: `arn:aws:sagemaker:us-east-1:000000000000:training-job/${name}`, killed: 'algo-2', outcome: 'the job fails' });

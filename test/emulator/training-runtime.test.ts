@@ -189,6 +189,9 @@ describe('training runtime', () => {
     assert.equal(stopped.TrainingJobStatus, 'Stopped');
     const stoppedAt = (JSON.parse((await objectText(s3, 'checkpoints/counter/state.json'))!) as { step: number }).step;
     assert.ok(stoppedAt >= reached);
+    // What the script saved in its grace period after SIGTERM, read back: its model and its last line.
+    assert.deepEqual(JSON.parse((await modelFiles(s3, 'counter-1')).get('counter.json') ?? 'null'), { step: stoppedAt }, 'the model written during the grace period was uploaded');
+    assert.ok((await logLines(logs, 'counter-1')).includes(`stopped at step ${stoppedAt}`), 'the line logged during the grace period was kept');
 
     await sageMaker.send(
       new CreateTrainingJobCommand(

@@ -44,4 +44,20 @@ describe('sortedPage', () => {
     assert.throws(() => sortedPage(items, keyOf, { listing: 'other', limit: 5, token: nextToken }, invalid), /Invalid pagination token/);
     assert.throws(() => sortedPage(items, keyOf, { listing: 'test', limit: 5, descending: true, token: nextToken }, invalid), /Invalid pagination token/);
   });
+
+  it("refuses a token of this listing whose position is not one sort key (a client's forgery, or another version's token)", () => {
+    const token = (parts: unknown[]) => Buffer.from(JSON.stringify(['test:ascending', ...parts])).toString('base64url');
+    // The well-formed token is accepted: what follows checks each part of the shape alone.
+    assert.equal(sortedPage(items, keyOf, { listing: 'test', limit: 5, token: token([JSON.stringify([0, 'item-000'])]) }, invalid).page.length, 5);
+    for (const [what, parts] of [
+      ['two positions', [JSON.stringify([0, 'item-000']), 'extra']],
+      ['no position', []],
+      ['a position that is not a list', [JSON.stringify({ time: 0 })]],
+      ['a key part that is neither text nor a number', [JSON.stringify([null, 'item-000'])]],
+      ['a position that is not text', [5]],
+      ['a position that is not JSON', ['[0, item-000']],
+    ] as const) {
+      assert.throws(() => sortedPage(items, keyOf, { listing: 'test', limit: 5, token: token([...parts]) }, invalid), /Invalid pagination token/, what);
+    }
+  });
 });

@@ -43,6 +43,11 @@ describe('listPage', () => {
     assert.deepEqual(listPage(keys, { prefix: 'c/', after: 'a', maxKeys: 10 }).entries, ['c/x/1', 'c/y']);
   });
 
+  it('lists a key that is exactly the prefix, first', () => {
+    assert.deepEqual(listPage(keys, { prefix: 'b', maxKeys: 10 }).entries, ['b']);
+    assert.deepEqual(listPage(['a', 'a/1', 'a/2', 'b'], { prefix: 'a', maxKeys: 10 }).entries, ['a', 'a/1', 'a/2']);
+  });
+
   it('answers an empty, untruncated page for max-keys 0', () => {
     assert.deepEqual(listPage(keys, { prefix: '', maxKeys: 0 }), { entries: [], commonPrefixes: [], isTruncated: false });
   });

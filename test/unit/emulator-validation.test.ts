@@ -37,6 +37,10 @@ describe('validate', () => {
     );
   });
 
+  it('reports a required member sent as JSON null as missing', () => {
+    assert.match(messageOf('CreateTrainingJobRequest', { ...VALID_JOB, RoleArn: null }) ?? '', /^1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null$/);
+  });
+
   it('checks lengths, ranges, enums and patterns with nested camel-case paths', () => {
     const message = messageOf('CreateTrainingJobRequest', {
       ...VALID_JOB,
@@ -90,5 +94,52 @@ describe('validate', () => {
     const runtime = serviceModels['sagemaker-runtime'];
     assert.doesNotThrow(() => validate(runtime, 'InvokeEndpointInput', { EndpointName: 'e', Body: new Uint8Array(1), InferenceId: 'id-1' }));
     assert.throws(() => validate(runtime, 'InvokeEndpointInput', { EndpointName: 'e', Body: new Uint8Array(1), InferenceId: ' leading space' }), /inferenceId/);
+  });
+
+  describe('every limit at its edge: max accepted, max + 1 refused', () => {
+    const single = (input: object) => messageOf('CreateTrainingJobRequest', { ...VALID_JOB, ...input });
+
+    it('a name of 63 characters, not 64, and not an empty one', () => {
+      assert.equal(single({ TrainingJobName: 'a'.repeat(63) }), undefined);
+      assert.match(single({ TrainingJobName: 'a'.repeat(64) }) ?? '', new RegExp(`Value '${'a'.repeat(64)}' at 'trainingJobName' failed to satisfy constraint: Member must have length less than or equal to 63`));
+      assert.match(single({ TrainingJobName: '' }) ?? '', /^2 validation errors detected: Value '' at 'trainingJobName' failed to satisfy constraint: Member must have length greater than or equal to 1/);
+    });
+
+    it('a number from its minimum to its maximum, not one past either', () => {
+      for (const seconds of [0, 21600]) assert.equal(single({ ResourceConfig: { InstanceCount: 1, KeepAlivePeriodInSeconds: seconds } }), undefined, String(seconds));
+      assert.equal(
+        single({ ResourceConfig: { InstanceCount: 1, KeepAlivePeriodInSeconds: 21601 } }),
+        "1 validation error detected: Value '21601' at 'resourceConfig.keepAlivePeriodInSeconds' failed to satisfy constraint: Member must have value less than or equal to 21600",
+      );
+      assert.equal(
+        single({ ResourceConfig: { InstanceCount: 1, KeepAlivePeriodInSeconds: -1 } }),
+        "1 validation error detected: Value '-1' at 'resourceConfig.keepAlivePeriodInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 0",
+      );
+    });
+
+    it('a list of 50 tags, not 51, each tag printed as the Java services print it', () => {
+      const tags = (count: number) => Array.from({ length: count }, (_, index) => ({ Key: `k${index}`, Value: 'v' }));
+      assert.equal(single({ Tags: tags(50) }), undefined);
+      const message = single({ Tags: tags(51) }) ?? '';
+      assert.match(message, /^1 validation error detected: Value '\[\{Key=k0, Value=v\}, \{Key=k1, Value=v\}, /);
+      assert.match(message, /' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50$/);
+    });
+
+    it('a map of 100 hyperparameters, not 101, its value cut after 256 characters', () => {
+      const entries = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`h${index}`, '1']));
+      assert.equal(single({ HyperParameters: entries(100) }), undefined);
+      const message = single({ HyperParameters: entries(101) }) ?? '';
+      const shown = /^1 validation error detected: Value '(.*)…' at 'hyperParameters' failed to satisfy constraint: Member must have length less than or equal to 100$/.exec(message);
+      assert.ok(shown, message);
+      assert.equal(shown[1].length, 256, 'the value is cut at 256 characters');
+      assert.ok(shown[1].startsWith('{h0=1, h1=1, h2=1, '), shown[1]);
+    });
+
+    it('a request body of 6 MB, not a byte more (a blob)', () => {
+      const runtime = serviceModels['sagemaker-runtime'];
+      const max = 6 * 1024 * 1024;
+      assert.doesNotThrow(() => validate(runtime, 'InvokeEndpointInput', { EndpointName: 'e', Body: new Uint8Array(max) }));
+      assert.throws(() => validate(runtime, 'InvokeEndpointInput', { EndpointName: 'e', Body: new Uint8Array(max + 1) }), /at 'body' failed to satisfy constraint: Member must have length less than or equal to 6291456/);
+    });
   });
 });

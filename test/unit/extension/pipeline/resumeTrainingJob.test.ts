@@ -41,7 +41,11 @@ describe('resuming a training job', () => {
   it('resumes only an ended job that has a checkpoint location', () => {
     assert.equal(whyNotResumable(stopped), undefined);
     assert.equal(whyNotResumable({ ...stopped, TrainingJobStatus: 'Failed' }), undefined);
-    assert.match(whyNotResumable({ ...stopped, TrainingJobStatus: 'InProgress' }) ?? '', /gpt-7 is InProgress: stop it/);
+    // Every status: a running or stopping job is refused (its checkpoints are still being written).
+    for (const status of ['Completed', 'Failed', 'Stopped'] as const) assert.equal(whyNotResumable({ ...stopped, TrainingJobStatus: status }), undefined, status);
+    for (const status of ['InProgress', 'Stopping'] as const) {
+      assert.match(whyNotResumable({ ...stopped, TrainingJobStatus: status }) ?? '', new RegExp(`gpt-7 is ${status}: stop it, or let it end`), status);
+    }
     assert.match(whyNotResumable({ ...stopped, CheckpointConfig: undefined }) ?? '', /no checkpoint location .* start from scratch/);
   });
 

@@ -1,0 +1,48 @@
+// The modules mutation testing covers, in one place: what each mutates (globs of source files) and
+// the tests that cover it (TypeScript paths; the compiled out/…/*.test.js files are what run). Only
+// these tests run against a module's mutants, so a run stays fast; point a glob here when files move.
+// Tests that start the emulator as a child process (spawnCli) are left out: the TAP runner sees
+// coverage of its own process only, so their mutants would count as uncovered.
+
+/** @type {{ name: string, mutate: string[], tests: string[] }[]} */
+export const modules = [
+  {
+    name: 'auth',
+    mutate: ['emulator/auth/**/*.ts'],
+    tests: ['test/unit/emulator-signatures.test.ts', 'test/unit/emulator-aws-chunked.test.ts'],
+  },
+  {
+    name: 'validation',
+    mutate: ['emulator/validation.ts'],
+    // model-limits.test.ts proves the same limits end to end for every operation, but takes ~10 s a run.
+    tests: ['test/unit/emulator-validation.test.ts'],
+  },
+  {
+    name: 'paging',
+    mutate: ['emulator/pageTokens.ts', 'emulator/services/paging.ts', 'emulator/services/s3/listing.ts'],
+    tests: ['test/unit/emulator-paging.test.ts', 'test/unit/emulator-s3-listing.test.ts'],
+  },
+  {
+    name: 'pipeline',
+    mutate: ['src/pipeline/**/*.ts'],
+    tests: ['test/unit/extension/pipeline/**/*.test.ts'],
+  },
+  {
+    name: 's3-reads-multipart',
+    mutate: [
+      'emulator/services/s3/{GetObject,HeadObject,objectReads,objectBodies,uploads}.ts',
+      'emulator/services/s3/{CreateMultipartUpload,UploadPart,UploadPartCopy,CompleteMultipartUpload,AbortMultipartUpload,ListParts,ListMultipartUploads}.ts',
+    ],
+    tests: ['test/emulator/s3-objects.test.ts', 'test/emulator/s3-multipart.test.ts', 'test/emulator/s3-parts.test.ts'],
+  },
+  {
+    name: 'training-runtime',
+    mutate: ['emulator/runtime/{trainingRuntime,trainingRun,trainingHost,hostGroup,checkpointSync,jobSupervisor,unresumableJobs}.ts'],
+    tests: ['test/unit/emulator-training-job-state.test.ts', 'test/emulator/training-runtime.test.ts'],
+  },
+  {
+    name: 'endpoint-runtime',
+    mutate: ['emulator/runtime/{endpointRuntime,modelFleet,modelInstance}.ts'],
+    tests: ['test/unit/emulator-endpoint-state.test.ts', 'test/emulator/endpoint-runtime.test.ts'],
+  },
+];
