@@ -110,7 +110,9 @@ async function main(): Promise<void> {
       const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
       await page.goto(`file://${writePage(folder, mode)}`);
       await page.waitForSelector('#transcript');
+      console.error(`${mode}: streaming for ${SECONDS} s…`);
       results[mode] = await measure(page);
+      console.error(`${mode}: ${JSON.stringify(results[mode])}`);
       await page.close();
     }
   } finally {

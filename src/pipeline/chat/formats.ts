@@ -203,7 +203,7 @@ export async function probeFormat(runtime: SageMakerRuntimeClient, endpoint: str
       const text = new TextDecoder().decode(response.Body);
       const answered = answeredFormat(format, text);
       if (answered) {
-        steps.push({ format: answered, outcome: 'answered', detail: `answered ${clip(text)}` });
+        steps.push({ format: answered, outcome: 'answered', detail: clip(text) });
         return { format: answered, steps };
       }
       steps.push({ format, outcome: 'refused', detail: `answered in another shape: ${clip(text)}` });
@@ -242,5 +242,5 @@ function answeredFormat(sent: 'messages' | 'tgi' | 'jumpstart', text: string): P
 
 function clip(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
+  return line.length > 80 ? `${line.slice(0, 80)}…` : line;
 }
