@@ -15,7 +15,9 @@ import {
   type PayloadFormat,
 } from '../../webview/chat/protocol';
 import { ConversationStore, conversationToJson, conversationToMarkdown, type StoredConversation } from '../pipeline/chat/conversations';
+import { FormatMemory } from '../pipeline/chat/formatMemory';
 import { DEFAULT_CONTEXT_CHARACTERS } from '../pipeline/chat/payloads';
+import { listEndpoints } from '../pipeline/endpoints';
 import type { Services } from '../workbench';
 import { ChatSession } from './chatSession';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -26,6 +28,8 @@ export class ChatPanels implements vscode.Disposable {
   /** The text editor the user was last in: a chat panel's focus leaves no active one. */
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   readonly conversations: ConversationStore;
+  /** Each endpoint's payload format (probed or chosen), in workspaceState. */
+  readonly formats: FormatMemory;
 
   constructor(
     private readonly services: Services,
@@ -33,6 +37,7 @@ export class ChatPanels implements vscode.Disposable {
     workspaceState: vscode.Memento,
   ) {
     this.conversations = new ConversationStore(workspaceState);
+    this.formats = new FormatMemory(workspaceState);
     this.subscriptions = [
       services.connection.onDidChangeState(() => {
         for (const { panel } of this.open.values()) this.postBanner(panel);
@@ -72,6 +77,8 @@ export class ChatPanels implements vscode.Disposable {
         contextCharacters: () => vscode.workspace.getConfiguration('sagemaker.chat').get<number>('contextCharacters', DEFAULT_CONTEXT_CHARACTERS),
         presets: readPresets,
         save: (kept) => void this.conversations.save(kept),
+        formats: this.formats,
+        endpoints: async () => (await listEndpoints(await connection.clients.sageMaker(), { status: 'InService', pageSize: 100 })).endpoints.map((endpoint) => endpoint.name),
       },
       conversation ?? this.conversations.latest(endpointName),
     );

@@ -1,6 +1,9 @@
 // One conversation with one endpoint, kept by the host: the turns, the parameters, the answer being
 // streamed and how to stop it; Regenerate, edit-and-resend, and the request capped to the context
-// budget (oldest exchanges left out, noted on the answer). Saved through the host after every
+// budget (oldest exchanges left out, noted on the answer). The endpoint's payload format comes from
+// the format memory: probed on the first prompt (the steps shown in the panel), overridden by the
+// user's pick, a JumpStart model's EULA accepted from the failure's button; Compare sends one
+// prompt to two endpoints or parameter sets (chatCompare.ts). Saved through the host after every
 // change. The panel's webview only renders what this sends (and is rebuilt from it whenever the
 // panel is shown again). No `vscode` import: the panel wires it to the webview.
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -10,9 +13,12 @@ import type { NextStep } from '../failures/nextSteps';
 import { describeChatFailure } from '../pipeline/chat/failures';
 import { randomUUID } from 'node:crypto';
 import { defaultTitle, type StoredConversation } from '../pipeline/chat/conversations';
-import { fitHistory, requestBody, type ChatMessage } from '../pipeline/chat/payloads';
+import type { FormatMemory } from '../pipeline/chat/formatMemory';
+import { carriesHistory, encodeRequest, eventReader, FORMAT_LABELS, templateProblem, type CustomTemplate, type EndpointFormat, type ProbeStep } from '../pipeline/chat/formats';
+import { fitHistory, type ChatMessage } from '../pipeline/chat/payloads';
 import { streamAnswer } from '../pipeline/chat/stream';
-import { normalizeParameters, type AssistantTurn, type ChatAction, type ChatParameters, type ParameterPreset, type Turn } from '../pipeline/chat/types';
+import { normalizeParameters, type AssistantTurn, type ChatAction, type ChatFailure, type ChatParameters, type ParameterPreset, type PayloadFormat, type Turn } from '../pipeline/chat/types';
+import { Comparison } from './chatCompare';
 
 export interface ChatSessionHost {
   runtime(): Promise<SageMakerRuntimeClient>;
@@ -28,6 +34,17 @@ export interface ChatSessionHost {
   presets(): ParameterPreset[];
   /** Keeps the conversation (after each answer, edit or clear). */
   save(conversation: StoredConversation): void;
+  /** Each endpoint's payload format, remembered in the workspace. */
+  formats: FormatMemory;
+  /** The region's InService endpoints, for Compare's pick list. */
+  endpoints(): Promise<string[]>;
+}
+
+/** A failure decided before any request: no known format answered, or a licence to accept first. */
+class FormatFailure extends Error {
+  constructor(readonly failure: ChatFailure) {
+    super(failure.message);
+  }
 }
 
 export class ChatSession {
@@ -38,6 +55,11 @@ export class ChatSession {
   /** Aborts the answer being streamed, while there is one. */
   private running: AbortController | undefined;
   private readonly listeners = new Set<(message: HostMessage) => void>();
+  /** The probe running now, and its last steps (shown beside Format). */
+  private detecting = false;
+  private lastProbe: ProbeStep[] | undefined;
+  private formatProblem: string | undefined;
+  readonly comparison: Comparison;
 
   constructor(
     readonly endpoint: string,
@@ -47,7 +69,77 @@ export class ChatSession {
   ) {
     this.parameters = normalizeParameters(stored?.parameters ?? parameters);
     this.conversation = this.fresh();
+    this.comparison = new Comparison(host, (message) => this.post(message));
     if (stored) this.load(stored);
+    this.followRemembered();
+  }
+
+  /** The endpoint's format as remembered (none until the probe or the user decides it). */
+  get endpointFormat(): EndpointFormat | undefined {
+    return this.host.formats.get(this.endpoint);
+  }
+
+  /** The parameters' format follows the endpoint's remembered one. */
+  private followRemembered(): void {
+    const remembered = this.endpointFormat;
+    if (remembered) this.parameters = { ...this.parameters, format: remembered.format };
+  }
+
+  /** The user's pick over the probe's (a custom template and an accepted EULA are kept). */
+  async chooseFormat(format: PayloadFormat, template?: CustomTemplate): Promise<void> {
+    const before = this.endpointFormat;
+    const chosenTemplate = template ?? before?.template;
+    this.formatProblem = format === 'custom' ? templateProblem(chosenTemplate) : undefined;
+    this.parameters = { ...this.parameters, format };
+    if (this.formatProblem === undefined) {
+      await this.host.formats.set(this.endpoint, {
+        format,
+        how: 'chosen',
+        ...(before?.acceptEula ? { acceptEula: true } : {}),
+        ...(chosenTemplate ? { template: chosenTemplate } : {}),
+        ...(before?.probe ? { probe: before.probe } : {}),
+      });
+    }
+    this.postFormat();
+  }
+
+  /**
+   * Runs the probe now (the panel's Detect button, or the first prompt to an endpoint with no
+   * remembered format); the steps are shown as they end. Resolves with the format remembered after it.
+   */
+  async detectFormat(signal?: AbortSignal): Promise<{ found?: EndpointFormat; needsEula?: boolean }> {
+    this.detecting = true;
+    this.formatProblem = undefined;
+    this.postFormat();
+    try {
+      const result = await this.host.formats.detect(await this.host.runtime(), this.endpoint, signal);
+      this.lastProbe = result.steps;
+      this.followRemembered();
+      return result;
+    } finally {
+      this.detecting = false;
+      this.postFormat();
+      this.postState();
+    }
+  }
+
+  /** Accepts a JumpStart model's EULA for this endpoint: accept_eula=true goes with every request. */
+  async acceptEula(): Promise<void> {
+    const before = this.endpointFormat;
+    await this.host.formats.set(this.endpoint, { ...(before ?? { how: 'chosen' }), format: 'jumpstart', acceptEula: true });
+    this.followRemembered();
+    this.postFormat();
+  }
+
+  private postFormat(): void {
+    const remembered = this.endpointFormat;
+    this.post({
+      type: 'format',
+      detecting: this.detecting,
+      ...(remembered ? { endpointFormat: remembered } : {}),
+      ...(this.lastProbe && !remembered?.probe ? { probe: this.lastProbe } : {}),
+      ...(this.formatProblem ? { problem: this.formatProblem } : {}),
+    });
   }
 
   private fresh(): ChatSession['conversation'] {
@@ -60,6 +152,7 @@ export class ChatSession {
     this.turns = stored.turns.map((turn) => (turn.role === 'assistant' && turn.state === 'streaming' ? { ...turn, state: 'stopped' } : { ...turn }));
     this.nextId = Math.max(0, ...this.turns.map((turn) => turn.id)) + 1;
     this.parameters = normalizeParameters(stored.parameters);
+    this.followRemembered();
     this.conversation = { id: stored.id, title: stored.title, createdAt: stored.createdAt, named: stored.title !== defaultTitle(stored.turns) };
     this.postState();
   }
@@ -123,7 +216,32 @@ export class ChatSession {
         this.clear();
         break;
       case 'parameters':
-        this.parameters = normalizeParameters(message.parameters);
+        // The format is the endpoint's (probed or chosen through chooseFormat), not a parameter.
+        this.parameters = normalizeParameters({ ...message.parameters, format: this.parameters.format });
+        break;
+      case 'chooseFormat':
+        void this.chooseFormat(message.format);
+        break;
+      case 'template':
+        void this.chooseFormat('custom', message.template);
+        break;
+      case 'detectFormat':
+        if (!this.busy) void this.detectFormat().catch((error: unknown) => this.host.report(error));
+        break;
+      case 'acceptEula':
+        void this.acceptEula();
+        break;
+      case 'compare':
+        if (message.prompt.trim() !== '') void this.comparison.run(message.prompt, message.sides);
+        break;
+      case 'stopCompare':
+        this.comparison.stop();
+        break;
+      case 'listEndpoints':
+        void this.host.endpoints().then(
+          (names) => this.post({ type: 'endpoints', names }),
+          (error: unknown) => this.host.report(error),
+        );
         break;
       case 'action':
         this.act(message.action, message.turnId);
@@ -140,32 +258,41 @@ export class ChatSession {
     }
   }
 
-  /** Sends the prompt and streams the answer into the transcript; resolves with the finished turn. */
+  /**
+   * Sends the prompt and streams the answer into the transcript; resolves with the finished turn. On
+   * an endpoint with no remembered format the probe runs first (its steps shown beside Format).
+   */
   send(prompt: string): Promise<AssistantTurn> {
     if (this.running) {
       return Promise.reject(new Error('An answer is still being written: stop it first.'));
     }
-    const { format } = this.parameters;
-    // Only the newest exchanges that fit the context budget are sent; the answer notes the rest.
-    const { messages: history, droppedExchanges } =
-      format === 'messages' ? fitHistory(this.history(), prompt, this.parameters.systemPrompt, this.host.contextCharacters()) : { messages: [], droppedExchanges: 0 };
-    const body = requestBody(format, history, prompt, this.parameters);
     const user: Turn = { id: this.nextId++, role: 'user', text: prompt };
-    const answer: AssistantTurn = {
-      id: this.nextId++,
-      role: 'assistant',
-      text: '',
-      format,
-      state: 'streaming',
-      ...(droppedExchanges > 0 ? { droppedExchanges } : {}),
-    };
+    const answer: AssistantTurn = { id: this.nextId++, role: 'assistant', text: '', format: this.parameters.format, state: 'streaming' };
     this.turns.push(user, answer);
     const controller = new AbortController();
     this.running = controller; // before the first await: a failure may end the run at once
     const run = async (): Promise<AssistantTurn> => {
       try {
-        const streamed = await streamAnswer(await this.host.runtime(), this.endpoint, body, {
+        let spec = this.endpointFormat;
+        if (!spec) {
+          const detected = await this.detectFormat(controller.signal);
+          if (!detected.found) throw new FormatFailure(noFormatFailure(this.endpoint, this.lastProbe ?? []));
+          spec = detected.found;
+        }
+        answer.format = spec.format;
+        if (spec.format === 'jumpstart' && !spec.acceptEula && this.lastProbe?.some((step) => step.outcome === 'needsEula')) {
+          throw new FormatFailure(eulaFailure(this.lastProbe.find((step) => step.outcome === 'needsEula')!.detail));
+        }
+        // Only the newest exchanges that fit the context budget are sent; the answer notes the rest.
+        const { messages: history, droppedExchanges } = carriesHistory(spec)
+          ? fitHistory(this.history(), prompt, this.parameters.systemPrompt, this.host.contextCharacters())
+          : { messages: [], droppedExchanges: 0 };
+        if (droppedExchanges > 0) answer.droppedExchanges = droppedExchanges;
+        const request = encodeRequest(spec, history, prompt, { ...this.parameters, format: spec.format });
+        const streamed = await streamAnswer(await this.host.runtime(), this.endpoint, request.body, {
           signal: controller.signal,
+          ...(request.customAttributes ? { customAttributes: request.customAttributes } : {}),
+          readEvent: eventReader(spec),
           onText: (text) => {
             answer.text += text;
             this.post({ type: 'delta', id: answer.id, text });
@@ -174,11 +301,17 @@ export class ChatSession {
         Object.assign(answer, { text: streamed.text, state: streamed.stopped ? 'stopped' : 'done', metrics: streamed.metrics });
         this.host.report();
       } catch (error) {
-        this.host.report(error);
-        Object.assign(answer, {
-          state: 'failed',
-          failure: describeChatFailure(error, { endpoint: this.endpoint, format, failure: this.host.failureContext() }),
-        });
+        if (error instanceof FormatFailure) {
+          Object.assign(answer, { state: 'failed', failure: error.failure });
+        } else if (controller.signal.aborted) {
+          Object.assign(answer, { state: 'stopped' });
+        } else {
+          this.host.report(error);
+          Object.assign(answer, {
+            state: 'failed',
+            failure: describeChatFailure(error, { endpoint: this.endpoint, format: answer.format, failure: this.host.failureContext() }),
+          });
+        }
       }
       this.running = undefined;
       this.post({ type: 'turn', turn: { ...answer }, busy: false });
@@ -234,14 +367,24 @@ export class ChatSession {
   }
 
   private act(action: ChatAction, turnId: number): void {
-    if (action === 'retry' || action === 'useTgi' || action === 'useMessages') {
-      if (action !== 'retry') {
-        this.parameters = { ...this.parameters, format: action === 'useTgi' ? 'tgi' : 'messages' };
-      }
-      void this.retry(turnId);
-      return;
+    switch (action) {
+      case 'retry':
+        void this.retry(turnId);
+        return;
+      case 'useTgi':
+      case 'useMessages':
+        void this.chooseFormat(action === 'useTgi' ? 'tgi' : 'messages').then(() => this.retry(turnId));
+        return;
+      case 'acceptEula':
+        void this.acceptEula().then(() => this.retry(turnId));
+        return;
+      case 'detectFormat':
+        // Forgotten, so that the retried prompt probes again first.
+        void this.host.formats.forget(this.endpoint).then(() => this.retry(turnId));
+        return;
+      default:
+        this.host.run(action);
     }
-    this.host.run(action);
   }
 
   /** Sends an answer's prompt again, in place of that exchange (and of anything after it). */
@@ -264,6 +407,7 @@ export class ChatSession {
       presets: this.host.presets(),
       busy: this.busy,
     });
+    this.postFormat();
   }
 
   private post(message: HostMessage): void {
@@ -272,6 +416,26 @@ export class ChatSession {
 
   dispose(): void {
     this.stop();
+    this.comparison.stop();
     this.listeners.clear();
   }
+}
+
+/** No format the probe knows was answered: the steps say what each refusal was; Custom is next. */
+function noFormatFailure(endpoint: string, steps: readonly ProbeStep[]): ChatFailure {
+  return {
+    title: `${endpoint} answered none of the known formats`,
+    message: steps.map((step) => `${FORMAT_LABELS[step.format]}: ${step.detail}`).join('\n'),
+    detail: 'Pick a format under Format — Custom template writes the request your container expects and reads the answer from a path.',
+    actions: ['detectFormat'],
+  };
+}
+
+function eulaFailure(said: string): ChatFailure {
+  return {
+    title: 'The model needs its licence (EULA) accepted',
+    message: said,
+    detail: 'Accepting sends accept_eula=true in CustomAttributes with every request to this endpoint (remembered for it). Read the model\'s EULA on its JumpStart model card first.',
+    actions: ['acceptEula'],
+  };
 }

@@ -2,7 +2,9 @@
 // echo endpoint (the emulator's format-echo image, Messages API) streams back a markdown answer with
 // a Python code block and an injection attempt: the code is highlighted, Copy and Insert at Cursor
 // reach the editor, the Raw toggle shows the text as written, and nothing in the answer runs, loads
-// or covers the page.
+// or covers the page. Then Compare, by keyboard: one prompt to that endpoint and a TGI one side by
+// side, both streamed with their figures and their detected formats (screenshotted in the light
+// theme; dark and high contrast are not switched to yet).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +18,7 @@ import { EXTENSION_ID, VSIX_PATH } from '../vscode/paths';
 import { noHover } from './treeActions';
 
 const ENDPOINT = 'ui-echo-markdown';
+const TGI_ENDPOINT = 'ui-echo-tgi';
 const CODE = 'def add(a, b):\n    return a + b  # the sum';
 /** What the user sends; the echo model answers it back as its answer. */
 const ANSWER = [
@@ -52,7 +55,10 @@ describe('Chat answers in markdown', () => {
       settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false },
       env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
     });
-    await deployEchoEndpoint(emulator.url, ENDPOINT, 'messages', { timeoutMs: 60_000 });
+    await Promise.all([
+      deployEchoEndpoint(emulator.url, ENDPOINT, 'messages', { timeoutMs: 60_000 }),
+      deployEchoEndpoint(emulator.url, TGI_ENDPOINT, 'tgi', { timeoutMs: 60_000, tokenIntervalMs: 20 }),
+    ]);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(codeServer.folderUrl(workspace)).origin });
@@ -207,5 +213,38 @@ describe('Chat answers in markdown', () => {
       await noHover(page);
     });
     await screenshot(page, 'ui-chat-reopened');
+  });
+
+  it('compares two endpoints side by side, by keyboard: both stream, each with its figures and detected format', async () => {
+    await step('compare', async () => {
+      await chat().locator('.turn.assistant').last().waitFor({ timeout: 10_000 });
+      const toggle = chat().locator('#compareToggle');
+      await toggle.focus();
+      await toggle.press('Enter');
+      if ((await toggle.getAttribute('aria-pressed')) !== 'true') throw new Error('the Compare toggle is not pressed');
+      // Side A is this chat's endpoint; B is typed (its pick list offers the InService endpoints).
+      const sideA = chat().getByRole('combobox', { name: 'Endpoint A' });
+      if ((await sideA.inputValue()) !== ENDPOINT) throw new Error(`side A is ${await sideA.inputValue()}`);
+      await chat().locator(`#endpointList option[value="${TGI_ENDPOINT}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+      const sideB = chat().getByRole('combobox', { name: 'Endpoint B' });
+      await sideB.fill(TGI_ENDPOINT);
+      await chat().getByRole('spinbutton', { name: 'Max new tokens B' }).fill('6');
+      await chat().locator('#prompt').focus();
+      await page.keyboard.type('Which **format** answers faster');
+      await page.keyboard.press('Enter');
+      for (const [side, name, format, text] of [
+        [0, ENDPOINT, 'Messages API', 'Which format answers faster'],
+        [1, TGI_ENDPOINT, 'TGI', 'Which format answers faster'],
+      ] as const) {
+        const column = chat().getByRole('region', { name: new RegExp(`^${'AB'[side]} · ${name}`) });
+        await column.locator('.metrics', { hasText: /first token .* tokens\/s/ }).waitFor({ timeout: 30_000 });
+        if ((await column.getAttribute('data-state')) !== 'done') throw new Error(`side ${'AB'[side]} is ${await column.getAttribute('data-state')}`);
+        await column.locator('h2', { hasText: format }).waitFor({ timeout: 5_000 });
+        await column.locator('.answer', { hasText: text }).waitFor({ timeout: 5_000 });
+        await column.locator('.answer strong', { hasText: 'format' }).waitFor({ timeout: 5_000 });
+      }
+      await noHover(page);
+    });
+    await screenshot(page, 'ui-chat-compare');
   });
 });

@@ -1,9 +1,16 @@
 // The chat panel: renders the conversation the host keeps, streams answers in as they arrive, and
 // sends what the user does. An answer is shown as markdown only through renderAnswer (markdown-it,
-// then DOMPurify's allow-list), or as plain text (the Raw toggle) through textContent; the growing
-// answer is re-rendered at most once per animation frame however fast its text arrives.
+// then DOMPurify's allow-list), or as plain text (the Raw toggle) through textContent; a growing
+// answer is brought up to date at most once per animation frame however fast its text arrives, and
+// only its open tail is rendered again (streamRender.ts). Also the format line (what the probe found,
+// the user's pick, a custom template) and Compare (two answers side by side, streamed at once).
 import {
   ACTION_LABELS,
+  type CompareAnswer,
+  type CompareSide,
+  type EndpointFormat,
+  type PayloadFormat,
+  type ProbeStep,
   isHostMessage,
   normalizeParameters,
   PARAMETER_LIMITS,
@@ -18,6 +25,11 @@ import {
 import { renderBanner } from '../shared/banner';
 import { fenceLanguage } from './markdown';
 import { renderAnswer } from './sanitize';
+import { IncrementalAnswer } from './streamRender';
+
+const FORMAT_NAMES: Record<PayloadFormat, string> = { messages: 'Messages API', tgi: 'TGI', lmi: 'LMI/DJL', jumpstart: 'JumpStart chat', custom: 'Custom template' };
+/** The bench's baseline (bench/chatStream.ts): the whole answer rendered again every frame. */
+const WHOLE_RENDER = document.body.dataset.renderMode === 'whole';
 
 interface SavedState {
   /** The unsent prompt, kept while the panel is hidden. */
@@ -58,8 +70,8 @@ let presets: ParameterPreset[] = [];
 
 let endpoint = '';
 let busy = false;
-/** Each streaming answer's text so far and the element it is rendered into, by turn id. */
-const streaming = new Map<number, { text: string; body: HTMLElement }>();
+/** Each streaming answer, by turn id: its text so far and its incrementally rendered body. */
+const streaming = new Map<number, IncrementalAnswer>();
 /** Answers whose new text waits for the next animation frame to be rendered. */
 const pendingRender = new Set<number>();
 /** Answers the user switched to their raw text. */
@@ -80,7 +92,8 @@ inputs.maxNewTokens.title = 'The most tokens the model may generate for one answ
 inputs.temperature.title = 'Randomness of sampling: 0 always takes the likeliest token; higher is more varied';
 inputs.topP.title = 'Nucleus sampling: draw only from the likeliest tokens whose probabilities add up to this; 1 keeps them all';
 inputs.seed.title = 'The same seed and parameters give the same answer; empty draws a new one each time';
-inputs.format.title = 'Messages API: the OpenAI-style chat format, with the conversation so far. TGI: Hugging Face text generation, each prompt on its own';
+inputs.format.title =
+  'How requests are written. Found by Detect Format on the first prompt and remembered for this endpoint; a pick here is remembered instead. Messages API and JumpStart chat send the conversation so far; TGI and LMI/DJL each prompt on its own; Custom template writes your own JSON';
 
 function showParameters(parameters: ChatParameters): void {
   inputs.format.value = parameters.format;
@@ -114,7 +127,7 @@ function showPresets(list: ParameterPreset[]): void {
 function readParameters(): ChatParameters {
   const seed = inputs.seed.value.trim();
   const parameters = normalizeParameters({
-    format: inputs.format.value === 'tgi' ? 'tgi' : 'messages',
+    format: inputs.format.value as PayloadFormat,
     maxNewTokens: inputs.maxNewTokens.valueAsNumber,
     temperature: inputs.temperature.valueAsNumber,
     topP: inputs.topP.valueAsNumber,
@@ -184,16 +197,20 @@ function renderTurn(turn: Turn): HTMLElement {
     if (showRaw.has(turn.id)) showRaw.delete(turn.id);
     else showRaw.add(turn.id);
     raw.setAttribute('aria-pressed', String(showRaw.has(turn.id)));
-    renderBody(turn.id, body, streaming.get(turn.id)?.text ?? turn.text);
+    const live = streaming.get(turn.id);
+    if (live) renderStreaming(turn.id, live);
+    else renderBody(turn.id, body, turn.text);
   });
-  heading.append(element('span', `${endpoint} · ${turn.format === 'messages' ? 'Messages API' : 'TGI'}`), raw);
+  heading.append(element('span', `${endpoint} · ${FORMAT_NAMES[turn.format] ?? turn.format}`), raw);
   const body = element('div', undefined, 'text answer');
-  renderBody(turn.id, body, turn.text);
   node.append(heading, body);
   if (turn.state === 'streaming') {
-    streaming.set(turn.id, { text: turn.text, body });
+    const answer = new IncrementalAnswer(body, renderMarkdown, turn.text);
+    streaming.set(turn.id, answer);
+    renderStreaming(turn.id, answer);
   } else {
     streaming.delete(turn.id);
+    renderBody(turn.id, body, turn.text);
   }
   if (turn.metrics) {
     node.append(element('div', metricsLine(turn.metrics, turn.state === 'stopped'), 'metrics'));
@@ -259,9 +276,31 @@ function renderBody(id: number, body: HTMLElement, text: string): void {
     return;
   }
   body.classList.remove('raw');
+  body.replaceChildren(renderMarkdown(text));
+}
+
+/** Sanitised markdown with the tools on each code block. */
+function renderMarkdown(text: string): DocumentFragment {
   const rendered = renderAnswer(text);
   for (const code of Array.from(rendered.querySelectorAll('pre > code'))) addCodeTools(code as HTMLElement);
-  body.replaceChildren(rendered);
+  return rendered;
+}
+
+/** A streaming answer brought up to its text: its tail only (the whole text when raw, or in the bench's baseline). */
+function renderStreaming(id: number, answer: IncrementalAnswer): void {
+  if (showRaw.has(id) || WHOLE_RENDER) {
+    renderBody(id, answer.body, answer.value);
+    return;
+  }
+  if (answer.body.classList.contains('raw') || answer.body.childElementCount !== 2) {
+    // Back from raw: the kept blocks were replaced; start the incremental view again.
+    const fresh = new IncrementalAnswer(answer.body, renderMarkdown, answer.value);
+    streaming.set(id, fresh);
+    answer.body.classList.remove('raw');
+    fresh.update();
+    return;
+  }
+  answer.update();
 }
 
 /** Copy and Insert at Cursor above a code block; the host does both (the clipboard, the editor). */
@@ -288,10 +327,12 @@ function renderPending(): void {
   withScroll(() => {
     for (const id of pendingRender) {
       const answer = streaming.get(id);
-      if (answer) renderBody(id, answer.body, answer.text);
+      if (answer) renderStreaming(id, answer);
     }
+    for (const side of pendingCompare) renderCompareSide(side);
   });
   pendingRender.clear();
+  pendingCompare.clear();
 }
 
 function renderFailure(turn: AssistantTurn): HTMLElement {
@@ -322,8 +363,10 @@ function emptyHint(): HTMLElement {
 
 function setBusy(value: boolean): void {
   busy = value;
-  send.disabled = value;
-  stop.disabled = !value;
+  send.disabled = value || comparing;
+  stop.disabled = !(value || comparing);
+  inputs.format.disabled = value;
+  detectFormat.disabled = value;
   // Regenerate and Edit start a new answer: not while one is being written.
   for (const button of Array.from(transcript.querySelectorAll<HTMLButtonElement>('.regenerate, .turn.user .toggle'))) button.disabled = value;
 }
@@ -351,11 +394,36 @@ function receive(message: HostMessage): void {
     case 'delta': {
       const answer = streaming.get(message.id);
       if (!answer) break;
-      answer.text += message.text;
-      if (pendingRender.size === 0) requestAnimationFrame(renderPending);
+      answer.append(message.text);
+      scheduleRender();
       pendingRender.add(message.id);
       break;
     }
+    case 'format':
+      showFormat(message);
+      break;
+    case 'endpoints':
+      endpointList.replaceChildren(...message.names.map((name) => Object.assign(element('option'), { value: name })));
+      break;
+    case 'compareStart':
+      startCompare(message.prompt, message.sides);
+      setBusy(busy);
+      break;
+    case 'compareDelta': {
+      const side = compareStreams[message.side];
+      if (!side) break;
+      side.append(message.text);
+      scheduleRender();
+      pendingCompare.add(message.side);
+      break;
+    }
+    case 'compareSide':
+      showCompareSide(message.side, message.answer);
+      break;
+    case 'compareEnd':
+      comparing = message.busy;
+      setBusy(busy);
+      break;
     case 'banner':
       renderBanner(banner, message.failure, (step) => vscode.postMessage({ type: 'step', step }));
       break;
@@ -371,9 +439,13 @@ function receive(message: HostMessage): void {
 
 function submit(): void {
   const text = prompt.value;
-  if (busy || text.trim() === '') return;
-  vscode.postMessage({ type: 'parameters', parameters: readParameters() });
-  vscode.postMessage({ type: 'send', prompt: text });
+  if (busy || comparing || text.trim() === '') return;
+  if (compareOpen()) {
+    vscode.postMessage({ type: 'compare', prompt: text, sides: compareSides() });
+  } else {
+    vscode.postMessage({ type: 'parameters', parameters: readParameters() });
+    vscode.postMessage({ type: 'send', prompt: text });
+  }
   prompt.value = '';
   vscode.setState({ draft: '' });
 }
@@ -383,16 +455,17 @@ prompt.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
     submit();
-  } else if (event.key === 'Escape' && busy) {
-    vscode.postMessage({ type: 'stop' });
+  } else if (event.key === 'Escape' && (busy || comparing)) {
+    vscode.postMessage({ type: comparing ? 'stopCompare' : 'stop' });
   }
 });
 prompt.addEventListener('input', () => vscode.setState({ draft: prompt.value }));
 send.addEventListener('click', submit);
-stop.addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
+stop.addEventListener('click', () => vscode.postMessage({ type: comparing ? 'stopCompare' : 'stop' }));
 clear.addEventListener('click', () => vscode.postMessage({ type: 'clear' }));
 byId<HTMLFormElement>('parameters').addEventListener('change', (event) => {
   if (event.target === presetSelect) applyPreset(presetSelect.value);
+  if (event.target === inputs.format && inputs.format.value !== 'custom') vscode.postMessage({ type: 'chooseFormat', format: inputs.format.value as Exclude<PayloadFormat, 'custom'> });
   vscode.postMessage({ type: 'parameters', parameters: readParameters() });
 });
 byId<HTMLButtonElement>('savePreset').addEventListener('click', () => vscode.postMessage({ type: 'savePreset', parameters: readParameters() }));
@@ -408,6 +481,174 @@ function applyPreset(name: string): void {
   showParameters(normalizeParameters({ ...current, ...preset.parameters, format: current.format }));
 }
 byId<HTMLFormElement>('parameters').addEventListener('submit', (event) => event.preventDefault());
+
+// --- the format line ------------------------------------------------------------------------------
+
+const detectFormat = byId<HTMLButtonElement>('detectFormat');
+const formatStatus = byId<HTMLElement>('formatStatus');
+const templateBox = byId<HTMLDetailsElement>('templateBox');
+const template = {
+  request: byId<HTMLTextAreaElement>('templateRequest'),
+  answerPath: byId<HTMLInputElement>('answerPath'),
+  chunkPath: byId<HTMLInputElement>('chunkPath'),
+};
+
+function probeLine(steps: readonly ProbeStep[]): string {
+  const outcome = { answered: 'answered', refused: 'refused', needsEula: 'asks for its EULA to be accepted' } as const;
+  return steps.map((step) => `${FORMAT_NAMES[step.format]} ${outcome[step.outcome]} (${step.detail})`).join(' · ');
+}
+
+function showFormat(message: Extract<HostMessage, { type: 'format' }>): void {
+  const remembered: EndpointFormat | undefined = message.endpointFormat;
+  const lines: string[] = [];
+  if (message.detecting) lines.push('Detecting the format: one tiny request in each format…');
+  else if (remembered) {
+    lines.push(
+      `Format: ${FORMAT_NAMES[remembered.format]} — ${remembered.how === 'detected' ? 'detected on first use' : 'chosen by you'}, remembered for this endpoint${remembered.acceptEula ? ' · EULA accepted' : ''}.`,
+    );
+    inputs.format.value = remembered.format;
+  } else lines.push('Format: not known yet — detected when you send the first prompt (or press Detect Format).');
+  const steps = remembered?.probe ?? message.probe;
+  if (steps && !message.detecting) lines.push(`Probe: ${probeLine(steps)}`);
+  formatStatus.replaceChildren(document.createTextNode(lines.join('\n')));
+  if (message.problem) formatStatus.append(element('span', `\n${message.problem}`, 'problem'));
+  if (remembered?.template) {
+    template.request.value = remembered.template.request;
+    template.answerPath.value = remembered.template.answerPath;
+    template.chunkPath.value = remembered.template.chunkPath ?? '';
+  }
+  showTemplateBox();
+}
+
+function showTemplateBox(): void {
+  templateBox.hidden = inputs.format.value !== 'custom';
+  if (!templateBox.hidden) templateBox.open = true;
+}
+
+inputs.format.addEventListener('change', showTemplateBox);
+detectFormat.addEventListener('click', () => vscode.postMessage({ type: 'detectFormat' }));
+byId<HTMLButtonElement>('useTemplate').addEventListener('click', () =>
+  vscode.postMessage({
+    type: 'template',
+    template: {
+      request: template.request.value,
+      answerPath: template.answerPath.value,
+      ...(template.chunkPath.value.trim() === '' ? {} : { chunkPath: template.chunkPath.value }),
+    },
+  }),
+);
+
+// --- Compare --------------------------------------------------------------------------------------
+
+const compareToggle = byId<HTMLButtonElement>('compareToggle');
+const compareSection = byId<HTMLElement>('compare');
+const endpointList = byId<HTMLDataListElement>('endpointList');
+const comparePrompt = byId<HTMLElement>('comparePrompt');
+const sideFields = Array.from(compareSection.querySelectorAll<HTMLFieldSetElement>('.compare-side')).map((fieldset) => ({
+  endpoint: fieldset.querySelector<HTMLInputElement>('.side-endpoint')!,
+  preset: fieldset.querySelector<HTMLSelectElement>('.side-preset')!,
+  temperature: fieldset.querySelector<HTMLInputElement>('.side-temperature')!,
+  maxNewTokens: fieldset.querySelector<HTMLInputElement>('.side-maxNewTokens')!,
+}));
+const compareColumns = Array.from(compareSection.querySelectorAll<HTMLElement>('.compare-answer'));
+/** Each side's streaming answer while Compare runs. */
+let compareStreams: IncrementalAnswer[] = [];
+const pendingCompare = new Set<number>();
+let comparing = false;
+
+function compareOpen(): boolean {
+  return !compareSection.hidden;
+}
+
+function scheduleRender(): void {
+  if (pendingRender.size === 0 && pendingCompare.size === 0) requestAnimationFrame(renderPending);
+}
+
+compareToggle.addEventListener('click', () => {
+  const open = !compareOpen();
+  compareSection.hidden = !open;
+  compareToggle.setAttribute('aria-pressed', String(open));
+  send.textContent = open ? 'Compare' : 'Send';
+  prompt.placeholder = open ? 'A prompt for both sides… (Enter to compare, Shift+Enter for a new line)' : 'Ask the model… (Enter to send, Shift+Enter for a new line)';
+  if (open) {
+    vscode.postMessage({ type: 'listEndpoints' });
+    const current = readParameters();
+    for (const side of sideFields) {
+      if (side.endpoint.value === '') side.endpoint.value = endpoint;
+      if (side.temperature.value === '') side.temperature.value = String(current.temperature);
+      if (side.maxNewTokens.value === '') side.maxNewTokens.value = String(current.maxNewTokens);
+      side.preset.replaceChildren(element('option', '—'), ...presets.map((preset) => Object.assign(element('option', preset.name), { value: preset.name })));
+      (side.preset.firstChild as HTMLOptionElement).value = '';
+    }
+    sideFields[0].endpoint.focus();
+  } else {
+    prompt.focus();
+  }
+});
+
+for (const side of sideFields) {
+  side.preset.addEventListener('change', () => {
+    const preset = presets.find((candidate) => candidate.name === side.preset.value);
+    if (preset?.parameters.temperature !== undefined) side.temperature.value = String(preset.parameters.temperature);
+    if (preset?.parameters.maxNewTokens !== undefined) side.maxNewTokens.value = String(preset.parameters.maxNewTokens);
+  });
+}
+
+/** Both sides: the panel's parameters, a side's preset over them, then its own fields. */
+function compareSides(): CompareSide[] {
+  const current = readParameters();
+  return sideFields.map((side) => {
+    const preset = presets.find((candidate) => candidate.name === side.preset.value);
+    return {
+      endpoint: side.endpoint.value.trim() || endpoint,
+      parameters: normalizeParameters({
+        ...current,
+        ...(preset?.parameters ?? {}),
+        temperature: side.temperature.valueAsNumber,
+        maxNewTokens: side.maxNewTokens.valueAsNumber,
+      }),
+    };
+  });
+}
+
+function startCompare(text: string, sides: CompareSide[]): void {
+  comparing = true;
+  comparePrompt.textContent = `Prompt: ${text}`;
+  compareStreams = compareColumns.map((column, index) => {
+    column.dataset.state = 'streaming';
+    const side = sides[index];
+    column.querySelector('h2')!.textContent = `${'AB'[index]} · ${side.endpoint} · temperature ${side.parameters.temperature}, max ${side.parameters.maxNewTokens} tokens`;
+    column.querySelector('.metrics')!.replaceChildren();
+    column.querySelector('.failure')?.remove();
+    column.setAttribute('aria-busy', 'true');
+    return new IncrementalAnswer(column.querySelector<HTMLElement>('.answer')!, renderMarkdown);
+  });
+}
+
+function renderCompareSide(side: number): void {
+  compareStreams[side]?.update();
+}
+
+function showCompareSide(side: number, answer: CompareAnswer): void {
+  const column = compareColumns[side];
+  if (!column) return;
+  const heading = column.querySelector('h2')!;
+  if (answer.format && !heading.textContent!.includes(FORMAT_NAMES[answer.format])) heading.textContent += ` · ${FORMAT_NAMES[answer.format]}`;
+  if (answer.state === 'streaming') return;
+  pendingCompare.delete(side);
+  column.dataset.state = answer.state;
+  column.setAttribute('aria-busy', 'false');
+  const body = column.querySelector<HTMLElement>('.answer')!;
+  body.replaceChildren(renderMarkdown(answer.text));
+  if (answer.metrics) column.querySelector('.metrics')!.textContent = metricsLine(answer.metrics, answer.state === 'stopped');
+  if (answer.failure) {
+    const box = element('div', undefined, 'failure');
+    box.setAttribute('role', 'alert');
+    box.append(element('strong', answer.failure.title), element('p', answer.failure.message));
+    if (answer.failure.detail) box.append(element('p', answer.failure.detail, 'detail'));
+    column.append(box);
+  }
+}
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (isHostMessage(event.data)) receive(event.data);

@@ -11,10 +11,20 @@ export const CHAT_BODY = `<div id="banner" class="banner" hidden></div>
       <button id="rename" type="button" class="secondary" title="Give this conversation a name">Rename</button>
       <button id="export" type="button" class="secondary" title="Open this conversation as Markdown or JSON">Export</button>
       <button id="clear" type="button" class="secondary" title="Start a new conversation (this one stays in Conversations)">New Chat</button>
+      <button id="compareToggle" type="button" class="secondary" aria-pressed="false" aria-controls="compare" title="Send one prompt to two endpoints, or to one with two parameter sets, side by side">Compare</button>
     </div>
   </div>
   <form id="parameters">
-    <label>Format <select id="format"><option value="messages">Messages API</option><option value="tgi">TGI</option></select></label>
+    <label>Format <select id="format"><option value="messages">Messages API</option><option value="tgi">TGI</option><option value="lmi">LMI/DJL</option><option value="jumpstart">JumpStart chat</option><option value="custom">Custom template</option></select></label>
+    <button id="detectFormat" type="button" class="secondary" title="Ask the endpoint which format it speaks: one tiny request in each format until one is answered">Detect Format</button>
+    <p id="formatStatus" class="format-status" role="status" aria-live="polite"></p>
+    <details id="templateBox" hidden>
+      <summary>Custom template</summary>
+      <label class="block">Request (JSON; "{{prompt}}", "{{messages}}", "{{max_new_tokens}}", "{{temperature}}", "{{top_p}}" are filled in) <textarea id="templateRequest" rows="3" spellcheck="false">{"prompt": "{{prompt}}", "max_length": "{{max_new_tokens}}", "stream": true}</textarea></label>
+      <label>Answer path <input id="answerPath" type="text" spellcheck="false" value="$.output.text"></label>
+      <label>Stream chunk path <input id="chunkPath" type="text" spellcheck="false" value="$.delta.text" placeholder="none: not streamed"></label>
+      <button id="useTemplate" type="button">Use Template</button>
+    </details>
     <label>Max new tokens <input id="maxNewTokens" type="number" step="1"></label>
     <label>Temperature <input id="temperature" type="number" step="0.1"></label>
     <label>top_p <input id="topP" type="number" step="0.05"></label>
@@ -28,6 +38,28 @@ export const CHAT_BODY = `<div id="banner" class="banner" hidden></div>
     </details>
   </form>
 </header>
+<section id="compare" class="compare" hidden aria-label="Compare two answers">
+  <datalist id="endpointList"></datalist>
+  <div class="compare-sides">
+    <fieldset class="compare-side" data-side="0"><legend>A</legend>
+      <label>Endpoint <input class="side-endpoint" type="text" list="endpointList" aria-label="Endpoint A"></label>
+      <label>Preset <select class="side-preset" aria-label="Preset A"></select></label>
+      <label>Temperature <input class="side-temperature" type="number" step="0.1" aria-label="Temperature A"></label>
+      <label>Max new tokens <input class="side-maxNewTokens" type="number" step="1" aria-label="Max new tokens A"></label>
+    </fieldset>
+    <fieldset class="compare-side" data-side="1"><legend>B</legend>
+      <label>Endpoint <input class="side-endpoint" type="text" list="endpointList" aria-label="Endpoint B"></label>
+      <label>Preset <select class="side-preset" aria-label="Preset B"></select></label>
+      <label>Temperature <input class="side-temperature" type="number" step="0.1" aria-label="Temperature B"></label>
+      <label>Max new tokens <input class="side-maxNewTokens" type="number" step="1" aria-label="Max new tokens B"></label>
+    </fieldset>
+  </div>
+  <p id="comparePrompt" class="compare-prompt"></p>
+  <div class="compare-columns">
+    <section class="compare-answer" data-side="0" aria-labelledby="compareHeading0"><h2 id="compareHeading0">A</h2><div class="text answer" aria-live="off"></div><div class="metrics" role="status"></div></section>
+    <section class="compare-answer" data-side="1" aria-labelledby="compareHeading1"><h2 id="compareHeading1">B</h2><div class="text answer" aria-live="off"></div><div class="metrics" role="status"></div></section>
+  </div>
+</section>
 <main id="transcript" role="log" aria-live="polite"></main>
 <footer>
   <textarea id="prompt" rows="3" aria-label="Prompt" placeholder="Ask the model… (Enter to send, Shift+Enter for a new line)"></textarea>

@@ -3,7 +3,20 @@
 // the panel renders it and sends what the user does. Plain data only; the chat's domain types live
 // in src/pipeline/chat/types.ts and are re-exported here for the panel.
 
-import { ACTION_LABELS, type ChatAction, type ChatParameters, type ParameterPreset, type Turn } from '../../src/pipeline/chat/types';
+import {
+  ACTION_LABELS,
+  PAYLOAD_FORMAT_NAMES,
+  type ChatAction,
+  type ChatParameters,
+  type CompareAnswer,
+  type CompareSide,
+  type CustomTemplate,
+  type EndpointFormat,
+  type ParameterPreset,
+  type PayloadFormat,
+  type ProbeStep,
+  type Turn,
+} from '../../src/pipeline/chat/types';
 import { isBannerMessage, isStepMessage, type BannerMessage, type StepMessage } from '../shared/bannerProtocol';
 
 export * from '../../src/pipeline/chat/types';
@@ -16,6 +29,18 @@ export type HostMessage =
   | { type: 'delta'; id: number; text: string }
   /** A turn that changed as a whole: an answer finished, stopped or failed. */
   | { type: 'turn'; turn: Turn; busy: boolean }
+  /** The endpoint's format: remembered (how, and the probe's steps), being probed, or a template's problem. */
+  | { type: 'format'; detecting: boolean; endpointFormat?: EndpointFormat; probe?: ProbeStep[]; problem?: string }
+  /** The InService endpoints, for Compare's pick list. */
+  | { type: 'endpoints'; names: string[] }
+  /** Compare started: the prompt and both sides. */
+  | { type: 'compareStart'; prompt: string; sides: CompareSide[]; busy: boolean }
+  /** One side of Compare as a whole (its format known, or it ended). */
+  | { type: 'compareSide'; side: number; answer: CompareAnswer }
+  /** Text streamed into one side of Compare. */
+  | { type: 'compareDelta'; side: number; text: string }
+  /** Both sides ended. */
+  | { type: 'compareEnd'; busy: boolean }
   /** The connection is down (why, and the next steps), or back. */
   | BannerMessage;
 
@@ -37,6 +62,14 @@ export type PanelMessage =
   | { type: 'conversations' | 'export' | 'rename' }
   /** A code block's Copy and Insert at Cursor: its text and the language its fence named. */
   | { type: 'copy' | 'insert'; text: string; language?: string }
+  /** The user's pick of format over the probe's, remembered for the endpoint. */
+  | { type: 'chooseFormat'; format: Exclude<PayloadFormat, 'custom'> }
+  /** The custom format's template, as the user wrote it. */
+  | { type: 'template'; template: CustomTemplate }
+  /** Probe the endpoint's format now; accept a JumpStart model's EULA for this endpoint. */
+  | { type: 'detectFormat' | 'acceptEula' | 'stopCompare' | 'listEndpoints' }
+  /** One prompt to both sides of Compare. */
+  | { type: 'compare'; prompt: string; sides: CompareSide[] }
   /** A button of the connection banner. */
   | StepMessage;
 
@@ -49,7 +82,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function isParameters(value: unknown): value is ChatParameters {
   return (
     isRecord(value) &&
-    (value.format === 'messages' || value.format === 'tgi') &&
+    typeof value.format === 'string' &&
+    (PAYLOAD_FORMAT_NAMES as readonly string[]).includes(value.format) &&
     typeof value.maxNewTokens === 'number' &&
     typeof value.temperature === 'number' &&
     typeof value.topP === 'number' &&
@@ -68,7 +102,27 @@ export function isPanelMessage(value: unknown): value is PanelMessage {
     case 'conversations':
     case 'export':
     case 'rename':
+    case 'detectFormat':
+    case 'acceptEula':
+    case 'stopCompare':
+    case 'listEndpoints':
       return true;
+    case 'chooseFormat':
+      return typeof value.format === 'string' && value.format !== 'custom' && (PAYLOAD_FORMAT_NAMES as readonly string[]).includes(value.format);
+    case 'template':
+      return (
+        isRecord(value.template) &&
+        typeof value.template.request === 'string' &&
+        typeof value.template.answerPath === 'string' &&
+        (value.template.chunkPath === undefined || typeof value.template.chunkPath === 'string')
+      );
+    case 'compare':
+      return (
+        typeof value.prompt === 'string' &&
+        Array.isArray(value.sides) &&
+        value.sides.length === 2 &&
+        value.sides.every((side) => isRecord(side) && typeof side.endpoint === 'string' && side.endpoint !== '' && isParameters(side.parameters))
+      );
     case 'regenerate':
       return typeof value.turnId === 'number';
     case 'edit':
@@ -98,6 +152,18 @@ export function isHostMessage(value: unknown): value is HostMessage {
       return typeof value.endpoint === 'string' && typeof value.title === 'string' && Array.isArray(value.turns) && isParameters(value.parameters) && Array.isArray(value.presets);
     case 'delta':
       return typeof value.id === 'number' && typeof value.text === 'string';
+    case 'format':
+      return typeof value.detecting === 'boolean';
+    case 'endpoints':
+      return Array.isArray(value.names);
+    case 'compareStart':
+      return typeof value.prompt === 'string' && Array.isArray(value.sides);
+    case 'compareSide':
+      return typeof value.side === 'number' && isRecord(value.answer);
+    case 'compareDelta':
+      return typeof value.side === 'number' && typeof value.text === 'string';
+    case 'compareEnd':
+      return typeof value.busy === 'boolean';
     case 'turn':
       return isRecord(value.turn) && typeof value.busy === 'boolean';
     case 'banner':

@@ -4,6 +4,7 @@
 import { redact } from '../../aws/errors';
 import { classifyFailure, type FailureContext } from '../../failures/classify';
 import { modelErrorMessage } from './payloads';
+import { FORMAT_LABELS } from './formats';
 import type { ChatAction, ChatFailure, PayloadFormat } from './types';
 
 interface ServiceError {
@@ -38,16 +39,26 @@ export function describeChatFailure(
       const status = service.OriginalStatusCode;
       // A 4xx from the model server is most often a payload in a format it does not speak.
       const refused = status !== undefined && status >= 400 && status < 500;
+      const message = modelErrorMessage(service.OriginalMessage) ?? said;
+      // A JumpStart model with a licence refuses until accept_eula=true comes in CustomAttributes.
+      if (/accept_eula/i.test(message)) {
+        return {
+          title: 'The model needs its licence (EULA) accepted',
+          message,
+          detail: 'Accepting sends accept_eula=true in CustomAttributes with every request to this endpoint (remembered for it). Read the model\'s EULA on its JumpStart model card first.',
+          actions: ['acceptEula'],
+        };
+      }
       return {
         title: status === undefined ? 'The model server failed' : `The model server answered ${status}`,
-        message: modelErrorMessage(service.OriginalMessage) ?? said,
+        message,
         detail: [
-          refused && `The request was sent in the ${context.format === 'messages' ? 'Messages API' : 'TGI'} format; the model may expect the other.`,
+          refused && `The request was sent in the ${FORMAT_LABELS[context.format]} format; the model may expect another (Detect the Format Again, or pick one under Format).`,
           service.LogStreamArn && `Model log: ${service.LogStreamArn}`,
         ]
           .filter(Boolean)
           .join('\n') || undefined,
-        actions: refused ? [otherFormat, 'retry'] : ['retry'],
+        actions: refused ? [...(context.format === 'messages' || context.format === 'tgi' ? [otherFormat] : []), 'detectFormat', 'retry'] : ['retry'],
       };
     }
     case 'ModelOutputError':

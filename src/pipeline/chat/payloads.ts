@@ -1,6 +1,7 @@
 // What the chat sends to an LLM endpoint and how it reads the streamed answer. Pure, unit-tested.
-// Requests: the OpenAI-style Messages API (the conversation so far) or Hugging Face TGI (the prompt
-// alone). Answers: server-sent events (`data:` lines, a blank line after each event), which arrive in
+// Requests: the OpenAI-style Messages API (the conversation so far), Hugging Face TGI and LMI/DJL
+// (the prompt alone, `inputs`/`parameters`), JumpStart chat models (the dialog as `inputs`); the
+// custom template is formats.ts's. Answers: server-sent events (`data:` lines, a blank line after each event), which arrive in
 // PayloadParts cut anywhere — in the middle of a line or of a UTF-8 character — so bytes are
 // buffered until a line is whole. JSON lines without `data:` (as LMI containers stream) and plain
 // text events are read too.
@@ -30,10 +31,28 @@ export function requestBody(format: PayloadFormat, history: readonly ChatMessage
     };
   }
   const sampling = temperature > 0 ? { do_sample: true, temperature, ...(topP < 1 ? { top_p: topP } : {}) } : {};
+  if (format === 'jumpstart') {
+    // JumpStart's Llama 2 chat contract: a list of dialogs, each a list of {role, content}; the
+    // answer comes whole ([{generation: {role, content}}]), so nothing asks for a stream.
+    return {
+      inputs: [[...(systemPrompt ? [{ role: 'system', content: systemPrompt }] : []), ...history, { role: 'user', content: prompt }]],
+      parameters: { max_new_tokens: maxNewTokens, ...(temperature > 0 ? { temperature, top_p: topP } : {}) },
+    };
+  }
+  if (format === 'custom') {
+    throw new Error('The custom format is written by its template (formats.ts encodeRequest).');
+  }
   return {
-    // TGI has no roles: the system prompt goes before the prompt, a blank line between.
+    // TGI and LMI have no roles: the system prompt goes before the prompt, a blank line between.
     inputs: systemPrompt ? `${systemPrompt}\n\n${prompt}` : prompt,
-    parameters: { max_new_tokens: maxNewTokens, ...sampling, ...(seed === undefined ? {} : { seed }), ...(stop ? { stop } : {}), details: true },
+    parameters: {
+      max_new_tokens: maxNewTokens,
+      ...sampling,
+      ...(seed === undefined ? {} : { seed }),
+      ...(stop ? { stop } : {}),
+      // TGI's `details` puts the finish reason on the last token; LMI takes no such flag.
+      ...(format === 'tgi' ? { details: true } : {}),
+    },
     stream: true,
   };
 }
@@ -147,8 +166,10 @@ export function parseStreamEvent(data: string): StreamEvent {
     return { text: '', tokens: 0, error };
   }
   if (Array.isArray(value)) {
-    // A whole TGI answer, from a server that does not stream: [{"generated_text": …}]
+    // A whole TGI answer, from a server that does not stream: [{"generated_text": …}]; a JumpStart
+    // chat model's: [{"generation": {"role": "assistant", "content": …}}]
     const first: unknown = value[0];
+    if (isObject(first) && isObject(first.generation) && typeof first.generation.content === 'string') return { text: first.generation.content, tokens: 0 };
     return { text: isObject(first) && typeof first.generated_text === 'string' ? first.generated_text : '', tokens: 0 };
   }
   if (!isObject(value)) {

@@ -3,7 +3,7 @@
 // is handed on at once, in one piece: as many updates as the network delivers parts, not tokens.
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { loadRuntimeSdk } from '../../aws/clients';
-import { parseStreamEvent, ServerSentEvents } from './payloads';
+import { parseStreamEvent, ServerSentEvents, type StreamEvent } from './payloads';
 import type { AnswerMetrics } from './types';
 
 export interface StreamedAnswer {
@@ -35,9 +35,17 @@ export function generationRate(timing: { tokens: number; tokensAtFirst: number; 
 export async function streamAnswer(
   runtime: SageMakerRuntimeClient,
   endpointName: string,
-  body: object,
-  options: { signal: AbortSignal; onText: (text: string) => void },
+  body: unknown,
+  options: {
+    signal: AbortSignal;
+    onText: (text: string) => void;
+    /** The CustomAttributes header (a JumpStart model's `accept_eula=true`). */
+    customAttributes?: string;
+    /** How an event is read; the known formats' shapes by default (a custom template has its own). */
+    readEvent?: (data: string) => StreamEvent;
+  },
 ): Promise<StreamedAnswer> {
+  const readEvent = options.readEvent ?? parseStreamEvent;
   const now = () => performance.now();
   const { InvokeEndpointWithResponseStreamCommand } = await loadRuntimeSdk();
   const started = now();
@@ -70,7 +78,7 @@ export async function streamAnswer(
     let done = false;
     let error: string | undefined;
     for (const data of events) {
-      const event = parseStreamEvent(data);
+      const event = readEvent(data);
       added += event.text;
       tokens += event.tokens;
       finishReason = event.finishReason ?? finishReason;
@@ -97,6 +105,7 @@ export async function streamAnswer(
         EndpointName: endpointName,
         Body: new TextEncoder().encode(JSON.stringify(body)),
         ContentType: 'application/json',
+        ...(options.customAttributes ? { CustomAttributes: options.customAttributes } : {}),
       }),
       { abortSignal: options.signal },
     );

@@ -3,8 +3,13 @@
 // chat session and pipeline use it, and the chat webview's protocol re-exports it.
 import { NEXT_STEP_LABELS, type NextStep } from '../../failures/nextSteps';
 
-/** How the request body is written: the OpenAI-style Messages API or Hugging Face TGI. */
-export type PayloadFormat = 'messages' | 'tgi';
+/**
+ * How the request body is written: the OpenAI-style Messages API, Hugging Face TGI, LMI/DJL, a
+ * JumpStart chat model, or the user's own template (src/pipeline/chat/formats.ts).
+ */
+export type PayloadFormat = 'messages' | 'tgi' | 'lmi' | 'jumpstart' | 'custom';
+
+export const PAYLOAD_FORMAT_NAMES: readonly PayloadFormat[] = ['messages', 'tgi', 'lmi', 'jumpstart', 'custom'];
 
 export interface ChatParameters {
   format: PayloadFormat;
@@ -54,7 +59,7 @@ export function normalizeParameters(parameters: ChatParameters): ChatParameters 
   const stop = [...new Set((parameters.stop ?? []).filter((sequence) => typeof sequence === 'string' && sequence !== ''))].slice(0, PARAMETER_LIMITS.stopSequences.max);
   const systemPrompt = typeof parameters.systemPrompt === 'string' ? parameters.systemPrompt.slice(0, PARAMETER_LIMITS.systemPrompt.maxLength) : '';
   return {
-    format: parameters.format === 'tgi' ? 'tgi' : 'messages',
+    format: PAYLOAD_FORMAT_NAMES.includes(parameters.format) ? parameters.format : 'messages',
     maxNewTokens: Math.round(clamp(finite(parameters.maxNewTokens, DEFAULT_PARAMETERS.maxNewTokens), PARAMETER_LIMITS.maxNewTokens)),
     temperature: clamp(finite(parameters.temperature, DEFAULT_PARAMETERS.temperature), PARAMETER_LIMITS.temperature),
     topP: clamp(finite(parameters.topP, DEFAULT_PARAMETERS.topP), PARAMETER_LIMITS.topP),
@@ -79,12 +84,14 @@ export interface AnswerMetrics {
 }
 
 /** What the user can do about a failed answer: a next step every surface offers, or one of the chat's own. */
-export type ChatAction = NextStep | 'useTgi' | 'useMessages';
+export type ChatAction = NextStep | 'useTgi' | 'useMessages' | 'acceptEula' | 'detectFormat';
 
 export const ACTION_LABELS: Record<ChatAction, string> = {
   ...NEXT_STEP_LABELS,
   useTgi: 'Retry with TGI',
   useMessages: 'Retry with Messages API',
+  acceptEula: 'Accept the Model\'s EULA and Retry',
+  detectFormat: 'Detect the Format Again',
 };
 
 export interface ChatFailure {
@@ -110,3 +117,57 @@ export type Turn =
     };
 
 export type AssistantTurn = Extract<Turn, { role: 'assistant' }>;
+
+/** One side of Compare: an endpoint and the parameters its answer is asked with. */
+export interface CompareSide {
+  endpoint: string;
+  parameters: ChatParameters;
+}
+
+/** One side's answer in Compare, as it stands. */
+export interface CompareAnswer {
+  endpoint: string;
+  format?: PayloadFormat;
+  text: string;
+  state: 'streaming' | 'done' | 'stopped' | 'failed';
+  metrics?: AnswerMetrics;
+  failure?: ChatFailure;
+}
+
+/** A request of the user's own shape, for a container none of the known formats fits. */
+export interface CustomTemplate {
+  /**
+   * The request body as JSON. A string that is exactly "{{prompt}}", "{{messages}}",
+   * "{{max_new_tokens}}", "{{temperature}}", "{{top_p}}" or "{{system_prompt}}" becomes that value
+   * (an array for messages, numbers for the parameters); inside a longer string, its text.
+   */
+  request: string;
+  /** Where a whole answer's text is, e.g. `$.output.text` or `$[0].generated_text`. */
+  answerPath: string;
+  /** Where each stream chunk's text is, e.g. `$.delta.text`; none: the endpoint is not streamed. */
+  chunkPath?: string;
+}
+
+/** How requests to one endpoint are written. */
+export interface FormatSpec {
+  format: PayloadFormat;
+  /** JumpStart models with a licence: `accept_eula=true` in CustomAttributes, once the user accepted it. */
+  acceptEula?: boolean;
+  /** For `custom`. */
+  template?: CustomTemplate;
+}
+
+/** One step of the probe: the format tried and what the endpoint said. */
+export interface ProbeStep {
+  format: PayloadFormat;
+  outcome: 'answered' | 'refused' | 'needsEula';
+  /** The status and the model server's words, or the answer's first characters. */
+  detail: string;
+}
+
+/** An endpoint's format as remembered: found by the probe, or chosen by the user over it. */
+export interface EndpointFormat extends FormatSpec {
+  how: 'detected' | 'chosen';
+  /** The probe's steps, when it ran. */
+  probe?: ProbeStep[];
+}

@@ -181,9 +181,21 @@ describe('chat failures', () => {
     assert.equal(failure.message, '`temperature` must be strictly positive');
     assert.match(failure.detail!, /Messages API format/);
     assert.match(failure.detail!, /Model log: arn:aws:logs/);
-    assert.deepEqual(failure.actions, ['useTgi', 'retry']);
-    assert.deepEqual(describeChatFailure(error, { ...context, format: 'tgi' }).actions, ['useMessages', 'retry']);
+    assert.deepEqual(failure.actions, ['useTgi', 'detectFormat', 'retry']);
+    assert.deepEqual(describeChatFailure(error, { ...context, format: 'tgi' }).actions, ['useMessages', 'detectFormat', 'retry']);
+    assert.deepEqual(describeChatFailure(error, { ...context, format: 'lmi' }).actions, ['detectFormat', 'retry']);
     assert.deepEqual(describeChatFailure(Object.assign(error, { OriginalStatusCode: 500 }), context).actions, ['retry']);
+  });
+
+  it('offers to accept the EULA when a JumpStart model refuses without accept_eula', () => {
+    const error = Object.assign(new Error('Received client error (424)'), {
+      name: 'ModelError',
+      OriginalStatusCode: 424,
+      OriginalMessage: '{"error":"Need to pass custom_attributes=\'accept_eula=true\' as part of header.","error_type":"validation"}',
+    });
+    const failure = describeChatFailure(error, { ...context, format: 'jumpstart' });
+    assert.equal(failure.title, 'The model needs its licence (EULA) accepted');
+    assert.deepEqual(failure.actions, ['acceptEula']);
   });
 
   it('sends a missing endpoint to the Endpoints view and a refused connection to Start Local Emulator', () => {
