@@ -98,3 +98,87 @@ export function formatElapsed(seconds: number): string {
   if (minutes > 0) return `${minutes}m ${String(rest).padStart(2, '0')}s`;
   return `${rest}s`;
 }
+
+export type AlignedData = [number[], ...(number | null)[][]];
+
+/**
+ * The points a line chart `columns` pixels wide can show of `data` between `from` and `to` (x values):
+ * per pixel column, each series' first, last, lowest and highest point (M4 aggregation), so the line
+ * drawn is the one all the points would draw, from at most 4 × columns points per series. Points
+ * outside the range are kept at the whole range's resolution (the chart can still zoom out to them).
+ * Data that small already is returned as it is.
+ */
+export function decimate(data: AlignedData, columns: number, from = -Infinity, to = Infinity): AlignedData {
+  const xs = data[0];
+  const buckets = Math.max(1, Math.floor(columns));
+  if (xs.length <= 4 * buckets) return data;
+  const keep = new Uint8Array(xs.length);
+  markExtremes(data, keep, 0, xs.length, buckets);
+  if (from > xs[0] || to < xs[xs.length - 1]) {
+    const start = lowerBound(xs, from);
+    const end = lowerBound(xs, to, start, true);
+    if (end - start > 4 * buckets) markExtremes(data, keep, start, end, buckets);
+    else keep.fill(1, start, end);
+    // One point either side, so the lines run on to the edges of the range.
+    if (start > 0) keep[start - 1] = 1;
+    if (end < xs.length) keep[end] = 1;
+  }
+  let count = 0;
+  for (let index = 0; index < keep.length; index++) count += keep[index];
+  const indices = new Uint32Array(count);
+  for (let index = 0, next = 0; index < keep.length; index++) if (keep[index]) indices[next++] = index;
+  const pick = <T>(column: T[]): T[] => {
+    const result = new Array<T>(count);
+    for (let index = 0; index < count; index++) result[index] = column[indices[index]];
+    return result;
+  };
+  return [pick(xs), ...data.slice(1).map((column) => pick(column as (number | null)[]))];
+}
+
+/** Marks, for each of `buckets` equal x intervals of [start, end), each series' first, last, min and max point. */
+function markExtremes(data: AlignedData, keep: Uint8Array, start: number, end: number, buckets: number): void {
+  const xs = data[0];
+  const low = xs[start];
+  const span = xs[end - 1] - low || 1;
+  for (let series = 1; series < data.length; series++) {
+    const ys = data[series] as (number | null)[];
+    let bucket = -1;
+    let first = -1;
+    let last = -1;
+    let min = -1;
+    let max = -1;
+    const flush = () => {
+      if (first < 0) return;
+      keep[first] = keep[last] = keep[min] = keep[max] = 1;
+    };
+    for (let index = start; index < end; index++) {
+      const y = ys[index];
+      if (y === null || y === undefined) continue;
+      const at = Math.min(buckets - 1, Math.floor(((xs[index] - low) / span) * buckets));
+      if (at !== bucket) {
+        flush();
+        bucket = at;
+        first = last = min = max = index;
+        continue;
+      }
+      last = index;
+      if (y < (ys[min] as number)) min = index;
+      if (y > (ys[max] as number)) max = index;
+    }
+    flush();
+  }
+  // The x range's ends stay, so the chart's x scale spans it even where no series has a point.
+  keep[start] = keep[end - 1] = 1;
+}
+
+/** The first index at or after `x` (`inclusive`: the first index after it) in ascending `xs`. */
+function lowerBound(xs: readonly number[], x: number, from = 0, inclusive = false): number {
+  let low = from;
+  let high = xs.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (xs[middle] < x || (inclusive && xs[middle] === x)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

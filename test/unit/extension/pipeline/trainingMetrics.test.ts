@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hostsOf, lastTimestamp, mergeSeries } from '../../../../src/pipeline/trainingMetrics';
-import { align, chartOf, chartsOf, formatElapsed, hostIndex } from '../../../../webview/trainingJob/chartData';
+import { align, chartOf, chartsOf, decimate, formatElapsed, hostIndex } from '../../../../webview/trainingJob/chartData';
 import type { TrainingJobDescription } from '../../../../src/pipeline/trainingJobs';
 
 describe('training metric series', () => {
@@ -48,5 +48,27 @@ describe('training metric series', () => {
     assert.deepEqual(known[0].values, [5, 4, 3], 'what was known is not changed in place');
     assert.equal(lastTimestamp(merged), 4);
     assert.equal(lastTimestamp([]), undefined);
+  });
+
+  it('decimates a long series to what its width shows: every column\'s first, last, lowest and highest point, the zoomed range at full resolution', () => {
+    const xs = Array.from({ length: 1000 }, (_, index) => index);
+    const ys: (number | null)[] = xs.map((x) => x % 10);
+    ys[503] = 99; // a spike inside a column
+    ys[504] = -7;
+    const gappy: (number | null)[] = xs.map((x) => (x % 2 === 0 ? null : -x));
+    const [dxs, dys, dgappy] = decimate([xs, ys, gappy], 10);
+    assert.ok(dxs.length <= 4 * 10 * 2 + 2, `${dxs.length} points for 10 columns of 2 series`);
+    assert.deepEqual([dxs[0], dxs[dxs.length - 1]], [0, 999], 'the ends stay');
+    assert.ok(dys.includes(99) && dys.includes(-7), 'a column\'s extremes stay');
+    assert.deepEqual([Math.min(...(dys as number[])), Math.max(...(dys as number[]))], [-7, 99]);
+    assert.ok(dgappy.includes(-999) && dgappy.includes(-1), 'a series with gaps keeps its extremes');
+    dxs.forEach((x, index) => assert.equal(dys[index], ys[x], 'each kept point is a real point'));
+    // Zoomed into 500…520: all 21 points there (and one either side), the rest still at the whole range's resolution.
+    const [zxs] = decimate([xs, ys, gappy], 10, 500, 520);
+    for (let x = 499; x <= 521; x++) assert.ok(zxs.includes(x), `x = ${x} kept when zoomed`);
+    assert.deepEqual([zxs[0], zxs[zxs.length - 1]], [0, 999]);
+    // Small data is left as it is.
+    const small: [number[], number[]] = [[1, 2, 3], [4, 5, 6]];
+    assert.equal(decimate(small, 10), small);
   });
 });
