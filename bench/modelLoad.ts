@@ -16,7 +16,7 @@ import { initializeParameters, ParameterLayout, type ModelConfig } from '../emul
 import { Random } from '../emulator/containers/gpt/random';
 import { Arena, WasmMemory } from '../emulator/containers/gpt/simdKernels';
 import { BytePairTokenizer } from '../emulator/containers/gpt/tokenizer';
-import { downloadTarGz, uploadTarGz } from '../emulator/runtime/s3Transfer';
+import { downloadTarGz, uploadTarGz } from '../emulator/runtime/hosts/s3Transfer';
 import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
 import { median } from './stats';
 

@@ -9,9 +9,9 @@ import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagem
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { hostEnvironment } from '../emulator/runtime/hostEnvironment';
-import { HostProcess } from '../emulator/runtime/hostProcess';
-import { HostSandbox } from '../emulator/runtime/hostSandbox';
+import { hostEnvironment } from '../emulator/runtime/hosts/hostEnvironment';
+import { HostProcess } from '../emulator/runtime/hosts/hostProcess';
+import { HostSandbox } from '../emulator/runtime/hosts/hostSandbox';
 import { type EmulatorProcess, startEmulatorProcess } from '../test/vscode/emulatorProcess';
 import { REPO_ROOT } from '../test/vscode/paths';
 import { median } from './stats';

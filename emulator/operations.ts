@@ -2,13 +2,13 @@
 import { Readable } from 'node:stream';
 import { notImplemented } from './errors';
 import type { ServiceModel } from './models';
-import type { EndpointRuntime } from './runtime/endpointRuntime';
-import type { ImageRegistry } from './runtime/images';
-import type { TransformJobDriver } from './runtime/transformRun';
-import type { UnresumableJobs } from './runtime/unresumableJobs';
+import type { EndpointRuntime } from './runtime/endpoints/endpointRuntime';
+import type { ImageRegistry } from './runtime/hosts/images';
+import type { TransformJobDriver } from './runtime/jobs/transformRun';
+import type { UnresumableJobs } from './runtime/jobs/unresumableJobs';
 import type { InvocationMetrics } from './services/sagemaker-runtime/invocationMetrics';
-import type { ProcessingJobDriver } from './runtime/processingRun';
-import type { TrainingRuntime } from './runtime/trainingRuntime';
+import type { ProcessingJobDriver } from './runtime/jobs/processingRun';
+import type { TrainingRuntime } from './runtime/jobs/trainingRuntime';
 import type { BlobStore } from './store/blobs';
 import { type Store, StoreWriteError } from './store/store';
 
@@ -88,15 +88,4 @@ export async function runHandler(handler: OperationHandler, input: object, conte
 /** Lets go of what an output holds open (an object body being read) when it will not be sent. */
 function discardOutput(output: object): void {
   for (const value of Object.values(output)) if (value instanceof Readable) value.destroy();
-}
-
-/**
- * Whose regional resources: a RequestContext is one; a runtime that drives resources in-process (a job,
- * an endpoint, their logs) makes one from the resource's ARN.
- */
-export type RegionalScope = Pick<RequestContext, 'store' | 'accountId' | 'region'>;
-
-/** The store partition of a regional resource: resources are scoped to one account in one region. */
-export function regionalPartition(context: Pick<RequestContext, 'accountId' | 'region'>): string {
-  return `${context.accountId}:${context.region}`;
 }

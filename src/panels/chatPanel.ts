@@ -16,7 +16,7 @@ import {
 } from '../../webview/chat/protocol';
 import { ConversationStore, conversationToJson, conversationToMarkdown, type StoredConversation } from '../pipeline/chat/conversations';
 import { DEFAULT_CONTEXT_CHARACTERS } from '../pipeline/chat/payloads';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { ChatSession } from './chatSession';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 

@@ -10,7 +10,7 @@ import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { FaultView } from '../../emulator/faults/faults';
-import type { RuntimeOptions } from '../../emulator/runtimes';
+import type { RuntimeOptions } from '../../emulator/runtimeWiring';
 import { until } from '../waiting';
 
 // The SDK warns once per process that it will require Node 22 in 2027; the tests run on Node 20.

@@ -8,7 +8,7 @@ import {
   hasInstances,
   updatingEndpoint,
   updatingVariants,
-} from '../../emulator/services/sagemaker/endpointState';
+} from '../../emulator/services/sagemaker/hosting/state';
 
 const at = (seconds: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, seconds));
 const blue = { name: 'blue', desiredWeight: 1, desiredInstanceCount: 2 };

@@ -3,7 +3,19 @@
 // by the gradient checks and as the baseline) and WebAssembly SIMD (simdKernels.ts; float32 tensors
 // in one WebAssembly memory, used for training and serving).
 import type { FloatArray, FloatArrayConstructor } from './kernels';
-import type { AttentionShape } from './layers';
+
+/** Shape of an attention call: `sequences` sequences of `length` positions, their rows consecutive. */
+export interface AttentionShape {
+  sequences: number;
+  length: number;
+  heads: number;
+  width: number;
+  /**
+   * Positions before this one only provide keys and values (a KV cache while generating): outputs are
+   * produced for positions firstQuery…length−1. Always 0 in training (backward requires it).
+   */
+  firstQuery: number;
+}
 
 export interface Kernels {
   /** out[m×n] += a[m×k] · b[k×n] */

@@ -5,6 +5,8 @@
 // zeroes gradient buffers once per pass.
 import type { Kernels } from './backend';
 import { addAB, addABt, addAtB, type FloatArray } from './kernels';
+import type { AttentionShape } from './backend';
+export type { AttentionShape };
 
 const LAYER_NORM_EPSILON = 1e-5;
 const GELU_SCALE = Math.sqrt(2 / Math.PI);
@@ -148,19 +150,6 @@ export function geluBackward(dInput: FloatArray, dOut: FloatArray, input: FloatA
     const derivative = 0.5 * (1 + tanh) + 0.5 * x * (1 - tanh * tanh) * GELU_SCALE * (1 + 3 * GELU_CUBIC * x * x);
     dInput[i] += dOut[i] * derivative;
   }
-}
-
-/** Shape of an attention call: `sequences` sequences of `length` positions, their rows consecutive. */
-export interface AttentionShape {
-  sequences: number;
-  length: number;
-  heads: number;
-  width: number;
-  /**
-   * Positions before this one only provide keys and values (a KV cache while generating): outputs are
-   * produced for positions firstQuery…length−1. Always 0 in training (backward requires it).
-   */
-  firstQuery: number;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { StandardUnit } from '@aws-sdk/client-cloudwatch';
 import type { Store } from '../../store/store';
 import { type MetricDatapoint, publishMetrics } from '../cloudwatch/metrics';
-import { parseSagemakerArn } from '../sagemaker/arns';
+import { parseSagemakerArn } from '../sagemaker/common/arns';
 
 export type InvocationOutcome = 'success' | 'clientError' | 'serverError' | 'modelError';
 

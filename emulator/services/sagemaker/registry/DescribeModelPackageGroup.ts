@@ -1,0 +1,11 @@
+import type { DescribeModelPackageGroupCommandInput, DescribeModelPackageGroupCommandOutput } from '@aws-sdk/client-sagemaker';
+import type { OperationOutput, RequestContext } from '../../../operations';
+import { describeModelPackageGroup as describe, modelPackageGroups } from './modelPackageGroupRecords';
+import { requireResource } from '../common/resources';
+
+export async function describeModelPackageGroup(
+  input: DescribeModelPackageGroupCommandInput,
+  context: RequestContext,
+): Promise<OperationOutput<DescribeModelPackageGroupCommandOutput>> {
+  return describe(requireResource(context, modelPackageGroups, input.ModelPackageGroupName));
+}

@@ -1,0 +1,11 @@
+import type { DescribeTransformJobCommandInput, DescribeTransformJobCommandOutput } from '@aws-sdk/client-sagemaker';
+import type { OperationOutput, RequestContext } from '../../../operations';
+import { requireResource } from '../common/resources';
+import { describeTransformJob as describe, transformJobs } from './records';
+
+export async function describeTransformJob(
+  input: DescribeTransformJobCommandInput,
+  context: RequestContext,
+): Promise<OperationOutput<DescribeTransformJobCommandOutput>> {
+  return describe(requireResource(context, transformJobs, input.TransformJobName));
+}
