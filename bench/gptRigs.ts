@@ -4,12 +4,12 @@
 import { performance } from 'node:perf_hooks';
 import { DataParallelWorkers } from '../emulator/containers/gpt/dataParallel';
 import { LocalGradientReducer } from '../emulator/containers/gpt/gradientReduction';
-import type { Kernels } from '../emulator/containers/gpt/backend';
-import { referenceKernels } from '../emulator/containers/gpt/layers';
+import type { Kernels } from '../emulator/containers/gpt/model/backend';
+import { referenceKernels } from '../emulator/containers/gpt/model/layers';
 import { AdamW, clipGradientNorm } from '../emulator/containers/gpt/optimizer';
-import { initializeParameters, ParameterLayout, type ModelConfig } from '../emulator/containers/gpt/parameters';
-import { Random } from '../emulator/containers/gpt/random';
-import { Arena, SimdKernels, WasmMemory } from '../emulator/containers/gpt/simdKernels';
+import { initializeParameters, ParameterLayout, type ModelConfig } from '../emulator/containers/gpt/model/parameters';
+import { Random } from '../emulator/containers/gpt/model/random';
+import { Arena, SimdKernels, WasmMemory } from '../emulator/containers/gpt/model/simdKernels';
 import { median } from './stats';
 
 /** The model of the comparison: vocab 512, 4 layers, 4 heads, width 128, context 128. */

@@ -12,12 +12,12 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar';
 import { loadModel, loadModelFromTarGz, saveModel, type SavedModel } from '../emulator/containers/gpt/modelFiles';
-import { initializeParameters, ParameterLayout, type ModelConfig } from '../emulator/containers/gpt/parameters';
-import { Random } from '../emulator/containers/gpt/random';
-import { Arena, WasmMemory } from '../emulator/containers/gpt/simdKernels';
+import { initializeParameters, ParameterLayout, type ModelConfig } from '../emulator/containers/gpt/model/parameters';
+import { Random } from '../emulator/containers/gpt/model/random';
+import { Arena, WasmMemory } from '../emulator/containers/gpt/model/simdKernels';
 import { BytePairTokenizer } from '../emulator/containers/gpt/tokenizer';
 import { downloadTarGz, uploadTarGz } from '../emulator/runtime/hosts/s3Transfer';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
 import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { hostEnvironment } from '../emulator/runtime/hosts/hostEnvironment';
 import { HostProcess } from '../emulator/runtime/hosts/hostProcess';
 import { HostSandbox } from '../emulator/runtime/hosts/hostSandbox';
-import { type EmulatorProcess, startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { REPO_ROOT } from '../test/vscode/paths';
+import { type EmulatorProcess, startEmulatorProcess } from '../harness/emulatorProcess';
+import { REPO_ROOT } from '../harness/paths';
 import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

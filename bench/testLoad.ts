@@ -9,8 +9,8 @@ import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand,
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_IN_FLIGHT, endpointInvoker, runTestLoad, testLoadBody } from '../src/pipeline/testLoad';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { trainedFixture } from '../test/vscode/trainedFixture';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
+import { trainedFixture } from '../harness/trainedFixture';
 import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

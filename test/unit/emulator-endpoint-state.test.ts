@@ -1,3 +1,4 @@
+// Unit tests of endpoint state machine.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

@@ -1,3 +1,4 @@
+// Unit tests of hostEnvironment.
 import assert from 'node:assert/strict';
 import { devNull } from 'node:os';
 import { describe, it } from 'node:test';

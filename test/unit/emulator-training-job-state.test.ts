@@ -1,3 +1,4 @@
+// Unit tests of training job state machine.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { advanceTrainingJob, isTerminal, startedTrainingJob } from '../../emulator/services/sagemaker/trainingJobs/state';

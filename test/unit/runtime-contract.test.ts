@@ -1,3 +1,4 @@
+// Unit tests of training container contract.
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -6,6 +6,7 @@ import {
   PutLogEventsCommand,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { PeriodicFlusher } from '../periodicFlusher';
 
 /** PutLogEvents accepts at most 10,000 events and about 1 MB per call. */
 const MAX_BATCH_EVENTS = 10_000;
@@ -27,18 +28,19 @@ export async function ensureLogStream(logs: CloudWatchLogsClient, group: string,
 
 export class LogShipper {
   private pending: { message: string; timestamp: number }[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly flusher: PeriodicFlusher;
 
   constructor(
     private readonly logs: CloudWatchLogsClient,
     private readonly group: string,
     private readonly stream: string,
-    private readonly onError: (error: Error) => void,
-  ) {}
+    onError: (error: Error) => void,
+  ) {
+    this.flusher = new PeriodicFlusher(() => this.send(), onError);
+  }
 
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.flusher.start(intervalMs);
   }
 
   append(message: string, timestamp = Date.now()): void {
@@ -48,13 +50,11 @@ export class LogShipper {
 
   /** Sends everything appended so far; calls are serialised so events stay in order. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.send()).catch(this.onError);
-    return this.flushing;
+    return this.flusher.flush();
   }
 
-  async close(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
+  close(): Promise<void> {
+    return this.flusher.close();
   }
 
   private async send(): Promise<void> {

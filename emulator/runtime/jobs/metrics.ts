@@ -4,6 +4,7 @@
 // does: namespace `/aws/sagemaker/TrainingJobs`, the definition's name, dimension
 // `Host=<job>/algo-<n>`, timestamped when the line was printed.
 import type { MetricDefinition } from '@aws-sdk/client-sagemaker';
+import { PeriodicFlusher } from '../periodicFlusher';
 
 export const TRAINING_METRIC_NAMESPACE = '/aws/sagemaker/TrainingJobs';
 
@@ -54,16 +55,18 @@ export interface HostMetricSample extends MetricSample {
 /** Gathers the hosts' samples and publishes them in batches, a few times a second, in order. */
 export class MetricPublisher {
   private pending: HostMetricSample[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private publishing: Promise<void> = Promise.resolve();
+  private readonly flusher: PeriodicFlusher;
 
-  constructor(
-    private readonly publish: (samples: HostMetricSample[]) => Promise<void>,
-    private readonly onError: (error: Error) => void,
-  ) {}
+  constructor(publish: (samples: HostMetricSample[]) => Promise<void>, onError: (error: Error) => void) {
+    this.flusher = new PeriodicFlusher(async () => {
+      const batch = this.pending;
+      this.pending = [];
+      if (batch.length > 0) await publish(batch);
+    }, onError);
+  }
 
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.flusher.start(intervalMs);
   }
 
   add(host: string, samples: readonly MetricSample[]): void {
@@ -71,18 +74,10 @@ export class MetricPublisher {
   }
 
   flush(): Promise<void> {
-    this.publishing = this.publishing
-      .then(() => {
-        const batch = this.pending;
-        this.pending = [];
-        return batch.length > 0 ? this.publish(batch) : undefined;
-      })
-      .catch(this.onError);
-    return this.publishing;
+    return this.flusher.flush();
   }
 
-  async close(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
+  close(): Promise<void> {
+    return this.flusher.close();
   }
 }

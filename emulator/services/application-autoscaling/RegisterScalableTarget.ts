@@ -1,3 +1,5 @@
+// Application Auto Scaling RegisterScalableTarget: Registers or updates a scalable target, which is the
+// resource that you want to scale.
 import type { RegisterScalableTargetCommandInput, RegisterScalableTargetCommandOutput } from '@aws-sdk/client-application-auto-scaling';
 import { randomBytes } from 'node:crypto';
 import { validationError } from '../../errors';

@@ -1,3 +1,4 @@
+// SageMaker CreateEndpoint: Creates an endpoint using the endpoint configuration specified in the request.
 import type { CreateEndpointCommandInput, CreateEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { desiredVariants, endpointConfigName, requireDeployableConfig } from './endpointConfigRecords';
@@ -6,7 +7,7 @@ import { creatingEndpoint } from './state';
 import { claimName, createResource } from '../common/resources';
 
 /** The endpoint stays Creating until the endpoint runtime has its instances serving (InService) or gives up (Failed). */
-export async function createEndpoint(input: CreateEndpointCommandInput, context: RequestContext): Promise<OperationOutput<CreateEndpointCommandOutput>> {
+export async function CreateEndpoint(input: CreateEndpointCommandInput, context: RequestContext): Promise<OperationOutput<CreateEndpointCommandOutput>> {
   const { Tags: tags, ...request } = input;
   const arn = claimName(context, endpoints, input.EndpointName ?? '');
   const config = requireDeployableConfig(context, input.EndpointConfigName);

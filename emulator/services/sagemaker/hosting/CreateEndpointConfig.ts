@@ -1,3 +1,5 @@
+// SageMaker CreateEndpointConfig: Creates an endpoint configuration that SageMaker hosting services uses to
+// deploy models.
 import type { CreateEndpointConfigCommandInput, CreateEndpointConfigCommandOutput } from '@aws-sdk/client-sagemaker';
 import { validationError } from '../../../errors';
 import type { OperationOutput, RequestContext } from '../../../operations';
@@ -5,7 +7,7 @@ import { DEFAULT_VARIANT_WEIGHT, type EndpointConfigRecord, endpointConfigs } fr
 import { models } from './modelRecords';
 import { claimName, createResource, requireResource } from '../common/resources';
 
-export async function createEndpointConfig(
+export async function CreateEndpointConfig(
   input: CreateEndpointConfigCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<CreateEndpointConfigCommandOutput>> {

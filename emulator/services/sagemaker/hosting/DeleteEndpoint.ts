@@ -1,3 +1,4 @@
+// SageMaker DeleteEndpoint: Deletes an endpoint.
 import type { DeleteEndpointCommandInput, DeleteEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { assertNotInProgress, endpoints } from './endpointRecords';
@@ -9,7 +10,7 @@ import { deleteResource, putResource, requireResource } from '../common/resource
  * goes); a Failed one, which has none, is gone at once. As on SageMaker, an endpoint being created
  * or updated cannot be deleted until it settles. Deleting twice is no error.
  */
-export async function deleteEndpoint(input: DeleteEndpointCommandInput, context: RequestContext): Promise<OperationOutput<DeleteEndpointCommandOutput>> {
+export async function DeleteEndpoint(input: DeleteEndpointCommandInput, context: RequestContext): Promise<OperationOutput<DeleteEndpointCommandOutput>> {
   const endpoint = requireResource(context, endpoints, input.EndpointName);
   if (endpoint.status === 'Deleting') return {};
   assertNotInProgress(endpoint);

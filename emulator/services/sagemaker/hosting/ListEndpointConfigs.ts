@@ -1,10 +1,11 @@
+// SageMaker ListEndpointConfigs: Lists endpoint configurations.
 import type { ListEndpointConfigsCommandInput, ListEndpointConfigsCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { endpointConfigName, endpointConfigs, summarizeEndpointConfig } from './endpointConfigRecords';
 import { listPage } from '../common/listing';
 import { allResources } from '../common/resources';
 
-export async function listEndpointConfigs(
+export async function ListEndpointConfigs(
   input: ListEndpointConfigsCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<ListEndpointConfigsCommandOutput>> {

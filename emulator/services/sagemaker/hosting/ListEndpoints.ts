@@ -1,10 +1,11 @@
+// SageMaker ListEndpoints: Lists endpoints.
 import type { ListEndpointsCommandInput, ListEndpointsCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { endpointName, endpoints, summarizeEndpoint } from './endpointRecords';
 import { listPage } from '../common/listing';
 import { allResources } from '../common/resources';
 
-export async function listEndpoints(input: ListEndpointsCommandInput, context: RequestContext): Promise<OperationOutput<ListEndpointsCommandOutput>> {
+export async function ListEndpoints(input: ListEndpointsCommandInput, context: RequestContext): Promise<OperationOutput<ListEndpointsCommandOutput>> {
   const { page, nextToken } = listPage(
     'ListEndpoints',
     allResources(context, endpoints),

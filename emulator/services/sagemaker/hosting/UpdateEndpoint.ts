@@ -1,3 +1,4 @@
+// SageMaker UpdateEndpoint: Deploys the EndpointConfig specified in the request to a new fleet of instances.
 import type { UpdateEndpointCommandInput, UpdateEndpointCommandOutput, VariantPropertyType } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { desiredVariants, endpointConfigName, requireDeployableConfig } from './endpointConfigRecords';
@@ -5,7 +6,7 @@ import { assertUpdatable, type EndpointRecord, endpoints, variantSpecs } from '.
 import { updatingEndpoint, type VariantProgress } from './state';
 import { putResource, requireResource } from '../common/resources';
 
-export async function updateEndpoint(input: UpdateEndpointCommandInput, context: RequestContext): Promise<OperationOutput<UpdateEndpointCommandOutput>> {
+export async function UpdateEndpoint(input: UpdateEndpointCommandInput, context: RequestContext): Promise<OperationOutput<UpdateEndpointCommandOutput>> {
   const endpoint = requireResource(context, endpoints, input.EndpointName);
   assertUpdatable(endpoint);
   const config = requireDeployableConfig(context, input.EndpointConfigName);

@@ -1,3 +1,5 @@
+// SageMaker UpdateEndpointWeightsAndCapacities: Updates variant weight of one or more variants associated
+// with an existing endpoint, or capacity of one variant associated with an existing endpoint.
 import type {
   UpdateEndpointWeightsAndCapacitiesCommandInput,
   UpdateEndpointWeightsAndCapacitiesCommandOutput,
@@ -8,7 +10,7 @@ import { assertUpdatable, endpoints } from './endpointRecords';
 import { updatingVariants } from './state';
 import { putResource, requireResource } from '../common/resources';
 
-export async function updateEndpointWeightsAndCapacities(
+export async function UpdateEndpointWeightsAndCapacities(
   input: UpdateEndpointWeightsAndCapacitiesCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<UpdateEndpointWeightsAndCapacitiesCommandOutput>> {

@@ -1,9 +1,10 @@
+// SageMaker CreateProcessingJob: Creates a processing job.
 import type { CreateProcessingJobCommandInput, CreateProcessingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { createJob } from '../common/jobs';
 import { processingJobs } from './records';
 
-export async function createProcessingJob(
+export async function CreateProcessingJob(
   input: CreateProcessingJobCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<CreateProcessingJobCommandOutput>> {

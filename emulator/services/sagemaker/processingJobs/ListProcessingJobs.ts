@@ -1,9 +1,10 @@
+// SageMaker ListProcessingJobs: Lists processing jobs that satisfy various filters.
 import type { ListProcessingJobsCommandInput, ListProcessingJobsCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { listJobs } from '../common/jobs';
 import { processingJobName, processingJobs, summarizeProcessingJob } from './records';
 
-export async function listProcessingJobs(
+export async function ListProcessingJobs(
   input: ListProcessingJobsCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<ListProcessingJobsCommandOutput>> {

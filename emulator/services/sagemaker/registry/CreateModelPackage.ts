@@ -1,3 +1,5 @@
+// SageMaker CreateModelPackage: Creates a model package that you can use to create SageMaker models or list
+// on Amazon Web Services Marketplace, or a versioned model that is part of a model group.
 import type { CreateModelPackageCommandInput, CreateModelPackageCommandOutput } from '@aws-sdk/client-sagemaker';
 import { validationError } from '../../../errors';
 import type { OperationOutput, RequestContext } from '../../../operations';
@@ -9,7 +11,7 @@ import { claimName, createResource, putResource, requireResource } from '../comm
  * A versioned package (ModelPackageGroupName given) becomes the group's next version, pending manual
  * approval unless the request says otherwise; an unversioned one (ModelPackageName) stands alone.
  */
-export async function createModelPackage(
+export async function CreateModelPackage(
   input: CreateModelPackageCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<CreateModelPackageCommandOutput>> {

@@ -1,9 +1,10 @@
+// SageMaker CreateModelPackageGroup: Creates a model group.
 import type { CreateModelPackageGroupCommandInput, CreateModelPackageGroupCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { type ModelPackageGroupRecord, modelPackageGroups } from './modelPackageGroupRecords';
 import { claimName, createResource } from '../common/resources';
 
-export async function createModelPackageGroup(
+export async function CreateModelPackageGroup(
   input: CreateModelPackageGroupCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<CreateModelPackageGroupCommandOutput>> {

@@ -1,3 +1,4 @@
+// SageMaker DeleteModelPackageGroup: Deletes the specified model group.
 import type { DeleteModelPackageGroupCommandInput, DeleteModelPackageGroupCommandOutput } from '@aws-sdk/client-sagemaker';
 import { AwsError } from '../../../errors';
 import type { OperationOutput, RequestContext } from '../../../operations';
@@ -6,7 +7,7 @@ import { modelPackageName, modelPackages } from './modelPackageRecords';
 import { allResources, deleteResource, requireResource } from '../common/resources';
 
 /** A group is deleted only once its versions are. */
-export async function deleteModelPackageGroup(
+export async function DeleteModelPackageGroup(
   input: DeleteModelPackageGroupCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<DeleteModelPackageGroupCommandOutput>> {

@@ -1,10 +1,11 @@
+// SageMaker ListModelPackageGroups: Gets a list of the model groups in your Amazon Web Services account.
 import type { ListModelPackageGroupsCommandInput, ListModelPackageGroupsCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { listPage } from '../common/listing';
 import { modelPackageGroupName, modelPackageGroups, summarizeModelPackageGroup } from './modelPackageGroupRecords';
 import { allResources } from '../common/resources';
 
-export async function listModelPackageGroups(
+export async function ListModelPackageGroups(
   input: ListModelPackageGroupsCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<ListModelPackageGroupsCommandOutput>> {

@@ -1,3 +1,4 @@
+// SageMaker ListModelPackages: Lists the model packages that have been created.
 import type { ListModelPackagesCommandInput, ListModelPackagesCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { listPage } from '../common/listing';
@@ -9,7 +10,7 @@ import { allResources, findResource } from '../common/resources';
  * AWS lists unversioned packages unless ModelPackageType says otherwise, but a request for a group's
  * packages lists its versions: that is how the registry is browsed.
  */
-export async function listModelPackages(
+export async function ListModelPackages(
   input: ListModelPackagesCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<ListModelPackagesCommandOutput>> {

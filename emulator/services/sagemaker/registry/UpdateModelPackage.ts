@@ -1,9 +1,10 @@
+// SageMaker UpdateModelPackage: Updates a versioned model.
 import type { UpdateModelPackageCommandInput, UpdateModelPackageCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { type ModelPackageRecord, modelPackages } from './modelPackageRecords';
 import { putResource, requireResource } from '../common/resources';
 
-export async function updateModelPackage(
+export async function UpdateModelPackage(
   input: UpdateModelPackageCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<UpdateModelPackageCommandOutput>> {

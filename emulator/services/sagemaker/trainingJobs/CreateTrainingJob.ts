@@ -1,3 +1,4 @@
+// SageMaker CreateTrainingJob: Starts a model training job.
 import type { CreateTrainingJobCommandInput, CreateTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { claimName, createResource } from '../common/resources';
@@ -7,7 +8,7 @@ import { startedTrainingJob } from './state';
 /** SageMaker's default when StoppingCondition is omitted: one day. */
 const DEFAULT_MAX_RUNTIME_SECONDS = 86400;
 
-export async function createTrainingJob(
+export async function CreateTrainingJob(
   input: CreateTrainingJobCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<CreateTrainingJobCommandOutput>> {

@@ -1,10 +1,11 @@
+// SageMaker ListTrainingJobs: Lists training jobs.
 import type { ListTrainingJobsCommandInput, ListTrainingJobsCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { listPage } from '../common/listing';
 import { allResources } from '../common/resources';
 import { jobName, summarizeTrainingJob, trainingJobs } from './records';
 
-export async function listTrainingJobs(
+export async function ListTrainingJobs(
   input: ListTrainingJobsCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<ListTrainingJobsCommandOutput>> {

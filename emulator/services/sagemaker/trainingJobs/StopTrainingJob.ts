@@ -1,3 +1,4 @@
+// SageMaker StopTrainingJob: Stops a training job.
 import type { StopTrainingJobCommandInput, StopTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { assertStoppable } from '../common/jobStatus';
@@ -5,7 +6,7 @@ import { putResource, requireResource } from '../common/resources';
 import { trainingJobs } from './records';
 import { advanceTrainingJob } from './state';
 
-export async function stopTrainingJob(
+export async function StopTrainingJob(
   input: StopTrainingJobCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<StopTrainingJobCommandOutput>> {

@@ -1,3 +1,4 @@
+// SageMaker CreateTransformJob: Starts a transform job.
 import type { CreateTransformJobCommandInput, CreateTransformJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { createJob } from '../common/jobs';
@@ -8,7 +9,7 @@ import { type TransformJobRecord, transformJobs } from './records';
 /** SageMaker's default when MaxPayloadInMB is omitted. */
 const DEFAULT_MAX_PAYLOAD_MB = 6;
 
-export async function createTransformJob(
+export async function CreateTransformJob(
   input: CreateTransformJobCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<CreateTransformJobCommandOutput>> {

@@ -1,9 +1,10 @@
+// SageMaker ListTransformJobs: Lists transform jobs.
 import type { ListTransformJobsCommandInput, ListTransformJobsCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { listJobs } from '../common/jobs';
 import { summarizeTransformJob, transformJobName, transformJobs } from './records';
 
-export async function listTransformJobs(
+export async function ListTransformJobs(
   input: ListTransformJobsCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<ListTransformJobsCommandOutput>> {
