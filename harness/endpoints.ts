@@ -4,7 +4,7 @@
 // server fixture, which streams plain-text parts for as long as the client listens. Each
 // model.tar.gz is built here and put into the emulator's S3.
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { type ContainerDefinition, CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -92,22 +92,28 @@ export async function deployTestEndpoint(
   options: { startupDelayMs?: number; instanceCount?: number } = {},
 ): Promise<void> {
   const modelDataUrl = model === 'missing-data' ? `s3://${BUCKET}/${endpointName}/model.tar.gz` : await putTestModel(emulatorUrl, endpointName, model);
+  await createEndpointOf(
+    emulatorUrl,
+    endpointName,
+    model === 'streaming-echo'
+      ? { Image: 'sagemaker-emulator/node', ModelDataUrl: modelDataUrl, Environment: { SAGEMAKER_PROGRAM: 'serve.js', STARTUP_DELAY_MS: String(options.startupDelayMs ?? 0) } }
+      : { Image: 'sagemaker-emulator/builtin-gpt:latest', ModelDataUrl: modelDataUrl },
+    options.instanceCount ?? 1,
+  );
+}
+
+/**
+ * A model, an endpoint configuration with one variant (AllTraffic) of it and an endpoint, all named
+ * `endpointName`; returns once CreateEndpoint is accepted (the endpoint is Creating).
+ */
+export async function createEndpointOf(emulatorUrl: string, endpointName: string, container: ContainerDefinition, instanceCount = 1): Promise<void> {
   const sageMaker = new SageMakerClient(clientConfig(emulatorUrl));
   try {
-    await sageMaker.send(
-      new CreateModelCommand({
-        ModelName: endpointName,
-        ExecutionRoleArn: ROLE,
-        PrimaryContainer:
-          model === 'streaming-echo'
-            ? { Image: 'sagemaker-emulator/node', ModelDataUrl: modelDataUrl, Environment: { SAGEMAKER_PROGRAM: 'serve.js', STARTUP_DELAY_MS: String(options.startupDelayMs ?? 0) } }
-            : { Image: 'sagemaker-emulator/builtin-gpt:latest', ModelDataUrl: modelDataUrl },
-      }),
-    );
+    await sageMaker.send(new CreateModelCommand({ ModelName: endpointName, ExecutionRoleArn: ROLE, PrimaryContainer: container }));
     await sageMaker.send(
       new CreateEndpointConfigCommand({
         EndpointConfigName: endpointName,
-        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: endpointName, InstanceType: 'ml.m5.large', InitialInstanceCount: options.instanceCount ?? 1 }],
+        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: endpointName, InstanceType: 'ml.m5.large', InitialInstanceCount: instanceCount }],
       }),
     );
     await sageMaker.send(new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointName }));
@@ -131,25 +137,12 @@ export async function deployEchoEndpoint(
   format: 'messages' | 'tgi' | 'lmi' | 'jumpstart' | 'custom',
   options: { timeoutMs?: number; tokenIntervalMs?: number } = {},
 ): Promise<void> {
+  await createEndpointOf(emulatorUrl, endpointName, {
+    Image: 'sagemaker-emulator/format-echo:latest',
+    Environment: { SM_EMULATOR_FORMAT: format, ECHO_TOKEN_INTERVAL_MS: String(options.tokenIntervalMs ?? 5) },
+  });
   const sageMaker = new SageMakerClient(clientConfig(emulatorUrl));
   try {
-    await sageMaker.send(
-      new CreateModelCommand({
-        ModelName: endpointName,
-        ExecutionRoleArn: ROLE,
-        PrimaryContainer: {
-          Image: 'sagemaker-emulator/format-echo:latest',
-          Environment: { SM_EMULATOR_FORMAT: format, ECHO_TOKEN_INTERVAL_MS: String(options.tokenIntervalMs ?? 5) },
-        },
-      }),
-    );
-    await sageMaker.send(
-      new CreateEndpointConfigCommand({
-        EndpointConfigName: endpointName,
-        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: endpointName, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
-      }),
-    );
-    await sageMaker.send(new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointName }));
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
       const { EndpointStatus, FailureReason } = await sageMaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
