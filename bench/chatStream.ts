@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { CHAT_BODY } from '../webview/chat/markup';
-import { launchChromium } from '../test/vscode/browser';
-import { REPO_ROOT } from '../test/vscode/paths';
+import { launchChromium } from '../harness/browser';
+import { REPO_ROOT } from '../harness/paths';
 
 const SECONDS = Number(process.env.CHAT_STREAM_SECONDS ?? 60);
 const TOKENS_PER_SECOND = 2000;

@@ -5,9 +5,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { runExtensionTests } from '../test/vscode/extensionTests';
-import { trainedFixture } from '../test/vscode/trainedFixture';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
+import { runExtensionTests } from '../harness/extensionTests';
+import { trainedFixture } from '../harness/trainedFixture';
 import { median } from './stats';
 
 const BUDGET_MS = 1000;

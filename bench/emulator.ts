@@ -16,9 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
-import { createResource, resourceArn } from '../emulator/services/sagemaker/resources';
-import { type TrainingJobRecord, trainingJobs } from '../emulator/services/sagemaker/trainingJobs';
-import { advanceTrainingJob, startedTrainingJob } from '../emulator/services/sagemaker/trainingJobState';
+import { createResource, resourceArn } from '../emulator/services/sagemaker/common/resources';
+import { type TrainingJobRecord, trainingJobs } from '../emulator/services/sagemaker/trainingJobs/records';
+import { advanceTrainingJob, startedTrainingJob } from '../emulator/services/sagemaker/trainingJobs/state';
 import { type Change, Store } from '../emulator/store/store';
 import { median } from './stats';
 

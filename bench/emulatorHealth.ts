@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runExtensionTests } from '../test/vscode/extensionTests';
+import { runExtensionTests } from '../harness/extensionTests';
 import type { HealthRound } from './emulatorHealthHost';
 import { median } from './stats';
 

@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { ResourceTree } from '../src/trees/resourceTree';
 import type { Workbench } from '../src/workbench';
-import { startEmulatorProcess, type EmulatorProcess } from '../test/vscode/emulatorProcess';
-import { createDataset, createTrainingJob } from '../test/integration/suite/fixtures';
+import { startEmulatorProcess, type EmulatorProcess } from '../harness/emulatorProcess';
+import { createDataset, createTrainingJob } from '../harness/extensionHostFixtures';
 
 export interface HealthRound {
   /** From the emulator's kill to every view showing the error node. */

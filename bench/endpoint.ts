@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tar from 'tar';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { REPO_ROOT } from '../test/vscode/paths';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
+import { REPO_ROOT } from '../harness/paths';
 import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

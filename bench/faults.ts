@@ -9,8 +9,8 @@ import { SageMakerClient, waitUntilEndpointInService } from '@aws-sdk/client-sag
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultView } from '../emulator/faults/faults';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { deployTestEndpoint } from '../test/vscode/endpoints';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
+import { deployTestEndpoint } from '../harness/endpoints';
 import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -13,10 +13,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { clientConfig, sagemakerClient } from '../test/emulator/helpers';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { deployTestEndpoint } from '../test/vscode/endpoints';
-import { runExtensionTests } from '../test/vscode/extensionTests';
+import { clientConfig, sagemakerClient } from '../harness/emulatorClients';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
+import { deployTestEndpoint } from '../harness/endpoints';
+import { runExtensionTests } from '../harness/extensionTests';
 import type { HeapSample } from './heapHost';
 
 const BUDGET_BYTES = 20 * 1024 * 1024;

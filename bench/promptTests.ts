@@ -13,9 +13,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { deployTestEndpoint } from '../test/vscode/endpoints';
-import { REPO_ROOT } from '../test/vscode/paths';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
+import { deployTestEndpoint } from '../harness/endpoints';
+import { REPO_ROOT } from '../harness/paths';
 import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

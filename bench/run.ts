@@ -5,8 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { runExtensionTests } from '../test/vscode/extensionTests';
-import { EMULATOR_BUNDLE, REPO_ROOT } from '../test/vscode/paths';
+import { runExtensionTests } from '../harness/extensionTests';
+import { EMULATOR_BUNDLE, REPO_ROOT } from '../harness/paths';
 import { median } from './stats';
 
 interface Row {

@@ -9,11 +9,11 @@ import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagem
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { hostEnvironment } from '../emulator/runtime/hostEnvironment';
-import { HostProcess } from '../emulator/runtime/hostProcess';
-import { HostSandbox } from '../emulator/runtime/hostSandbox';
-import { type EmulatorProcess, startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { REPO_ROOT } from '../test/vscode/paths';
+import { hostEnvironment } from '../emulator/runtime/hosts/hostEnvironment';
+import { HostProcess } from '../emulator/runtime/hosts/hostProcess';
+import { HostSandbox } from '../emulator/runtime/hosts/hostSandbox';
+import { type EmulatorProcess, startEmulatorProcess } from '../harness/emulatorProcess';
+import { REPO_ROOT } from '../harness/paths';
 import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

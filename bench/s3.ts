@@ -43,8 +43,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { clientConfig, s3Client, spawnCli } from '../test/emulator/helpers';
-import { EMULATOR_BUNDLE } from '../test/vscode/paths';
+import { clientConfig, s3Client, spawnCli } from '../harness/emulatorClients';
+import { EMULATOR_BUNDLE } from '../harness/paths';
 import { median } from './stats';
 
 const MIB = 1024 * 1024;

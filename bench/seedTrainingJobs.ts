@@ -7,9 +7,9 @@
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { join } from 'node:path';
 import { Store, put, remove } from '../emulator/store/store';
-import { sagemakerClient } from '../test/emulator/helpers';
-import { trainingJobs, type TrainingJobRecord } from '../emulator/services/sagemaker/trainingJobs';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
+import { sagemakerClient } from '../harness/emulatorClients';
+import { trainingJobs, type TrainingJobRecord } from '../emulator/services/sagemaker/trainingJobs/records';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
 
 const CHUNK = 1000;
 

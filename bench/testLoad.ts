@@ -5,12 +5,13 @@
 // rate above what the endpoint can answer, so its figure is what it sustains. Rounds alternate so
 // both see the same machine load. Issue 12's figure: ≥ 0.8 of the plain loop.
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, SageMakerClient, waitUntilEndpointInService } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient, waitUntilEndpointInService } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_IN_FLIGHT, endpointInvoker, runTestLoad, testLoadBody } from '../src/pipeline/testLoad';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { trainedFixture } from '../test/vscode/trainedFixture';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
+import { createEndpointOf } from '../harness/endpoints';
+import { trainedFixture } from '../harness/trainedFixture';
 import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -42,15 +43,10 @@ async function main(): Promise<void> {
   try {
     await s3.send(new CreateBucketCommand({ Bucket: 'bench-test-load' })).catch(() => undefined);
     await s3.send(new PutObjectCommand({ Bucket: 'bench-test-load', Key: 'marker', Body: 'x' }));
-    await sageMaker.send(
-      new CreateModelCommand({
-        ModelName: 'load',
-        ExecutionRoleArn: 'arn:aws:iam::000000000000:role/bench',
-        PrimaryContainer: { Image: 'sagemaker-emulator/builtin-gpt:latest', ModelDataUrl: `s3://${fixture.bucket}/models/${fixture.trainingJob}/output/model.tar.gz` },
-      }),
-    );
-    await sageMaker.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'load', ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'load', InitialInstanceCount: 1, InstanceType: 'ml.m5.xlarge' }] }));
-    await sageMaker.send(new CreateEndpointCommand({ EndpointName: 'load', EndpointConfigName: 'load' }));
+    await createEndpointOf(emulator.url, 'load', {
+      Image: 'sagemaker-emulator/builtin-gpt:latest',
+      ModelDataUrl: `s3://${fixture.bucket}/models/${fixture.trainingJob}/output/model.tar.gz`,
+    });
     await waitUntilEndpointInService({ client: sageMaker, maxWaitTime: 120, minDelay: 1, maxDelay: 1 }, { EndpointName: 'load' });
 
     const invoke = endpointInvoker(runtime, 'load', BODY);

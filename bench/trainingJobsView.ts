@@ -15,11 +15,11 @@ import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
-import { sagemakerClient, TEST_CREDENTIALS } from '../test/emulator/helpers';
-import { launchChromium, screenshot } from '../test/vscode/browser';
-import { startCodeServer } from '../test/vscode/codeServer';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { REPO_ROOT } from '../test/vscode/paths';
+import { sagemakerClient, TEST_CREDENTIALS } from '../harness/emulatorClients';
+import { launchChromium, screenshot } from '../harness/browser';
+import { startCodeServer } from '../harness/codeServer';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
+import { REPO_ROOT } from '../harness/paths';
 import { seedCompletedTrainingJobs } from './seedTrainingJobs';
 import { median } from './stats';
 

@@ -15,8 +15,8 @@ import { AwsClients } from '../src/aws/clients';
 import { requestBody } from '../src/pipeline/chat/payloads';
 import { streamAnswer } from '../src/pipeline/chat/stream';
 import { DEFAULT_PARAMETERS, type PayloadFormat } from '../src/pipeline/chat/types';
-import { startEmulatorProcess } from '../test/vscode/emulatorProcess';
-import { deployEchoEndpoint, deployTestEndpoint } from '../test/vscode/endpoints';
+import { startEmulatorProcess } from '../harness/emulatorProcess';
+import { deployEchoEndpoint, deployTestEndpoint } from '../harness/endpoints';
 import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -19,9 +19,8 @@ import { deletePrefix } from '../src/pipeline/transfers/s3Objects';
 import { planUpload, uploadFiles } from '../src/pipeline/transfers/upload';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { AWS_CLI } from '../test/emulator/awsCli';
-import { s3Client, spawnCli, TEST_CREDENTIALS } from '../test/emulator/helpers';
-import { EMULATOR_BUNDLE } from '../test/vscode/paths';
+import { AWS_CLI, s3Client, spawnCli, TEST_CREDENTIALS } from '../harness/emulatorClients';
+import { EMULATOR_BUNDLE } from '../harness/paths';
 import { median } from './stats';
 
 const MIB = 1024 * 1024;

@@ -10,7 +10,7 @@ import { toAwsError, unknownOperation } from './errors';
 import { corsHeaders, FrontDoor, type FrontDoorOptions, isPreflight } from './frontDoor';
 import { type ServiceName, serviceModels } from './models';
 import type { RequestContext } from './operations';
-import { createRuntimes, type RuntimeOptions } from './runtimes';
+import { createRuntimes, type RuntimeOptions } from './runtimeWiring';
 import { serveControl, writeControlError } from './controls';
 import { Faults } from './faults/faults';
 import { sagemakerRuntimeOperations } from './services/sagemaker-runtime';
@@ -49,7 +49,7 @@ export interface EmulatorOptions {
   onShutdownRequest?: () => void;
 }
 
-export type { RuntimeOptions } from './runtimes';
+export type { RuntimeOptions } from './runtimeWiring';
 
 export interface Emulator {
   app: express.Express;

@@ -2,13 +2,13 @@
 import { Readable } from 'node:stream';
 import { notImplemented } from './errors';
 import type { ServiceModel } from './models';
-import type { EndpointRuntime } from './runtime/endpointRuntime';
-import type { ImageRegistry } from './runtime/images';
-import type { TransformJobDriver } from './runtime/transformRun';
-import type { UnresumableJobs } from './runtime/unresumableJobs';
+import type { EndpointRuntime } from './runtime/endpoints/endpointRuntime';
+import type { ImageRegistry } from './runtime/hosts/images';
+import type { TransformJobDriver } from './runtime/jobs/transformRun';
+import type { UnresumableJobs } from './runtime/jobs/unresumableJobs';
 import type { InvocationMetrics } from './services/sagemaker-runtime/invocationMetrics';
-import type { ProcessingJobDriver } from './runtime/processingRun';
-import type { TrainingRuntime } from './runtime/trainingRuntime';
+import type { ProcessingJobDriver } from './runtime/jobs/processingRun';
+import type { TrainingRuntime } from './runtime/jobs/trainingRuntime';
 import type { BlobStore } from './store/blobs';
 import { type Store, StoreWriteError } from './store/store';
 
@@ -44,13 +44,60 @@ export interface Runtimes {
 }
 
 /**
- * A handler takes the SDK's `<Operation>CommandInput` (already checked against the model) and returns
- * its `<Operation>CommandOutput` without `$metadata`. `input: never` lets handlers of any input type
- * share one table; `runHandler` is the single place that passes the protocol's parsed input in.
+ * What a handler returns: the SDK's `<Operation>CommandOutput` without `$metadata` (the protocol
+ * adds the request id).
  */
+export type OperationOutput<CommandOutput> = Omit<CommandOutput, '$metadata'>;
+
+/** An SDK client package's exports (`typeof import('@aws-sdk/client-…')`), where operation shapes come from. */
+type Sdk = object;
+/** The SDK's command class of an operation, `<Operation>Command`. */
+type CommandClass<Api extends Sdk, Name extends string> = Api[`${Name}Command` & keyof Api];
+/** `<Operation>CommandInput`: the input a command of the class holds. */
+export type CommandInput<Api extends Sdk, Name extends string> = CommandClass<Api, Name> extends abstract new (...args: never[]) => { readonly input: infer Input } ? Input : never;
+/** `<Operation>CommandOutput`: what the command's middleware resolves to. */
+export type CommandOutput<Api extends Sdk, Name extends string> =
+  CommandClass<Api, Name> extends abstract new (...args: never[]) => { resolveMiddleware(...args: never[]): (...args: never[]) => Promise<{ output: infer Output }> }
+    ? Output
+    : never;
+
+/**
+ * The handler of operation `Name` of the service whose SDK is `Api`: it takes the SDK's
+ * `<Name>CommandInput` (already checked against the model) and returns its `<Name>CommandOutput`.
+ */
+export type Handler<Api extends Sdk, Name extends string> = (input: CommandInput<Api, Name>, context: RequestContext) => Promise<OperationOutput<CommandOutput<Api, Name>>>;
+
+/** True when A and B are the same type (not merely assignable: inputs of two operations often are). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+/**
+ * A table whose every entry is the handler of the operation it is named after: a name the SDK has
+ * no command for, or a handler declared with another operation's input, does not compile.
+ */
+export type CheckedOperations<Api extends Sdk, Table> = {
+  readonly [Name in keyof Table]: Name extends string
+    ? `${Name}Command` extends keyof Api
+      ? Table[Name] extends (input: infer Input, context: RequestContext) => unknown
+        ? Same<Input, CommandInput<Api, Name>> extends true
+          ? Handler<Api, Name>
+          : `${Name} is declared with another operation's input`
+        : Handler<Api, Name>
+      : `${Name} is not an operation of this service's SDK`
+    : never;
+};
+
+/**
+ * The table the protocols look operations up in, built from handlers checked against the SDK `Api`
+ * (`operationTable<typeof SageMaker>()({ ...handlers })`). Past this point names are strings from
+ * the wire, so the table is typed by name only; `runHandler` is the one place an input goes in.
+ */
+export function operationTable<Api extends Sdk>() {
+  return <Table extends CheckedOperations<Api, Table>>(handlers: Table): OperationTable => handlers as unknown as OperationTable;
+}
+
+/** A handler as the protocols hold it: by name, its input already shaped by the model. */
 export type OperationHandler = (input: never, context: RequestContext) => Promise<object>;
 export type OperationTable = Readonly<Record<string, OperationHandler>>;
-export type OperationOutput<CommandOutput> = Omit<CommandOutput, '$metadata'>;
 
 /** The handler of an operation the model knows; `NotImplemented` if the emulator has none. */
 export function findHandler(model: ServiceModel, operations: OperationTable, operation: string): OperationHandler {
@@ -88,15 +135,4 @@ export async function runHandler(handler: OperationHandler, input: object, conte
 /** Lets go of what an output holds open (an object body being read) when it will not be sent. */
 function discardOutput(output: object): void {
   for (const value of Object.values(output)) if (value instanceof Readable) value.destroy();
-}
-
-/**
- * Whose regional resources: a RequestContext is one; a runtime that drives resources in-process (a job,
- * an endpoint, their logs) makes one from the resource's ARN.
- */
-export type RegionalScope = Pick<RequestContext, 'store' | 'accountId' | 'region'>;
-
-/** The store partition of a regional resource: resources are scoped to one account in one region. */
-export function regionalPartition(context: Pick<RequestContext, 'accountId' | 'region'>): string {
-  return `${context.accountId}:${context.region}`;
 }

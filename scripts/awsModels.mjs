@@ -1,6 +1,6 @@
 // Reading the published AWS API models (botocore JSON in ../shared/aws-models, else this machine's
-// botocore) for the spec files' JSON Schemas (scripts/generateSpecSchemas.mjs), and the Java → JavaScript
-// regex translation their patterns need.
+// botocore) and the Java → JavaScript regex translation their patterns need: shared by the spec
+// files' JSON Schemas (scripts/generateSpecSchemas.mjs) and the emulator's models (emulator/models/generate.mjs).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -26,16 +26,27 @@ export function modelsRoot() {
   const found = candidates.filter(Boolean).map((candidate) => resolve(candidate)).find((candidate) => existsSync(candidate));
   if (found) return found;
   try {
-    return join(execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8' }).trim(), 'data');
+    return botocoreDataDir();
   } catch {
     throw new Error(`The AWS API models (botocore JSON) are not at ${candidates.filter(Boolean).join(' or ')}, and python3's botocore is missing: set AWS_MODELS_DIR to the folder that holds sagemaker/, s3/, …`);
   }
 }
 
-export function loadModel(service, apiVersion) {
-  const dir = join(modelsRoot(), service, apiVersion);
+/** botocore's data folder on this machine (the AWS CLI's and boto3's models). */
+let botocoreData;
+export function botocoreDataDir() {
+  botocoreData ??= join(execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(), 'data');
+  return botocoreData;
+}
+
+/** The model in a `<service>/<api version>` folder: service-2.json, or its gzipped copy. */
+export function readModelFile(dir) {
   const gz = join(dir, 'service-2.json.gz');
   return JSON.parse(existsSync(gz) ? gunzipSync(readFileSync(gz)).toString('utf8') : readFileSync(join(dir, 'service-2.json'), 'utf8'));
+}
+
+export function loadModel(service, apiVersion) {
+  return readModelFile(join(modelsRoot(), service, apiVersion));
 }
 
 // Java regex → JavaScript (`u` flag). Handles what the AWS models use: POSIX classes, \A \z anchors,

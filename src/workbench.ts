@@ -1,12 +1,10 @@
 // The extension's parts, created once at activation and passed to whoever needs them (no globals).
-import type { Connection } from './connection/connection';
 import type { TrainingJobDetailsProvider } from './documents/trainingJobDetails';
 import type { TrainingJobLogs } from './documents/trainingJobLogs';
-import type { Failures } from './failures/failures';
 import type { LocalEmulator } from './localEmulator';
 import type { ChatPanels } from './panels/chatPanel';
 import type { TrainingJobPanels } from './panels/trainingJobPanel';
-import type { Poller } from './polling/poller';
+import type { Services } from './services';
 import type { DatasetsTree } from './trees/datasetsTree';
 import type { EndpointsTree } from './trees/endpointsTree';
 import type { ModelsTree } from './trees/modelsTree';
@@ -20,12 +18,7 @@ import type { CompareTrainingJobsPanels } from './panels/compareTrainingJobsPane
 import type { SpecDiagnostics } from './specs/specDiagnostics';
 import type { CheckpointsTree } from './trees/checkpointsTree';
 
-/** What views, panels, documents and commands are built on: where calls go, one poller, one failure language. */
-export interface Services {
-  readonly connection: Connection;
-  readonly poller: Poller;
-  readonly failures: Failures;
-}
+export type { Services };
 
 export interface Workbench extends Services {
   readonly emulator: LocalEmulator;

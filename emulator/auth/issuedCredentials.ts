@@ -6,7 +6,11 @@
 // which may be real ones (`--credentials-file ~/.aws/credentials`). With --verify-signatures they are
 // accepted beside the configured ones.
 import { createHmac, randomBytes } from 'node:crypto';
-import type { LocalCredentials } from './signatureV4';
+
+export interface LocalCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
 const ACCOUNT_ID = /^\d{12}$/;
 

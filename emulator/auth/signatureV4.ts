@@ -13,11 +13,8 @@ import { type ServiceName, serviceModels } from '../models';
 import type { IssuedCredentials } from './issuedCredentials';
 import { type AuthErrors, authErrors, invalidContentSha256, missingContentSha256, S3_AUTH_ERRORS } from './errors';
 import { ChunkSignatureChain, type PayloadSignature, sameSignature, sha256Hex } from './payloadSignatures';
-
-export interface LocalCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
+import type { LocalCredentials } from './issuedCredentials';
+export type { LocalCredentials };
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const CONTENT_SHA256 = 'x-amz-content-sha256';

@@ -8,11 +8,10 @@
 // not implemented"); shapes are emitted only for the operations in OPERATIONS below — inputs always
 // (request validation and HTTP bindings), outputs too for REST protocols (response bindings).
 // To implement a new operation: add it here, rerun the script, add its handler.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { botocoreDataDir, compilePattern, readModelFile } from '../../scripts/awsModels.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // AWS_MODELS_DIR: where the models are when the checkout is not beside them (a git worktree elsewhere).
@@ -127,18 +126,6 @@ const UNROUTABLE = { s3: ['ListDirectoryBuckets'] };
 
 const MEMBER_BINDING_KEYS = ['location', 'locationName', 'streaming', 'flattened', 'xmlNamespace', 'xmlAttribute', 'timestampFormat', 'eventpayload'];
 
-/** botocore's data folder on this machine (the AWS CLI's and boto3's models). */
-let botocoreData;
-function botocoreDataDir() {
-  botocoreData ??= join(execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))']).toString().trim(), 'data');
-  return botocoreData;
-}
-
-function readModelFile(dir) {
-  const gz = join(dir, 'service-2.json.gz');
-  return JSON.parse(existsSync(gz) ? gunzipSync(readFileSync(gz)).toString('utf8') : readFileSync(join(dir, 'service-2.json'), 'utf8'));
-}
-
 function loadModel(service) {
   const shared = join(modelsRoot, service, API_VERSIONS[service]);
   return readModelFile(existsSync(shared) ? shared : join(botocoreDataDir(), service, API_VERSIONS[service]));
@@ -210,64 +197,6 @@ function operationEntry(service, model, operation) {
   }
   entry.errors = (operation.errors ?? []).map((error) => error.shape);
   return entry;
-}
-
-// Java regex → JavaScript (`u` flag). Handles what the AWS models use: POSIX classes, \A \z anchors,
-// identity escapes JS rejects in unicode mode, and a literal `-` after a class escape inside [...].
-const POSIX_CLASSES = {
-  Alnum: 'a-zA-Z0-9', Alpha: 'a-zA-Z', Digit: '0-9', Upper: 'A-Z', Lower: 'a-z', XDigit: '0-9a-fA-F',
-  Space: ' \\t\\n\\x0B\\f\\r', Print: '\\x20-\\x7E', Graph: '\\x21-\\x7E', Cntrl: '\\x00-\\x1F\\x7F',
-  Punct: '!-\\/:-@\\[-`{-~', ASCII: '\\x00-\\x7F',
-};
-const JS_SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/'.split(''));
-
-function javaToJavaScriptRegex(pattern) {
-  let out = '';
-  let inClass = false;
-  let previousWasClassEscape = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === '\\') {
-      const next = pattern[i + 1];
-      if (next === 'p' || next === 'P') {
-        const end = pattern.indexOf('}', i);
-        const name = pattern.slice(i + 3, end);
-        const posix = POSIX_CLASSES[name];
-        if (posix && next === 'p') out += inClass ? posix : `[${posix}]`;
-        else if (posix && !inClass) out += `[^${posix}]`;
-        else if (posix) throw new Error('a negated POSIX class inside [...] has no JavaScript form');
-        else out += pattern.slice(i, end + 1);
-        i = end;
-        previousWasClassEscape = true;
-        continue;
-      }
-      i++;
-      if (next === 'A') out += '^';
-      else if (next === 'z' || next === 'Z') out += '$';
-      else if (/[A-Za-z0-9]/.test(next) || JS_SYNTAX_CHARACTERS.has(next)) out += `\\${next}`;
-      else if (next === '-') out += inClass ? '\\-' : '-';
-      else out += `\\u{${next.codePointAt(0).toString(16)}}`;
-      previousWasClassEscape = inClass && /[wWdDsS]/.test(next);
-      continue;
-    }
-    if (inClass && char === '-' && previousWasClassEscape) out += '\\-';
-    else out += char;
-    if (char === '[' && !inClass) inClass = true;
-    else if (char === ']' && inClass) inClass = false;
-    previousWasClassEscape = false;
-  }
-  return `^(?:${out})$`;
-}
-
-function compilePattern(pattern, skipped) {
-  try {
-    const source = javaToJavaScriptRegex(pattern);
-    new RegExp(source, 'u');
-    return source;
-  } catch {
-    skipped.add(pattern);
-    return undefined;
-  }
 }
 
 function shapeEntry(service, shape, skippedPatterns) {

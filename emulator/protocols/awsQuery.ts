@@ -9,13 +9,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, toAwsError } from '../errors';
 import { excerpt } from '../excerpt';
-import { type MemberRef, type ServiceModel, type Shape, shapeOf } from '../models';
+import { type ServiceModel, type Shape, shapeOf } from '../models';
 import { type OperationTable, findHandler, runHandler } from '../operations';
 import { splitUrl } from '../routing';
 import { validate } from '../validation';
 import { decodedBody, readBody, type ServiceEndpoint, startErrorResponse } from './endpoint';
 import { textToValue } from './httpBindings';
-import { escapeXmlText, scalarXmlText } from './restXml';
+import { buildXml, escapeXmlText, shapeToXml } from './xml';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -39,9 +39,10 @@ export function awsQueryEndpoint(model: ServiceModel, operations: OperationTable
       const input = inputShape ? fromQuery(model, shapeOf(model, inputShape), new QueryParams(params), '') : {};
       if (inputShape) validate(model, inputShape, input);
       const output = (await runHandler(handler, input ?? {}, context, operation)) as Record<string, unknown>;
-      const result = outputShape ? element(resultWrapper ?? `${operation}Result`, toXml(model, shapeOf(model, outputShape), output)) : '';
-      const metadata = element('ResponseMetadata', element('RequestId', context.requestId));
-      writeXml(response, 200, context.requestId, `<${operation}Response xmlns="${model.xmlNamespace}">${result}${metadata}</${operation}Response>`);
+      const document: Record<string, unknown> = { '@_xmlns': model.xmlNamespace };
+      if (outputShape) document[resultWrapper ?? `${operation}Result`] = shapeToXml(model, shapeOf(model, outputShape), output);
+      document.ResponseMetadata = { RequestId: context.requestId };
+      writeXml(response, 200, context.requestId, buildXml({ [`${operation}Response`]: document }));
     },
     writeError(error, _request, response, context) {
       const awsError = toAwsError(error, 'InternalFailure', context.log, model.service);
@@ -53,8 +54,13 @@ export function awsQueryEndpoint(model: ServiceModel, operations: OperationTable
 /** `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`, the query protocol's error. */
 export function writeQueryError(response: ServerResponse, xmlNamespace: string | undefined, error: AwsError, code: string, requestId: string): void {
   if (!startErrorResponse(response)) return;
-  const detail = element('Type', queryFault(error)) + element('Code', code) + element('Message', escapeXmlText(error.message));
-  const body = `<ErrorResponse${xmlNamespace ? ` xmlns="${xmlNamespace}"` : ''}>${element('Error', detail)}${element('RequestId', requestId)}</ErrorResponse>`;
+  const body = buildXml({
+    ErrorResponse: {
+      ...(xmlNamespace && { '@_xmlns': xmlNamespace }),
+      Error: { Type: queryFault(error), Code: code, Message: escapeXmlText(error.message) },
+      RequestId: requestId,
+    },
+  });
   writeXml(response, error.status, requestId, body);
 }
 
@@ -149,50 +155,6 @@ function fromQuery(model: ServiceModel, shape: Shape, params: QueryParams, prefi
     default:
       return textToValue(shape, params.value(prefix) ?? '', prefix, malformed);
   }
-}
-
-/** A handler's output as XML elements, in the shape's member order. */
-function toXml(model: ServiceModel, shape: Shape, value: unknown): string {
-  switch (shape.type) {
-    case 'structure': {
-      const record = value as Record<string, unknown>;
-      let xml = '';
-      for (const [name, member] of Object.entries(shape.members)) {
-        if (record[name] === undefined || record[name] === null) continue;
-        xml += memberXml(model, member, member.locationName ?? name, record[name]);
-      }
-      return xml;
-    }
-    case 'list': {
-      const itemShape = shapeOf(model, shape.member.shape);
-      return (value as unknown[]).map((item) => element(shape.member.locationName ?? 'member', toXml(model, itemShape, item))).join('');
-    }
-    case 'map': {
-      const valueShape = shapeOf(model, shape.value.shape);
-      return Object.entries(value as Record<string, unknown>)
-        .map(([key, entry]) => {
-          const keyXml = element(shape.key.locationName ?? 'key', escapeXmlText(key));
-          return element('entry', keyXml + element(shape.value.locationName ?? 'value', toXml(model, valueShape, entry)));
-        })
-        .join('');
-    }
-    default:
-      return scalarXmlText(shape, value);
-  }
-}
-
-function memberXml(model: ServiceModel, member: MemberRef, name: string, value: unknown): string {
-  const shape = shapeOf(model, member.shape);
-  // A flattened list is its elements, each named as the member.
-  if (shape.type === 'list' && (shape.flattened || member.flattened)) {
-    const itemShape = shapeOf(model, shape.member.shape);
-    return (value as unknown[]).map((item) => element(name, toXml(model, itemShape, item))).join('');
-  }
-  return element(name, toXml(model, shape, value));
-}
-
-function element(name: string, content: string): string {
-  return `<${name}>${content}</${name}>`;
 }
 
 function writeXml(response: ServerResponse, status: number, requestId: string, body: string): void {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { checkPayloadHash, type PayloadSignature, PayloadHashCheck } from '../auth/payloadSignatures';
 import type { SignatureVerifier } from '../auth/signatureV4';
 import { AwsError, toAwsError } from '../errors';
@@ -17,12 +17,12 @@ import { splitUrl } from '../routing';
 import { BlobStream } from '../store/blobs';
 import { AwsChunkedDecoder, contentEncodingWithoutAwsChunked, isAwsChunked } from './awsChunked';
 import { readBody, type ServiceEndpoint, startErrorResponse } from './endpoint';
+import { buildXml, escapeXmlText, malformedXml, shapeToXml } from './xml';
 import { compileRoutes, matchRoute, readBoundMembers, type RequestParts, textToValue, writeBoundMembers } from './httpBindings';
 
 /** XML request bodies are small configuration documents (the largest, DeleteObjects, is ~1 MB). */
 const MAX_XML_BODY_BYTES = 4 * 1024 * 1024;
 
-const xmlBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false });
 // htmlEntities: numeric character references (&#34;, &#x22;) are decoded as XML requires, not only
 // the five named entities: Go's XML encoder (rclone's) writes ETags as &#34;…&#34;. The HTML names it
 // also decodes (&nbsp;…) are no XML and appear in no client's request.
@@ -73,10 +73,6 @@ function setRequestIdHeaders(response: ServerResponse, context: RequestContext):
 
 function invalidArgument(message: string): AwsError {
   return new AwsError('InvalidArgument', 400, message);
-}
-
-function malformedXml(): AwsError {
-  return new AwsError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
 }
 
 async function readInput(
@@ -184,14 +180,14 @@ async function writeOutput(
   }
   let document: Record<string, unknown> | undefined;
   if (payload && payloadValue !== undefined) {
-    document = { [payload.locationName ?? payload.shape]: toXml(model, shapeOf(model, payload.shape), payloadValue) };
+    document = { [payload.locationName ?? payload.shape]: shapeToXml(model, shapeOf(model, payload.shape), payloadValue) };
   } else if (shape && operation.xmlRoot && isTextRoot(shape, operation.xmlRoot)) {
     // GetBucketLocation: the root element is the member, its text the value (empty for us-east-1).
     const value = output[operation.xmlRoot];
-    document = { [operation.xmlRoot]: { '@_xmlns': model.xmlNamespace, ...(value !== undefined && { '#text': toXml(model, shapeOf(model, shape.members[operation.xmlRoot].shape), value) }) } };
+    document = { [operation.xmlRoot]: { '@_xmlns': model.xmlNamespace, ...(value !== undefined && { '#text': shapeToXml(model, shapeOf(model, shape.members[operation.xmlRoot].shape), value) }) } };
   } else if (shape && operation.xmlRoot && hasBodyMembers(shape)) {
     // A body with nothing set is still its root element (<BucketLoggingStatus/>), as S3 answers.
-    document = { [operation.xmlRoot]: { '@_xmlns': model.xmlNamespace, ...(toXml(model, shape, output) as object) } };
+    document = { [operation.xmlRoot]: { '@_xmlns': model.xmlNamespace, ...(shapeToXml(model, shape, output) as object) } };
   }
   writeXml(response, response.statusCode, request.method === 'HEAD' ? undefined : document);
 }
@@ -227,57 +223,10 @@ function writeXml(response: ServerResponse, status: number, document: Record<str
     response.end();
     return;
   }
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n${xmlBuilder.build(document) as string}`;
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n${buildXml(document)}`;
   response.setHeader('Content-Type', 'application/xml');
   response.setHeader('Content-Length', Buffer.byteLength(body));
   response.end(body);
-}
-
-/** A value as fast-xml-parser's builder wants it: strings already escaped, lists as repeated elements. */
-function toXml(model: ServiceModel, shape: Shape, value: unknown): unknown {
-  switch (shape.type) {
-    case 'structure': {
-      const element: Record<string, unknown> = {};
-      if (shape.xmlNamespace) element[shape.xmlNamespace.prefix ? `@_xmlns:${shape.xmlNamespace.prefix}` : '@_xmlns'] = shape.xmlNamespace.uri;
-      const record = value as Record<string, unknown>;
-      for (const [name, member] of Object.entries(shape.members)) {
-        if (member.location || record[name] === undefined || record[name] === null) continue;
-        const memberShape = shapeOf(model, member.shape);
-        const elementName = member.locationName ?? name;
-        if (member.xmlAttribute) {
-          element[`@_${elementName}`] = scalarXmlText(memberShape, record[name]).replace(/"/g, '&quot;');
-          continue;
-        }
-        if (memberShape.type === 'list' && (memberShape.flattened || member.flattened)) {
-          const itemShape = shapeOf(model, memberShape.member.shape);
-          element[elementName] = (record[name] as unknown[]).map((item) => toXml(model, itemShape, item));
-        } else {
-          element[elementName] = toXml(model, memberShape, record[name]);
-        }
-      }
-      return element;
-    }
-    case 'list': {
-      const itemShape = shapeOf(model, shape.member.shape);
-      return { [shape.member.locationName ?? 'member']: (value as unknown[]).map((item) => toXml(model, itemShape, item)) };
-    }
-    default:
-      return scalarXmlText(shape, value);
-  }
-}
-
-/** The XML text of a scalar: timestamps ISO 8601, blobs base64, strings escaped (S3 and the query protocol alike). */
-export function scalarXmlText(shape: Shape, value: unknown): string {
-  switch (shape.type) {
-    case 'timestamp':
-      return (value as Date).toISOString();
-    case 'blob':
-      return Buffer.from(value as Uint8Array).toString('base64');
-    case 'string':
-      return escapeXmlText(String(value));
-    default:
-      return String(value);
-  }
 }
 
 /** An XML element parsed by fast-xml-parser as a value of the shape's type. */
@@ -314,25 +263,6 @@ function fromXml(model: ServiceModel, shape: Shape, node: unknown): unknown {
 function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
-}
-
-/**
- * Escapes text for an XML element. Characters XML 1.0 cannot carry literally (control characters,
- * and CR, which parsers normalise away) become character references, as S3 writes them.
- */
-export function escapeXmlText(text: string): string {
-  return text.replace(/[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (char) => {
-    switch (char) {
-      case '&':
-        return '&amp;';
-      case '<':
-        return '&lt;';
-      case '>':
-        return '&gt;';
-      default:
-        return `&#${char.charCodeAt(0)};`;
-    }
-  });
 }
 
 /** The S3 `<Resource>` of an error: the request path, decoded. */

@@ -11,7 +11,7 @@ import { splitUrl } from '../routing';
 import { writeJsonError } from './awsJson';
 import { writeQueryError } from './awsQuery';
 import { readBody, startErrorResponse } from './endpoint';
-import { escapeXmlText } from './restXml';
+import { buildXml, escapeXmlText } from './xml';
 
 interface ServiceProtocol {
   serviceId: string;
@@ -45,13 +45,19 @@ export async function writeUnknownServiceError(
       writeQueryError(response, known?.xmlNamespace, error, error.code, requestId);
       return;
     case 'ec2':
-      writeXml(response, error, `<Response><Errors><Error><Code>${error.code}</Code><Message>${escapeXmlText(error.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`, requestId);
+      writeXml(response, error, buildXml({ Response: { Errors: { Error: { Code: error.code, Message: escapeXmlText(error.message) } }, RequestID: requestId } }), requestId);
       return;
     case 'rest-xml':
       writeXml(
         response,
         error,
-        `<ErrorResponse${known?.xmlNamespace ? ` xmlns="${known.xmlNamespace}"` : ''}><Error><Type>Receiver</Type><Code>${error.code}</Code><Message>${escapeXmlText(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        buildXml({
+          ErrorResponse: {
+            ...(known?.xmlNamespace && { '@_xmlns': known.xmlNamespace }),
+            Error: { Type: 'Receiver', Code: error.code, Message: escapeXmlText(error.message) },
+            RequestId: requestId,
+          },
+        }),
         requestId,
       );
       return;

@@ -14,7 +14,7 @@ import { isActive, type TrainingJobDescription } from '../pipeline/trainingJobs'
 import type { PollOutcome, PollWatch } from '../polling/poller';
 import { everyMs, POLL_INTERVAL_MS } from '../polling/schedules';
 import { trainingJobKey, watchTrainingJob } from '../polling/watches';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 
 export const LOGS_SCHEME = 'sagemaker-logs';
 

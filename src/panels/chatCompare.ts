@@ -7,7 +7,7 @@ import { describeChatFailure } from '../pipeline/chat/failures';
 import { encodeRequest, eventReader } from '../pipeline/chat/formats';
 import { streamAnswer } from '../pipeline/chat/stream';
 import { normalizeParameters, type CompareAnswer, type CompareSide } from '../pipeline/chat/types';
-import type { ChatSessionHost } from './chatSession';
+import type { ChatSessionHost } from './chatSessionHost';
 
 export const COMPARE_SIDES = 2;
 

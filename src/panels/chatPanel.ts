@@ -18,7 +18,7 @@ import { ConversationStore, conversationToJson, conversationToMarkdown, type Sto
 import { FormatMemory } from '../pipeline/chat/formatMemory';
 import { DEFAULT_CONTEXT_CHARACTERS } from '../pipeline/chat/payloads';
 import { listEndpoints } from '../pipeline/endpoints';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { ChatSession } from './chatSession';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 

@@ -6,39 +6,16 @@
 // prompt to two endpoints or parameter sets (chatCompare.ts). Saved through the host after every
 // change. The panel's webview only renders what this sends (and is rebuilt from it whenever the
 // panel is shown again). No `vscode` import: the panel wires it to the webview.
-import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { HostMessage, PanelMessage } from '../../webview/chat/protocol';
-import type { FailureContext } from '../failures/classify';
-import type { NextStep } from '../failures/nextSteps';
 import { describeChatFailure } from '../pipeline/chat/failures';
 import { randomUUID } from 'node:crypto';
 import { defaultTitle, type StoredConversation } from '../pipeline/chat/conversations';
-import type { FormatMemory } from '../pipeline/chat/formatMemory';
 import { carriesHistory, encodeRequest, eventReader, FORMAT_LABELS, templateProblem, type CustomTemplate, type EndpointFormat, type ProbeStep } from '../pipeline/chat/formats';
 import { fitHistory, type ChatMessage } from '../pipeline/chat/payloads';
 import { streamAnswer } from '../pipeline/chat/stream';
-import { normalizeParameters, type AssistantTurn, type ChatAction, type ChatFailure, type ChatParameters, type ParameterPreset, type PayloadFormat, type Turn } from '../pipeline/chat/types';
+import { normalizeParameters, type AssistantTurn, type ChatAction, type ChatFailure, type ChatParameters, type PayloadFormat, type Turn } from '../pipeline/chat/types';
 import { Comparison } from './chatCompare';
-
-export interface ChatSessionHost {
-  runtime(): Promise<SageMakerRuntimeClient>;
-  /** Where calls go and how a local emulator is brought back, for the failure messages. */
-  failureContext(): FailureContext;
-  /** What a call found (nothing: it was answered), so that every view knows when the connection is down. */
-  report(error?: unknown): void;
-  /** Steps outside the chat: start the emulator, switch the connection, show the Endpoints view. */
-  run(step: Exclude<NextStep, 'retry'>): void;
-  /** Characters of conversation a request may carry (the context budget). */
-  contextCharacters(): number;
-  /** The named parameter presets (settings). */
-  presets(): ParameterPreset[];
-  /** Keeps the conversation (after each answer, edit or clear). */
-  save(conversation: StoredConversation): void;
-  /** Each endpoint's payload format, remembered in the workspace. */
-  formats: FormatMemory;
-  /** The region's InService endpoints, for Compare's pick list. */
-  endpoints(): Promise<string[]>;
-}
+import type { ChatSessionHost } from './chatSessionHost';
 
 /** A failure decided before any request: no known format answered, or a licence to accept first. */
 class FormatFailure extends Error {

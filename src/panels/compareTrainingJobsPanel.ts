@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { isPanelMessage, type ComparedJob, type HostMessage } from '../../webview/compareJobs/protocol';
 import { failureText } from '../failures/classify';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { hostsOf, readTrainingMetrics } from '../pipeline/trainingMetrics';
 import { describeTrainingJob, isActive } from '../pipeline/trainingJobs';
 import { webviewHtml, webviewOptions } from './webviewHtml';

@@ -14,7 +14,7 @@ import { isActive, type TrainingJobDescription } from '../pipeline/trainingJobs'
 import type { PollWatch } from '../polling/poller';
 import { everyMs } from '../polling/schedules';
 import { trainingJobKey, watchTrainingJob } from '../polling/watches';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { toTrainingJobView } from './trainingJobView';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 

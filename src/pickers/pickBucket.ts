@@ -1,6 +1,6 @@
 // The S3 bucket to act on: the account's buckets, or a name typed in.
 import { listBuckets } from '../pipeline/datasets';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { pickResource } from './pickResource';
 
 const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

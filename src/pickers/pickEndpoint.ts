@@ -3,7 +3,7 @@
 import type { EndpointStatus } from '@aws-sdk/client-sagemaker';
 import { describeEndpoint, listEndpoints, type EndpointSummary } from '../pipeline/endpoints';
 import { nameProblem } from '../pipeline/names';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { pickResource } from './pickResource';
 
 export async function pickEndpoint(

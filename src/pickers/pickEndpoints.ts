@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { listEndpoints } from '../pipeline/endpoints';
 import { nameProblem } from '../pipeline/names';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 
 export const MAX_PICKED_ENDPOINTS = 2;
 

@@ -2,7 +2,7 @@
 // region's recent models and training jobs run as (the emulator's own role first on the emulator),
 // or an ARN typed in.
 import { distinctRoles, knownExecutionRoles, roleArnProblem, roleName } from '../pipeline/executionRoles';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { pickResource } from './pickResource';
 
 /** The role the emulator's examples and defaults run as (the emulator accepts any role). */

@@ -4,7 +4,7 @@ import type { ModelApprovalStatus } from '@aws-sdk/client-sagemaker';
 import { relativeTime } from '../format';
 import { nameProblem } from '../pipeline/names';
 import { listModelGroups, listModelVersions, versionLabel, type ModelVersionSummary } from '../pipeline/registry';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { pickResource } from './pickResource';
 
 /** An existing group; with `allowNew`, a name typed in that is not listed is taken as a new group's. */

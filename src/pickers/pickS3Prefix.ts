@@ -1,7 +1,7 @@
 // An S3 prefix picked by browsing the Datasets (buckets, then folders), or typed as an s3:// URI.
 import * as vscode from 'vscode';
 import { baseName, listBuckets, listPrefix } from '../pipeline/datasets';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 
 const S3_PREFIX = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
 

@@ -4,7 +4,7 @@ import type { TrainingJobStatus } from '@aws-sdk/client-sagemaker';
 import { relativeTime } from '../format';
 import { listTrainingJobs } from '../pipeline/trainingJobs';
 import { nameProblem } from '../pipeline/names';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { pickResource } from './pickResource';
 
 /** Jobs in progress, for Stop; ended jobs, for Resume. */

@@ -1,7 +1,7 @@
 // From the palette, or from an endpoint's node: one production variant of an endpoint (the only one
 // is taken without asking).
 import { listVariants } from '../pipeline/endpoints';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { pickEndpoint } from './pickEndpoint';
 import { pickResource } from './pickResource';
 

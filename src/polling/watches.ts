@@ -3,7 +3,7 @@
 import type { PollOutcome, PollWatch } from './poller';
 import type { PollSchedule } from './schedules';
 import { describeTrainingJob, type TrainingJobDescription } from '../pipeline/trainingJobs';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 
 export function trainingJobKey(name: string): string {
   return `sagemaker/trainingJob/${name}`;

@@ -12,7 +12,7 @@ import { isPromptFile, parsePromptFile, type TextRange } from '../pipeline/promp
 import { comparisonMarkdown, failureLine } from '../pipeline/promptTests/report';
 import { runCalls, type CallResult } from '../pipeline/promptTests/runner';
 import { pickEndpoints } from '../pickers/pickEndpoints';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 
 export const PROMPT_FILES_GLOB = '**/*.prompts.{yaml,yml}';
 export const COMPARISON_SCHEME = 'sagemaker-prompt-results';

@@ -6,7 +6,7 @@ import { countOf, formatBytes } from '../format';
 import { describeProgress, type TransferSnapshot } from '../pipeline/transfers/transferProgress';
 import { existingKeys, planUpload, uploadFiles, type UploadOutcome } from '../pipeline/transfers/upload';
 import { failureText } from '../failures/classify';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 
 /** The notification is updated at most this often: a large folder reports thousands of parts. */
 const REPORT_EVERY_MS = 200;

@@ -9,7 +9,7 @@ import { describeTrainingJob, isActive, type TrainingJobDescription } from '../p
 import { formatBytes, relativeTime } from '../format';
 import { PagedChildren } from './nodes';
 import { everyMs } from '../polling/schedules';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { ResourceTree } from './resourceTree';
 
 export class CheckpointTreeItem extends vscode.TreeItem {

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { uploadWithProgress } from '../transfers/transferUi';
 import { ObjectTreeItem, S3FolderTreeItem } from './datasetsTree';
 

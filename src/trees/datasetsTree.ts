@@ -5,7 +5,7 @@ import { formatBytes } from '../format';
 import { isTextName } from '../pipeline/s3Text';
 import { PagedChildren } from './nodes';
 import { ResourceTree } from './resourceTree';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 
 /** A bucket or a prefix inside it: both list the same way. */
 export abstract class S3FolderTreeItem extends vscode.TreeItem {

@@ -15,7 +15,7 @@ import { PagedChildren } from './nodes';
 import { backoff } from '../polling/schedules';
 import { ResourceTree } from './resourceTree';
 import { markdownTooltip } from './tooltips';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 
 const STATUS_ICONS: Record<string, vscode.ThemeIcon> = {
   Creating: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),

@@ -14,7 +14,7 @@ import {
   type ModelVersionSummary,
 } from '../pipeline/registry';
 import { PagedChildren } from './nodes';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { ResourceTree } from './resourceTree';
 import { markdownTooltip } from './tooltips';
 

@@ -8,7 +8,7 @@ import type { ConnectionState } from '../connection/connection';
 import type { Failure } from '../failures/classify';
 import { IDLE_VIEW, type PollSchedule } from '../polling/schedules';
 import type { PollWatch } from '../polling/poller';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { ErrorTreeItem, LoadMoreTreeItem, PagedChildren } from './nodes';
 
 export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.TreeItem>, vscode.Disposable {

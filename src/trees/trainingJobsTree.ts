@@ -5,7 +5,7 @@ import { isActive, listTrainingJobs, type TrainingJobSummary } from '../pipeline
 import { relativeTime } from '../format';
 import { everyMs } from '../polling/schedules';
 import { ResourceTree } from './resourceTree';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 
 const STATUS_ICONS: Record<string, vscode.ThemeIcon> = {
   InProgress: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),

@@ -6,7 +6,7 @@ import { formatBytes, relativeTime } from '../format';
 import { isTransformActive, listOutputObjects, listTransformJobs, transformOutputUri, type OutputObject, type TransformJobSummary } from '../pipeline/batchTransform';
 import { PagedChildren } from './nodes';
 import { everyMs } from '../polling/schedules';
-import type { Services } from '../workbench';
+import type { Services } from '../services';
 import { ResourceTree } from './resourceTree';
 import { DetailTreeItem } from './modelsTree';
 import { markdownTooltip } from './tooltips';

@@ -1,3 +1,4 @@
+// Emulator tests (a running emulator, the real AWS SDK v3 clients) of Application Auto Scaling of SageMaker endpoint variants.
 import {
   ApplicationAutoScalingClient,
   DeleteScalingPolicyCommand,

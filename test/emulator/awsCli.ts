@@ -3,9 +3,10 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { AWS_CLI } from '../../harness/emulatorClients';
 import { TEST_CREDENTIALS } from './helpers';
 
-export const AWS_CLI = '/usr/bin/aws';
+export { AWS_CLI };
 
 const run = promisify(execFile);
 

@@ -17,8 +17,8 @@ import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
 import { until } from '../waiting';
+import { FIXTURES } from './runtimeTestHelpers';
 
-const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
 const BUCKET = 'metrics-tests';
 const NAMESPACE = '/aws/sagemaker/TrainingJobs';
 const JOB = 'loss-curve';

@@ -39,8 +39,8 @@ import { awsCli } from './awsCli';
 import { clientConfig, makeTempDir, rejection, s3Client, sagemakerClient } from './helpers';
 import { processesUnder, running } from './processes';
 import { until } from '../waiting';
+import { FIXTURES } from './runtimeTestHelpers';
 
-const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
 const BUCKET = 'endpoint-tests';
 const FAST_TIMING = { stopGraceMs: 2000, logFlushMs: 100, replaceDelayMs: 200, healthCheckTimeoutMs: 20_000 };
 

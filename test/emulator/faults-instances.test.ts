@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { INSTANCE_FAILURE_REASON } from '../../emulator/faults/faultErrors';
 import type { FaultView } from '../../emulator/faults/faults';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
-import { deployTestEndpoint } from '../vscode/endpoints';
+import { deployTestEndpoint } from '../../harness/endpoints';
 import { addFault, clientConfig, injectFault, listFaults, makeTempDir, sagemakerClient } from './helpers';
 import { running } from './processes';
 import { until } from '../waiting';

@@ -2,96 +2,19 @@
 // directory, real AWS SDK v3 clients pointed at it, fixture builders and a raw HTTP helper.
 import { S3Client } from '@aws-sdk/client-s3';
 import { type CreateTrainingJobCommandInput, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { FaultView } from '../../emulator/faults/faults';
-import type { RuntimeOptions } from '../../emulator/runtimes';
+import type { RuntimeOptions } from '../../emulator/runtimeWiring';
 import { until } from '../waiting';
+import { makeTempDir, s3Client, sagemakerClient } from '../../harness/emulatorClients';
 
 // The SDK warns once per process that it will require Node 22 in 2027; the tests run on Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-/** The compiled CLI (out/emulator/cli.js), for tests that need a real process. */
-export const CLI_PATH = join(__dirname, '..', '..', 'emulator', 'cli.js');
-
-export interface CliProcess {
-  child: ChildProcess;
-  url: string;
-  /** Everything written to stderr so far. */
-  stderr(): string;
-  /** Resolves with the exit code (or signal) once the process has exited. */
-  exited: Promise<number | NodeJS.Signals>;
-}
-
-/** Starts `node <script> ...args` and waits for its `listening on` line (at most 10 s). */
-export async function spawnCli(args: string[], script = CLI_PATH): Promise<CliProcess> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      // The caller never gets hold of a process that did not start: end it here, or its pipes keep
-      // the test runner waiting after the test has failed.
-      child.kill('SIGKILL');
-      reject(new Error(`no "listening on" line within 10 s; stderr: ${stderr}`));
-    }, 10_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /^listening on (http:\/\/\S+)\n/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the emulator exited (${code}) before listening; stderr: ${stderr}`));
-    });
-  });
-  return { child, url, stderr: () => stderr, exited };
-}
-
-export function makeTempDir(prefix: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-export interface ClientOptions {
-  region?: string;
-  /** A 12-digit access key id acts as that account. */
-  accessKeyId?: string;
-  maxAttempts?: number;
-}
-
-/** The SDK warns on console about failed streamed uploads, which some tests cause on purpose. */
-const QUIET_LOGGER = { debug() {}, info() {}, warn() {}, error() {} };
-
-export function clientConfig(url: string, options: ClientOptions = {}) {
-  return {
-    logger: QUIET_LOGGER,
-    endpoint: url,
-    region: options.region ?? 'us-east-1',
-    credentials: { ...TEST_CREDENTIALS, accessKeyId: options.accessKeyId ?? TEST_CREDENTIALS.accessKeyId },
-    maxAttempts: options.maxAttempts ?? 1,
-  };
-}
-
-export function s3Client(url: string, options: ClientOptions = {}): S3Client {
-  return new S3Client({ ...clientConfig(url, options), forcePathStyle: true });
-}
-
-export function sagemakerClient(url: string, options: ClientOptions = {}): SageMakerClient {
-  return new SageMakerClient(clientConfig(url, options));
-}
+export { TEST_CREDENTIALS, CLI_PATH, type CliProcess, spawnCli, makeTempDir, type ClientOptions, clientConfig, s3Client, sagemakerClient } from '../../harness/emulatorClients';
 
 export interface TestEmulator {
   url: string;

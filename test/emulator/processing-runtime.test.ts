@@ -21,7 +21,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PROCESSING_RESTARTED_REASON } from '../../emulator/runtime/processingRun';
+import { PROCESSING_RESTARTED_REASON } from '../../emulator/runtime/jobs/processingRun';
 import { startEmulator } from '../../emulator/server';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from './helpers';
 import { running } from './processes';

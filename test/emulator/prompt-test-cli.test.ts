@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
-import { deployTestEndpoint } from '../vscode/endpoints';
+import { deployTestEndpoint } from '../../harness/endpoints';
 import { clientConfig, makeTempDir } from './helpers';
 
 const REPO_ROOT = path.join(__dirname, '..', '..', '..');

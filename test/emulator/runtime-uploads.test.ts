@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { uploadFile } from '../../emulator/runtime/s3Transfer';
+import { uploadFile } from '../../emulator/runtime/hosts/s3Transfer';
 import { clientConfig, makeTempDir, patterned, rejection, startTestEmulator, type TestEmulator } from './helpers';
 
 const BUCKET = 'checkpoint-sync';

@@ -12,7 +12,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import * as path from 'node:path';
-import type { RuntimeTiming } from '../../emulator/runtime/trainingRun';
+import type { RuntimeTiming } from '../../emulator/runtime/jobs/trainingRun';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
 import { until } from '../waiting';

@@ -1,3 +1,4 @@
+// Emulator tests (a running emulator, the real AWS SDK v3 clients) of S3 ListObjectsV2.
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

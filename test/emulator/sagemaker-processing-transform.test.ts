@@ -1,3 +1,4 @@
+// Emulator tests (a running emulator, the real AWS SDK v3 clients) of SageMaker processing and transform jobs.
 import {
   CreateModelCommand,
   CreateProcessingJobCommand,

@@ -1,3 +1,4 @@
+// Emulator tests (a running emulator, the real AWS SDK v3 clients) of SageMaker tags.
 import {
   AddTagsCommand,
   CreateEndpointCommand,

@@ -1,15 +1,12 @@
 // Training jobs really run: script-mode jobs in Python and Node read the SageMaker contract, logs
 // reach CloudWatch Logs while they run, checkpoints reach S3 and bring a new job (or a spot
 // restart, or an emulator restart) back where the last one stopped. All through the real SDK.
-import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateTrainingJobCommand,
-  DescribeTrainingJobCommand,
   StopTrainingJobCommand,
-  waitUntilTrainingJobCompletedOrStopped,
   type CreateTrainingJobCommandInput,
-  type DescribeTrainingJobCommandOutput,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
@@ -21,11 +18,10 @@ import * as tar from 'tar';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { CLI_PATH, clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from './helpers';
 import { running } from './processes';
+import { FAST_TIMING, FIXTURES, finishedTrainingJob as finished, jobLogLines } from './runtimeTestHelpers';
 import { until } from '../waiting';
 
-const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
 const BUCKET = 'runtime-tests';
-const FAST_TIMING = { stopGraceMs: 3000, checkpointScanMs: 200, logFlushMs: 100, spotRestartDelayMs: 1500 };
 
 function nodeJob(name: string, script: string, overrides: Partial<CreateTrainingJobCommandInput> = {}): CreateTrainingJobCommandInput {
   return {
@@ -44,25 +40,8 @@ function nodeJob(name: string, script: string, overrides: Partial<CreateTraining
   };
 }
 
-async function finished(sageMaker: SageMakerClient, name: string): Promise<DescribeTrainingJobCommandOutput> {
-  await waitUntilTrainingJobCompletedOrStopped({ client: sageMaker, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { TrainingJobName: name }).catch(
-    () => undefined, // the waiter rejects on Failed; the caller asserts on the description
-  );
-  return sageMaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
-}
-
-async function logLines(logs: CloudWatchLogsClient, job: string): Promise<string[]> {
-  const { logStreams = [] } = await logs.send(
-    new DescribeLogStreamsCommand({ logGroupName: '/aws/sagemaker/TrainingJobs', logStreamNamePrefix: `${job}/` }),
-  );
-  const lines: string[] = [];
-  for (const stream of logStreams) {
-    const { events = [] } = await logs.send(
-      new GetLogEventsCommand({ logGroupName: '/aws/sagemaker/TrainingJobs', logStreamName: stream.logStreamName, startFromHead: true }),
-    );
-    lines.push(...events.map((event) => event.message ?? ''));
-  }
-  return lines;
+function logLines(logs: CloudWatchLogsClient, job: string): Promise<string[]> {
+  return jobLogLines(logs, '/aws/sagemaker/TrainingJobs', job);
 }
 
 async function objectText(s3: S3Client, key: string): Promise<string | undefined> {

@@ -22,8 +22,8 @@ import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
 import { processesUnder, running } from './processes';
 import { until } from '../waiting';
+import { FIXTURES } from './runtimeTestHelpers';
 
-const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
 const BUCKET = 'transform-tests';
 
 function modelArchive(dir: string): Buffer {

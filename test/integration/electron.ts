@@ -4,8 +4,8 @@ import { runTests } from '@vscode/test-electron';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startEmulatorProcess } from '../vscode/emulatorProcess';
-import { REPO_ROOT } from '../vscode/paths';
+import { startEmulatorProcess } from '../../harness/emulatorProcess';
+import { REPO_ROOT } from '../../harness/paths';
 
 async function main(): Promise<void> {
   const emulator = await startEmulatorProcess();

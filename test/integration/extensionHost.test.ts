@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SuiteResult } from './suite/index';
-import { runExtensionTests } from '../vscode/extensionTests';
-import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
-import { trainedFixture } from '../vscode/trainedFixture';
+import { runExtensionTests } from '../../harness/extensionTests';
+import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
+import { trainedFixture } from '../../harness/trainedFixture';
 
 describe('extension host (code-server)', () => {
   let emulator: EmulatorProcess;

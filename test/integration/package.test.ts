@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { it } from 'node:test';
-import { VSIX_PATH } from '../vscode/paths';
+import { VSIX_PATH } from '../../harness/paths';
 
 it('the .vsix contains only the files that run', () => {
   const files = execFileSync('unzip', ['-Z1', VSIX_PATH], { encoding: 'utf8' }).trim().split('\n').sort();

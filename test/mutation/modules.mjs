@@ -30,19 +30,20 @@ export const modules = [
   {
     name: 's3-reads-multipart',
     mutate: [
-      'emulator/services/s3/{GetObject,HeadObject,objectReads,objectBodies,uploads}.ts',
-      'emulator/services/s3/{CreateMultipartUpload,UploadPart,UploadPartCopy,CompleteMultipartUpload,AbortMultipartUpload,ListParts,ListMultipartUploads}.ts',
+      'emulator/services/s3/{GetObject,HeadObject,objectReads,objectBodies}.ts',
+      'emulator/services/s3/multipart/uploads.ts',
+      'emulator/services/s3/multipart/{CreateMultipartUpload,UploadPart,UploadPartCopy,CompleteMultipartUpload,AbortMultipartUpload,ListParts,ListMultipartUploads}.ts',
     ],
     tests: ['test/emulator/s3-objects.test.ts', 'test/emulator/s3-multipart.test.ts', 'test/emulator/s3-parts.test.ts'],
   },
   {
     name: 'training-runtime',
-    mutate: ['emulator/runtime/{trainingRuntime,trainingRun,trainingHost,hostGroup,checkpointSync,jobSupervisor,unresumableJobs}.ts'],
+    mutate: ['emulator/runtime/jobs/{trainingRuntime,trainingRun,trainingHost,checkpointSync,jobSupervisor,unresumableJobs}.ts', 'emulator/runtime/hosts/hostGroup.ts'],
     tests: ['test/unit/emulator-training-job-state.test.ts', 'test/emulator/training-runtime.test.ts'],
   },
   {
     name: 'endpoint-runtime',
-    mutate: ['emulator/runtime/{endpointRuntime,modelFleet,modelInstance}.ts'],
+    mutate: ['emulator/runtime/endpoints/endpointRuntime.ts', 'emulator/runtime/hosts/{modelFleet,modelInstance}.ts'],
     tests: ['test/unit/emulator-endpoint-state.test.ts', 'test/emulator/endpoint-runtime.test.ts'],
   },
 ];

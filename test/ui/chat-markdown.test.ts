@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../vscode/browser';
-import { startCodeServer, type CodeServer } from '../vscode/codeServer';
-import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
-import { deployEchoEndpoint } from '../vscode/endpoints';
-import { EXTENSION_ID, VSIX_PATH } from '../vscode/paths';
+import { launchChromium, screenshot } from '../../harness/browser';
+import { startCodeServer, type CodeServer } from '../../harness/codeServer';
+import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
+import { deployEchoEndpoint } from '../../harness/endpoints';
+import { EXTENSION_ID, VSIX_PATH } from '../../harness/paths';
 import { noHover } from './treeActions';
 
 const ENDPOINT = 'ui-echo-markdown';

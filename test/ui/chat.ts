@@ -3,9 +3,9 @@
 // opens from the context menu, a prompt sent with Enter streams an answer in, and the endpoint is
 // deleted after the modal confirmation.
 import type { Page } from 'playwright-core';
-import { screenshot } from '../vscode/browser';
-import { deployTestEndpoint } from '../vscode/endpoints';
-import { EXTENSION_ID } from '../vscode/paths';
+import { screenshot } from '../../harness/browser';
+import { deployTestEndpoint } from '../../harness/endpoints';
+import { EXTENSION_ID } from '../../harness/paths';
 import { contextMenu, noHover } from './treeActions';
 
 type Step = (name: string, body: () => Promise<void>) => Promise<void>;

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../vscode/browser';
-import { startCodeServer, type CodeServer } from '../vscode/codeServer';
-import { deployTestEndpoint } from '../vscode/endpoints';
-import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
-import { EXTENSION_ID, VSIX_PATH } from '../vscode/paths';
+import { launchChromium, screenshot } from '../../harness/browser';
+import { startCodeServer, type CodeServer } from '../../harness/codeServer';
+import { deployTestEndpoint } from '../../harness/endpoints';
+import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
+import { EXTENSION_ID, VSIX_PATH } from '../../harness/paths';
 import { contextMenu, noHover } from './treeActions';
 
 const BUCKET = 'health-ui-data';

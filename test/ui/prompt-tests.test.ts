@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../vscode/browser';
-import { startCodeServer, type CodeServer } from '../vscode/codeServer';
-import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
-import { deployEchoEndpoint, deployTestEndpoint } from '../vscode/endpoints';
-import { VSIX_PATH } from '../vscode/paths';
+import { launchChromium, screenshot } from '../../harness/browser';
+import { startCodeServer, type CodeServer } from '../../harness/codeServer';
+import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
+import { deployEchoEndpoint, deployTestEndpoint } from '../../harness/endpoints';
+import { VSIX_PATH } from '../../harness/paths';
 import { until } from '../waiting';
 
 const V1 = 'support-bot-v1';

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../vscode/browser';
-import { startCodeServer, type CodeServer } from '../vscode/codeServer';
-import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
-import { VSIX_PATH } from '../vscode/paths';
-import { trainedFixture, type TrainedFixture } from '../vscode/trainedFixture';
+import { launchChromium, screenshot } from '../../harness/browser';
+import { startCodeServer, type CodeServer } from '../../harness/codeServer';
+import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
+import { VSIX_PATH } from '../../harness/paths';
+import { trainedFixture, type TrainedFixture } from '../../harness/trainedFixture';
 import { contextMenu, noHover } from './treeActions';
 
 describe('Serving in VS Code: register → approve → deploy → autoscale → test load → update → delete', () => {

@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../vscode/browser';
+import { launchChromium, screenshot } from '../../harness/browser';
 import { chatWithEndpoint } from './chat';
-import { putTestModel } from '../vscode/endpoints';
+import { putTestModel } from '../../harness/endpoints';
 import { contextMenu } from './treeActions';
-import { startCodeServer, type CodeServer } from '../vscode/codeServer';
-import { DEMO, seedDemo } from '../vscode/demo';
-import { startEmulatorProcess, type EmulatorProcess } from '../vscode/emulatorProcess';
-import { EXTENSION_ID, VSIX_PATH } from '../vscode/paths';
+import { startCodeServer, type CodeServer } from '../../harness/codeServer';
+import { DEMO, seedDemo } from '../../harness/demo';
+import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
+import { EXTENSION_ID, VSIX_PATH } from '../../harness/paths';
 
 const { bucket: BUCKET, trainingJob: JOB } = DEMO;
 

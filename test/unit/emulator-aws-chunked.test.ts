@@ -1,3 +1,4 @@
+// Unit tests of AwsChunkedDecoder.
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';

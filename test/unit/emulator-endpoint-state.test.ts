@@ -1,3 +1,4 @@
+// Unit tests of endpoint state machine.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -8,7 +9,7 @@ import {
   hasInstances,
   updatingEndpoint,
   updatingVariants,
-} from '../../emulator/services/sagemaker/endpointState';
+} from '../../emulator/services/sagemaker/hosting/state';
 
 const at = (seconds: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, seconds));
 const blue = { name: 'blue', desiredWeight: 1, desiredInstanceCount: 2 };

@@ -1,3 +1,4 @@
+// Unit tests of FrontDoor.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FrontDoor, isLoopbackAddress } from '../../emulator/frontDoor';

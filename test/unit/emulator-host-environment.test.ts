@@ -1,7 +1,8 @@
+// Unit tests of hostEnvironment.
 import assert from 'node:assert/strict';
 import { devNull } from 'node:os';
 import { describe, it } from 'node:test';
-import { hostEnvironment } from '../../emulator/runtime/hostEnvironment';
+import { hostEnvironment } from '../../emulator/runtime/hosts/hostEnvironment';
 import { emulatorEnvironment } from '../../src/emulatorEnvironment';
 
 /** A developer's shell: what a program needs, and secrets and settings no job may see. */

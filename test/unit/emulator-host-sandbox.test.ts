@@ -4,9 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { containerPath, LoopbackBlocks, sandboxedCommand } from '../../emulator/runtime/hostSandbox';
-import { pyDict, pyInt, pyStr } from '../../emulator/runtime/pythonValues';
-import { calledProcessError, entryPointType, ScriptErrorWatcher, splitHyperparameters, toCmdArgs, userScriptCommand } from '../../emulator/runtime/trainingToolkit';
+import { containerPath, LoopbackBlocks, sandboxedCommand } from '../../emulator/runtime/hosts/hostSandbox';
+import { pyDict, pyInt, pyStr } from '../../emulator/runtime/jobs/pythonValues';
+import { calledProcessError, entryPointType, ScriptErrorWatcher, splitHyperparameters, toCmdArgs, userScriptCommand } from '../../emulator/runtime/jobs/trainingToolkit';
 
 describe('host sandbox', () => {
   it("binds the host's folder as /opt/ml over a tmpfs /opt that keeps the machine's own entries", () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AwsError } from '../../emulator/errors';
-import { advanceJob, assertStoppable, canMove, isTerminal, type JobStatus, startedJob } from '../../emulator/services/sagemaker/jobStatus';
+import { advanceJob, assertStoppable, canMove, isTerminal, type JobStatus, startedJob } from '../../emulator/services/sagemaker/common/jobStatus';
 
 const STATUSES: readonly JobStatus[] = ['InProgress', 'Stopping', 'Stopped', 'Completed', 'Failed'];
 const ENDED: readonly JobStatus[] = ['Stopped', 'Completed', 'Failed'];

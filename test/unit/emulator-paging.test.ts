@@ -1,3 +1,4 @@
+// Unit tests of sortedPage.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validationError } from '../../emulator/errors';

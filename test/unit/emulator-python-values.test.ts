@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { decodeHyperparameter, pythonJsonDumps, pythonJsonLoads, pythonStr } from '../../emulator/runtime/pythonValues';
+import { decodeHyperparameter, pythonJsonDumps, pythonJsonLoads, pythonStr } from '../../emulator/runtime/jobs/pythonValues';
 
 /** Values as the SageMaker Python SDK's json.dumps sends them, and as users type them. */
 const INPUTS = [

@@ -1,3 +1,4 @@
+// Unit tests of resolveRoute.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveRoute } from '../../emulator/routing';

@@ -1,3 +1,4 @@
+// Unit tests of combineCrcs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crc32 } from 'node:zlib';

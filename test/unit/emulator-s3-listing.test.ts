@@ -1,3 +1,4 @@
+// Unit tests of compareKeys.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compareKeys, listPage } from '../../emulator/services/s3/listing';

@@ -1,6 +1,7 @@
+// Unit tests of training job state machine.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { advanceTrainingJob, isTerminal, startedTrainingJob } from '../../emulator/services/sagemaker/trainingJobState';
+import { advanceTrainingJob, isTerminal, startedTrainingJob } from '../../emulator/services/sagemaker/trainingJobs/state';
 
 const at = (seconds: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, seconds));
 

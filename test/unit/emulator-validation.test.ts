@@ -1,3 +1,4 @@
+// Unit tests of validate.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AwsError } from '../../emulator/errors';

@@ -1,3 +1,4 @@
+// Unit tests of safetensors.
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, promises as fs, readdirSync, writeFileSync } from 'node:fs';
@@ -5,8 +6,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadLatestCheckpoint, saveCheckpoint, writeFileAtomically } from '../../emulator/containers/gpt/checkpoint';
-import { initializeParameters, ParameterLayout } from '../../emulator/containers/gpt/parameters';
-import { Random } from '../../emulator/containers/gpt/random';
+import { initializeParameters, ParameterLayout } from '../../emulator/containers/gpt/model/parameters';
+import { Random } from '../../emulator/containers/gpt/model/random';
 import { decodeSafetensors, encodeSafetensors, SafetensorsReader, type NamedTensor } from '../../emulator/containers/gpt/safetensors';
 import { until } from '../waiting';
 

@@ -1,3 +1,4 @@
+// Unit tests of streaming dataset.
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,9 +1,10 @@
+// Unit tests of KV cache.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_GENERATION, TextGenerator, type GenerationParameters } from '../../emulator/containers/gpt/generation';
-import { GptModel } from '../../emulator/containers/gpt/model';
-import { initializeParameters, ParameterLayout, type ModelConfig } from '../../emulator/containers/gpt/parameters';
-import { Random } from '../../emulator/containers/gpt/random';
+import { GptModel } from '../../emulator/containers/gpt/model/model';
+import { initializeParameters, ParameterLayout, type ModelConfig } from '../../emulator/containers/gpt/model/parameters';
+import { Random } from '../../emulator/containers/gpt/model/random';
 import { sampleToken, type SamplingOptions } from '../../emulator/containers/gpt/sampling';
 import { completeResponse, createStreamEncoder, parseRequest } from '../../emulator/containers/gpt/payloads';
 import { BytePairTokenizer, END_OF_TEXT } from '../../emulator/containers/gpt/tokenizer';

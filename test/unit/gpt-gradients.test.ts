@@ -6,10 +6,10 @@ import {
   causalAttentionBackward, causalAttentionForward, crossEntropy, embeddingBackward, embeddingForward,
   geluBackward, geluForward, layerNormBackward, layerNormForward, linearBackward, linearForward,
   type AttentionShape,
-} from '../../emulator/containers/gpt/layers';
-import { GptModel, type TokenBatch } from '../../emulator/containers/gpt/model';
-import { initializeParameters, ParameterLayout, type ModelConfig } from '../../emulator/containers/gpt/parameters';
-import { Random } from '../../emulator/containers/gpt/random';
+} from '../../emulator/containers/gpt/model/layers';
+import { GptModel, type TokenBatch } from '../../emulator/containers/gpt/model/model';
+import { initializeParameters, ParameterLayout, type ModelConfig } from '../../emulator/containers/gpt/model/parameters';
+import { Random } from '../../emulator/containers/gpt/model/random';
 
 const STEP = 1e-5;
 const RELATIVE_TOLERANCE = 1e-6;

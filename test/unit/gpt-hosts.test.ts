@@ -1,3 +1,4 @@
+// Unit tests of gradient reduction across hosts over TCP.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
@@ -5,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { LocalGradientReducer, type StepContribution } from '../../emulator/containers/gpt/gradientReduction';
-import { Random } from '../../emulator/containers/gpt/random';
+import { Random } from '../../emulator/containers/gpt/model/random';
 import { TcpGradientReducer, type HostRing } from '../../emulator/containers/gpt/tcpGradientReducer';
 import { DEFAULT_HYPERPARAMETERS, train, type TrainingHyperparameters } from '../../emulator/containers/gpt/trainer';
 

@@ -1,7 +1,8 @@
+// Unit tests of matmul kernels.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addAB, addABt, addAtB, naiveMatmul } from '../../emulator/containers/gpt/kernels';
-import { Random } from '../../emulator/containers/gpt/random';
+import { addAB, addABt, addAtB, naiveMatmul } from '../../emulator/containers/gpt/model/kernels';
+import { Random } from '../../emulator/containers/gpt/model/random';
 
 function randomMatrix(random: Random, rows: number, columns: number): Float32Array {
   return Float32Array.from({ length: rows * columns }, () => random.nextFloat() * 2 - 1);

@@ -1,3 +1,4 @@
+// Unit tests of loading a model straight from model.tar.gz.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,8 +8,8 @@ import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import { loadModelFromTarGz, saveModel } from '../../emulator/containers/gpt/modelFiles';
-import { initializeParameters, ParameterLayout } from '../../emulator/containers/gpt/parameters';
-import { Random } from '../../emulator/containers/gpt/random';
+import { initializeParameters, ParameterLayout } from '../../emulator/containers/gpt/model/parameters';
+import { Random } from '../../emulator/containers/gpt/model/random';
 import { BytePairTokenizer } from '../../emulator/containers/gpt/tokenizer';
 
 const directory = mkdtempSync(path.join(tmpdir(), 'gpt-archive-'));

@@ -1,3 +1,4 @@
+// Unit tests of request payloads.
 import * as assert from 'node:assert/strict';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -8,9 +9,9 @@ import type * as http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
 import { loadModel, saveModel } from '../../emulator/containers/gpt/modelFiles';
-import { initializeParameters, ParameterLayout, type ModelConfig } from '../../emulator/containers/gpt/parameters';
+import { initializeParameters, ParameterLayout, type ModelConfig } from '../../emulator/containers/gpt/model/parameters';
 import { parseRequest } from '../../emulator/containers/gpt/payloads';
-import { Random } from '../../emulator/containers/gpt/random';
+import { Random } from '../../emulator/containers/gpt/model/random';
 import { createModelServer } from '../../emulator/containers/gpt/server';
 import { BytePairTokenizer } from '../../emulator/containers/gpt/tokenizer';
 import { until } from '../waiting';

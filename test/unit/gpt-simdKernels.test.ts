@@ -5,16 +5,16 @@
 // exactly where the design promises bits (element-wise sums, a row's product whatever rows are beside it).
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addAB } from '../../emulator/containers/gpt/kernels';
+import { addAB } from '../../emulator/containers/gpt/model/kernels';
 import {
   addColumnSums, cachedAttentionForward, causalAttentionBackward, causalAttentionForward, crossEntropy, geluBackward, geluForward,
   layerNormBackward, layerNormForward, type AttentionShape,
-} from '../../emulator/containers/gpt/layers';
-import { GptModel, type TokenBatch } from '../../emulator/containers/gpt/model';
+} from '../../emulator/containers/gpt/model/layers';
+import { GptModel, type TokenBatch } from '../../emulator/containers/gpt/model/model';
 import { AdamW, clipGradientNorm } from '../../emulator/containers/gpt/optimizer';
-import { initializeParameters, ParameterLayout } from '../../emulator/containers/gpt/parameters';
-import { Random } from '../../emulator/containers/gpt/random';
-import { Arena, simdBackend, simdScratchFloats, SimdKernels, WasmMemory } from '../../emulator/containers/gpt/simdKernels';
+import { initializeParameters, ParameterLayout } from '../../emulator/containers/gpt/model/parameters';
+import { Random } from '../../emulator/containers/gpt/model/random';
+import { Arena, simdBackend, simdScratchFloats, SimdKernels, WasmMemory } from '../../emulator/containers/gpt/model/simdKernels';
 
 const memory = WasmMemory.create(64 * 1024 * 1024);
 const arena = new Arena(memory);

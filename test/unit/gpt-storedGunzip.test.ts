@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { gunzipChunks } from '../../emulator/containers/gpt/storedGunzip';
-import { Random } from '../../emulator/containers/gpt/random';
+import { Random } from '../../emulator/containers/gpt/model/random';
 
 function data(bytes: number, seed: number): Buffer {
   const random = Random.fromSeed(seed);

@@ -1,7 +1,8 @@
+// Unit tests of byte-level BPE tokenizer.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BytePairTokenizer, END_OF_TEXT, forEachPretoken, type TokenizerJson } from '../../emulator/containers/gpt/tokenizer';
-import { Random } from '../../emulator/containers/gpt/random';
+import { Random } from '../../emulator/containers/gpt/model/random';
 
 const corpus = [
   'The quick brown fox jumps over the lazy dog.\n',

@@ -1,3 +1,4 @@
+// Unit tests of learning-rate schedule.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,8 +6,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DataParallelWorkers } from '../../emulator/containers/gpt/dataParallel';
 import { AdamW, clipGradientNorm } from '../../emulator/containers/gpt/optimizer';
-import { ParameterLayout } from '../../emulator/containers/gpt/parameters';
-import { Random } from '../../emulator/containers/gpt/random';
+import { ParameterLayout } from '../../emulator/containers/gpt/model/parameters';
+import { Random } from '../../emulator/containers/gpt/model/random';
 import { learningRateAt } from '../../emulator/containers/gpt/schedule';
 import { DEFAULT_HYPERPARAMETERS, train, type TrainingHyperparameters } from '../../emulator/containers/gpt/trainer';
 

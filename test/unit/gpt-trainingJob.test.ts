@@ -1,3 +1,4 @@
+// Unit tests of training job contract.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -5,9 +6,9 @@ import * as net from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { Random } from '../../emulator/containers/gpt/random';
+import { Random } from '../../emulator/containers/gpt/model/random';
 import { loadModel } from '../../emulator/containers/gpt/modelFiles';
-import { ParameterLayout } from '../../emulator/containers/gpt/parameters';
+import { ParameterLayout } from '../../emulator/containers/gpt/model/parameters';
 import { parseHyperparameters, readTrainingJobSettings } from '../../emulator/containers/gpt/trainingJob';
 
 const CLI = require.resolve('../../emulator/containers/gpt/trainCli');

@@ -1,7 +1,7 @@
 // Job time limits of up to 28 days outlast one Node timer (about 24.8 days; longer ones fire at once).
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import { afterDelay } from '../../emulator/runtime/limits';
+import { afterDelay } from '../../emulator/runtime/jobs/limits';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

@@ -1,13 +1,14 @@
+// Unit tests of training container contract.
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { containerLaunch, ImageNotFound, ImageRegistry } from '../../emulator/runtime/images';
-import { finalMetrics, metricMatcher } from '../../emulator/runtime/metrics';
-import { trainingHostSpec, type TrainingHostPlan } from '../../emulator/runtime/trainingHost';
-import { hostLayout, hostNames, prepareHost } from '../../emulator/runtime/trainingLayout';
+import { containerLaunch, ImageNotFound, ImageRegistry } from '../../emulator/runtime/hosts/images';
+import { finalMetrics, metricMatcher } from '../../emulator/runtime/jobs/metrics';
+import { trainingHostSpec, type TrainingHostPlan } from '../../emulator/runtime/jobs/trainingHost';
+import { hostLayout, hostNames, prepareHost } from '../../emulator/runtime/jobs/trainingLayout';
 
 const job: CreateTrainingJobCommandInput = {
   TrainingJobName: 'contract',

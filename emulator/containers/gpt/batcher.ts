@@ -7,13 +7,13 @@
 // row's results do not depend on the other rows of the pass (see the kernels), so a stream gives the
 // very tokens it gives alone. Steps run one at a time with the event loop's turn between them, so
 // /ping and new requests are answered within a step.
-import type { TensorBackend } from './backend';
+import type { TensorBackend } from './model/backend';
 import { GenerationStream, type GeneratedToken, type GenerationParameters, type GenerationResult } from './generation';
-import { referenceKernels } from './layers';
-import { GptModel, type ModelCapacity } from './model';
+import { referenceKernels } from './model/layers';
+import { GptModel, type ModelCapacity } from './model/model';
 import type { SavedModel } from './modelFiles';
-import { ParameterLayout, type ModelConfig, type ModelWeights } from './parameters';
-import { Arena, simdBackend, simdScratchFloats, SimdKernels, WasmMemory } from './simdKernels';
+import { ParameterLayout, type ModelConfig, type ModelWeights } from './model/parameters';
+import { Arena, simdBackend, simdScratchFloats, SimdKernels, WasmMemory } from './model/simdKernels';
 import type { BytePairTokenizer } from './tokenizer';
 
 export interface BatcherOptions {

@@ -12,7 +12,7 @@
 // being resumed) reads the files as before: their bytes back to back, `.jsonl` ones included.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Random, type RandomState } from './random';
+import { Random, type RandomState } from './model/random';
 import type { BytePairTokenizer } from './tokenizer';
 
 /** How many bytes a segment reads at most (it is cut back to the last newline in it, if any). */

@@ -9,11 +9,11 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ShardResults } from './gradientReduction';
-import { referenceKernels } from './layers';
-import { GptModel } from './model';
+import { referenceKernels } from './model/layers';
+import { GptModel } from './model/model';
 import type { OptimizerStorage } from './optimizer';
-import { ParameterLayout, type ModelConfig } from './parameters';
-import { Arena, simdScratchFloats, SimdKernels, WasmMemory } from './simdKernels';
+import { ParameterLayout, type ModelConfig } from './model/parameters';
+import { Arena, simdScratchFloats, SimdKernels, WasmMemory } from './model/simdKernels';
 
 export interface DataParallelOptions {
   config: ModelConfig;

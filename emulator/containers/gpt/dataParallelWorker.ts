@@ -2,10 +2,10 @@
 // with the SIMD kernels over the process's one WebAssembly memory (its own buffers in its own region).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './dataParallel';
-import { referenceKernels } from './layers';
-import { GptModel } from './model';
-import { ParameterLayout, type ModelWeights } from './parameters';
-import { Arena, simdBackend, simdScratchFloats, WasmMemory } from './simdKernels';
+import { referenceKernels } from './model/layers';
+import { GptModel } from './model/model';
+import { ParameterLayout, type ModelWeights } from './model/parameters';
+import { Arena, simdBackend, simdScratchFloats, WasmMemory } from './model/simdKernels';
 
 const setup = workerData as WorkerSetup;
 const layout = new ParameterLayout(setup.config);

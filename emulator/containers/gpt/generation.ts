@@ -5,11 +5,11 @@
 // apart from the model, so that the batching server (batcher.ts) runs many streams through one model
 // pass per step; TextGenerator runs one stream alone.
 import { randomInt } from 'node:crypto';
-import { GptModel } from './model';
+import { GptModel } from './model/model';
 import type { SavedModel } from './modelFiles';
-import { ParameterLayout, type ModelWeights } from './parameters';
-import { Random } from './random';
-import type { FloatArray } from './kernels';
+import { ParameterLayout, type ModelWeights } from './model/parameters';
+import { Random } from './model/random';
+import type { FloatArray } from './model/kernels';
 import { sampleToken, type SamplingOptions } from './sampling';
 import { END_OF_TEXT, type BytePairTokenizer } from './tokenizer';
 

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomically } from './checkpoint';
 import { gunzipChunks } from './storedGunzip';
-import { ParameterLayout, validateModelConfig, type ModelConfig } from './parameters';
+import { ParameterLayout, validateModelConfig, type ModelConfig } from './model/parameters';
 import { decodeSafetensors, encodeSafetensors, SafetensorsReader, type NamedTensor } from './safetensors';
 import { TarReader } from './tarReader';
 import { BytePairTokenizer, type TokenizerJson } from './tokenizer';

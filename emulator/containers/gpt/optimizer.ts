@@ -1,7 +1,7 @@
 // AdamW (Loshchilov & Hutter: weight decay decoupled from the adaptive step) and clipping by the global
 // gradient norm. Both run over the flat parameter array in index order, so that they are deterministic.
 // In JavaScript (the reference) or, given VectorKernels and moments in their memory, in WebAssembly SIMD.
-import { isDecayed, type ParameterLayout } from './parameters';
+import { isDecayed, type ParameterLayout } from './model/parameters';
 
 /** The SIMD kernels the optimizer runs on (SimdKernels); the arrays must live in their memory. */
 export interface VectorKernels {

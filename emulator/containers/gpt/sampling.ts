@@ -1,8 +1,8 @@
 // Choosing the next token from the logits, with the controls LLM servers expose, applied in Hugging
 // Face's order: repetition penalty, temperature, top-k, top-p (nucleus), then a seeded draw. Only a
 // cut-off (top-k, top-p) needs the tokens sorted; a draw from the whole distribution walks them in id order.
-import type { FloatArray } from './kernels';
-import type { Random } from './random';
+import type { FloatArray } from './model/kernels';
+import type { Random } from './model/random';
 
 export interface SamplingOptions {
   /** 0 picks the most likely token (greedy); higher flattens the distribution. */

@@ -11,7 +11,7 @@ import { ContinuousBatcher, type BatchedStream } from './batcher';
 import type { GeneratedToken, GenerationResult } from './generation';
 import { loadModel, loadModelFromTarGz, type SavedModel } from './modelFiles';
 import { completeResponse, createStreamEncoder, parseRequest, PayloadError, type ParsedRequest } from './payloads';
-import { Arena, WasmMemory } from './simdKernels';
+import { Arena, WasmMemory } from './model/simdKernels';
 
 export interface ModelServerOptions {
   /** The extracted model (SM_MODEL_DIR)… */

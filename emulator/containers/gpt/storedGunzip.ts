@@ -2,12 +2,12 @@
 // with stored (level 0) deflate blocks, whose "inflation" is a copy: their contents are passed on as
 // views of the incoming chunks — no copy, no thread-pool round trip — and checked against the gzip
 // trailer's CRC-32 (zlib.crc32) and length as they go. A gzip whose first block is compressed goes
-// through zlib's stream (gunzip.ts), which inflates on libuv's thread pool, off the main thread where
+// through zlib's stream (runtime/hosts/gunzip.ts), which inflates on libuv's thread pool, off the main thread where
 // inflating is real work; compressed blocks after stored ones go to a raw inflater primed with the
 // last 32 KiB (the window they may refer back to). Several gzip members in a row are read one by one.
 import { pipeline, Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { gunzipStages } from './gunzip';
+import { gunzipStages } from '../../runtime/hosts/gunzip';
 
 const WINDOW_BYTES = 32 * 1024;
 const FLAG_HEADER_CRC = 2;

@@ -8,8 +8,8 @@ import { readSample, readValidationWindows, TrainingDataset, type DatasetOptions
 import { DataParallelWorkers, splitEvenly } from './dataParallel';
 import { LocalGradientReducer, type GradientReducer } from './gradientReduction';
 import { AdamW, clipGradientNorm } from './optimizer';
-import { initializeParameters, ParameterLayout, type ModelConfig } from './parameters';
-import { Random } from './random';
+import { initializeParameters, ParameterLayout, type ModelConfig } from './model/parameters';
+import { Random } from './model/random';
 import { learningRateAt } from './schedule';
 import { TcpGradientReducer, type HostRing } from './tcpGradientReducer';
 import { BytePairTokenizer, type TokenizerJson } from './tokenizer';

@@ -1,3 +1,5 @@
+// Application Auto Scaling DeleteScalingPolicy: Deletes the specified scaling policy for an Application Auto
+// Scaling scalable target.
 import type { DeleteScalingPolicyCommandInput, DeleteScalingPolicyCommandOutput } from '@aws-sdk/client-application-auto-scaling';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { policyNotFound } from './errors';

@@ -1,3 +1,5 @@
+// Application Auto Scaling DeregisterScalableTarget: Deregisters an Application Auto Scaling scalable target
+// when you have finished using it.
 import type { DeregisterScalableTargetCommandInput, DeregisterScalableTargetCommandOutput } from '@aws-sdk/client-application-auto-scaling';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { targetNotFound } from './errors';

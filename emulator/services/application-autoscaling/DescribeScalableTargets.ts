@@ -1,3 +1,5 @@
+// Application Auto Scaling DescribeScalableTargets: Gets information about the scalable targets in the
+// specified namespace.
 import type { DescribeScalableTargetsCommandInput, DescribeScalableTargetsCommandOutput } from '@aws-sdk/client-application-auto-scaling';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { sortedPage } from '../paging';

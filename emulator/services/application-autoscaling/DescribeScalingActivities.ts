@@ -1,3 +1,5 @@
+// Application Auto Scaling DescribeScalingActivities: Provides descriptive information about the scaling
+// activities in the specified namespace from the previous six weeks.
 import type { DescribeScalingActivitiesCommandInput, DescribeScalingActivitiesCommandOutput } from '@aws-sdk/client-application-auto-scaling';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { sortedPage } from '../paging';

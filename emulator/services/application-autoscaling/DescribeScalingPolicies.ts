@@ -1,3 +1,5 @@
+// Application Auto Scaling DescribeScalingPolicies: Describes the Application Auto Scaling scaling policies
+// for the specified service namespace.
 import type { DescribeScalingPoliciesCommandInput, DescribeScalingPoliciesCommandOutput } from '@aws-sdk/client-application-auto-scaling';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { sortedPage } from '../paging';

@@ -1,3 +1,5 @@
+// Application Auto Scaling PutScalingPolicy: Creates or updates a scaling policy for an Application Auto
+// Scaling scalable target.
 import type { Alarm, PutScalingPolicyCommandInput, PutScalingPolicyCommandOutput } from '@aws-sdk/client-application-auto-scaling';
 import { randomUUID } from 'node:crypto';
 import { validationError } from '../../errors';

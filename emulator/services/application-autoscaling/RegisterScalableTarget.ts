@@ -1,11 +1,13 @@
+// Application Auto Scaling RegisterScalableTarget: Registers or updates a scalable target, which is the
+// resource that you want to scale.
 import type { RegisterScalableTargetCommandInput, RegisterScalableTargetCommandOutput } from '@aws-sdk/client-application-auto-scaling';
 import { randomBytes } from 'node:crypto';
 import { validationError } from '../../errors';
 import type { OperationOutput, RequestContext } from '../../operations';
 import type { Change } from '../../store/store';
-import { endpoints } from '../sagemaker/endpoints';
-import { updatingVariants } from '../sagemaker/endpointState';
-import { putResource } from '../sagemaker/resources';
+import { endpoints } from '../sagemaker/hosting/endpointRecords';
+import { updatingVariants } from '../sagemaker/hosting/state';
+import { putResource } from '../sagemaker/common/resources';
 import { recordActivity } from './activities';
 import { requireVariant, type Variant } from './sagemakerVariants';
 import { findTarget, putTarget, targetIdOf, type TargetRecord } from './targets';

@@ -2,7 +2,8 @@
 // the target is deregistered, as AWS keeps them.
 import type { ScalingActivity } from '@aws-sdk/client-application-auto-scaling';
 import { randomUUID } from 'node:crypto';
-import { type RegionalScope, type RequestContext, regionalPartition } from '../../operations';
+import { type RequestContext } from '../../operations';
+import { type RegionalScope, regionalPartition } from '../../regionalScope';
 import { type Change, defineTable, put } from '../../store/store';
 import type { TargetId } from './targets';
 

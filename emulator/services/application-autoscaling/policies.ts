@@ -1,8 +1,8 @@
 // Scaling policies: their record, keyed under their target, and what DescribeScalingPolicies shows.
 // The emulator keeps policies and the names of the CloudWatch alarms AWS would create for them;
-// target tracking policies scale their variants (runtime/autoscaler.ts, through scalingDriver.ts).
+// target tracking policies scale their variants (runtime/endpoints/autoscaler.ts, through driver.ts).
 import type { Alarm, PolicyType, PutScalingPolicyCommandInput, ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
-import { type RegionalScope, regionalPartition } from '../../operations';
+import { type RegionalScope, regionalPartition } from '../../regionalScope';
 import { type Change, defineTable, put, remove, type Store } from '../../store/store';
 import { type TargetId, targetKey } from './targets';
 

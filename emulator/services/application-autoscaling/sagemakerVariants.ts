@@ -2,9 +2,9 @@
 // `endpoint/<endpoint>/variant/<variant>` with `sagemaker:variant:DesiredInstanceCount`.
 import { AwsError, validationError } from '../../errors';
 import type { RequestContext } from '../../operations';
-import { type EndpointRecord, endpoints } from '../sagemaker/endpoints';
-import type { VariantProgress } from '../sagemaker/endpointState';
-import { requireResource } from '../sagemaker/resources';
+import { type EndpointRecord, endpoints } from '../sagemaker/hosting/endpointRecords';
+import type { VariantProgress } from '../sagemaker/hosting/state';
+import { requireResource } from '../sagemaker/common/resources';
 import type { TargetId } from './targets';
 
 export const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';

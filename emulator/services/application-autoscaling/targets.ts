@@ -1,7 +1,7 @@
 // Scalable targets: what they are keyed by, their record, and what DescribeScalableTargets shows. The
 // emulator scales SageMaker endpoint variants only (sagemakerVariants.ts checks the resource).
 import type { RegisterScalableTargetCommandInput, ScalableDimension, ScalableTarget, ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
-import { type RegionalScope, regionalPartition } from '../../operations';
+import { type RegionalScope, regionalPartition } from '../../regionalScope';
 import { type Change, defineTable, put, remove, type Store } from '../../store/store';
 
 /** What names a scalable target, and everything attached to it. */

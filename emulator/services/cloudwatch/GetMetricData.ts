@@ -1,3 +1,4 @@
+// CloudWatch GetMetricData: You can use the GetMetricData API to retrieve CloudWatch metric values.
 import type {
   GetMetricDataCommandInput,
   GetMetricDataCommandOutput,

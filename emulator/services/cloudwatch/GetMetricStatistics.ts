@@ -1,3 +1,4 @@
+// CloudWatch GetMetricStatistics: Gets statistics for the specified metric.
 import type { Datapoint, GetMetricStatisticsCommandInput, GetMetricStatisticsCommandOutput, StandardUnit } from '@aws-sdk/client-cloudwatch';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { invalidParameterCombination, invalidParameterValue } from './errors';

@@ -1,3 +1,4 @@
+// CloudWatch ListMetrics: List the specified metrics.
 import type { ListMetricsCommandInput, ListMetricsCommandOutput } from '@aws-sdk/client-cloudwatch';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { sortedPage } from '../paging';

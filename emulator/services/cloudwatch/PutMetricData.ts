@@ -1,3 +1,4 @@
+// CloudWatch PutMetricData: Publishes metric data to Amazon CloudWatch.
 import type { MetricDatum, PutMetricDataCommandInput, PutMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { invalidParameterCombination, invalidParameterValue, invalidValue, missingParameter } from './errors';

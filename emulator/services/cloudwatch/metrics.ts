@@ -12,21 +12,11 @@
 // (so they may use the `AWS/` namespaces, as AWS services do). `metricStatistics` is how a runtime
 // (e.g. Application Auto Scaling's target tracking) reads them back.
 import type { Dimension, StandardUnit } from '@aws-sdk/client-cloudwatch';
-import { type RegionalScope, regionalPartition } from '../../operations';
+import { type RegionalScope, regionalPartition } from '../../regionalScope';
 import { type Change, defineTable, put, remove } from '../../store/store';
 import { aggregate, type Aggregation, alignedStart, type Bucket } from './statistics';
-
-/** A datapoint as stored: one value, several (with counts), or a statistic set. Times are epoch ms. */
-export interface StoredPoint {
-  t: number;
-  v?: number;
-  values?: number[];
-  counts?: number[];
-  /** SampleCount, Sum, Minimum, Maximum. */
-  set?: [number, number, number, number];
-  /** Absent: `None`. */
-  unit?: string;
-}
+import type { StoredPoint } from './statistics';
+export type { StoredPoint };
 
 export interface MetricDimension {
   Name: string;

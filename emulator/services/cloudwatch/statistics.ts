@@ -5,7 +5,18 @@
 // up to the end time (exclusive); a period without data has no datapoint. Percentiles (pNN, pNN.NN)
 // are exact nearest-rank percentiles of the values published one by one (Value, Values × Counts); a
 // period holding a statistic set has none, since its values are unknown.
-import type { StoredPoint } from './metrics';
+
+/** A datapoint as stored: one value, several (with counts), or a statistic set. Times are epoch ms. */
+export interface StoredPoint {
+  t: number;
+  v?: number;
+  values?: number[];
+  counts?: number[];
+  /** SampleCount, Sum, Minimum, Maximum. */
+  set?: [number, number, number, number];
+  /** Absent: `None`. */
+  unit?: string;
+}
 
 export interface Bucket {
   /** The start of the period, epoch ms. */

@@ -1,3 +1,4 @@
+// CloudWatch Logs CreateLogGroup: Creates a log group with the specified name.
 import type { CreateLogGroupCommandInput, CreateLogGroupCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsError } from '../../errors';
 import type { OperationOutput, RequestContext } from '../../operations';

@@ -1,3 +1,4 @@
+// CloudWatch Logs CreateLogStream: Creates a log stream for the specified log group.
 import type { CreateLogStreamCommandInput, CreateLogStreamCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsError } from '../../errors';
 import type { OperationOutput, RequestContext } from '../../operations';

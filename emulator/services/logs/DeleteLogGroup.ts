@@ -1,3 +1,5 @@
+// CloudWatch Logs DeleteLogGroup: Deletes the specified log group and permanently deletes all the archived
+// log events associated with the log group.
 import type { DeleteLogGroupCommandInput, DeleteLogGroupCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { removeLogEvents } from './logEvents';

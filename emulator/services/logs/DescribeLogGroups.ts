@@ -1,3 +1,5 @@
+// CloudWatch Logs DescribeLogGroups: Returns information about log groups, including data sources that ingest
+// into each log group.
 import type { DescribeLogGroupsCommandInput, DescribeLogGroupsCommandOutput, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { sortedPage } from '../paging';

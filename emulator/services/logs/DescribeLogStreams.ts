@@ -1,3 +1,4 @@
+// CloudWatch Logs DescribeLogStreams: Lists the log streams for the specified log group.
 import type { DescribeLogStreamsCommandInput, DescribeLogStreamsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { sortedPage, type SortKey } from '../paging';

@@ -1,3 +1,4 @@
+// CloudWatch Logs FilterLogEvents: Lists log events from the specified log group.
 import type { FilteredLogEvent, FilterLogEventsCommandInput, FilterLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { type PageRequest, type SortKey, sortedPage, tokenAfter } from '../paging';

@@ -1,3 +1,4 @@
+// CloudWatch Logs GetLogEvents: Lists log events from the specified log stream.
 import type { GetLogEventsCommandInput, GetLogEventsCommandOutput, OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { takeWithinBudget } from './batchLimits';

@@ -1,3 +1,4 @@
+// CloudWatch Logs PutLogEvents: Uploads a batch of log events to the specified log stream.
 import type { PutLogEventsCommandInput, PutLogEventsCommandOutput, RejectedLogEventsInfo } from '@aws-sdk/client-cloudwatch-logs';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { eventSize, MAX_BATCH_BYTES } from './batchLimits';

@@ -1,5 +1,6 @@
-// CloudWatch Logs' operation table: operation name → handler. Operations of the model missing here answer NotImplemented.
-import type { OperationTable } from '../../operations';
+// CloudWatch Logs' operation table: operation name → handler, each checked against the SDK's shapes of that name (operations.ts). Operations of the model missing here answer NotImplemented.
+import type * as CloudWatchLogs from '@aws-sdk/client-cloudwatch-logs';
+import { operationTable } from '../../operations';
 import { createLogGroup } from './CreateLogGroup';
 import { createLogStream } from './CreateLogStream';
 import { deleteLogGroup } from './DeleteLogGroup';
@@ -9,7 +10,7 @@ import { filterLogEvents } from './FilterLogEvents';
 import { getLogEvents } from './GetLogEvents';
 import { putLogEvents } from './PutLogEvents';
 
-export const logsOperations: OperationTable = {
+export const logsOperations = operationTable<typeof CloudWatchLogs>()({
   CreateLogGroup: createLogGroup,
   CreateLogStream: createLogStream,
   DeleteLogGroup: deleteLogGroup,
@@ -18,4 +19,4 @@ export const logsOperations: OperationTable = {
   FilterLogEvents: filterLogEvents,
   GetLogEvents: getLogEvents,
   PutLogEvents: putLogEvents,
-};
+});

@@ -5,7 +5,7 @@
 //
 // `appendLogEvents` is also the in-process API of the job runtimes: they append their containers'
 // output here, durably, without going through HTTP.
-import type { RegionalScope } from '../../operations';
+import type { RegionalScope } from '../../regionalScope';
 import { createHash } from 'node:crypto';
 import { type Change, defineTable, put, remove } from '../../store/store';
 import { findLogGroup, newLogGroup, putLogGroup } from './logGroups';

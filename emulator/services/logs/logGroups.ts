@@ -1,7 +1,7 @@
 // The log group record, how requests name a group (logGroupName or logGroupIdentifier), and what
 // DescribeLogGroups shows of it.
 import type { CreateLogGroupCommandInput, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
-import type { RegionalScope } from '../../operations';
+import type { RegionalScope } from '../../regionalScope';
 import { type Change, defineTable, put, remove } from '../../store/store';
 import { invalidParameter, logGroupNotFound } from './errors';
 import { groupPartition } from './scope';

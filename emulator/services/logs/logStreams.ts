@@ -1,7 +1,7 @@
 // The log stream record and what DescribeLogStreams shows of it. Its events are stored apart, in
 // append-only chunks (logEvents.ts); the record only counts them.
 import type { LogStream } from '@aws-sdk/client-cloudwatch-logs';
-import type { RegionalScope } from '../../operations';
+import type { RegionalScope } from '../../regionalScope';
 import { type Change, defineTable, put, remove } from '../../store/store';
 import { logStreamNotFound } from './errors';
 import type { LogGroupRecord } from './logGroups';

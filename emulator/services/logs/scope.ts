@@ -1,6 +1,6 @@
 // Where logs live in the store. Groups are regional; a group's streams and a stream's events have
 // partitions of their own, so that reading one stream never touches the others.
-import { type RegionalScope, regionalPartition } from '../../operations';
+import { type RegionalScope, regionalPartition } from '../../regionalScope';
 
 /** Log groups live in their account and region's partition; a group's streams and a stream's events in their own. */
 export function groupPartition(scope: RegionalScope): string {

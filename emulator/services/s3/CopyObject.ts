@@ -1,3 +1,4 @@
+// S3 CopyObject: Creates a copy of an object that is already stored in Amazon S3.
 import type { CopyObjectCommandInput, CopyObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { objectChecksumMembers } from './checksums';

@@ -1,3 +1,4 @@
+// S3 DeleteObject: Removes an object from a bucket.
 import type { DeleteObjectCommandInput, DeleteObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { removeObjects, requireBucket } from './state';

@@ -1,6 +1,8 @@
+// S3 DeleteObjects: This operation enables you to delete multiple objects from a bucket using a single HTTP
+// request.
 import type { DeleteObjectsCommandInput, DeleteObjectsCommandOutput, DeletedObject, _Error } from '@aws-sdk/client-s3';
 import type { OperationOutput, RequestContext } from '../../operations';
-import { malformedXml } from './errors';
+import { malformedXml } from '../../protocols/xml';
 import { removeObjects, requireBucket } from './state';
 
 const MAX_KEYS = 1000;

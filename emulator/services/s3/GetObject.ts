@@ -1,3 +1,4 @@
+// S3 GetObject: Retrieves an object from Amazon S3.
 import type { GetObjectCommandInput, GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { OperationOutput, RequestContext } from '../../operations';

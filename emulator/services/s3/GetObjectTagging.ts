@@ -1,3 +1,4 @@
+// S3 GetObjectTagging: This operation is not supported for directory buckets.
 import type { GetObjectTaggingCommandInput, GetObjectTaggingCommandOutput } from '@aws-sdk/client-s3';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { noSuchKey } from './errors';

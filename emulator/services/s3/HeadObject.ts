@@ -1,3 +1,4 @@
+// S3 HeadObject: The HEAD operation retrieves metadata from an object without returning the object itself.
 import type { HeadObjectCommandInput, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { readObject } from './objectReads';

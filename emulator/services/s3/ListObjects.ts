@@ -4,29 +4,19 @@
 // every object's owner.
 import type { ListObjectsCommandInput, ListObjectsCommandOutput } from '@aws-sdk/client-s3';
 import type { OperationOutput, RequestContext } from '../../operations';
-import { invalidArgument } from './errors';
-import { compareKeys, keyEncoding, listPage } from './listing';
-import { canonicalUserId, objects, requireBucket } from './state';
-
-const MAX_KEYS = 1000;
+import { objectListing, objectPage } from './listing';
 
 export async function listObjects(input: ListObjectsCommandInput, context: RequestContext): Promise<OperationOutput<ListObjectsCommandOutput>> {
-  const bucket = requireBucket(context, input.Bucket);
-  if (input.MaxKeys !== undefined && input.MaxKeys < 0) {
-    throw invalidArgument('Argument maxKeys must be an integer between 0 and 2147483647', 'maxKeys', String(input.MaxKeys));
-  }
-  const encode = keyEncoding(input.EncodingType);
-  const records = new Map(context.store.entries(objects, bucket.name));
-  const maxKeys = Math.min(input.MaxKeys ?? MAX_KEYS, MAX_KEYS);
-  const page = listPage([...records.keys()].sort(compareKeys), {
+  const listing = objectListing(context, input);
+  const { encode, maxKeys } = listing;
+  const { page, Contents, CommonPrefixes } = objectPage(context, listing, {
     prefix: input.Prefix ?? '',
     delimiter: input.Delimiter || undefined,
     after: input.Marker || undefined,
-    maxKeys,
+    withOwner: true,
   });
-  const owner = { ID: canonicalUserId(bucket.ownerAccountId) };
   return {
-    Name: bucket.name,
+    Name: listing.bucket.name,
     Prefix: encode(input.Prefix ?? ''),
     Marker: encode(input.Marker ?? ''),
     NextMarker: input.Delimiter && page.isTruncated && page.last !== undefined ? encode(page.last) : undefined,
@@ -34,19 +24,7 @@ export async function listObjects(input: ListObjectsCommandInput, context: Reque
     EncodingType: input.EncodingType,
     MaxKeys: maxKeys,
     IsTruncated: page.isTruncated,
-    Contents: page.entries.map((key) => {
-      const object = records.get(key)!;
-      return {
-        Key: encode(key),
-        LastModified: new Date(object.lastModified),
-        ETag: object.etag,
-        Size: object.size,
-        StorageClass: 'STANDARD',
-        ChecksumAlgorithm: object.checksum && [object.checksum.algorithm],
-        ChecksumType: object.checksum?.type,
-        Owner: owner,
-      };
-    }),
-    CommonPrefixes: page.commonPrefixes.map((prefix) => ({ Prefix: encode(prefix) })),
+    Contents,
+    CommonPrefixes,
   };
 }

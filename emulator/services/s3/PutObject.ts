@@ -1,3 +1,5 @@
+// S3 PutObject: End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email
+// Grantee Access Control Lists (ACLs).
 import type { PutObjectCommandInput, PutObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { OperationOutput, RequestContext } from '../../operations';
 import { objectChecksumMembers } from './checksums';

@@ -9,7 +9,17 @@ import { Crc64Nvme } from '@aws-sdk/checksums/crc';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { invalidRequest } from './errors';
-import type { ChecksumValue, ObjectChecksum } from './state';
+
+export interface ChecksumValue {
+  algorithm: ChecksumAlgorithm;
+  /** Base64 of the digest, as S3 writes it. */
+  value: string;
+}
+
+/** An object's checksum: of all its bytes (FULL_OBJECT), or of its parts' checksums (COMPOSITE, `<value>-<parts>`). */
+export interface ObjectChecksum extends ChecksumValue {
+  type: ChecksumType;
+}
 
 /** The input/output member carrying an algorithm's value, e.g. `ChecksumCRC32`. */
 export type ChecksumMember = `Checksum${ChecksumAlgorithm}`;

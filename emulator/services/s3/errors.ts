@@ -21,10 +21,6 @@ export function invalidRequest(message: string): AwsError {
   return new AwsError('InvalidRequest', 400, message);
 }
 
-export function malformedXml(): AwsError {
-  return new AwsError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
-}
-
 export function noSuchUpload(uploadId: string): AwsError {
   return new AwsError(
     'NoSuchUpload',

@@ -1,26 +1,26 @@
 // S3's operation table: operation name → handler. Operations of the model missing here answer NotImplemented.
 import type { OperationHandler, OperationTable, RequestContext } from '../../operations';
-import { abortMultipartUpload } from './AbortMultipartUpload';
-import { bucketConfigurationOperations } from './bucketConfiguration';
-import { completeMultipartUpload } from './CompleteMultipartUpload';
+import { abortMultipartUpload } from './multipart/AbortMultipartUpload';
+import { bucketConfigurationOperations } from './buckets/bucketConfiguration';
+import { completeMultipartUpload } from './multipart/CompleteMultipartUpload';
 import { copyObject } from './CopyObject';
-import { createBucket } from './CreateBucket';
-import { createMultipartUpload } from './CreateMultipartUpload';
-import { deleteBucket } from './DeleteBucket';
+import { createBucket } from './buckets/CreateBucket';
+import { createMultipartUpload } from './multipart/CreateMultipartUpload';
+import { deleteBucket } from './buckets/DeleteBucket';
 import { deleteObject } from './DeleteObject';
 import { deleteObjects } from './DeleteObjects';
 import { getObject } from './GetObject';
 import { getObjectTagging } from './GetObjectTagging';
-import { headBucket } from './HeadBucket';
+import { headBucket } from './buckets/HeadBucket';
 import { headObject } from './HeadObject';
-import { listBuckets } from './ListBuckets';
-import { listMultipartUploads } from './ListMultipartUploads';
+import { listBuckets } from './buckets/ListBuckets';
+import { listMultipartUploads } from './multipart/ListMultipartUploads';
 import { listObjects } from './ListObjects';
 import { listObjectsV2 } from './ListObjectsV2';
-import { listParts } from './ListParts';
+import { listParts } from './multipart/ListParts';
 import { putObject } from './PutObject';
-import { uploadPart } from './UploadPart';
-import { uploadPartCopy } from './UploadPartCopy';
+import { uploadPart } from './multipart/UploadPart';
+import { uploadPartCopy } from './multipart/UploadPartCopy';
 import { accessDenied } from './errors';
 import { findBucket } from './state';
 

@@ -1,7 +1,10 @@
 // Listing paging over sorted keys (ListObjectsV2, ListMultipartUploads): prefix, delimiter roll-up into
 // common prefixes, max-keys, and a position to resume after. Pure, so the subtle cases are unit-tested
 // directly.
+import type { _Object, CommonPrefix } from '@aws-sdk/client-s3';
+import type { RequestContext } from '../../operations';
 import { invalidArgument } from './errors';
+import { type BucketRecord, canonicalUserId, objects, requireBucket } from './state';
 
 /**
  * S3 orders keys by their UTF-8 bytes, which is code point order. JavaScript compares UTF-16 code
@@ -108,4 +111,48 @@ function firstIndexWhereNot<Entry>(sorted: readonly Entry[], before: (entry: Ent
     else high = middle;
   }
   return low;
+}
+
+/** The most keys one ListObjects or ListObjectsV2 page holds. */
+const MAX_OBJECT_KEYS = 1000;
+
+/** What ListObjects and ListObjectsV2 check first, in S3's order: the bucket, then max-keys. */
+export function objectListing(
+  context: RequestContext,
+  input: { Bucket?: string; MaxKeys?: number; EncodingType?: string },
+): { bucket: BucketRecord; encode: (text: string) => string; maxKeys: number } {
+  const bucket = requireBucket(context, input.Bucket);
+  if (input.MaxKeys !== undefined && input.MaxKeys < 0) {
+    throw invalidArgument('Argument maxKeys must be an integer between 0 and 2147483647', 'maxKeys', String(input.MaxKeys));
+  }
+  return { bucket, encode: keyEncoding(input.EncodingType), maxKeys: Math.min(input.MaxKeys ?? MAX_OBJECT_KEYS, MAX_OBJECT_KEYS) };
+}
+
+/** One page of a bucket's objects as both versions list them: Contents (with Owner if asked) and CommonPrefixes. */
+export function objectPage(
+  context: RequestContext,
+  listing: ReturnType<typeof objectListing>,
+  request: { prefix: string; delimiter?: string; after?: string; withOwner: boolean },
+): { page: ListPage<string>; Contents: _Object[]; CommonPrefixes: CommonPrefix[] } {
+  const { bucket, encode, maxKeys } = listing;
+  const records = new Map(context.store.entries(objects, bucket.name));
+  const page = listPage([...records.keys()].sort(compareKeys), { prefix: request.prefix, delimiter: request.delimiter, after: request.after, maxKeys });
+  const owner = request.withOwner ? { ID: canonicalUserId(bucket.ownerAccountId) } : undefined;
+  return {
+    page,
+    Contents: page.entries.map((key) => {
+      const object = records.get(key)!;
+      return {
+        Key: encode(key),
+        LastModified: new Date(object.lastModified),
+        ETag: object.etag,
+        Size: object.size,
+        StorageClass: 'STANDARD',
+        ChecksumAlgorithm: object.checksum && [object.checksum.algorithm],
+        ChecksumType: object.checksum?.type,
+        Owner: owner,
+      };
+    }),
+    CommonPrefixes: page.commonPrefixes.map((prefix) => ({ Prefix: encode(prefix) })),
+  };
 }

@@ -18,7 +18,7 @@ import {
 } from './checksums';
 import { invalidRequest } from './errors';
 import { StreamedMd5 } from './md5Workers';
-import type { ChecksumValue } from './state';
+import type { ChecksumValue } from './checksums';
 
 /** S3's largest single PUT, part and copy source. */
 export const MAX_BODY_BYTES = 5 * 1024 ** 3;

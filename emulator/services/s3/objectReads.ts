@@ -8,7 +8,7 @@ import type { ByteRange } from '../../store/blobs';
 import { objectChecksumMembers } from './checksums';
 import { invalidRequest, noSuchKey } from './errors';
 import { type ObjectChecksum, type ObjectRecord, objects, requireBucket } from './state';
-import { checkPartNumber } from './uploads';
+import { checkPartNumber } from './multipart/uploads';
 
 /** The request members both operations have (HeadObject's input type is a subset of GetObject's). */
 export type ObjectReadInput = Pick<

@@ -8,6 +8,8 @@ import { type Change, defineTable, put, remove, type Store, StoreWriteError } fr
 import { AwsError } from '../../errors';
 import { accessDenied, noSuchBucket } from './errors';
 import type { StoredBody } from './objectBodies';
+import type { ChecksumValue, ObjectChecksum } from './checksums';
+export type { ChecksumValue, ObjectChecksum };
 
 const MAX_KEY_BYTES = 1024;
 const MAX_METADATA_BYTES = 2048;
@@ -31,17 +33,6 @@ export interface ObjectHeaders {
   expires?: number;
   /** User metadata (`x-amz-meta-*`), names lower-case. */
   metadata: Record<string, string>;
-}
-
-export interface ChecksumValue {
-  algorithm: ChecksumAlgorithm;
-  /** Base64 of the digest, as S3 writes it. */
-  value: string;
-}
-
-/** An object's checksum: of all its bytes (FULL_OBJECT), or of its parts' checksums (COMPOSITE, `<value>-<parts>`). */
-export interface ObjectChecksum extends ChecksumValue {
-  type: ChecksumType;
 }
 
 export interface ObjectRecord extends ObjectHeaders {

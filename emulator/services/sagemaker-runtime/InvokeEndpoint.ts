@@ -1,3 +1,6 @@
+// SageMaker Runtime InvokeEndpoint: After you deploy a model into production using Amazon SageMaker AI
+// hosting services, your client applications use this API to get inferences from the model hosted at the
+// specified endpoint.
 import type { InvokeEndpointCommandInput, InvokeEndpointCommandOutput } from '@aws-sdk/client-sagemaker-runtime';
 import { AwsError } from '../../errors';
 import type { OperationOutput, RequestContext } from '../../operations';

@@ -1,3 +1,5 @@
+// SageMaker Runtime InvokeEndpointWithResponseStream: Invokes a model at the specified endpoint to return the
+// inference response as a stream.
 import type {
   InvokeEndpointWithResponseStreamCommandInput,
   InvokeEndpointWithResponseStreamCommandOutput,

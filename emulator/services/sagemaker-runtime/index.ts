@@ -1,9 +1,10 @@
 // SageMaker Runtime's operation table. Operations of the model missing here answer NotImplemented.
-import type { OperationTable } from '../../operations';
+import type * as SageMakerRuntime from '@aws-sdk/client-sagemaker-runtime';
+import { operationTable } from '../../operations';
 import { invokeEndpoint } from './InvokeEndpoint';
 import { invokeEndpointWithResponseStream } from './InvokeEndpointWithResponseStream';
 
-export const sagemakerRuntimeOperations: OperationTable = {
+export const sagemakerRuntimeOperations = operationTable<typeof SageMakerRuntime>()({
   InvokeEndpoint: invokeEndpoint,
   InvokeEndpointWithResponseStream: invokeEndpointWithResponseStream,
-};
+});

@@ -6,7 +6,8 @@
 import type { StandardUnit } from '@aws-sdk/client-cloudwatch';
 import type { Store } from '../../store/store';
 import { type MetricDatapoint, publishMetrics } from '../cloudwatch/metrics';
-import { parseSagemakerArn } from '../sagemaker/arns';
+import { parseSagemakerArn } from '../sagemaker/common/arns';
+import { PeriodicFlusher } from '../../runtime/periodicFlusher';
 
 export type InvocationOutcome = 'success' | 'clientError' | 'serverError' | 'modelError';
 
@@ -37,16 +38,17 @@ export class InvocationMetrics {
   private pending = new Map<string, { record: InvocationRecord; metrics: Map<string, { unit: StandardUnit; statistics: Statistics }> }>();
   /** Per variant key, when each recent invocation happened (epoch ms), oldest first. */
   private readonly history = new Map<string, number[]>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly flusher: PeriodicFlusher;
 
   constructor(
     private readonly store: Store,
-    private readonly log: (line: string) => void,
-  ) {}
+    log: (line: string) => void,
+  ) {
+    this.flusher = new PeriodicFlusher(() => this.publish(), (error) => log(`publishing endpoint metrics: ${error.message}`));
+  }
 
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.flusher.start(intervalMs);
   }
 
   record(invocation: InvocationRecord, at = Date.now()): void {
@@ -87,13 +89,11 @@ export class InvocationMetrics {
 
   /** Publishes what was counted since the last flush; calls are serialised. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.publish()).catch((error: Error) => this.log(`publishing endpoint metrics: ${error.message}`));
-    return this.flushing;
+    return this.flusher.flush();
   }
 
-  async close(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
+  close(): Promise<void> {
+    return this.flusher.close();
   }
 
   private async publish(): Promise<void> {

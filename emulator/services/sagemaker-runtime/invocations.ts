@@ -3,10 +3,10 @@
 import type { IncomingMessage } from 'node:http';
 import { AwsError } from '../../errors';
 import type { RequestContext } from '../../operations';
-import { ENDPOINT_LOG_GROUP_PREFIX, EndpointUnavailable, type Route } from '../../runtime/endpointRuntime';
-import type { InvocationRequest, ModelInstance } from '../../runtime/modelInstance';
-import { endpointName, endpoints } from '../sagemaker/endpoints';
-import { findResource } from '../sagemaker/resources';
+import { ENDPOINT_LOG_GROUP_PREFIX, EndpointUnavailable, type Route } from '../../runtime/endpoints/endpointRuntime';
+import type { InvocationRequest, ModelInstance } from '../../runtime/hosts/modelInstance';
+import { endpointName, endpoints } from '../sagemaker/hosting/endpointRecords';
+import { findResource } from '../sagemaker/common/resources';
 import type { InvocationOutcome } from './invocationMetrics';
 
 /** SageMaker gives a container 60 s to start answering an invocation. */

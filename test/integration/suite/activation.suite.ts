@@ -1,6 +1,7 @@
+// Integration suite (in the real extension host) of Activation.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateWorkbench, EXTENSION_ID } from './fixtures';
+import { activateWorkbench, EXTENSION_ID } from '../../../harness/extensionHostFixtures';
 
 describe('Activation', () => {
   it('activates lazily and contributes the SageMaker commands', async () => {

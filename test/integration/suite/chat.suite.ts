@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HostMessage } from '../../../webview/chat/protocol';
 import type { Workbench } from '../../../src/workbench';
-import { deployEchoEndpoint } from '../../vscode/endpoints';
-import { activateWorkbench, emulatorUrl, uniqueName, withSetting } from './fixtures';
+import { deployEchoEndpoint } from '../../../harness/endpoints';
+import { activateWorkbench, emulatorUrl, uniqueName, withSetting } from '../../../harness/extensionHostFixtures';
 
 describe('Chat conversations', () => {
   const messages = uniqueName('chat-echo-messages');

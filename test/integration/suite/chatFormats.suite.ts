@@ -9,8 +9,8 @@ import * as vscode from 'vscode';
 import type { AssistantTurn, HostMessage } from '../../../webview/chat/protocol';
 import type { Workbench } from '../../../src/workbench';
 import type { ChatSession } from '../../../src/panels/chatSession';
-import { deployEchoEndpoint } from '../../vscode/endpoints';
-import { activateWorkbench, emulatorUrl, uniqueName } from './fixtures';
+import { deployEchoEndpoint } from '../../../harness/endpoints';
+import { activateWorkbench, emulatorUrl, uniqueName } from '../../../harness/extensionHostFixtures';
 
 const TEMPLATE = { request: '{"prompt": "{{prompt}}", "max_length": "{{max_new_tokens}}", "stream": true}', answerPath: '$.output.text', chunkPath: '$.delta.text' };
 const GREEDY = { maxNewTokens: 50, temperature: 0, topP: 1 };

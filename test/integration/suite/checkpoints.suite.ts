@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { CheckpointTreeItem } from '../../../src/trees/checkpointsTree';
 import type { Workbench } from '../../../src/workbench';
 import { until } from '../../waiting';
-import { activateWorkbench, createDataset, labelOf, s3, sageMaker, trainingJobInput, uniqueName } from './fixtures';
+import { activateWorkbench, createDataset, labelOf, s3, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
 
 /** A job (it stays queued: this emulator runs none) whose checkpoint location holds `files`. */
 async function jobWithCheckpoints(files: Record<string, string>): Promise<{ name: string; bucket: string }> {

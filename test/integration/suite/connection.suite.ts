@@ -1,6 +1,7 @@
+// Integration suite (in the real extension host) of Connection.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateWorkbench, closedPort, labelOf, withSetting } from './fixtures';
+import { activateWorkbench, closedPort, labelOf, withSetting } from '../../../harness/extensionHostFixtures';
 
 describe('Connection', () => {
   it('shows an unreachable emulator as an error node that offers to start one', async () => {

@@ -12,7 +12,7 @@ import type { UploadOutcome } from '../../../src/pipeline/transfers/upload';
 import { DatasetsDragAndDrop } from '../../../src/trees/datasetsDragAndDrop';
 import { PrefixTreeItem, type BucketTreeItem, type ObjectTreeItem } from '../../../src/trees/datasetsTree';
 import type { Workbench } from '../../../src/workbench';
-import { activateWorkbench, createDataset, s3, uniqueName } from './fixtures';
+import { activateWorkbench, createDataset, s3, uniqueName } from '../../../harness/extensionHostFixtures';
 import { until } from '../../waiting';
 
 const MIB = 1024 * 1024;

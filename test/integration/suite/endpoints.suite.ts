@@ -1,10 +1,11 @@
+// Integration suite (in the real extension host) of Endpoints view and chat.
 import { DescribeModelCommand, ListEndpointConfigsCommand, ListModelsCommand } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HostMessage } from '../../../webview/chat/protocol';
 import type { Workbench } from '../../../src/workbench';
-import { deployTestEndpoint, putTestModel } from '../../vscode/endpoints';
-import { activateWorkbench, emulatorUrl, labelOf, objectItem, sageMaker, uniqueName } from './fixtures';
+import { deployTestEndpoint, putTestModel } from '../../../harness/endpoints';
+import { activateWorkbench, emulatorUrl, labelOf, objectItem, sageMaker, uniqueName } from '../../../harness/extensionHostFixtures';
 
 /** The endpoint's tree item once `accept` holds for it, read each time the view changes. */
 async function endpointItem(workbench: Workbench, name: string, accept: (item: vscode.TreeItem) => boolean): Promise<vscode.TreeItem> {

@@ -11,7 +11,7 @@ import {
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { classifyFailure } from '../../../src/failures/classify';
-import { activateWorkbench, createTrainingJob, notified, sageMaker, trainingJobInput, uniqueName } from './fixtures';
+import { activateWorkbench, createTrainingJob, notified, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
 
 describe('Failures from the palette', () => {
   it('names a training job that does not exist, and the region, instead of "Requested resource not found."', async () => {

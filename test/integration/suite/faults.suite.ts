@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FaultView } from '../../../emulator/faults/faults';
 import type { Workbench } from '../../../src/workbench';
-import { putTestModel } from '../../vscode/endpoints';
-import { activateWorkbench, createDataset, emulatorUrl, labelOf, notified, objectItem, sageMaker, trainingJobInput, uniqueName } from './fixtures';
+import { putTestModel } from '../../../harness/endpoints';
+import { activateWorkbench, createDataset, emulatorUrl, labelOf, notified, objectItem, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
 
 async function inject(definition: object): Promise<FaultView> {
   const response = await fetch(`${emulatorUrl()}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(definition) });

@@ -9,8 +9,8 @@ import { classifyFailure, failureText } from '../../../src/failures/classify';
 import { freeName, nameProblem, validName } from '../../../src/pipeline/names';
 import { bucketNameProblem } from '../../../src/pickers/pickBucket';
 import type { Workbench } from '../../../src/workbench';
-import { deployTestEndpoint } from '../../vscode/endpoints';
-import { activateWorkbench, emulatorUrl, sageMaker, trainingJobInput, uniqueName, until } from './fixtures';
+import { deployTestEndpoint } from '../../../harness/endpoints';
+import { activateWorkbench, emulatorUrl, sageMaker, trainingJobInput, uniqueName, until } from '../../../harness/extensionHostFixtures';
 
 const ODD_TEXT = [
   '',

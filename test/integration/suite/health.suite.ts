@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ResourceTree } from '../../../src/trees/resourceTree';
 import type { Workbench } from '../../../src/workbench';
-import { startEmulatorProcess, type EmulatorProcess } from '../../vscode/emulatorProcess';
-import { activateWorkbench, createDataset, createTrainingJob, labelOf, uniqueName, until, withSetting } from './fixtures';
+import { startEmulatorProcess, type EmulatorProcess } from '../../../harness/emulatorProcess';
+import { activateWorkbench, createDataset, createTrainingJob, labelOf, uniqueName, until, withSetting } from '../../../harness/extensionHostFixtures';
 
 /** Death and recovery are each noticed within a poll interval (2 s) plus a probe; the bound leaves room for a loaded machine. */
 const NOTICE_BOUND_MS = 20_000;

@@ -1,3 +1,4 @@
+// Integration suite (in the real extension host) of Training job logs.
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -8,7 +9,7 @@ import { StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { TrainingJobLogs } from '../../../src/documents/trainingJobLogs';
-import { activateWorkbench, closedPort, createTrainingJob, emulatorUrl, labelOf, sageMaker, uniqueName, until, withSetting } from './fixtures';
+import { activateWorkbench, closedPort, createTrainingJob, emulatorUrl, labelOf, sageMaker, uniqueName, until, withSetting } from '../../../harness/extensionHostFixtures';
 
 const GROUP = '/aws/sagemaker/TrainingJobs';
 

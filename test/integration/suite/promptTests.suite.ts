@@ -6,8 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PromptTestRunOutcome } from '../../../src/testing/promptTests';
 import type { Workbench } from '../../../src/workbench';
-import { deployTestEndpoint } from '../../vscode/endpoints';
-import { activateWorkbench, emulatorUrl, sageMaker, uniqueName } from './fixtures';
+import { deployTestEndpoint } from '../../../harness/endpoints';
+import { activateWorkbench, emulatorUrl, sageMaker, uniqueName } from '../../../harness/extensionHostFixtures';
 
 const CHECKS = `# Written as a user would: one case the tiny GPT passes, one it fails.
 format: tgi

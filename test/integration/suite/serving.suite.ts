@@ -18,7 +18,7 @@ import type { DeploymentOutcome } from '../../../src/pipeline/endpointUpdates';
 import type { TestLoadResult } from '../../../src/pipeline/testLoad';
 import type { Workbench } from '../../../src/workbench';
 import type { ResourceTree } from '../../../src/trees/resourceTree';
-import { activateWorkbench, labelOf, s3, sageMaker, uniqueName } from './fixtures';
+import { activateWorkbench, labelOf, s3, sageMaker, uniqueName } from '../../../harness/extensionHostFixtures';
 
 const SERVING_URL = process.env.SAGEMAKER_SERVING_EMULATOR!;
 const TRAINED_JOB = process.env.SAGEMAKER_TRAINED_JOB!;

@@ -11,7 +11,7 @@ import { LOGS_SCHEME } from '../../../src/documents/trainingJobLogs';
 import { parseSpec } from '../../../src/pipeline/specs/specDocument';
 import type { TrainingJobTreeItem } from '../../../src/trees/trainingJobsTree';
 import { until } from '../../waiting';
-import { activateWorkbench, createDataset, sageMaker, trainingJobInput, uniqueName } from './fixtures';
+import { activateWorkbench, createDataset, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -16,9 +16,9 @@ import type { UploadOutcome } from '../../../src/pipeline/transfers/upload';
 import type { BucketTreeItem } from '../../../src/trees/datasetsTree';
 import type { CheckpointTreeItem } from '../../../src/trees/checkpointsTree';
 import { until } from '../../waiting';
-import { tinyTalesJsonl } from '../../vscode/demo';
-import { startEmulatorProcess, type EmulatorProcess } from '../../vscode/emulatorProcess';
-import { activateWorkbench, labelOf, s3, sageMaker, uniqueName } from './fixtures';
+import { tinyTalesJsonl } from '../../../harness/demo';
+import { startEmulatorProcess, type EmulatorProcess } from '../../../harness/emulatorProcess';
+import { activateWorkbench, labelOf, s3, sageMaker, uniqueName } from '../../../harness/extensionHostFixtures';
 
 /** The built-in GPT, as small and brief as trains for real: three checkpoints, 20 steps apart. */
 const TINY_GPT = { vocab_size: '280', layers: '1', heads: '2', width: '16', context: '16', batch_size: '4', steps: '60', checkpoint_interval: '20', log_interval: '5', eval_interval: '20' };

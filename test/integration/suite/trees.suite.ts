@@ -1,7 +1,8 @@
+// Integration suite (in the real extension host) of Datasets view.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import { activateWorkbench, createDataset, createTrainingJob, labelOf, sageMaker, trainingJobInput, uniqueName } from './fixtures';
+import { activateWorkbench, createDataset, createTrainingJob, labelOf, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
 import { until } from '../../waiting';
 
 describe('Datasets view', () => {

@@ -1,3 +1,4 @@
+// Unit tests of formatting.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { baseName } from '../../../src/pipeline/datasets';

@@ -1,3 +1,4 @@
+// Unit tests of connection settings.
 import * as assert from 'node:assert/strict';
 import { homedir } from 'node:os';
 import { describe, it } from 'node:test';

@@ -1,3 +1,4 @@
+// Unit tests of src's trainingJobView: the pure logic behind the extension's trainingJobView, without VS Code.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { toTrainingJobView } from '../../../../src/panels/trainingJobView';

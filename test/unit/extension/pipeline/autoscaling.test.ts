@@ -1,3 +1,4 @@
+// Unit tests of src's autoscaling: the pure logic behind the extension's autoscaling, without VS Code.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {

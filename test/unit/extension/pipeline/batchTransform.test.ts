@@ -1,3 +1,4 @@
+// Unit tests of src's batchTransform: the pure logic behind the extension's batchTransform, without VS Code.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { defaultOutputUri, transformRequest, transformSpecProblem } from '../../../../src/pipeline/batchTransform';

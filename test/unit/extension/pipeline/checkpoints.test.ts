@@ -1,3 +1,4 @@
+// Unit tests of checkpoint layouts.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { freshCheckpointUri, groupCheckpoints, recogniseEntry } from '../../../../src/pipeline/checkpoints';

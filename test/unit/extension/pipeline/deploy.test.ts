@@ -1,3 +1,4 @@
+// Unit tests of src's deploy: the pure logic behind the extension's deploy, without VS Code.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { nameFromKey, planFromTrainingJob, whyNotDeployable } from '../../../../src/pipeline/deploy';

@@ -1,3 +1,4 @@
+// Unit tests of src's endpointUpdates: the pure logic behind the extension's endpointUpdates, without VS Code.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {

@@ -1,3 +1,4 @@
+// Unit tests of src's executionRoles: the pure logic behind the extension's executionRoles, without VS Code.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { distinctRoles, roleArnProblem, roleName } from '../../../../src/pipeline/executionRoles';

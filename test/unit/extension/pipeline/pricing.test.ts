@@ -1,3 +1,4 @@
+// Unit tests of src's pricing: the pure logic behind the extension's pricing, without VS Code.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { formatCost, formatUsd, hourlyCost, hourlyPrice, parsePriceOverrides, PRICE_TABLE, totalCost } from '../../../../src/pipeline/pricing';

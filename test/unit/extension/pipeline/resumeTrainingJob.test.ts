@@ -1,3 +1,4 @@
+// Unit tests of resuming a training job.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SAGEMAKER_NAME } from '../../../../src/pipeline/names';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { cloneTrainingSpec, newTrainingSpec } from '../../../../src/pipeline/specs/trainingSpecs';
-import { REPO_ROOT } from '../../../vscode/paths';
+import { REPO_ROOT } from '../../../../harness/paths';
 
 interface Schema {
   $ref?: string;

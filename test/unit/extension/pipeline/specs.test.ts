@@ -1,3 +1,4 @@
+// Unit tests of spec files.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { problemsFromAwsError, specPathOf } from '../../../../src/pipeline/specs/awsValidation';

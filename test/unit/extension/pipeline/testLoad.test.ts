@@ -1,3 +1,4 @@
+// Unit tests of src's testLoad: the pure logic behind the extension's testLoad, without VS Code.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeTestLoad, percentile, runTestLoad, testLoadBody } from '../../../../src/pipeline/testLoad';

@@ -1,3 +1,4 @@
+// Unit tests of training metric series.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hostsOf, lastTimestamp, mergeSeries } from '../../../../src/pipeline/trainingMetrics';

@@ -1,3 +1,4 @@
+// Unit tests of transfer progress.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeProgress, formatDuration, TransferProgress } from '../../../../src/pipeline/transfers/transferProgress';

@@ -1,9 +1,0 @@
-import type { DeleteModelCommandInput, DeleteModelCommandOutput } from '@aws-sdk/client-sagemaker';
-import type { OperationOutput, RequestContext } from '../../operations';
-import { models } from './models';
-import { deleteNamedResource } from './resources';
-
-export async function deleteModel(input: DeleteModelCommandInput, context: RequestContext): Promise<OperationOutput<DeleteModelCommandOutput>> {
-  await deleteNamedResource(context, models, input.ModelName);
-  return {};
-}

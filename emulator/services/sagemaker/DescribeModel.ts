@@ -1,8 +1,0 @@
-import type { DescribeModelCommandInput, DescribeModelCommandOutput } from '@aws-sdk/client-sagemaker';
-import type { OperationOutput, RequestContext } from '../../operations';
-import { describeModel as describe, models } from './models';
-import { requireResource } from './resources';
-
-export async function describeModel(input: DescribeModelCommandInput, context: RequestContext): Promise<OperationOutput<DescribeModelCommandOutput>> {
-  return describe(requireResource(context, models, input.ModelName));
-}
