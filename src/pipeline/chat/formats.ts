@@ -186,10 +186,21 @@ function probeBody(format: Exclude<PayloadFormat, 'custom'>): unknown {
  * the model server's (endpoint missing, no connection) is thrown: it is not about the format.
  * Resolves with the format found (none when every one was refused) and every step.
  */
-export async function probeFormat(runtime: SageMakerRuntimeClient, endpoint: string, signal?: AbortSignal): Promise<{ format?: PayloadFormat; needsEula?: boolean; steps: ProbeStep[] }> {
+export async function probeFormat(
+  runtime: SageMakerRuntimeClient,
+  endpoint: string,
+  signal?: AbortSignal,
+  stepMs = PROBE_STEP_MS,
+): Promise<{ format?: PayloadFormat; needsEula?: boolean; steps: ProbeStep[] }> {
   const { InvokeEndpointCommand } = await loadRuntimeSdk();
   const steps: ProbeStep[] = [];
   for (const format of ['messages', 'tgi', 'jumpstart'] as const) {
+    // A server that never answers this shape (one that streams until stopped, one stuck) must not
+    // hold the probe: each step has its own bound, and the user's Stop still ends all of it.
+    const step = new AbortController();
+    const stopStep = () => step.abort();
+    signal?.addEventListener('abort', stopStep, { once: true });
+    const timer = setTimeout(stopStep, stepMs);
     try {
       const response = await runtime.send(
         new InvokeEndpointCommand({
@@ -198,7 +209,7 @@ export async function probeFormat(runtime: SageMakerRuntimeClient, endpoint: str
           ContentType: 'application/json',
           Accept: 'application/json',
         }),
-        { abortSignal: signal },
+        { abortSignal: step.signal },
       );
       const text = new TextDecoder().decode(response.Body);
       const answered = answeredFormat(format, text);
@@ -208,6 +219,10 @@ export async function probeFormat(runtime: SageMakerRuntimeClient, endpoint: str
       }
       steps.push({ format, outcome: 'refused', detail: `answered in another shape: ${clip(text)}` });
     } catch (error) {
+      if (step.signal.aborted && !signal?.aborted) {
+        steps.push({ format, outcome: 'refused', detail: `no answer within ${stepMs / 1000} s` });
+        continue;
+      }
       const refusal = error as ModelRefusal;
       if (refusal.name !== 'ModelError') throw error;
       const said = modelErrorMessage(refusal.OriginalMessage) ?? refusal.message ?? '';
@@ -216,10 +231,16 @@ export async function probeFormat(runtime: SageMakerRuntimeClient, endpoint: str
         return { format: 'jumpstart', needsEula: true, steps };
       }
       steps.push({ format, outcome: 'refused', detail: `${refusal.OriginalStatusCode ?? 'error'}: ${clip(said)}` });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', stopStep);
     }
   }
   return { steps };
 }
+
+/** How long one probe step waits for a one-token answer (a cold large model takes seconds). */
+export const PROBE_STEP_MS = 20_000;
 
 /** The format a probe's answer shows, or undefined when the answer is not one of that request's shapes. */
 function answeredFormat(sent: 'messages' | 'tgi' | 'jumpstart', text: string): PayloadFormat | undefined {

@@ -96,7 +96,8 @@ describe('Endpoints view and chat', () => {
     // The conversation goes on; then the same prompt as TGI text generation.
     const second = await session.send('the dog');
     assert.equal(second.state, 'done', JSON.stringify(second.failure));
-    session.handle({ type: 'parameters', parameters: { ...session.currentParameters, format: 'tgi', temperature: 0, maxNewTokens: 8 } });
+    await session.chooseFormat('tgi'); // the user's pick in the panel's Format list
+    session.handle({ type: 'parameters', parameters: { ...session.currentParameters, temperature: 0, maxNewTokens: 8 } });
     deltas.length = 0;
     const third = await session.send('the cat');
     assert.equal(third.state, 'done', JSON.stringify(third.failure));
@@ -112,6 +113,8 @@ describe('Endpoints view and chat', () => {
   it('stops an answer that would go on, keeping what arrived', async () => {
     await endpointItem(workbench, echo, (candidate) => candidate.contextValue === 'endpoint.inService');
     const session = workbench.chatPanels.show(echo);
+    // This server streams to any request until stopped, so no probe could finish: the user picks the format.
+    await session.chooseFormat('messages');
     let parts = 0;
     const threeParts = new Promise<void>((resolve) =>
       session.onMessage((message) => {
