@@ -176,7 +176,7 @@ describe('sagemaker-workbench prompt-test', () => {
     for (const run of [streamed, answeredWhole]) {
       assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
       assert.match(run.stdout, /^FAIL\s+answers the last turn of a conversation\s+echo-jumpstart\s+—\s+—\s+The model needs its licence \(EULA\) accepted: add "acceptEula: true" to the file/m);
-      assert.match(run.stdout, /\n0 of 1 passed, 1 failed\n$/);
+      assert.match(run.stdout, /\n0 of 1 passed, 1 failed\n/);
     }
     const errorOf = (file: string) =>
       (new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(file, 'utf8')) as { testsuites: { testsuite: { testcase: { error?: { message: string; '#text': string } } } } }).testsuites.testsuite.testcase.error!;
