@@ -7,8 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AwsClients } from '../aws/clients';
 import type { ConnectionSettings } from '../connection/settings';
-import { describeChatFailure } from '../pipeline/chat/failures';
-import { invokeCall } from '../pipeline/promptTests/invoke';
+import { describeCallFailure, invokeCall } from '../pipeline/promptTests/invoke';
 import { NoEndpointError, planCalls } from '../pipeline/promptTests/plan';
 import { parsePromptFile } from '../pipeline/promptTests/promptFile';
 import { resultTable, summarize } from '../pipeline/promptTests/report';
@@ -132,7 +131,7 @@ export async function promptTestCommand(args: string[], output: CliOutput, env: 
     const results = await runCalls(calls, {
       concurrency: options.concurrency ?? parsed.file.concurrency,
       invoke: (call, signal) => invokeCall(runtime, call, signal),
-      describeFailure: (error, call) => describeChatFailure(error, { endpoint: call.endpoint, format: call.parameters.format, failure: { settings: options.settings } }),
+      describeFailure: (error, call) => describeCallFailure(error, call, { settings: options.settings }),
     });
     const durationMs = performance.now() - started;
     output.out(`${resultTable(results)}\n`);

@@ -5,8 +5,7 @@
 // endpoints of a run are the ones picked last for the file, else the file's matrix, else asked for.
 // After a run over several variants, the answers of each case are opened side by side (Markdown).
 import * as vscode from 'vscode';
-import { describeChatFailure } from '../pipeline/chat/failures';
-import { invokeCall } from '../pipeline/promptTests/invoke';
+import { describeCallFailure, invokeCall } from '../pipeline/promptTests/invoke';
 import { NoEndpointError, planCalls, variantOf } from '../pipeline/promptTests/plan';
 import { isPromptFile, parsePromptFile, type TextRange } from '../pipeline/promptTests/promptFile';
 import { comparisonMarkdown, failureLine } from '../pipeline/promptTests/report';
@@ -232,7 +231,7 @@ export class PromptTests implements vscode.Disposable, vscode.TextDocumentConten
         concurrency: file.concurrency,
         signal: cancel.signal,
         invoke: (call, signal) => invokeCall(runtime, call, signal),
-        describeFailure: (error, call) => describeChatFailure(error, { endpoint: call.endpoint, format: call.parameters.format, failure: { ...this.services.failures.context(), settings } }),
+        describeFailure: (error, call) => describeCallFailure(error, call, { ...this.services.failures.context(), settings }),
         onStart: (call) => run.started(itemOf({ call, variant: variantOf(call) })),
         onResult: (result) => {
           const item = itemOf({ call: result.call, variant: variantOf(result.call) });

@@ -127,9 +127,14 @@ export interface EncodedRequest {
   customAttributes?: string;
 }
 
-/** The streaming request for `spec`; history goes only where the format carries a conversation. */
-export function encodeRequest(spec: FormatSpec, history: readonly ChatMessage[], prompt: string, parameters: ChatParameters): EncodedRequest {
-  const body = spec.format === 'custom' ? templateBody(spec.template!, history, prompt, parameters) : requestBody(spec.format, history, prompt, parameters);
+/**
+ * The request for `spec`; history goes only where the format carries a conversation. Streamed by
+ * default; `stream: false` (a whole answer through InvokeEndpoint) turns off the body's own `stream`
+ * flag wherever it has one — a custom template's too — and adds none where it has not.
+ */
+export function encodeRequest(spec: FormatSpec, history: readonly ChatMessage[], prompt: string, parameters: ChatParameters, options: { stream?: boolean } = {}): EncodedRequest {
+  const streamed = spec.format === 'custom' ? templateBody(spec.template!, history, prompt, parameters) : requestBody(spec.format, history, prompt, parameters);
+  const body = options.stream === false && typeof streamed === 'object' && streamed !== null && !Array.isArray(streamed) && 'stream' in streamed ? { ...streamed, stream: false } : streamed;
   return { body, ...(spec.format === 'jumpstart' && spec.acceptEula ? { customAttributes: 'accept_eula=true' } : {}) };
 }
 

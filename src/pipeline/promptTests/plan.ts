@@ -1,8 +1,9 @@
 // The calls a prompt-test file makes: every case once per endpoint and per parameter set of its
 // matrix, with the parameters merged (the chat's defaults, then the file's, the set's, the case's)
-// and brought within the limits every container accepts. Pure.
+// and brought within the limits every container accepts — and how each call's request is written
+// (its format spec: the format, the file's EULA acceptance and custom template). Pure.
 import type { ChatMessage } from '../chat/payloads';
-import { DEFAULT_PARAMETERS, normalizeParameters, type ChatParameters } from '../chat/types';
+import { DEFAULT_PARAMETERS, normalizeParameters, type ChatParameters, type FormatSpec, type PayloadFormat } from '../chat/types';
 import type { Assertion, PromptParameters, PromptTestFile } from './promptFile';
 
 export interface PlannedCall {
@@ -13,6 +14,8 @@ export interface PlannedCall {
   /** The matrix's parameter set, when it has any. */
   parameterSet?: string;
   parameters: ChatParameters;
+  /** How the request is written and read: `parameters.format`, with the file's acceptEula and template. */
+  spec: FormatSpec;
   messages: ChatMessage[];
   stream: boolean;
   assertions: Assertion[];
@@ -49,11 +52,13 @@ export function planCalls(file: PromptTestFile, options: { endpoints?: readonly 
         const { name: parameterSet, ...setParameters } = set;
         const merged = { ...TEST_DEFAULTS, format: file.format, ...defined(file.parameters), ...defined(setParameters), ...defined(promptCase.parameters) };
         const call = { endpoint, parameterSet };
+        const parameters = normalizeParameters(merged);
         calls.push({
           id: endpoints.length > 1 || parameterSet !== undefined ? `${promptCase.name} [${variantOf(call)}]` : promptCase.name,
           caseName: promptCase.name,
           ...call,
-          parameters: normalizeParameters(merged),
+          parameters,
+          spec: formatSpec(file, parameters.format),
           messages: promptCase.messages,
           stream: file.stream,
           assertions: promptCase.assertions,
@@ -62,6 +67,15 @@ export function planCalls(file: PromptTestFile, options: { endpoints?: readonly 
     }
   }
   return calls;
+}
+
+/** The file's way of writing requests in `format`: the EULA acceptance for JumpStart, the template for custom. */
+export function formatSpec(file: Pick<PromptTestFile, 'acceptEula' | 'template'>, format: PayloadFormat): FormatSpec {
+  return {
+    format,
+    ...(format === 'jumpstart' && file.acceptEula ? { acceptEula: true } : {}),
+    ...(format === 'custom' && file.template ? { template: file.template } : {}),
+  };
 }
 
 function defined<T extends object>(value: T): Partial<T> {

@@ -3,13 +3,15 @@
 // (schemas/prompt-tests.schema.json — the same schema editors get through yamlValidation — checked
 // by the validator ajv generates from it at build time, promptFileValidator.ts), and the rules a
 // schema cannot say (one kind per assertion, unique case names, variables that exist, regexes and
-// JSON Schemas that compile). Pure: offsets and lines here, diagnostics in the extension, messages
-// in the CLI.
+// JSON Schemas that compile, a custom template the chat's codec can use — each of its fields on its
+// own line — and conversations only where the format carries one). Pure: offsets and lines here,
+// diagnostics in the extension, messages in the CLI.
 import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { validate as generatedValidator } from './promptFileValidator';
+import { carriesHistory, FORMAT_LABELS, templateProblem } from '../chat/formats';
 import type { ChatMessage } from '../chat/payloads';
-import type { PayloadFormat } from '../chat/types';
+import type { CustomTemplate, PayloadFormat } from '../chat/types';
 
 export interface PromptParameters {
   format?: PayloadFormat;
@@ -64,6 +66,10 @@ export interface ParameterSet extends PromptParameters {
 export interface PromptTestFile {
   description?: string;
   format: PayloadFormat;
+  /** JumpStart: the user accepted the model's EULA (accept_eula=true in CustomAttributes). */
+  acceptEula: boolean;
+  /** The custom format's template (its request as JSON text). */
+  template?: CustomTemplate;
   stream: boolean;
   concurrency: number;
   parameters: PromptParameters;
@@ -162,7 +168,19 @@ export function parsePromptFile(text: string): ParsedPromptFile {
 
   const raw = value as RawFile;
   const fileVariables = raw.variables ?? {};
-  const formats = new Set<PayloadFormat>([raw.format ?? 'messages', ...(raw.matrix?.parameters ?? []).map((set) => set.format ?? raw.format ?? 'messages')]);
+  const fileFormat = raw.parameters?.format ?? raw.format ?? 'messages';
+  const formats = new Set<PayloadFormat>([fileFormat, ...(raw.matrix?.parameters ?? []).map((set) => set.format ?? fileFormat)]);
+  const template = readTemplate(raw.template, (message, path) => problem(message, at(['template', ...path])));
+  // The custom format without a template: said where the format is chosen (each place once).
+  if (!raw.template) {
+    const chosen: Path[] = [
+      ...(raw.format === 'custom' ? [['format']] : []),
+      ...(raw.parameters?.format === 'custom' ? [['parameters', 'format']] : []),
+      ...(raw.matrix?.parameters ?? []).flatMap((set, index) => (set.format === 'custom' ? [['matrix', 'parameters', index, 'format']] : [])),
+      ...raw.cases.flatMap((rawCase, index) => (rawCase.parameters?.format === 'custom' ? [['cases', index, 'parameters', 'format']] : [])),
+    ];
+    for (const path of chosen) problem(`${templateProblem(undefined)} Add template: with request and answerPath (and chunkPath for a streamed answer).`, at(path));
+  }
   const cases: PromptCase[] = [];
   const names = new Map<string, number>();
   raw.cases.forEach((rawCase, index) => {
@@ -190,8 +208,14 @@ export function parsePromptFile(text: string): ParsedPromptFile {
       problem('The messages must end with the user\'s turn: that is what the model answers.', at([...here, 'messages']));
     }
     const caseFormats = rawCase.parameters?.format ? new Set([rawCase.parameters.format]) : formats;
-    if (caseFormats.has('tgi') && messages.length > 1) {
-      problem('TGI sends one prompt: use prompt without system, or the Messages API format for a conversation.', at(rawCase.messages ? [...here, 'messages'] : [...here, 'system']));
+    // A leading system message goes as the system prompt (before the prompt where there are no roles).
+    const turns = messages[0]?.role === 'system' ? messages.length - 1 : messages.length;
+    const single = [...caseFormats].find((format) => (format !== 'custom' || template) && !carriesHistory({ format, template }));
+    if (single && turns > 1) {
+      problem(
+        `${FORMAT_LABELS[single]} sends one prompt, not a conversation: use prompt (and system), or a format that carries one (messages, jumpstart, or a custom template with {{messages}}).`,
+        at([...here, 'messages']),
+      );
     }
     const assertions = (rawCase.assert ?? []).flatMap((rawAssertion, position) => {
       const assertion = readAssertion(rawAssertion, [...here, 'assert', position], fill, (message, path, key) => problem(message, at(path, key)));
@@ -200,6 +224,10 @@ export function parsePromptFile(text: string): ParsedPromptFile {
     const assertionRanges = assertions.map((_, position) => at([...here, 'assert', position]));
     cases.push({ name: rawCase.name, range: at(here), messages, parameters: rawCase.parameters ?? {}, assertions, assertionRanges });
   });
+  // A template no call uses is most likely a forgotten `format: custom`: the calls would go in another format.
+  if (raw.template && !formats.has('custom') && !raw.cases.some((rawCase) => rawCase.parameters?.format === 'custom')) {
+    problem('The template is used only by format: custom, which nothing here chooses: add format: custom (or remove template).', at(['template'], true));
+  }
   const parameterSets = raw.matrix?.parameters ?? [];
   parameterSets.forEach((set, index) => {
     if (parameterSets.findIndex((other) => other.name === set.name) !== index) {
@@ -212,6 +240,8 @@ export function parsePromptFile(text: string): ParsedPromptFile {
     file: {
       description: raw.description,
       format: raw.format ?? 'messages',
+      acceptEula: raw.acceptEula ?? false,
+      ...(template ? { template } : {}),
       stream: raw.stream ?? true,
       concurrency: raw.concurrency ?? 4,
       parameters: raw.parameters ?? {},
@@ -225,6 +255,8 @@ export function parsePromptFile(text: string): ParsedPromptFile {
 interface RawFile {
   description?: string;
   format?: PayloadFormat;
+  acceptEula?: boolean;
+  template?: RawTemplate;
   stream?: boolean;
   concurrency?: number;
   parameters?: PromptParameters;
@@ -239,6 +271,42 @@ interface RawFile {
     variables?: Variables;
     assert?: Record<string, unknown>[];
   }[];
+}
+
+interface RawTemplate {
+  request: string | object;
+  answerPath: string;
+  chunkPath?: string;
+}
+
+/** A request any format can carry, to check one field of a template at a time. */
+const PLAIN_REQUEST = '{"prompt": "{{prompt}}"}';
+
+/**
+ * The file's template as the codec takes it (a YAML mapping as JSON text), or undefined with each
+ * problem — in the codec's own words (templateProblem) — on the field it is about.
+ */
+function readTemplate(raw: RawTemplate | undefined, problem: (message: string, path: Path) => void): CustomTemplate | undefined {
+  if (!raw) return undefined;
+  const template: CustomTemplate = {
+    request: typeof raw.request === 'string' ? raw.request : JSON.stringify(raw.request),
+    answerPath: raw.answerPath,
+    ...(raw.chunkPath === undefined ? {} : { chunkPath: raw.chunkPath }),
+  };
+  const fields: [Path, CustomTemplate][] = [
+    [['request'], { request: template.request, answerPath: '$' }],
+    [['answerPath'], { request: PLAIN_REQUEST, answerPath: template.answerPath }],
+    ...(template.chunkPath === undefined ? [] : [[['chunkPath'], { request: PLAIN_REQUEST, answerPath: '$', chunkPath: template.chunkPath }] as [Path, CustomTemplate]]),
+  ];
+  let usable = true;
+  for (const [path, part] of fields) {
+    const said = templateProblem(part);
+    if (said !== undefined) {
+      problem(said, path);
+      usable = false;
+    }
+  }
+  return usable ? template : undefined;
 }
 
 function readAssertion(

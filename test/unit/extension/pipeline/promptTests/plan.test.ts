@@ -2,7 +2,8 @@
 // the run replacing the file's.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { callBody, readWholeAnswer } from '../../../../../src/pipeline/promptTests/invoke';
+import { eventReader } from '../../../../../src/pipeline/chat/formats';
+import { callRequest, readWholeAnswer } from '../../../../../src/pipeline/promptTests/invoke';
 import { NoEndpointError, planCalls } from '../../../../../src/pipeline/promptTests/plan';
 import { parsePromptFile, type PromptTestFile } from '../../../../../src/pipeline/promptTests/promptFile';
 
@@ -57,7 +58,7 @@ it('says how to name an endpoint when neither the run nor the file does', () => 
 
 it('sends the conversation before the last user turn as history, in the Messages API and TGI bodies', () => {
   const [messages] = planCalls(file('cases:\n  - name: one\n    system: be brief\n    prompt: hi\n'), { endpoints: ['e'] });
-  assert.deepEqual(callBody(messages), {
+  assert.deepEqual(callRequest(messages), { body: {
     messages: [
       { role: 'system', content: 'be brief' },
       { role: 'user', content: 'hi' },
@@ -66,9 +67,54 @@ it('sends the conversation before the last user turn as history, in the Messages
     temperature: 0,
     top_p: 1,
     stream: true,
-  });
+  } });
   const [tgi] = planCalls(file('format: tgi\nstream: false\ncases:\n  - name: one\n    prompt: hi\n'), { endpoints: ['e'] });
-  assert.deepEqual(callBody(tgi), { inputs: 'hi', parameters: { max_new_tokens: 256, details: true }, stream: false });
+  assert.deepEqual(callRequest(tgi), { body: { inputs: 'hi', parameters: { max_new_tokens: 256, details: true }, stream: false } });
+});
+
+/** The request of the file's one case, streamed and whole. */
+function requests(text: string) {
+  const streamed = planCalls(file(text), { endpoints: ['e'] })[0];
+  const whole = planCalls(file(`stream: false\n${text}`), { endpoints: ['e'] })[0];
+  return { streamed: callRequest(streamed), whole: callRequest(whole), spec: streamed.spec };
+}
+
+it('writes LMI/DJL requests through the chat\'s codec: the system prompt before the prompt, stream on or off, no CustomAttributes', () => {
+  const { streamed, whole } = requests('format: lmi\nparameters: { maxNewTokens: 8, temperature: 0.5 }\ncases:\n  - name: one\n    system: be brief\n    prompt: hi\n');
+  assert.deepEqual(streamed, { body: { inputs: 'be brief\n\nhi', parameters: { max_new_tokens: 8, do_sample: true, temperature: 0.5 }, stream: true } });
+  assert.deepEqual(whole, { body: { inputs: 'be brief\n\nhi', parameters: { max_new_tokens: 8, do_sample: true, temperature: 0.5 }, stream: false } });
+});
+
+it('writes JumpStart requests with the whole conversation, sending accept_eula=true only when the file accepts the EULA', () => {
+  const conversation = 'cases:\n  - name: one\n    messages:\n      - { role: system, content: be brief }\n      - { role: user, content: hi }\n      - { role: assistant, content: hello }\n      - { role: user, content: again }\n';
+  const dialog = [
+    { role: 'system', content: 'be brief' },
+    { role: 'user', content: 'hi' },
+    { role: 'assistant', content: 'hello' },
+    { role: 'user', content: 'again' },
+  ];
+  const refused = requests(`format: jumpstart\n${conversation}`);
+  assert.deepEqual(refused.streamed, { body: { inputs: [dialog], parameters: { max_new_tokens: 256 } } });
+  assert.deepEqual(refused.whole, refused.streamed, 'a JumpStart body has no stream flag to turn off');
+  const accepted = requests(`format: jumpstart\nacceptEula: true\n${conversation}`);
+  assert.deepEqual(accepted.streamed, { body: { inputs: [dialog], parameters: { max_new_tokens: 256 } }, customAttributes: 'accept_eula=true' });
+  assert.deepEqual(accepted.whole, accepted.streamed);
+  // Accepting a EULA is about JumpStart: another format of the same file sends no header.
+  const [, messages] = planCalls(file(`format: jumpstart\nacceptEula: true\nmatrix:\n  parameters: [{ name: js }, { name: m, format: messages }]\n${conversation}`), { endpoints: ['e'] });
+  assert.equal(callRequest(messages).customAttributes, undefined);
+});
+
+it('writes a custom template\'s request with typed values, turning its stream flag off for a whole answer, and reads the answer by its paths', () => {
+  const { streamed, whole, spec } = requests(
+    'format: custom\ntemplate:\n  request: { prompt: "Q: {{prompt}}", max_length: "{{max_new_tokens}}", stream: true }\n  answerPath: $.output.text\n  chunkPath: $.delta.text\nparameters: { maxNewTokens: 12 }\ncases:\n  - name: one\n    prompt: hi\n',
+  );
+  assert.deepEqual(streamed, { body: { prompt: 'Q: hi', max_length: 12, stream: true } });
+  assert.deepEqual(whole, { body: { prompt: 'Q: hi', max_length: 12, stream: false } });
+  const read = eventReader(spec);
+  assert.deepEqual(read('{"delta":{"text":"Hel"}}'), { text: 'Hel', tokens: 1 });
+  assert.deepEqual(readWholeAnswer('{"output":{"text":"Hello there"}}', read), { text: 'Hello there', tokens: undefined });
+  const messages = requests('format: custom\ntemplate:\n  request: \'{"chat": "{{messages}}"}\'\n  answerPath: $.text\ncases:\n  - name: one\n    system: be brief\n    prompt: hi\n');
+  assert.deepEqual(messages.whole, { body: { chat: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }] } }, 'no stream flag added to a template without one');
 });
 
 it('reads a whole answer\'s text and token count in both formats', () => {

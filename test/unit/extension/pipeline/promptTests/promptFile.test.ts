@@ -132,7 +132,7 @@ describe('prompt-test files', () => {
   it('reports a format that is not known, with the ones that are', () => {
     const problem = onlyProblem('format: openai\ncases:\n  - name: a\n    prompt: hi\n');
     assert.equal(problem.line, 1);
-    assert.equal(problem.message, '"format" must be one of: messages, tgi.');
+    assert.equal(problem.message, '"format" must be one of: messages, tgi, lmi, jumpstart, custom.');
   });
 
   it('reports an unknown variable on the string that names it', () => {
@@ -168,8 +168,18 @@ describe('prompt-test files', () => {
     );
   });
 
-  it('refuses a conversation in the TGI format, and messages that do not end with the user', () => {
-    assert.match(onlyProblem('format: tgi\ncases:\n  - name: a\n    system: be brief\n    prompt: hi\n').message, /TGI sends one prompt/);
+  it('refuses a conversation in a format without one (TGI, LMI, a {{prompt}} template) but takes a system prompt there, and messages that do not end with the user', () => {
+    const conversation = '    messages:\n      - { role: user, content: hi }\n      - { role: assistant, content: hello }\n      - { role: user, content: again }\n';
+    for (const format of ['tgi', 'lmi']) {
+      const refused = onlyProblem(`format: ${format}\ncases:\n  - name: a\n${conversation}`);
+      assert.equal(refused.line, 5, format);
+      assert.match(refused.message, new RegExp(`^${format === 'tgi' ? 'TGI' : 'LMI/DJL'} sends one prompt, not a conversation`));
+      assert.equal(parsed(`format: ${format}\ncases:\n  - name: a\n    system: be brief\n    prompt: hi\n`).cases[0].messages.length, 2, format);
+    }
+    const template = (request: string) => `format: custom\ntemplate:\n  request: '${request}'\n  answerPath: $.text\ncases:\n  - name: a\n${conversation}`;
+    assert.match(onlyProblem(template('{"p": "{{prompt}}"}')).message, /^Custom template sends one prompt/);
+    assert.equal(parsed(template('{"m": "{{messages}}"}')).cases[0].messages.length, 3);
+    assert.equal(parsed(`format: jumpstart\ncases:\n  - name: a\n${conversation}`).cases[0].messages.length, 3);
     const problem = onlyProblem('cases:\n  - name: a\n    messages:\n      - { role: user, content: hi }\n      - { role: assistant, content: hello }\n');
     assert.equal(problem.line, 4);
     assert.match(problem.message, /must end with the user's turn/);
@@ -179,6 +189,52 @@ describe('prompt-test files', () => {
     const problem = onlyProblem('cases:\n  - name: a\n    prompt: hi\n    assert:\n      - json:\n          schema: { type: nonsense }\n');
     assert.equal(problem.line, 6);
     assert.match(problem.message, /^Not a valid JSON Schema/);
+  });
+
+  it('reads the EULA acceptance and a custom template, written as YAML or as JSON text', () => {
+    const file = parsed(
+      'format: custom\nacceptEula: true\ntemplate:\n  request: { prompt: "{{prompt}}", max_length: "{{max_new_tokens}}", stream: true }\n  answerPath: $.output.text\n  chunkPath: $.delta.text\ncases:\n  - name: a\n    prompt: hi\n',
+    );
+    assert.equal(file.acceptEula, true);
+    assert.deepEqual(file.template, { request: '{"prompt":"{{prompt}}","max_length":"{{max_new_tokens}}","stream":true}', answerPath: '$.output.text', chunkPath: '$.delta.text' });
+    const text = parsed('template:\n  request: \'{"inputs": "{{prompt}}"}\'\n  answerPath: $[0].generated_text\ncases:\n  - name: a\n    prompt: hi\n    parameters: { format: custom }\n');
+    assert.deepEqual(text.template, { request: '{"inputs": "{{prompt}}"}', answerPath: '$[0].generated_text' });
+    assert.equal(text.acceptEula, false);
+  });
+
+  it('says a template nothing uses is for format: custom, on its key', () => {
+    const unused = onlyProblem('format: tgi\ntemplate:\n  request: { p: "{{prompt}}" }\n  answerPath: $.text\ncases:\n  - name: a\n    prompt: hi\n');
+    assert.deepEqual([unused.line, unused.under], [2, 'template']);
+    assert.match(unused.message, /^The template is used only by format: custom, which nothing here chooses/);
+  });
+
+  it('reports each problem of a template on the field it is about, in the codec\'s words', () => {
+    const found = problems(
+      'format: custom\ntemplate:\n  request: \'{"prompt": "hi"}\'\n  answerPath: $.output..text\n  chunkPath: "delta["\ncases:\n  - name: a\n    prompt: hi\n',
+    );
+    assert.deepEqual(
+      found.map((problem) => [problem.line, problem.message.slice(0, 40)]),
+      [
+        [3, 'The request template needs {{prompt}} or'],
+        [4, 'The answer path: The path "$.output..tex'],
+        [5, 'The stream chunk path: The path "delta["'],
+      ],
+    );
+    const notJson = onlyProblem('format: custom\ntemplate:\n  request: \'{"prompt": {{prompt}}}\'\n  answerPath: $.text\ncases:\n  - name: a\n    prompt: hi\n');
+    assert.equal(notJson.line, 3);
+    assert.match(notJson.message, /^The request template is not JSON: /);
+    const noPath = onlyProblem('format: custom\ntemplate:\n  request: { p: "{{prompt}}" }\n  answerPath: " "\ncases:\n  - name: a\n    prompt: hi\n');
+    assert.deepEqual([noPath.line, noPath.message], [4, 'The custom format needs the path to the answer\'s text, e.g. $.output.text.']);
+    const missing = onlyProblem('format: custom\ntemplate:\n  request: { p: "{{prompt}}" }\ncases:\n  - name: a\n    prompt: hi\n');
+    assert.deepEqual([missing.line, missing.message], [3, '"template" needs "answerPath".'], 'on the template, as every missing key is');
+  });
+
+  it('says where the custom format is chosen without a template', () => {
+    const found = problems('matrix:\n  parameters:\n    - { name: mine, format: custom }\ncases:\n  - name: a\n    prompt: hi\n    parameters: { format: custom }\n');
+    assert.deepEqual(
+      found.map((problem) => [problem.line, problem.message]),
+      [3, 7].map((line) => [line, 'The custom format needs a request template and a path to the answer. Add template: with request and answerPath (and chunkPath for a streamed answer).']),
+    );
   });
 
   it('says an empty file needs cases, and a file without cases names the missing key', () => {
