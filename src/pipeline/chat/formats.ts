@@ -204,6 +204,7 @@ export async function probeFormat(
     // hold the probe: each step has its own bound, and the user's Stop still ends all of it.
     const step = new AbortController();
     const stopStep = () => step.abort();
+    if (signal?.aborted) step.abort(); // stopped before this step began: no event will come
     signal?.addEventListener('abort', stopStep, { once: true });
     const timer = setTimeout(stopStep, stepMs);
     try {
