@@ -1,7 +1,9 @@
-// Activation wires the parts together and does nothing slow: no SDK client is created and no
-// network call is made until a view or command needs one.
+// Activation wires the parts together and does nothing slow: no SDK client is created during it (the
+// SageMaker client is readied in the background a moment later) and no network call is made until a
+// view or command needs one.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { WARM_UP_DELAY_MS, warmUpSageMaker } from './aws/warmUp';
 import { registerCommands } from './commands/registerCommands';
 import { Connection } from './connection/connection';
 import { isLoopbackUrl } from './connection/settings';
@@ -137,7 +139,31 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     ...registerCommands(workbench),
   );
   void autoStartEmulator(connection, emulator);
+  context.subscriptions.push(warmUpAfterActivation(connection));
   return workbench;
+}
+
+/**
+ * Readies the SageMaker client a moment after activation, and again for new settings, so that the
+ * first view expanded does not load it inside the click (src/aws/warmUp.ts). A failure is left to
+ * the first real call, which reports it where the user looks.
+ */
+function warmUpAfterActivation(connection: Connection): vscode.Disposable {
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if ('settings' in connection.inspect()) void warmUpSageMaker(connection.clients).catch(() => undefined);
+    }, WARM_UP_DELAY_MS);
+  };
+  schedule();
+  const listener = connection.onDidChange(schedule);
+  return {
+    dispose: () => {
+      clearTimeout(timer);
+      listener.dispose();
+    },
+  };
 }
 
 /** A view whose tree polls while it is visible: shown again, it re-reads at once. */

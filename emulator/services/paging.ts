@@ -1,11 +1,14 @@
 // Paging through a sorted listing, shared by the services: a page of at most `limit` items and an
 // opaque token holding the sort key of the last item returned. The next page starts after that key,
-// so pages stay consistent while items are added or removed between calls.
+// so pages stay consistent while items are added or removed between calls. A page is read from items
+// already in order (`pageInOrder`, over an order the store keeps) or selected from any items
+// (`sortedPage`).
 import type { AwsError } from '../errors';
 import { decodePageToken, encodePageToken } from '../pageTokens';
+import { compareKeys, type SortKey } from '../store/orders';
 
 /** Compared element by element; it must be unique per item (end it with the item's name). */
-export type SortKey = readonly (string | number)[];
+export type { SortKey } from '../store/orders';
 
 export interface PageRequest {
   /** Names the listing and its order: a token only continues the listing it came from. */
@@ -50,6 +53,30 @@ export function sortedPage<T>(items: Iterable<T>, keyOf: (item: T) => SortKey, r
   };
 }
 
+/**
+ * The page that `request` asks for from items already in its order: `walk` yields them from just
+ * after the token's position (the store's orders do), and only the page and one more are read.
+ */
+export function pageInOrder<T>(
+  walk: (descending: boolean, after: SortKey | undefined) => Iterable<{ item: T; key: SortKey }>,
+  request: PageRequest,
+  invalidToken: () => AwsError,
+): Page<T> {
+  const after = request.token === undefined ? undefined : decodeKey(request, request.token);
+  if (request.token !== undefined && after === undefined) throw invalidToken();
+  const selected: { item: T; key: SortKey }[] = [];
+  for (const entry of walk(Boolean(request.descending), after)) {
+    selected.push(entry);
+    if (selected.length > request.limit) break;
+  }
+  const page = selected.slice(0, request.limit);
+  const last = page.at(-1);
+  return {
+    page: page.map((entry) => entry.item),
+    nextToken: selected.length > request.limit && last ? tokenAfter(request, last.key) : undefined,
+  };
+}
+
 /** The token of a page that ends with the item of sort key `key` (for pages cut short by other limits). */
 export function tokenAfter(request: PageRequest, key: SortKey): string {
   return encodePageToken(tokenListing(request), [JSON.stringify(key)]);
@@ -68,15 +95,6 @@ function decodeKey(request: PageRequest, token: string): SortKey | undefined {
 
 function tokenListing(request: PageRequest): string {
   return `${request.listing}:${request.descending ? 'descending' : 'ascending'}`;
-}
-
-/** Strings compare by code unit, as AWS sorts names ("ASCII-sorted"). */
-function compareKeys(a: SortKey, b: SortKey): number {
-  for (let index = 0; index < Math.min(a.length, b.length); index++) {
-    if (a[index] < b[index]) return -1;
-    if (a[index] > b[index]) return 1;
-  }
-  return a.length - b.length;
 }
 
 /** A bounded binary heap that keeps the `capacity` best entries, the worst of them at index 0. */

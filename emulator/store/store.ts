@@ -22,6 +22,7 @@ import { constants, type FileHandle, mkdir, open, readFile, rm } from 'node:fs/p
 import { join } from 'node:path';
 import { fsyncDirectory, replaceFileDurably } from './durableFs';
 import { type Change, decodeLog, encodeLogLine } from './logFormat';
+import { type Order, type Ordered, OrderedIndexes, type SortKey } from './orders';
 import { isStorageUnavailable, type StorageHealth } from './storageHealth';
 
 export type { Change } from './logFormat';
@@ -108,6 +109,8 @@ class LoggedTables {
   private readonly inFlightByRecord = new Map<string, InFlight>();
   private readonly inFlightByPartition = new Map<string, InFlight>();
   private readonly inFlightByTable = new Map<string, InFlight>();
+  /** Built on first read; every change in memory from then on goes through `apply`, which keeps them. */
+  readonly orders = new OrderedIndexes();
 
   constructor(
     private readonly directory: string,
@@ -138,11 +141,7 @@ class LoggedTables {
     const seq = this.seq + 1;
     const line = encodeLogLine({ seq, changes });
     this.seq = seq;
-    const replaced = changes.map((change) => {
-      const previous = this.tables.get(change.table)?.get(change.partition)?.get(change.key);
-      setRecord(this.tables, change);
-      return { table: change.table, partition: change.partition, key: change.key, value: previous };
-    });
+    const replaced = changes.map((change) => this.apply(change));
     let resolve!: () => void;
     let reject!: (error: Error) => void;
     const durable = new Promise<void>((onDurable, onFailed) => {
@@ -161,6 +160,14 @@ class LoggedTables {
     this.lastCommit = durable;
     this.writer ??= this.writePending();
     return transaction;
+  }
+
+  /** Applies a change in memory, to the records and their orders; returns the change that undoes it. */
+  private apply(change: Change): Change {
+    const previous = this.tables.get(change.table)?.get(change.partition)?.get(change.key);
+    setRecord(this.tables, change);
+    this.orders.changed(change.table, change.partition, change.key, previous, change.value);
+    return { table: change.table, partition: change.partition, key: change.key, value: previous };
   }
 
   async close(): Promise<void> {
@@ -227,7 +234,7 @@ class LoggedTables {
     const undone = [...batch, ...this.pending.splice(0)];
     for (let index = undone.length - 1; index >= 0; index--) {
       const { replaced } = undone[index];
-      for (let change = replaced.length - 1; change >= 0; change--) setRecord(this.tables, replaced[change]);
+      for (let change = replaced.length - 1; change >= 0; change--) this.apply(replaced[change]);
     }
     this.seq = undone[0].seq - 1;
     this.epoch++;
@@ -362,6 +369,15 @@ export class Store {
     this.saw(this.tables.inFlightPartition(table.name, partition));
     const records = this.tables.tables.get(table.name)?.get(partition);
     return records ? ([...records] as [string, T][]) : [];
+  }
+
+  /**
+   * The records of one partition in `order`, from just after `after` on (just before it, going
+   * down, when `descending`); lazily, so reading the first few costs about what they cost.
+   */
+  ordered<T extends object>(order: Order<T>, partition: string, descending: boolean, after?: SortKey): Iterable<Ordered<T>> {
+    this.saw(this.tables.inFlightPartition(order.table, partition));
+    return this.tables.orders.walk(order, partition, this.tables.tables.get(order.table)?.get(partition), descending, after);
   }
 
   count<T extends object>(table: Table<T>, partition: string): number {

@@ -193,5 +193,26 @@ describe('SageMaker training jobs', () => {
         "1 validation error detected: Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100",
       );
     });
+
+    it('pages on from a token while jobs change and are created between pages: each job once, in order', async () => {
+      // A region of its own: this test changes its jobs.
+      const changing = sagemakerClient(emulator.url, { region: 'ap-southeast-2' });
+      const created = names.slice(0, 12);
+      for (const name of created) {
+        await changing.send(new CreateTrainingJobCommand(trainingJobRequest(name)));
+        await clockPast(`the creation of ${name}`, (await changing.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).CreationTime);
+      }
+      const first = await changing.send(new ListTrainingJobsCommand({ SortOrder: 'Ascending', MaxResults: 5 }));
+      // A listed job's record is replaced (Stopping), a later one too, and a new newest job comes.
+      await changing.send(new StopTrainingJobCommand({ TrainingJobName: 'listed-02' }));
+      await changing.send(new StopTrainingJobCommand({ TrainingJobName: 'listed-08' }));
+      await changing.send(new CreateTrainingJobCommand(trainingJobRequest('listed-late')));
+      const rest = await allPages('the changing jobs', paginateListTrainingJobs({ client: changing, pageSize: 5, startingToken: first.NextToken }, { SortOrder: 'Ascending' }), 3);
+      const listed = [first, ...rest].flatMap((page) => (page.TrainingJobSummaries ?? []).map((job) => job.TrainingJobName));
+      assert.deepEqual(listed, [...created, 'listed-late']);
+      const newest = await changing.send(new ListTrainingJobsCommand({ MaxResults: 2, StatusEquals: 'Stopped' }));
+      assert.deepEqual(newest.TrainingJobSummaries?.map((job) => job.TrainingJobName), ['listed-08', 'listed-02'], 'the stopped jobs, newest first');
+      changing.destroy();
+    });
   });
 });

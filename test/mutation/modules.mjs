@@ -19,8 +19,8 @@ export const modules = [
   },
   {
     name: 'paging',
-    mutate: ['emulator/pageTokens.ts', 'emulator/services/paging.ts', 'emulator/services/s3/listing.ts'],
-    tests: ['test/unit/emulator-paging.test.ts', 'test/unit/emulator-s3-listing.test.ts'],
+    mutate: ['emulator/pageTokens.ts', 'emulator/services/paging.ts', 'emulator/store/orders.ts', 'emulator/services/s3/listing.ts'],
+    tests: ['test/unit/emulator-paging.test.ts', 'test/unit/emulator-store.test.ts', 'test/unit/emulator-s3-listing.test.ts'],
   },
   {
     name: 'pipeline',

@@ -1,8 +1,9 @@
-// Unit tests of sortedPage.
+// Unit tests of sortedPage, and of pageInOrder (a page read from items already in order) against it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validationError } from '../../emulator/errors';
-import { sortedPage, type SortKey } from '../../emulator/services/paging';
+import { pageInOrder, sortedPage, type SortKey } from '../../emulator/services/paging';
+import { compareKeys } from '../../emulator/store/orders';
 import { followTokens } from '../waiting';
 
 interface Item {
@@ -60,5 +61,52 @@ describe('sortedPage', () => {
     ] as const) {
       assert.throws(() => sortedPage(items, keyOf, { listing: 'test', limit: 5, token: token([...parts]) }, invalid), /Invalid pagination token/, what);
     }
+  });
+});
+
+describe('pageInOrder', () => {
+  const ascending = [...items].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  let visited = 0;
+  /** What the store's orders give: the items in order from just after a position, counting what is read. */
+  function* walk(descending: boolean, after: SortKey | undefined): Iterable<{ item: Item; key: SortKey }> {
+    for (const item of descending ? [...ascending].reverse() : ascending) {
+      const beyond = after === undefined || (descending ? compareKeys(keyOf(item), after) < 0 : compareKeys(keyOf(item), after) > 0);
+      if (!beyond) continue;
+      visited++;
+      yield { item, key: keyOf(item) };
+    }
+  }
+
+  it('gives the pages and tokens sortedPage gives, for any page size and direction', () => {
+    for (const limit of [1, 2, 10, 256, 257, 1000]) {
+      for (const descending of [false, true]) {
+        let token: string | undefined;
+        for (let pages = 0; pages <= Math.ceil(items.length / limit); pages++) {
+          const request = { listing: 'test', limit, descending, token };
+          const inOrder = pageInOrder(walk, request, invalid);
+          assert.deepEqual(inOrder, sortedPage(items, keyOf, request, invalid), `limit ${limit}, ${descending ? 'descending' : 'ascending'}, page ${pages + 1}`);
+          token = inOrder.nextToken;
+          if (token === undefined) break;
+        }
+        assert.equal(token, undefined, `limit ${limit}: the listing ends`);
+      }
+    }
+  });
+
+  it('reads only the page and one more', () => {
+    visited = 0;
+    const { page, nextToken } = pageInOrder(walk, { listing: 'test', limit: 10 }, invalid);
+    assert.equal(page.length, 10);
+    assert.equal(visited, 11);
+    visited = 0;
+    pageInOrder(walk, { listing: 'test', limit: 10, token: nextToken }, invalid);
+    assert.equal(visited, 11);
+  });
+
+  it('refuses a forged token, and one of another listing or order', () => {
+    const { nextToken } = pageInOrder(walk, { listing: 'test', limit: 5 }, invalid);
+    assert.throws(() => pageInOrder(walk, { listing: 'test', limit: 5, token: 'forged' }, invalid), /Invalid pagination token/);
+    assert.throws(() => pageInOrder(walk, { listing: 'other', limit: 5, token: nextToken }, invalid), /Invalid pagination token/);
+    assert.throws(() => pageInOrder(walk, { listing: 'test', limit: 5, descending: true, token: nextToken }, invalid), /Invalid pagination token/);
   });
 });

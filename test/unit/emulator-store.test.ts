@@ -9,6 +9,7 @@ import { after, afterEach, before, beforeEach, describe, it, type TestContext } 
 import { BlobStore } from '../../emulator/store/blobs';
 import { encodeLogLine } from '../../emulator/store/logFormat';
 import { StorageHealth } from '../../emulator/store/storageHealth';
+import { compareKeys, defineOrder } from '../../emulator/store/orders';
 import { defineTable, put, remove, Store, StoreWriteError } from '../../emulator/store/store';
 import { mountTmpfs, type Tmpfs } from '../tmpfs';
 import { until } from '../waiting';
@@ -17,6 +18,20 @@ interface Note {
   text: string;
 }
 const notes = defineTable<Note>('notes');
+/** Notes by text; a key ending with the text alone, so two notes of one text tie (the store keeps both). */
+const byText = defineOrder(notes, (note: Note) => [note.text]);
+
+/** What `byText` should give: the partition's notes sorted by text, then by their store key. */
+function sortedByText(store: Store, partition: string): string[] {
+  return store
+    .entries(notes, partition)
+    .sort(([keyA, a], [keyB, b]) => compareKeys([a.text, keyA], [b.text, keyB]))
+    .map(([, note]) => note.text);
+}
+
+function orderedTexts(store: Store, partition: string, descending = false, after?: readonly string[]): string[] {
+  return [...store.ordered(byText, partition, descending, after)].map(({ record }) => record.text);
+}
 
 let directory: string;
 beforeEach(() => (directory = mkdtempSync(join(tmpdir(), 'emulator-store-'))));
@@ -47,6 +62,27 @@ describe('Store', () => {
     assert.equal(readFileSync(join(directory, 'wal.log'), 'utf8').split('\n').length, 201);
     await store.close();
     await assert.rejects(store.commit([put(notes, 'p', 'late', { text: '' })]), /closed/);
+  });
+
+  it('keeps an order in step with every put, replacement and removal, and reads it from a position either way', async () => {
+    const store = await Store.open(directory);
+    await store.commit(Array.from({ length: 300 }, (_, index) => put(notes, 'p', `k${index}`, { text: `t${String((index * 7) % 100).padStart(3, '0')}` })));
+    await store.commit([put(notes, 'other', 'k0', { text: 'a' })]);
+    assert.deepEqual(orderedTexts(store, 'p'), sortedByText(store, 'p'), 'built from what is there');
+    // After the order is built: new records, replaced ones (a new text moves them), removed ones.
+    await store.commit(Array.from({ length: 50 }, (_, index) => put(notes, 'p', `new${index}`, { text: `t${String(index * 3).padStart(3, '0')}` })));
+    await store.commit(Array.from({ length: 40 }, (_, index) => put(notes, 'p', `k${index}`, { text: `moved${index}` })));
+    await store.commit(Array.from({ length: 30 }, (_, index) => remove(notes, 'p', `k${100 + index}`)));
+    const expected = sortedByText(store, 'p');
+    assert.equal(expected.length, 320);
+    assert.deepEqual(orderedTexts(store, 'p'), expected);
+    assert.deepEqual(orderedTexts(store, 'p', true), [...expected].reverse());
+    assert.deepEqual(orderedTexts(store, 'other'), ['a'], 'partitions apart');
+    assert.deepEqual(orderedTexts(store, 'none'), []);
+    // From a position: strictly after it going up, strictly before it going down, ties included.
+    assert.deepEqual(orderedTexts(store, 'p', false, ['t050']), expected.filter((text) => text > 't050'));
+    assert.deepEqual(orderedTexts(store, 'p', true, ['t050']), expected.filter((text) => text < 't050').reverse());
+    await store.close();
   });
 
   it('cuts the log at a torn or corrupt line and recovers the rest', async () => {
@@ -255,6 +291,7 @@ describe('Store on a full disk', () => {
     const logged: string[] = [];
     const store = await Store.open(directory, { health, log: (line) => logged.push(line) });
     await store.commit([put(notes, 'p', 'before', { text: 'before' })]);
+    assert.deepEqual(orderedTexts(store, 'p'), ['before'], 'the order is built before the writes that are taken back');
     const filler = join(tmpfs.path, 'filler');
     fillAllBut(filler, 96 * 1024);
 
@@ -274,6 +311,8 @@ describe('Store on a full disk', () => {
     assert.ok(acknowledged.length > 0 && refused.length > 0, `acknowledged ${acknowledged.length}, refused ${refused.length}`);
     for (const key of acknowledged) assert.ok(store.get(notes, 'p', key), `${key} is visible`);
     for (const key of refused) assert.equal(store.get(notes, 'p', key), undefined, `${key} was taken back`);
+    assert.deepEqual(orderedTexts(store, 'p'), sortedByText(store, 'p'), 'the order lost what was taken back too');
+    assert.equal(orderedTexts(store, 'p').length, acknowledged.length + 1);
     assert.equal(health.degraded, true);
     assert.equal((await health.state()).status, 'degraded');
     assert.match(logged.join('\n'), /taken back/);

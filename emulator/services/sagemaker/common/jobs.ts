@@ -3,9 +3,8 @@
 import type { Tag } from '@aws-sdk/client-sagemaker';
 import type { RequestContext } from '../../../operations';
 import { advanceJob, assertStoppable, type JobProgress, startedJob } from './jobStatus';
-import type { Page } from '../../paging';
-import { listPage, type ListRequest } from './listing';
-import { allResources, claimName, createResource, putResource, requireResource, type ResourceKind, type ResourceRecord } from './resources';
+import { defineListing, type Listing } from './listing';
+import { claimName, createResource, putResource, requireResource, type ResourceKind, type ResourceRecord } from './resources';
 
 export interface JobRecord<Request> extends ResourceRecord, JobProgress {
   /** The Create request; its Tags live with the other tags. */
@@ -47,19 +46,16 @@ export async function stopJob<Request>(
   }
 }
 
-/** One page of a List*Jobs request; `defaultSortOrder` is the one AWS documents for the listing. */
-export function listJobs<Request>(
-  context: RequestContext,
+/** The listing of a List*Jobs operation; `defaultSortOrder` is the one AWS documents for it. */
+export function defineJobListing<Request>(
   kind: ResourceKind<JobRecord<Request>>,
   nameOf: (job: JobRecord<Request>) => string,
-  request: ListRequest,
   defaultSortOrder: 'Ascending' | 'Descending',
-): Page<JobRecord<Request>> {
-  return listPage(
+): Listing<JobRecord<Request>> {
+  return defineListing(
     kind.arnType,
-    allResources(context, kind),
+    kind,
     (job) => ({ name: nameOf(job), createdAt: job.createdAt, lastModifiedAt: job.lastModifiedAt, status: job.status }),
-    request,
     defaultSortOrder,
   );
 }

@@ -1,10 +1,17 @@
 // SageMaker ListModelPackages: Lists the model packages that have been created.
 import type { ListModelPackagesCommandInput, ListModelPackagesCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
-import { listPage } from '../common/listing';
+import { defineListing } from '../common/listing';
 import { modelPackageGroupName, modelPackageGroups } from './modelPackageGroupRecords';
 import { modelPackageName, modelPackages, summarizeModelPackage } from './modelPackageRecords';
-import { allResources, findResource } from '../common/resources';
+import { findResource } from '../common/resources';
+
+const listing = defineListing(
+  'ListModelPackages',
+  modelPackages,
+  (modelPackage) => ({ name: modelPackageName(modelPackage), createdAt: modelPackage.createdAt, version: modelPackage.version }),
+  'Ascending',
+);
 
 /**
  * AWS lists unversioned packages unless ModelPackageType says otherwise, but a request for a group's
@@ -16,18 +23,13 @@ export async function ListModelPackages(
 ): Promise<OperationOutput<ListModelPackagesCommandOutput>> {
   const groupName = input.ModelPackageGroupName === undefined ? undefined : groupNameOf(context, input.ModelPackageGroupName);
   const type = input.ModelPackageType ?? (groupName === undefined ? 'Unversioned' : 'Versioned');
-  const selected = allResources(context, modelPackages).filter(
+  const { page, nextToken } = listing.page(
+    context,
+    input,
     (modelPackage) =>
       (type === 'Both' || (type === 'Versioned') === (modelPackage.version !== undefined)) &&
       (groupName === undefined || modelPackage.definition.ModelPackageGroupName === groupName) &&
       (input.ModelApprovalStatus === undefined || modelPackage.definition.ModelApprovalStatus === input.ModelApprovalStatus),
-  );
-  const { page, nextToken } = listPage(
-    'ListModelPackages',
-    selected,
-    (modelPackage) => ({ name: modelPackageName(modelPackage), createdAt: modelPackage.createdAt, version: modelPackage.version }),
-    input,
-    'Ascending',
   );
   return { ModelPackageSummaryList: page.map(summarizeModelPackage), NextToken: nextToken };
 }

@@ -1,13 +1,15 @@
 // SageMaker ListTransformJobs: Lists transform jobs.
 import type { ListTransformJobsCommandInput, ListTransformJobsCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
-import { listJobs } from '../common/jobs';
+import { defineJobListing } from '../common/jobs';
 import { summarizeTransformJob, transformJobName, transformJobs } from './records';
+
+const listing = defineJobListing(transformJobs, transformJobName, 'Descending');
 
 export async function ListTransformJobs(
   input: ListTransformJobsCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<ListTransformJobsCommandOutput>> {
-  const { page, nextToken } = listJobs(context, transformJobs, transformJobName, input, 'Descending');
+  const { page, nextToken } = listing.page(context, input);
   return { TransformJobSummaries: page.map(summarizeTransformJob), NextToken: nextToken };
 }
