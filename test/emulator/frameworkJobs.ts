@@ -89,3 +89,9 @@ export async function archiveFiles(s3: S3Client, key: string): Promise<Map<strin
   await new Promise<void>((resolve, reject) => (Body as Readable).pipe(parser).on('end', resolve).on('error', reject));
   return files;
 }
+
+/** `7777` as SageMaker gives every job, unless the emulator said another job on this machine held it then. */
+export function expectedMasterPorts(emulatorLog: string[], name: string): string[] {
+  const moved = emulatorLog.map((line) => new RegExp(`^training job ${name}: MASTER_PORT is (\\d+), since`).exec(line)?.[1]).filter((port) => port !== undefined);
+  return moved.length > 0 ? moved : ['7777'];
+}

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { startEmulator } from '../../emulator/server';
-import { archiveFiles, BUCKET, frameworkJob, hostLogs, uploadSourceDir } from './frameworkJobs';
+import { archiveFiles, BUCKET, expectedMasterPorts, frameworkJob, hostLogs, uploadSourceDir } from './frameworkJobs';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
 import { FAST_TIMING, FIXTURES, finishedTrainingJob } from './runtimeTestHelpers';
 
@@ -23,7 +23,8 @@ describe('a PyTorch DDP script', () => {
   it('trains with gloo on 2 hosts meeting at algo-1:7777, every host ending with the same weights', { skip: torchMissing && `${PYTHON} cannot import torch: apt-get install python3-torch (.ci/setup does)` }, async () => {
     const dataDir = makeTempDir('pytorch-ddp');
     writeFileSync(path.join(dataDir.path, 'images.json'), JSON.stringify({ images: { [PYTORCH_IMAGE.split(':')[0]]: { command: [PYTHON] } } }));
-    const emulator = await startEmulator({ dataDir: dataDir.path, runtime: { timing: FAST_TIMING } });
+    const emulatorLog: string[] = [];
+    const emulator = await startEmulator({ dataDir: dataDir.path, runtime: { timing: FAST_TIMING }, log: (line) => emulatorLog.push(line) });
     const s3: S3Client = s3Client(emulator.url);
     const sageMaker: SageMakerClient = sagemakerClient(emulator.url);
     const logs = new CloudWatchLogsClient(clientConfig(emulator.url));
@@ -40,10 +41,12 @@ describe('a PyTorch DDP script', () => {
       assert.equal(job.TrainingJobStatus, 'Completed', job.FailureReason);
       const byHost = await hostLogs(logs, 'pytorch-ddp');
       const weights = new Set<string>();
+      // 7777, or the port the emulator names when another job on this machine held 7777 at the time.
+      const [port] = expectedMasterPorts(emulatorLog, 'pytorch-ddp');
       for (const [host, lines] of byHost) {
         const rank = host === 'algo-1' ? 0 : 1;
         assert.ok(
-          lines.includes(`Initialized the distributed environment: gloo backend on 2 nodes. Current host rank is ${rank}, master algo-1:7777`),
+          lines.includes(`Initialized the distributed environment: gloo backend on 2 nodes. Current host rank is ${rank}, master algo-1:${port}`),
           `${host}:\n${lines.join('\n')}`,
         );
         assert.ok(lines.some((line) => line.startsWith(`epoch=5 rank=${rank} loss=`)), `${host}:\n${lines.join('\n')}`);

@@ -12,7 +12,7 @@ import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import { archiveFiles, BUCKET, frameworkJob, hostLogs, uploadSourceDir } from './frameworkJobs';
+import { archiveFiles, BUCKET, expectedMasterPorts, frameworkJob, hostLogs, uploadSourceDir } from './frameworkJobs';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
 import { until } from '../waiting';
 import { FAST_TIMING, FIXTURES, finishedProcessingJob, finishedTrainingJob } from './runtimeTestHelpers';
@@ -34,6 +34,13 @@ function loggedAddress(lines: string[], host: string): string {
   const line = lines.find((text) => text.startsWith(`${host} is `));
   assert.ok(line, `${host} logged its address:\n${lines.join('\n')}`);
   return line.split(' ')[2].replace(';', '');
+}
+
+/** The `host:port` each line of a host's log says it met at (`rendezvous at algo-1:<port> (<address>)`). */
+function rendezvousPort(lines: string[]): string {
+  const line = lines.find((text) => text.includes(' rendezvous at '));
+  assert.ok(line, `a host logged its rendezvous:\n${lines.join('\n')}`);
+  return /rendezvous at algo-1:(\d+) /.exec(line)![1];
 }
 
 /** `%(asctime)s %(name)-12s %(levelname)-8s %(message)s` (logging_config.py). */
@@ -110,8 +117,9 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
     const addresses = [loggedAddress(first, 'algo-1'), loggedAddress(second, 'algo-2')];
     assert.match(addresses[0], /^127\.\d+\.\d+\.1$/);
     assert.equal(addresses[1], addresses[0].replace(/\.1$/, '.2'));
+    const ports = expectedMasterPorts(emulatorLog, name);
     for (const lines of [first, second]) {
-      assert.ok(lines.some((line) => line.includes(`rendezvous at algo-1:7777 (${addresses[0]})`)), lines.join('\n'));
+      assert.ok(lines.some((line) => ports.some((port) => line.includes(`rendezvous at algo-1:${port} (${addresses[0]})`))), lines.join('\n'));
       assert.ok(lines.some((line) => /^algo-\d resumed from epoch [2-7]$/.test(line)), `resumed after the reclaim:\n${lines.join('\n')}`);
       // The toolkit's invocation: the SDK's JSON quotes gone, arguments sorted, sagemaker_* not among them.
       const invocation = lines.indexOf('Invoking script with the following command:');
@@ -215,7 +223,7 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
     assert.ok(!noPipLines.includes('hello from tinypkg'));
   });
 
-  it("runs two 2-host jobs at once, each host in its own /opt/ml, both meeting at algo-1:7777 on addresses of their own", async () => {
+  it("runs two 2-host jobs at once, each host in its own /opt/ml, meeting at algo-1 on addresses and ports of their own (PyTorch's TCPStore listens on every address)", async () => {
     const meetDir = makeTempDir('meet');
     try {
       const names = ['concurrent-a', 'concurrent-b'];
@@ -230,6 +238,7 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
       const jobs = await Promise.all(names.map((name) => finishedTrainingJob(sageMaker, name)));
       jobs.forEach((job) => assert.equal(job.TrainingJobStatus, 'Completed', job.FailureReason));
       const masters: string[] = [];
+      const ports: string[] = [];
       for (const name of names) {
         const byHost = await hostLogs(logs, name);
         for (const [host, lines] of byHost) {
@@ -238,6 +247,11 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
           assert.ok(lines.includes(`${host} done`), lines.join('\n'));
         }
         masters.push(loggedAddress(byHost.get('algo-1')!, 'algo-1'));
+        // Both hosts meet on one port; the first job to start has 7777, the other the port the emulator names.
+        const port = rendezvousPort(byHost.get('algo-1')!);
+        assert.equal(rendezvousPort(byHost.get('algo-2')!), port);
+        assert.ok(expectedMasterPorts(emulatorLog, name).includes(port), `${name} met at ${port}; the emulator said: ${emulatorLog.filter((line) => line.includes('MASTER_PORT')).join('\n')}`);
+        ports.push(port);
         const model = JSON.parse((await archiveFiles(s3, `${name}/output/model.tar.gz`)).get('model.json')!) as { hps: Record<string, unknown> };
         assert.equal(model.hps['meet-dir'], meetDir.path);
         const files = JSON.parse((await archiveFiles(s3, `${name}/output/output.tar.gz`)).get('files.json')!) as string[];
@@ -247,6 +261,7 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
         assert.deepEqual(files.filter((file) => file.startsWith('checkpoints/')).sort(), ['checkpoints/epoch-1.json', 'checkpoints/epoch-2.json']);
       }
       assert.notEqual(masters[0], masters[1], 'two jobs, two loopback blocks');
+      assert.notEqual(ports[0], ports[1], 'two jobs running at once, two rendezvous ports');
     } finally {
       meetDir.remove();
     }

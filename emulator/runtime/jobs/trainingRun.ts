@@ -12,6 +12,7 @@ import { afterDelay } from './limits';
 import { ABANDON_GRACE_MS, failureOf, HostGroup, JobClientError } from '../hosts/hostGroup';
 import type { HostExit } from '../hosts/hostProcess';
 import { CONTAINER_ROOT, type HostSandbox, type JobNetwork } from '../hosts/hostSandbox';
+import { leaseRendezvousPort, type PortLease } from '../hosts/rendezvousPorts';
 import type { ImageCommand, ImageRegistry } from '../hosts/images';
 import type { RunContext, SupervisedRun } from './jobSupervisor';
 import { TRAINING_LOG_GROUP } from '../hosts/logShipper';
@@ -241,10 +242,12 @@ export class TrainingRun implements SupervisedRun {
     const publisher = new MetricPublisher((samples) => this.job.publishMetrics(samples), (error) => this.deps.log(`metrics of ${this.name}: ${error.message}`));
     publisher.start(this.deps.timing.logFlushMs);
     let network: JobNetwork | undefined;
+    let rendezvousPort: PortLease | undefined;
     let exits: HostExit[] = [];
     try {
       network = this.deps.sandbox.enabled ? await this.deps.sandbox.jobNetwork(`${this.deps.workDir}\n${this.job.arn}`, hosts, path.join(jobDir, 'hosts')) : undefined;
-      const rendezvous = await this.rendezvous(hosts, network);
+      if (network) rendezvousPort = await this.leaseRendezvousPort();
+      const rendezvous = await this.rendezvous(hosts, network && rendezvousPort);
       const specs = await Promise.all(
         layouts.map((layout) =>
           trainingHostSpec({
@@ -279,6 +282,7 @@ export class TrainingRun implements SupervisedRun {
     } finally {
       runtimeLimit.clear();
       network?.release();
+      rendezvousPort?.release();
       this.billableMs += Date.now() - trainingStarted;
       await publisher.close();
       // Checkpoints are uploaded whatever the ending, so a stopped or reclaimed job can resume.
@@ -342,14 +346,24 @@ export class TrainingRun implements SupervisedRun {
 
   /**
    * Where the hosts meet. In namespaces: algo-1:7777, as the PyTorch container sets MASTER_ADDR and
-   * MASTER_PORT, each host on a loopback address of its own. Without: 127.0.0.1 and a free port
-   * per host (SM_EMULATOR_HOST_ADDRESSES), since every host shares the one address.
+   * MASTER_PORT, each host on a loopback address of its own (another port when another job on this
+   * machine holds 7777, see rendezvousPorts.ts). Without: 127.0.0.1 and a free port per host
+   * (SM_EMULATOR_HOST_ADDRESSES), since every host shares the one address.
    */
-  private async rendezvous(hosts: string[], network: JobNetwork | undefined): Promise<Rendezvous> {
-    if (network) return { masterAddr: hosts[0], masterPort: MASTER_PORT };
+  private async rendezvous(hosts: string[], port: PortLease | undefined): Promise<Rendezvous> {
+    if (port) return { masterAddr: hosts[0], masterPort: port.port };
     const hostAddresses: string[] = [];
     for (let index = 0; index < hosts.length; index++) hostAddresses.push(`127.0.0.1:${await this.deps.freePort()}`);
     return { masterAddr: '127.0.0.1', masterPort: Number(hostAddresses[0].split(':')[1]), hostAddresses };
+  }
+
+  /** MASTER_PORT for this attempt: 7777 unless another job on this machine holds it (then said in the log). */
+  private async leaseRendezvousPort(): Promise<PortLease> {
+    const lease = await leaseRendezvousPort(MASTER_PORT);
+    if (lease.port !== MASTER_PORT) {
+      this.deps.log(`training job ${this.name}: MASTER_PORT is ${lease.port}, since another job on this machine holds ${MASTER_PORT} (SageMaker gives every job ${MASTER_PORT}; scripts that read MASTER_PORT are unaffected)`);
+    }
+    return lease;
   }
 
   /**
