@@ -32,8 +32,10 @@ export function sageMaker(): SageMakerClient {
   return new SageMakerClient({ endpoint: emulatorUrl(), region: 'us-east-1', credentials });
 }
 
+/** `prefix-<time>-<4 letters>`: ends in letters, so a free name after it is `<name>-2` (an all-digit tail would be counted up instead). */
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const letters = Array.from({ length: 4 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+  return `${prefix}-${Date.now().toString(36)}-${letters}`;
 }
 
 export async function createDataset(bucket: string, objects: Record<string, string>): Promise<void> {

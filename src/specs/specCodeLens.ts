@@ -1,10 +1,8 @@
 // *Launch* and *Validate* above the first line of every job spec file.
 import * as vscode from 'vscode';
-import { SPEC_KINDS, specKindOf } from '../pipeline/specs/specKinds';
+import { SPEC_FILE_GLOB, SPEC_KINDS, specKindOf } from '../pipeline/specs/specKinds';
 
-export const SPEC_SELECTOR: vscode.DocumentSelector = [
-  { pattern: '**/*.{training,processing}.{json,yaml,yml}' },
-];
+export const SPEC_SELECTOR: vscode.DocumentSelector = [{ pattern: SPEC_FILE_GLOB }];
 
 export class SpecCodeLens implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {

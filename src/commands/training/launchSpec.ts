@@ -1,7 +1,8 @@
 // "SageMaker: Launch" (CodeLens and palette) — sends the open spec file as its Create*Job request.
 // Problems already known (syntax, schema, rules) are shown first; a taken name gets a free one
 // proposed (`<name>-2`); AWS's own validation errors land on the spec's lines. A training job, once
-// created, is revealed and selected in Training Jobs and its log opens.
+// created, is revealed and selected in Training Jobs and its log opens; a batch transform job shows
+// in Batch Transform Jobs.
 import * as vscode from 'vscode';
 import { nameProblem } from '../../pipeline/names';
 import { askNewName } from '../../pickers/askNewName';
@@ -17,7 +18,7 @@ export async function specDocument(uri: vscode.Uri | undefined): Promise<{ docum
   const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
   const kind = document && specKindOf(document.fileName);
   if (!document || !kind) {
-    void vscode.window.showWarningMessage('Open a job spec file (name.training.json|yaml or name.processing.json|yaml) to launch or validate it. SageMaker: New Training Job Spec writes one.');
+    void vscode.window.showWarningMessage('Open a job spec file (name.training.json|yaml, name.processing.json|yaml or name.transform.json|yaml) to launch or validate it. SageMaker: New Training Job Spec writes one.');
     return undefined;
   }
   return { document, kind };
@@ -92,6 +93,10 @@ export async function launchSpec(workbench: Workbench, uri?: vscode.Uri, options
     await revealTrainingJob(workbench, name);
     workbench.checkpoints.showJob(name);
     await workbench.trainingJobLogs.show(name);
+  }
+  if (kind === 'transform') {
+    workbench.transformJobs.refresh();
+    void vscode.commands.executeCommand('sagemaker.transformJobs.focus');
   }
   void vscode.window.showInformationMessage(`Launched ${noun} ${name}.`);
   return name;

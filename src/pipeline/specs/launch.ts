@@ -2,7 +2,7 @@
 // checks *Validate* runs that need the service: channels that hold no data, buckets that do not
 // exist, a name that is taken. No `vscode`.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { CreateProcessingJobCommandInput, CreateTrainingJobCommandInput, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { CreateProcessingJobCommandInput, CreateTrainingJobCommandInput, CreateTransformJobCommandInput, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../../aws/clients';
 import type { ResourceRef } from '../../failures/resources';
 import { parseS3Uri } from '../datasets';
@@ -27,10 +27,13 @@ export function jobNameOf(kind: SpecKind, request: Json): string | undefined {
 
 /** Sends the request as Create<Kind>Job with `name`; returns the new job's ARN. */
 export async function createJob(sageMaker: SageMakerClient, kind: SpecKind, request: Json, name: string): Promise<string | undefined> {
-  const { CreateProcessingJobCommand, CreateTrainingJobCommand } = await loadSdk();
+  const { CreateProcessingJobCommand, CreateTrainingJobCommand, CreateTransformJobCommand } = await loadSdk();
   const input = { ...request, [SPEC_KINDS[kind].nameMember]: name };
   if (kind === 'training') {
     return (await sageMaker.send(new CreateTrainingJobCommand(input as unknown as CreateTrainingJobCommandInput))).TrainingJobArn;
+  }
+  if (kind === 'transform') {
+    return (await sageMaker.send(new CreateTransformJobCommand(input as unknown as CreateTransformJobCommandInput))).TransformJobArn;
   }
   return (await sageMaker.send(new CreateProcessingJobCommand(input as unknown as CreateProcessingJobCommandInput))).ProcessingJobArn;
 }
@@ -44,7 +47,8 @@ export function isNameTaken(error: unknown): boolean {
 /** The job of this kind called `name`, if there is one (names are used once per account and region). */
 export async function jobNameHolder(sageMaker: SageMakerClient, kind: SpecKind, name: string): Promise<ResourceRef | undefined> {
   if (kind === 'training') return trainingJobNameHolder(sageMaker, name);
-  const { DescribeProcessingJobCommand } = await loadSdk();
+  const { DescribeProcessingJobCommand, DescribeTransformJobCommand } = await loadSdk();
+  if (kind === 'transform') return (await exists(sageMaker.send(new DescribeTransformJobCommand({ TransformJobName: name })))) ? { kind: 'transformJob', name } : undefined;
   return (await exists(sageMaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: name })))) ? { kind: 'processingJob', name } : undefined;
 }
 
@@ -67,6 +71,9 @@ function s3Locations(kind: SpecKind, spec: Json): { path: SpecPath; uri: string;
     list(spec.InputDataConfig).forEach((_, index) => add(['InputDataConfig', index, 'DataSource', 'S3DataSource', 'S3Uri'], true));
     add(['OutputDataConfig', 'S3OutputPath'], false);
     add(['CheckpointConfig', 'S3Uri'], false);
+  } else if (kind === 'transform') {
+    add(['TransformInput', 'DataSource', 'S3DataSource', 'S3Uri'], true);
+    add(['TransformOutput', 'S3OutputPath'], false);
   } else {
     list(spec.ProcessingInputs).forEach((_, index) => add(['ProcessingInputs', index, 'S3Input', 'S3Uri'], true));
     list(at(spec, 'ProcessingOutputConfig', 'Outputs')).forEach((_, index) => add(['ProcessingOutputConfig', 'Outputs', index, 'S3Output', 'S3Uri'], false));
@@ -76,13 +83,14 @@ function s3Locations(kind: SpecKind, spec: Json): { path: SpecPath; uri: string;
 
 /**
  * What the service says about the spec before it is launched: an input with no objects under it
- * (SageMaker would fail the job at download), a bucket that does not exist, a name that is taken.
+ * (SageMaker would fail the job at download), a bucket that does not exist, a transform's model that
+ * does not exist, a name that is taken.
  */
 export async function serviceProblems(clients: { s3: S3Client; sageMaker: SageMakerClient }, kind: SpecKind, spec: Json): Promise<SpecProblem[]> {
   const { HeadBucketCommand, ListObjectsV2Command } = await loadSdk();
   const problems: SpecProblem[] = [];
   const bucketExists = new Map<string, Promise<boolean>>();
-  const exists = (bucket: string) => {
+  const bucketFound = (bucket: string) => {
     let known = bucketExists.get(bucket);
     if (!known) {
       known = clients.s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
@@ -99,13 +107,23 @@ export async function serviceProblems(clients: { s3: S3Client; sageMaker: SageMa
   for (const { path, uri, reads } of s3Locations(kind, spec)) {
     const location = parseS3Uri(uri);
     if (!location) continue;
-    if (!(await exists(location.bucket))) {
+    if (!(await bucketFound(location.bucket))) {
       problems.push({ path, severity: 'error', message: `The bucket ${location.bucket} does not exist (or is not yours) in this account.` });
       continue;
     }
     if (reads) {
       const page = await clients.s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key, MaxKeys: 1 }));
       if (!page.KeyCount) problems.push({ path, severity: 'error', message: `No objects under ${uri}: the job would have no data here.` });
+    }
+  }
+  if (kind === 'transform' && typeof spec.ModelName === 'string' && spec.ModelName) {
+    const { DescribeModelCommand } = await loadSdk();
+    if (!(await exists(clients.sageMaker.send(new DescribeModelCommand({ ModelName: spec.ModelName }))))) {
+      problems.push({
+        path: ['ModelName'],
+        severity: 'error',
+        message: `There is no model named ${spec.ModelName} in this region: SageMaker runs a transform with an existing model (Run Batch Transform on a model version in the Models view creates one).`,
+      });
     }
   }
   const name = jobNameOf(kind, spec);

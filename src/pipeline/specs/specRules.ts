@@ -3,7 +3,7 @@
 // pattern is wider than what works (an `https://` channel URI matches the model's `(https|s3)://`),
 // and the mistakes that otherwise surface only once the job runs. Pure, unit-tested.
 import type { SpecPath } from './specDocument';
-import type { SpecKind } from './specKinds';
+import { SPEC_KINDS, type SpecKind } from './specKinds';
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -32,9 +32,10 @@ const listAt = (value: unknown, member: string): unknown[] => (isObject(value) &
 
 export function specProblems(kind: SpecKind, value: unknown, options: RuleOptions): SpecProblem[] {
   if (!isObject(value)) {
-    return [{ path: [], message: `A spec is one ${kind === 'training' ? 'CreateTrainingJob' : 'CreateProcessingJob'} request: an object with its members.`, severity: 'error' }];
+    return [{ path: [], message: `A spec is one ${SPEC_KINDS[kind].operation} request: an object with its members.`, severity: 'error' }];
   }
-  return kind === 'training' ? trainingProblems(value, options) : processingProblems(value, options);
+  if (kind === 'training') return trainingProblems(value, options);
+  return kind === 'processing' ? processingProblems(value, options) : transformProblems(value, options);
 }
 
 /** SageMaker reads and writes S3 through `s3://bucket/prefix` URIs; the model's pattern also lets `https://` through. */
@@ -160,6 +161,38 @@ function processingProblems(spec: Json, options: RuleOptions): SpecProblem[] {
     problems.push(...localPathProblem(s3.LocalPath, [...path, 'LocalPath'], output));
   });
   problems.push(...duplicateNames(outputs, 'OutputName', ['ProcessingOutputConfig', 'Outputs'], 'output'));
+  if (!options.schemaCheckedByEditor) {
+    problems.push(...stringValues(objectAt(spec, 'Environment'), ['Environment'], 'Environment'));
+  }
+  return problems;
+}
+
+/** SageMaker's default MaxPayloadInMB, and the most a transform's requests in flight may carry together. */
+const DEFAULT_MAX_PAYLOAD_MB = 6;
+const MAX_PAYLOAD_IN_FLIGHT_MB = 100;
+
+/**
+ * CreateTransformJob's documented rules across members: (MaxConcurrentTransforms × MaxPayloadInMB)
+ * cannot exceed 100 MB; a BatchStrategy needs records to split (SplitType Line, RecordIO or TFRecord).
+ */
+function transformProblems(spec: Json, options: RuleOptions): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const input = objectAt(spec, 'TransformInput');
+  problems.push(...s3UriProblem(objectAt(objectAt(input, 'DataSource'), 'S3DataSource')?.S3Uri, ['TransformInput', 'DataSource', 'S3DataSource', 'S3Uri'], 'The input\'s S3Uri'));
+  problems.push(...s3UriProblem(objectAt(spec, 'TransformOutput')?.S3OutputPath, ['TransformOutput', 'S3OutputPath'], 'S3OutputPath'));
+  const concurrent = spec.MaxConcurrentTransforms;
+  const payload = spec.MaxPayloadInMB ?? DEFAULT_MAX_PAYLOAD_MB;
+  if (typeof concurrent === 'number' && concurrent > 0 && typeof payload === 'number' && concurrent * payload > MAX_PAYLOAD_IN_FLIGHT_MB) {
+    problems.push({
+      path: ['MaxConcurrentTransforms'],
+      severity: 'error',
+      message: `MaxConcurrentTransforms × MaxPayloadInMB is ${concurrent} × ${payload} MB${spec.MaxPayloadInMB === undefined ? ' (the default)' : ''} = ${concurrent * payload} MB; SageMaker allows at most ${MAX_PAYLOAD_IN_FLIGHT_MB} MB: at most ${Math.floor(MAX_PAYLOAD_IN_FLIGHT_MB / payload)} transforms at once with this payload.`,
+    });
+  }
+  const splitType = input?.SplitType;
+  if (spec.BatchStrategy !== undefined && (splitType === undefined || splitType === 'None')) {
+    problems.push({ path: ['BatchStrategy'], severity: 'error', message: `BatchStrategy ${String(spec.BatchStrategy)} needs records to batch: set TransformInput.SplitType to Line (or RecordIO, TFRecord).` });
+  }
   if (!options.schemaCheckedByEditor) {
     problems.push(...stringValues(objectAt(spec, 'Environment'), ['Environment'], 'Environment'));
   }

@@ -2,7 +2,7 @@
 // lenses, Launch (the job created, revealed and selected, its log opened; a taken name replaced by
 // a free one; AWS's validation errors on the spec's lines), Validate's service checks, New Training
 // Job Spec and Clone Job to Spec File writing specs that launch, a processing spec launched.
-import { AddTagsCommand, CreateTrainingJobCommand, DescribeProcessingJobCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { AddTagsCommand, CreateModelCommand, CreateTrainingJobCommand, DescribeProcessingJobCommand, DescribeTrainingJobCommand, DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +11,7 @@ import { LOGS_SCHEME } from '../../../src/documents/trainingJobLogs';
 import { parseSpec } from '../../../src/pipeline/specs/specDocument';
 import type { TrainingJobTreeItem } from '../../../src/trees/trainingJobsTree';
 import { until } from '../../waiting';
-import { activateWorkbench, createDataset, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
+import { activateWorkbench, createDataset, labelOf, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -222,5 +222,55 @@ describe('Job spec files', () => {
     assert.equal(await vscode.commands.executeCommand('sagemaker.spec.launch', document.uri), name);
     const job = await sageMaker().send(new DescribeProcessingJobCommand({ ProcessingJobName: name }));
     assert.equal(job.ProcessingInputs?.[0].S3Input?.S3Uri, `s3://${bucket}/raw/`);
+  });
+
+  it('validates a batch transform spec against the service (a model that does not exist, on its line) and launches it as CreateTransformJob, listed in Batch Transform Jobs', async () => {
+    const workbench = await activateWorkbench();
+    const name = uniqueName('score');
+    const bucket = uniqueName('transform');
+    const model = uniqueName('echo');
+    await createDataset(bucket, { 'prompts/a.jsonl': '{"inputs":"hello there"}\n' });
+    const document = await openSpec(
+      `${name}.transform.yaml`,
+      `TransformJobName: ${name}
+ModelName: ${model}
+TransformInput:
+  ContentType: application/jsonlines
+  SplitType: Line
+  DataSource:
+    S3DataSource:
+      S3DataType: S3Prefix
+      S3Uri: s3://${bucket}/prompts/
+TransformOutput:
+  S3OutputPath: s3://${bucket}/answers/
+  AssembleWith: Line
+TransformResources:
+  InstanceType: ml.m5.xlarge
+  InstanceCount: 1
+`,
+    );
+    const diagnostics = await vscode.commands.executeCommand<vscode.Diagnostic[]>('sagemaker.spec.validate', document.uri);
+    assert.deepEqual(lines(diagnostics), [
+      `2: There is no model named ${model} in this region: SageMaker runs a transform with an existing model (Run Batch Transform on a model version in the Models view creates one).`,
+    ]);
+    await sageMaker().send(
+      new CreateModelCommand({
+        ModelName: model,
+        ExecutionRoleArn: 'arn:aws:iam::000000000000:role/SageMakerExecutionRole',
+        PrimaryContainer: { Image: 'sagemaker-emulator/format-echo:latest', Environment: { SM_EMULATOR_FORMAT: 'tgi' } },
+      }),
+    );
+    assert.deepEqual(await vscode.commands.executeCommand<vscode.Diagnostic[]>('sagemaker.spec.validate', document.uri), []);
+    assert.equal(await vscode.commands.executeCommand('sagemaker.spec.launch', document.uri), name);
+    // This emulator runs no jobs (no slots): the request is what is checked; the serving suite runs a transform.
+    const job = await sageMaker().send(new DescribeTransformJobCommand({ TransformJobName: name }));
+    assert.equal(job.ModelName, model);
+    assert.equal(job.TransformInput?.SplitType, 'Line');
+    assert.equal(job.TransformInput?.DataSource?.S3DataSource?.S3Uri, `s3://${bucket}/prompts/`);
+    assert.equal(job.TransformOutput?.S3OutputPath, `s3://${bucket}/answers/`);
+    await until('the job listed in Batch Transform Jobs', async () => {
+      const items = await workbench.transformJobs.getChildren();
+      return items.some((item) => labelOf(item) === name) || undefined;
+    }, 15_000);
   });
 });

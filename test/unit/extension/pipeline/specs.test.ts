@@ -62,13 +62,15 @@ const JSON_SPEC = `{
 `;
 
 describe('spec files', () => {
-  it('are recognised by name: <name>.training|processing.json|yaml|yml', () => {
+  it('are recognised by name: <name>.training|processing|transform.json|yaml|yml', () => {
     assert.equal(specKindOf('/w/gpt.training.yaml'), 'training');
     assert.equal(specKindOf('gpt.training.yml'), 'training');
     assert.equal(specKindOf('C:\\w\\Tok.Processing.JSON'), 'processing');
     assert.equal(specKindOf('training.json'), undefined);
     assert.equal(specKindOf('gpt.training.json.bak'), undefined);
-    assert.equal(specKindOf('gpt.transform.json'), undefined);
+    assert.equal(specKindOf('score.transform.json'), 'transform');
+    assert.equal(specKindOf('score.transform.yml'), 'transform');
+    assert.equal(specKindOf('score.transformer.json'), undefined);
   });
 
   it('locates every value of a YAML spec on its own line, and a missing member on its nearest parent', () => {
@@ -168,8 +170,33 @@ describe('spec rules beyond the schema', () => {
     assert.match(problems[3].message, /"Data_Bucket" is not an S3 bucket name/);
   });
 
+  it('checks a transform spec: its S3 URIs, MaxConcurrentTransforms × MaxPayloadInMB at 100 MB and one past, a BatchStrategy needing a SplitType', () => {
+    const transform = (members: Record<string, unknown>, splitType?: string) => ({
+      TransformJobName: 'score',
+      ModelName: 'gpt',
+      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://data/prompts/' } }, ...(splitType && { SplitType: splitType }) },
+      TransformOutput: { S3OutputPath: 's3://data/answers/' },
+      TransformResources: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1 },
+      ...members,
+    });
+    const paths = (value: unknown) => specProblems('transform', value, { schemaCheckedByEditor: true }).map((problem) => problem.path.join('.'));
+    assert.deepEqual(paths(transform({})), []);
+    // The payload defaults to 6 MB: 16 transforms carry 96 MB, 17 carry 102.
+    assert.deepEqual(paths(transform({ MaxConcurrentTransforms: 16 })), []);
+    assert.deepEqual(paths(transform({ MaxConcurrentTransforms: 17 })), ['MaxConcurrentTransforms']);
+    assert.deepEqual(paths(transform({ MaxConcurrentTransforms: 4, MaxPayloadInMB: 25 })), []);
+    const over = specProblems('transform', transform({ MaxConcurrentTransforms: 101, MaxPayloadInMB: 1 }), { schemaCheckedByEditor: true });
+    assert.match(over[0].message, /101 × 1 MB = 101 MB; SageMaker allows at most 100 MB: at most 100 transforms at once/);
+    assert.match(specProblems('transform', transform({ MaxConcurrentTransforms: 17 }), { schemaCheckedByEditor: true })[0].message, /17 × 6 MB \(the default\) = 102 MB/);
+    assert.deepEqual(paths(transform({ BatchStrategy: 'MultiRecord' })), ['BatchStrategy']);
+    assert.deepEqual(paths(transform({ BatchStrategy: 'MultiRecord' }, 'None')), ['BatchStrategy']);
+    assert.deepEqual(paths(transform({ BatchStrategy: 'MultiRecord' }, 'Line')), []);
+    assert.deepEqual(paths(transform({ TransformOutput: { S3OutputPath: 'https://data.s3.amazonaws.com/answers/' } })), ['TransformOutput.S3OutputPath']);
+  });
+
   it('says what a spec that is not an object should be', () => {
     assert.match(specProblems('training', ['x'], { schemaCheckedByEditor: true })[0].message, /one CreateTrainingJob request: an object/);
+    assert.match(specProblems('transform', 'x', { schemaCheckedByEditor: true })[0].message, /one CreateTransformJob request: an object/);
   });
 });
 
