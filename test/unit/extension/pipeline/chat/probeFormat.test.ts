@@ -46,7 +46,9 @@ describe('probeFormat against a server that never answers', () => {
         ['jumpstart', 'refused', 'no answer within 0.15 s'],
       ],
     );
-    assert.equal(requests.length, 3, 'one request per format');
+    // At most one request per format (the SDK does not retry a step that timed out). Fewer may reach
+    // the server: on a loaded machine a step can end before its request has arrived.
+    assert.ok(requests.length <= 3, `one request per format at most, ${requests.length} arrived`);
   });
 
   it("ends at once when the user stops it, as the user's stop, not as a refusal", { timeout: 10_000 }, async () => {
