@@ -39,9 +39,11 @@ function score(results) {
   return { detected, undetected, total: detected + undetected, percent: (100 * detected) / Math.max(1, detected + undetected) };
 }
 
-// The GPT's WebAssembly kernels module is generated; the sandbox copies it from here. (Stryker runs
-// the build command without a shell, so the build itself is one tsc call.)
+// The GPT's WebAssembly kernels module and the prompt-test files' validator are generated; the
+// sandbox copies them from here. (Stryker runs the build command without a shell, so the build
+// itself is one tsc call.)
 execSync('npm run build:wasm', { cwd: root, stdio: 'ignore' });
+execSync('node scripts/generatePromptTestsValidator.mjs', { cwd: root, stdio: 'ignore' });
 
 const rows = [];
 for (const module of chosen) {
