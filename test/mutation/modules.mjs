@@ -29,7 +29,9 @@ export const modules = [
     name: 'pipeline',
     // The prompt-test files' validator is generated from their JSON schema (not code to mutate).
     mutate: ['src/pipeline/**/*.ts', '!src/pipeline/promptTests/promptFileValidator.ts'],
-    tests: ['test/unit/extension/pipeline/**/*.test.ts'],
+    // Beside the unit tests, the transfer and metric-series tests (in-process emulator) cover
+    // src/pipeline/transfers and trainingMetrics.ts.
+    tests: ['test/unit/extension/pipeline/**/*.test.ts', 'test/emulator/transfers.test.ts', 'test/emulator/training-metrics-series.test.ts'],
   },
   {
     name: 's3-reads-multipart',
