@@ -2,13 +2,16 @@
 // names.ts' freeName) against an in-process emulator through the real SDK (jobs are not run: their
 // state is what is read): newest first a page at a time, filtered by status, described, stopped,
 // created, a name's holder; which statuses are active and stoppable; a job's log lines per host, each
-// read once; the first free name after a taken one.
+// read once; the first free name after a taken one; the execution roles recent models and jobs use;
+// a job's metric names.
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { TrainingJobStatus } from '@aws-sdk/client-sagemaker';
+import { CreateModelCommand, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resourceOf } from '../../../../src/failures/resources';
+import { knownExecutionRoles } from '../../../../src/pipeline/executionRoles';
 import { freeName } from '../../../../src/pipeline/names';
+import { metricNamesOf } from '../../../../src/pipeline/trainingMetrics';
 import { formatLogLine, hostOf, TRAINING_JOB_LOG_GROUP, TrainingJobLogCursor } from '../../../../src/pipeline/trainingJobLogs';
 import {
   createTrainingJob,
@@ -52,7 +55,7 @@ describe('training jobs against the emulator', () => {
     assert.equal(second.nextToken, undefined);
   });
 
-  it('stops a job, filters by status, and says when it ended', async () => {
+  it('stops a job, and lists by status without it', async () => {
     await stopTrainingJob(emulator.sagemaker, 'job-a');
     const stopping = await describeTrainingJob(emulator.sagemaker, 'job-a');
     assert.ok(['Stopping', 'Stopped'].includes(stopping.TrainingJobStatus ?? ''), stopping.TrainingJobStatus);
@@ -85,6 +88,20 @@ describe('training jobs against the emulator', () => {
     const taken = async (candidate: string) => (await trainingJobNameHolder(emulator.sagemaker, candidate)) !== undefined;
     assert.equal(await freeName('job-d', taken), 'job-d');
     assert.equal(await freeName('job-a', taken), 'job-a-2');
+  });
+
+  it('offers the execution roles recent models and jobs run as, each once, newest use first', async () => {
+    await emulator.sagemaker.send(
+      new CreateModelCommand({ ModelName: 'served', ExecutionRoleArn: 'arn:aws:iam::000000000000:role/service-role/Serving', PrimaryContainer: { Image: 'sagemaker-emulator/builtin-gpt:latest' } }),
+    );
+    assert.deepEqual(await knownExecutionRoles(emulator.sagemaker), [
+      { arn: 'arn:aws:iam::000000000000:role/service-role/Serving', usedBy: 'model served' },
+      { arn: 'arn:aws:iam::000000000000:role/SageMakerRole', usedBy: 'training job job-c' },
+    ]);
+    assert.deepEqual(await knownExecutionRoles(emulator.sagemaker, 1), [
+      { arn: 'arn:aws:iam::000000000000:role/service-role/Serving', usedBy: 'model served' },
+      { arn: 'arn:aws:iam::000000000000:role/SageMakerRole', usedBy: 'training job job-c' },
+    ], 'one of each kind');
   });
 
   it("reads a job's log lines from every host's stream in time order, each line once", async () => {
@@ -145,6 +162,21 @@ describe('training jobs without a service', () => {
     assert.equal(hostOf('job/algo-2-1700000000'), 'algo-2');
     assert.equal(hostOf('job-with-dashes-12/algo-10-1700000000'), 'algo-10');
     assert.equal(hostOf('job/algo-1'), 'algo-1', 'a stream without its attempt time');
+  });
+
+  it("names a job's metrics once each, in the order its definitions give them", () => {
+    const description = {
+      AlgorithmSpecification: {
+        TrainingInputMode: 'File',
+        MetricDefinitions: [
+          { Name: 'train:loss', Regex: 'loss=(\\S+)' },
+          { Name: 'validation:loss', Regex: 'val=(\\S+)' },
+          { Name: 'train:loss', Regex: 'again=(\\S+)' },
+        ],
+      },
+    } as Parameters<typeof metricNamesOf>[0];
+    assert.deepEqual(metricNamesOf(description), ['train:loss', 'validation:loss']);
+    assert.deepEqual(metricNamesOf({} as Parameters<typeof metricNamesOf>[0]), []);
   });
 
   it('formats a line as time, host and message', () => {
