@@ -23,7 +23,8 @@ export const modules = [
   {
     name: 'paging',
     mutate: ['emulator/pageTokens.ts', 'emulator/services/paging.ts', 'emulator/store/orders.ts', 'emulator/services/s3/listing.ts'],
-    tests: ['test/unit/emulator-paging.test.ts', 'test/unit/emulator-store.test.ts', 'test/unit/emulator-s3-listing.test.ts'],
+    // s3-list.test.ts (in-process emulator, ~10 s) covers the ListObjects requests' own checks in listing.ts.
+    tests: ['test/unit/emulator-paging.test.ts', 'test/unit/emulator-store.test.ts', 'test/unit/emulator-s3-listing.test.ts', 'test/emulator/s3-list.test.ts'],
   },
   {
     name: 'pipeline',
