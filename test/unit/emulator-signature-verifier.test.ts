@@ -168,6 +168,16 @@ describe('SignatureVerifier (in-process)', () => {
       assert.deepEqual(otherAlgorithm, { status: 400, code: 'AuthorizationQueryParametersError', message: 'X-Amz-Algorithm must be AWS4-HMAC-SHA256' });
       assert.deepEqual(await refusal(presignedSent(await presignedGet(new Date(), 60, { ...CREDENTIALS, accessKeyId: 'AKIDUNKNOWN' })), 's3'), [403, 'InvalidAccessKeyId']);
       assert.deepEqual(await refusal(presignedSent(`${valid}&prefix=x`), 's3'), [403, 'SignatureDoesNotMatch']);
+      // A presigned URL missing a part of its signature is refused as a query's, not a header's.
+      for (const part of ['X-Amz-Credential', 'X-Amz-SignedHeaders', 'X-Amz-Date']) {
+        const without = valid.replace(new RegExp(`&?${part}=[^&]*`), '');
+        const answer = await verdict(presignedSent(without), 's3');
+        assert.notEqual(answer, 'accepted', part);
+        if (answer !== 'accepted') {
+          assert.deepEqual([answer.status, answer.code], [400, 'AuthorizationQueryParametersError'], part);
+          assert.match(answer.message, /^it must have a Credential/, part);
+        }
+      }
       const signature = /X-Amz-Signature=([0-9a-f]+)/.exec(valid)?.[1] ?? '';
       const flipped = signature.replace(/^./, (char) => (char === '0' ? '1' : '0'));
       assert.deepEqual(await refusal(presignedSent(valid.replace(signature, flipped)), 's3'), [403, 'SignatureDoesNotMatch']);
