@@ -86,6 +86,22 @@ export async function jobLogLines(logs: CloudWatchLogsClient, group: string, job
   return lines;
 }
 
+/**
+ * Each host's lines of `job` (`algo-1` → its lines), read from its streams `<job>/algo-<n>-<epoch
+ * seconds>` (one per attempt: a spot restart opens another), attempts in order.
+ */
+export async function hostLogLines(logs: CloudWatchLogsClient, group: string, job: string): Promise<Map<string, string[]>> {
+  const { logStreams = [] } = await logs.send(new DescribeLogStreamsCommand({ logGroupName: group, logStreamNamePrefix: `${job}/` }));
+  const hosts = new Map<string, string[]>();
+  for (const stream of logStreams) {
+    const name = stream.logStreamName ?? '';
+    const host = /^.*\/(algo-\d+)-\d+$/.exec(name)?.[1] ?? name;
+    const { events = [] } = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: name, startFromHead: true }));
+    hosts.set(host, [...(hosts.get(host) ?? []), ...events.map((event) => event.message ?? '')]);
+  }
+  return hosts;
+}
+
 /** The pid a fixture printed as `pid=N` in its log, once it has. */
 export async function loggedPid(logs: CloudWatchLogsClient, group: string, job: string): Promise<number> {
   return until(`${job} to log its pid`, async () => {

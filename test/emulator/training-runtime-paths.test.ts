@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { running } from './processes';
 import { until } from '../waiting';
-import { FAST_TIMING, FIXTURES, finishedTrainingJob, jobLogLines, startJobEmulator, type JobEmulator } from './runtimeTestHelpers';
+import { FAST_TIMING, FIXTURES, finishedTrainingJob, hostLogLines, jobLogLines, startJobEmulator, type JobEmulator } from './runtimeTestHelpers';
 
 const BUCKET = 'training-paths';
 const LOG_GROUP = '/aws/sagemaker/TrainingJobs';
@@ -76,7 +76,8 @@ describe('training runtime paths', () => {
     const job = await finishedTrainingJob(jobs.sageMaker, 'one-host-fails');
     assert.equal(job.TrainingJobStatus, 'Failed');
     assert.equal(job.FailureReason, 'AlgorithmError: algo-2 lost its shard (on purpose)');
-    const line = (await jobLogLines(jobs.logs, LOG_GROUP, 'one-host-fails')).find((text) => text.startsWith('peer pid='));
+    // The failing host's own log: it met algo-1 (whose pid it logged) before failing.
+    const line = (await hostLogLines(jobs.logs, LOG_GROUP, 'one-host-fails')).get('algo-2')?.find((text) => text.startsWith('peer pid='));
     assert.ok(line, 'algo-2 met algo-1 before failing');
     assert.ok(!running(Number(line.slice('peer pid='.length))), 'the host that did not fail was stopped');
   });

@@ -1,6 +1,7 @@
 // Training jobs really run: script-mode jobs in Python and Node read the SageMaker contract, logs
 // reach CloudWatch Logs while they run, checkpoints reach S3 and bring a new job (or a spot
-// restart, or an emulator restart) back where the last one stopped. All through the real SDK.
+// restart, or an emulator restart) back where the last one stopped — on every host of a 2-host job,
+// each host's log and checkpoint read on its own. All through the real SDK.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
@@ -18,7 +19,7 @@ import * as tar from 'tar';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { CLI_PATH, clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from './helpers';
 import { running } from './processes';
-import { FAST_TIMING, FIXTURES, finishedTrainingJob as finished, jobLogLines } from './runtimeTestHelpers';
+import { FAST_TIMING, FIXTURES, finishedTrainingJob as finished, hostLogLines, jobLogLines } from './runtimeTestHelpers';
 import { until } from '../waiting';
 
 const BUCKET = 'runtime-tests';
@@ -145,57 +146,82 @@ describe('training runtime', () => {
     assert.match(job.FailureReason ?? '', /^ClientError: The image 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mine:1 is not mapped/);
   });
 
-  it('uploads checkpoints while the job runs; a stopped job resumes in a new job with the same CheckpointConfig', async () => {
-    const checkpointConfig = { S3Uri: `s3://${BUCKET}/checkpoints/counter/` };
+  // Two hosts, each keeping its own checkpoint file (counter.js): what each host logged, saved during
+  // its grace period and got back is read per host, so an ending applied to one host only fails.
+  const TWO_HOSTS = { InstanceType: 'ml.m5.large', InstanceCount: 2, VolumeSizeInGB: 1 } as const;
+  const HOSTS = ['algo-1', 'algo-2'];
+  const hostLines = (job: string) => hostLogLines(logs, '/aws/sagemaker/TrainingJobs', job);
+  async function checkpointedStep(prefix: string, host: string): Promise<number | undefined> {
+    const text = await objectText(s3, `${prefix}state-${host}.json`);
+    return text ? (JSON.parse(text) as { step: number }).step : undefined;
+  }
+
+  it("uploads every host's checkpoints while the job runs; a stopped job resumes on every host in a new job with the same CheckpointConfig", async () => {
+    const prefix = 'checkpoints/counter/';
+    const checkpointConfig = { S3Uri: `s3://${BUCKET}/${prefix}` };
     await sageMaker.send(
       new CreateTrainingJobCommand(
-        nodeJob('counter-1', 'counter.js', { HyperParameters: { steps: '1000', step_ms: '100' }, CheckpointConfig: checkpointConfig }),
+        nodeJob('counter-1', 'counter.js', { HyperParameters: { steps: '1000', step_ms: '100' }, CheckpointConfig: checkpointConfig, ResourceConfig: TWO_HOSTS }),
       ),
     );
-    const reached = await until('a checkpoint at step 3 in S3', async () => {
-      const text = await objectText(s3, 'checkpoints/counter/state.json');
-      const step = text ? (JSON.parse(text) as { step: number }).step : 0;
-      return step >= 3 ? step : undefined;
+    const reached = await until('a checkpoint at step 3 of each host in S3', async () => {
+      const steps = await Promise.all(HOSTS.map((host) => checkpointedStep(prefix, host)));
+      return steps.every((step) => step !== undefined && step >= 3) ? (steps as number[]) : undefined;
     });
-    const logged = await until('step lines in the log while the job runs', async () => {
-      const steps = (await logLines(logs, 'counter-1')).flatMap((line) => /^step=(\d+) /.exec(line)?.[1] ?? []).map(Number);
-      return steps.length > 0 ? steps : undefined;
+    const logged = await until("step lines in each host's log while the job runs", async () => {
+      const lines = await hostLines('counter-1');
+      const steps = HOSTS.map((host) => (lines.get(host) ?? []).flatMap((line) => /^step=(\d+) /.exec(line)?.[1] ?? []).map(Number));
+      return steps.every((host) => host.length > 0) ? steps : undefined;
     });
-    // Lines reach the log while the job runs, in order and none missing: steps 1, 2, … so far.
-    assert.deepEqual(logged, logged.map((_, index) => index + 1));
+    // Lines reach each host's log while the job runs, in order and none missing: steps 1, 2, … so far.
+    for (const [index, steps] of logged.entries()) assert.deepEqual(steps, steps.map((_, step) => step + 1), HOSTS[index]);
     await sageMaker.send(new StopTrainingJobCommand({ TrainingJobName: 'counter-1' }));
     const stopped = await finished(sageMaker, 'counter-1');
     assert.equal(stopped.TrainingJobStatus, 'Stopped');
-    const stoppedAt = (JSON.parse((await objectText(s3, 'checkpoints/counter/state.json'))!) as { step: number }).step;
-    assert.ok(stoppedAt >= reached);
-    // What the script saved in its grace period after SIGTERM, read back: its model and its last line.
-    assert.deepEqual(JSON.parse((await modelFiles(s3, 'counter-1')).get('counter.json') ?? 'null'), { step: stoppedAt }, 'the model written during the grace period was uploaded');
-    assert.ok((await logLines(logs, 'counter-1')).includes(`stopped at step ${stoppedAt}`), 'the line logged during the grace period was kept');
+    // What each host saved in its grace period after SIGTERM, read back: its checkpoint and its last
+    // line (and the first host's model, the one SageMaker uploads).
+    const stoppedLines = await hostLines('counter-1');
+    const stoppedAt = new Map<string, number>();
+    for (const [index, host] of HOSTS.entries()) {
+      const step = await checkpointedStep(prefix, host);
+      assert.ok(step !== undefined && step >= reached[index], `${host}: checkpoint at ${step}`);
+      stoppedAt.set(host, step);
+      assert.ok(stoppedLines.get(host)?.includes(`stopped at step ${step}`), `${host} logged its stop during the grace period: ${stoppedLines.get(host)?.slice(-3).join(' / ')}`);
+    }
+    assert.deepEqual(JSON.parse((await modelFiles(s3, 'counter-1')).get('counter.json') ?? 'null'), { step: stoppedAt.get('algo-1') }, 'the model written during the grace period was uploaded');
 
+    const last = Math.max(...stoppedAt.values()) + 3;
     await sageMaker.send(
       new CreateTrainingJobCommand(
-        nodeJob('counter-2', 'counter.js', { HyperParameters: { steps: String(stoppedAt + 3), step_ms: '50' }, CheckpointConfig: checkpointConfig }),
+        nodeJob('counter-2', 'counter.js', { HyperParameters: { steps: String(last), step_ms: '50' }, CheckpointConfig: checkpointConfig, ResourceConfig: TWO_HOSTS }),
       ),
     );
     const resumed = await finished(sageMaker, 'counter-2');
     assert.equal(resumed.TrainingJobStatus, 'Completed', resumed.FailureReason);
-    const lines = await logLines(logs, 'counter-2');
-    assert.ok(lines.includes(`resumed from step ${stoppedAt}`), lines.join('\n'));
-    assert.deepEqual(JSON.parse((await modelFiles(s3, 'counter-2')).get('counter.json')!), { step: stoppedAt + 3 });
+    const resumedLines = await hostLines('counter-2');
+    for (const host of HOSTS) {
+      const lines = resumedLines.get(host) ?? [];
+      assert.equal(lines.find((line) => line.startsWith('resumed from step ')), `resumed from step ${stoppedAt.get(host)}`, `${host} restored its own checkpoint: ${lines.slice(0, 2).join(' / ')}`);
+      assert.ok(lines.includes(`done at step ${last}`), `${host} finished: ${lines.slice(-2).join(' / ')}`);
+      assert.equal(await checkpointedStep(prefix, host), last, `${host}'s last checkpoint reached S3`);
+    }
+    assert.deepEqual(JSON.parse((await modelFiles(s3, 'counter-2')).get('counter.json')!), { step: last });
   });
 
-  it('restarts a reclaimed managed spot job from its checkpoints by itself, billing less than it ran', async () => {
+  it('restarts a reclaimed managed spot job on every host from its checkpoints by itself, billing less than it ran', async () => {
+    const prefix = 'checkpoints/spot/';
     await sageMaker.send(
       new CreateTrainingJobCommand(
         nodeJob('spot', 'counter.js', {
           HyperParameters: { steps: '25', step_ms: '100' },
-          CheckpointConfig: { S3Uri: `s3://${BUCKET}/checkpoints/spot/` },
+          CheckpointConfig: { S3Uri: `s3://${BUCKET}/${prefix}` },
           EnableManagedSpotTraining: true,
           StoppingCondition: { MaxRuntimeInSeconds: 120, MaxWaitTimeInSeconds: 240 },
+          ResourceConfig: TWO_HOSTS,
         }),
       ),
     );
-    await until('a spot checkpoint', async () => ((await objectText(s3, 'checkpoints/spot/state.json')) ? true : undefined));
+    await until('a spot checkpoint of each host', async () => ((await Promise.all(HOSTS.map((host) => checkpointedStep(prefix, host)))).every((step) => step !== undefined) ? true : undefined));
     const fault = await fetch(`${emulator.url}/_emulator/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -206,7 +232,15 @@ describe('training runtime', () => {
     assert.equal(job.TrainingJobStatus, 'Completed', job.FailureReason);
     const statuses = job.SecondaryStatusTransitions?.map((transition) => transition.Status) ?? [];
     assert.ok(statuses.includes('Interrupted') && statuses.indexOf('Restarting') > statuses.indexOf('Interrupted'), statuses.join(' → '));
-    assert.ok((await logLines(logs, 'spot')).some((line) => line.startsWith('resumed from step ')));
+    const lines = await hostLines('spot');
+    for (const host of HOSTS) {
+      const attempts = lines.get(host) ?? [];
+      // The reclaim's SIGTERM ended the first attempt cleanly; the restart began from that host's own checkpoint.
+      const stoppedLine = attempts.find((line) => line.startsWith('stopped at step '));
+      assert.ok(stoppedLine, `${host} was stopped by the reclaim: ${attempts.join(' / ')}`);
+      assert.ok(attempts.includes(`resumed from step ${stoppedLine.slice('stopped at step '.length)}`), `${host} resumed where it stopped: ${attempts.join(' / ')}`);
+      assert.ok(attempts.includes('done at step 25'), `${host} finished after the restart`);
+    }
     assert.ok(job.BillableTimeInSeconds! < job.TrainingTimeInSeconds!, `billed ${job.BillableTimeInSeconds} of ${job.TrainingTimeInSeconds} s`);
   });
 

@@ -3,6 +3,9 @@
 // results of the last run (test/mutation/incremental/<module>.json, committed) are reused for every
 // mutant whose code and covering tests did not change, so only mutants a change touches run again.
 // `--full` runs every mutant. Prints the mutation score per module (and how long each run took).
+// `--mutate 'emulator/auth/signatureV4.ts:95-160'` narrows one module's run to those globs (Stryker's
+// file:lines ranges allowed), for a sample of a module too slow to run whole; such a run keeps its
+// results in <module>.sample.json, so the module's own incremental file stays that of a whole run.
 //
 // Why this set-up: the tests are compiled by tsc and run by node's test runner, so the TAP runner
 // (@stryker-mutator/tap-runner) runs each compiled test file as node runs it and reports per-file
@@ -21,7 +24,12 @@ const args = process.argv.slice(2);
 const full = args.includes('--full');
 const checkTypes = args.includes('--check-types');
 const only = args.includes('--module') ? args[args.indexOf('--module') + 1].split(',') : undefined;
+const sample = args.includes('--mutate') ? args[args.indexOf('--mutate') + 1].split(',') : undefined;
 const chosen = only ? modules.filter((module) => only.includes(module.name)) : modules;
+if (sample && chosen.length !== 1) {
+  console.error('--mutate narrows one module: name it with --module');
+  process.exit(2);
+}
 if (only && chosen.length !== only.length) {
   console.error(`unknown module in ${only.join(',')}; the modules are ${modules.map((module) => module.name).join(', ')}`);
   process.exit(2);
@@ -39,9 +47,11 @@ function score(results) {
   return { detected, undetected, total: detected + undetected, percent: (100 * detected) / Math.max(1, detected + undetected) };
 }
 
-// The GPT's WebAssembly kernels module is generated; the sandbox copies it from here. (Stryker runs
-// the build command without a shell, so the build itself is one tsc call.)
+// The GPT's WebAssembly kernels module and the prompt-test files' validator are generated; the
+// sandbox copies them from here. (Stryker runs the build command without a shell, so the build
+// itself is one tsc call.)
 execSync('npm run build:wasm', { cwd: root, stdio: 'ignore' });
+execSync('node scripts/generatePromptTestsValidator.mjs', { cwd: root, stdio: 'ignore' });
 
 const rows = [];
 for (const module of chosen) {
@@ -49,7 +59,7 @@ for (const module of chosen) {
   mkdirSync(join(root, 'test/mutation/incremental'), { recursive: true });
   const started = Date.now();
   const stryker = new Stryker({
-    mutate: module.mutate,
+    mutate: sample ?? module.mutate,
     testRunner: 'tap',
     tap: { testFiles: module.tests.map(compiled), nodeArgs: ['--test-reporter=tap'] },
     // `--check-types`: the TypeScript checker drops mutants that would not compile before any test
@@ -65,22 +75,24 @@ for (const module of chosen) {
     coverageAnalysis: 'perTest',
     // Two cores: one test process per core.
     concurrency: 2,
-    timeoutMS: 10_000,
+    // A mutant whose tests take this much longer than without it counts as a hang (killed). The
+    // machine is shared and loaded, so the margin is wide: a slow run must not pass for a kill.
+    timeoutMS: 30_000,
     incremental: true,
     force: full,
-    incrementalFile: `test/mutation/incremental/${module.name}.json`,
+    incrementalFile: `test/mutation/incremental/${module.name}${sample ? '.sample' : ''}.json`,
     ignorePatterns: ['out', 'dist', '.workbench', '.emulator-data', 'test-results', '*.vsix', 'reports'],
     reporters: ['progress', 'clear-text', 'html', 'json'],
     clearTextReporter: { reportTests: false, reportMutants: true, reportScoreTable: true },
-    htmlReporter: { fileName: `reports/mutation/${module.name}.html` },
-    jsonReporter: { fileName: `reports/mutation/${module.name}.json` },
+    htmlReporter: { fileName: `reports/mutation/${module.name}${sample ? '.sample' : ''}.html` },
+    jsonReporter: { fileName: `reports/mutation/${module.name}${sample ? '.sample' : ''}.json` },
     tempDirName: '.stryker-tmp',
     cleanTempDir: true,
     logLevel: process.env.STRYKER_LOG ?? 'info',
     plugins: ['@stryker-mutator/tap-runner', '@stryker-mutator/typescript-checker'],
   });
   const results = await stryker.runMutationTest();
-  rows.push({ module: module.name, ...score(results), seconds: Math.round((Date.now() - started) / 1000) });
+  rows.push({ module: sample ? `${module.name} (sample)` : module.name, ...score(results), seconds: Math.round((Date.now() - started) / 1000) });
 }
 
 console.log('\nmutation score per module' + (full ? ' (full run)' : ' (incremental)'));

@@ -1,9 +1,9 @@
-// SigV4 verification at its edges, in-process (fast, and seen by mutation testing's coverage): the
-// clock-skew window both ways (a request dated 15 minutes off is refused whether it is in the past or
-// the future, one just inside is accepted), presigned URLs at their expiry and at X-Amz-Expires'
-// limits, malformed signatures, unknown keys, payload hashes, S3's x-amz-content-sha256 rules and
-// signed aws-chunked bodies — each refused with the code of its protocol (S3 XML or JSON).
-// test/emulator/signatures.test.ts checks the same flags end to end through the CLI and the AWS CLI.
+// SigV4 verification through an in-process emulator over HTTP: a few of the cases that
+// test/unit/emulator-signature-verifier.test.ts proves against the verifier alone (every edge, cheaply),
+// sent here as clients send them, to show the front door and each protocol answer with the verifier's
+// refusal in their own format (S3 XML or JSON) and store nothing refused: the clock-skew window both
+// ways, a presigned URL at its expiry, unsigned requests, an S3 body that is not its declared hash and
+// signed aws-chunked bodies. test/emulator/signatures.test.ts checks the CLI's flags with the AWS CLI.
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
@@ -112,78 +112,17 @@ describe('SigV4 verification (in-process)', () => {
       assert.equal(expired.status, 403);
       assert.match(expired.body, /<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
     });
-
-    it('takes X-Amz-Expires from 1 second to 7 days, and refuses 0 or a second more', async () => {
-      const week = 7 * 24 * 3600;
-      for (const expiresIn of [1, week]) assert.equal((await rawRequest(emulator.url, { path: await presignedGet(new Date(), expiresIn) })).status, 200, String(expiresIn));
-      // The SDK will not presign past a week; the expiry is checked before the signature.
-      const valid = await presignedGet(new Date(), 60);
-      for (const expires of [String(week + 1), '0', '1.5', 'soon']) {
-        const refused = await rawRequest(emulator.url, { path: valid.replace(/X-Amz-Expires=\d+/, `X-Amz-Expires=${expires}`) });
-        assert.equal(refused.status, 400, expires);
-        assert.equal(errorCode(refused), 'AuthorizationQueryParametersError', expires);
-        assert.match(refused.body, /X-Amz-Expires must be between 1 and 604800 seconds/);
-      }
-    });
-
-    it('refuses another algorithm, an unknown key and a changed query', async () => {
-      const valid = await presignedGet(new Date(), 60);
-      const otherAlgorithm = await rawRequest(emulator.url, { path: valid.replace('X-Amz-Algorithm=AWS4-HMAC-SHA256', 'X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256') });
-      assert.equal(otherAlgorithm.status, 400);
-      assert.equal(errorCode(otherAlgorithm), 'AuthorizationQueryParametersError');
-      const unknownKey = await rawRequest(emulator.url, { path: await presignedGet(new Date(), 60, { ...CREDENTIALS, accessKeyId: 'AKIDUNKNOWN' }) });
-      assert.equal(unknownKey.status, 403);
-      assert.equal(errorCode(unknownKey), 'InvalidAccessKeyId');
-      const changed = await rawRequest(emulator.url, { path: `${valid}&prefix=x` });
-      assert.equal(changed.status, 403);
-      assert.equal(errorCode(changed), 'SignatureDoesNotMatch');
-    });
   });
 
   describe('refusals in each protocol', () => {
-    it('refuses a request without a signature, or with an unparsable one, naming what is missing', async () => {
+    it('refuses a request without a signature with the code of each protocol', async () => {
       const anonymous = await rawRequest(emulator.url, { path: `/${BUCKET}` });
       assert.deepEqual([anonymous.status, errorCode(anonymous)], [403, 'AccessDenied']);
       const jsonAnonymous = await rawRequest(emulator.url, { method: 'POST', headers: listJobs, body: '{}' });
       assert.deepEqual([jsonAnonymous.status, errorCode(jsonAnonymous)], [403, 'MissingAuthenticationTokenException']);
-
-      const headers = await signedHeaders({ method: 'GET', path: `/${BUCKET}`, service: 's3', headers: { 'x-amz-content-sha256': sha256Hex('') } });
-      const basic = await rawRequest(emulator.url, { path: `/${BUCKET}`, headers: { ...headers, authorization: 'Basic dXNlcjpwYXNz' } });
-      assert.deepEqual([basic.status, errorCode(basic)], [400, 'AuthorizationHeaderMalformed']);
-      assert.match(basic.body, /use AWS4-HMAC-SHA256/);
-      const noSignature = await rawRequest(emulator.url, { path: `/${BUCKET}`, headers: { ...headers, authorization: headers.authorization.replace(/, Signature=[0-9a-f]+/, '') } });
-      assert.deepEqual([noSignature.status, errorCode(noSignature)], [400, 'AuthorizationHeaderMalformed']);
-      const { 'x-amz-date': _date, ...undated } = headers;
-      const noDate = await rawRequest(emulator.url, { path: `/${BUCKET}`, headers: undated });
-      assert.deepEqual([noDate.status, errorCode(noDate)], [400, 'AuthorizationHeaderMalformed']);
-
-      const jsonHeaders = await signedHeaders({ method: 'POST', path: '/', service: 'sagemaker', headers: listJobs, body: '{}' });
-      const badScope = await rawRequest(emulator.url, { method: 'POST', headers: { ...jsonHeaders, authorization: jsonHeaders.authorization.replace('/aws4_request', '/aws5_request') }, body: '{}' });
-      assert.deepEqual([badScope.status, errorCode(badScope)], [400, 'IncompleteSignatureException']);
     });
 
-    it('refuses an unknown key and a wrong secret with the code of each protocol', async () => {
-      const stranger = { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: CREDENTIALS.secretAccessKey };
-      const unknown = await sagemakerRequest(new Date(), '{}', '{}', stranger);
-      assert.deepEqual([unknown.status, errorCode(unknown)], [403, 'UnrecognizedClientException']);
-      const wrongSecret = await sagemakerRequest(new Date(), '{}', '{}', { ...CREDENTIALS, secretAccessKey: 'wrong' });
-      assert.deepEqual([wrongSecret.status, errorCode(wrongSecret)], [403, 'InvalidSignatureException']);
-      assert.equal(wrongSecret.body.includes(CREDENTIALS.secretAccessKey), false, 'the answer never shows the secret');
-
-      const headers = await signedHeaders({ method: 'GET', path: `/${BUCKET}`, service: 's3', headers: { 'x-amz-content-sha256': sha256Hex('') } }, new Date(), stranger);
-      const s3Unknown = await rawRequest(emulator.url, { path: `/${BUCKET}`, headers });
-      assert.deepEqual([s3Unknown.status, errorCode(s3Unknown)], [403, 'InvalidAccessKeyId']);
-    });
-
-    it('checks a JSON body against the signature, and an S3 body against its declared hash', async () => {
-      const changed = await sagemakerRequest(new Date(), '{"MaxResults":1}', '{"MaxResults":2}');
-      assert.deepEqual([changed.status, errorCode(changed)], [403, 'InvalidSignatureException']);
-      assert.equal((await sagemakerRequest(new Date(), '{"MaxResults":1}')).status, 200);
-      // A declared hash that is not the body's, even though the signature covers the declaration.
-      const headers = await signedHeaders({ method: 'POST', path: '/', service: 'sagemaker', headers: { ...listJobs, 'x-amz-content-sha256': sha256Hex('{"MaxResults":3}') }, body: '{}' });
-      const declared = await rawRequest(emulator.url, { method: 'POST', headers, body: '{}' });
-      assert.deepEqual([declared.status, errorCode(declared)], [403, 'InvalidSignatureException']);
-
+    it('refuses an S3 body that is not its declared hash, and stores nothing under its key', async () => {
       const path = `/${BUCKET}/tampered`;
       const s3Headers = await signedHeaders({ method: 'PUT', path, service: 's3', headers: { 'x-amz-content-sha256': sha256Hex('original body') } });
       const tampered = await rawRequest(emulator.url, { method: 'PUT', path, headers: s3Headers, body: 'tampered body' });
@@ -191,20 +130,6 @@ describe('SigV4 verification (in-process)', () => {
       assert.equal(errorCode(await s3Request({ path })), 'NoSuchKey', 'nothing was stored under the key');
       assert.equal((await s3Request({ method: 'PUT', path, body: 'original body' })).status, 200);
       assert.equal((await s3Request({ path })).body, 'original body');
-    });
-
-    it("wants S3's x-amz-content-sha256 on header-signed requests, and one of its allowed values", async () => {
-      const path = `/${BUCKET}`;
-      // The SDK's signer always sends the header: it is taken out (or changed) after signing.
-      const { 'x-amz-content-sha256': _declared, ...undeclared } = await signedHeaders({ method: 'GET', path, service: 's3', headers: { 'x-amz-content-sha256': sha256Hex('') } });
-      const missing = await rawRequest(emulator.url, { path, headers: undeclared });
-      assert.deepEqual([missing.status, errorCode(missing)], [400, 'InvalidRequest']);
-      const invalid = await rawRequest(emulator.url, { path, headers: { ...undeclared, 'x-amz-content-sha256': 'SHA-256-OF-NOTHING' } });
-      assert.deepEqual([invalid.status, errorCode(invalid)], [400, 'InvalidArgument']);
-      for (const declared of ['UNSIGNED-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER']) {
-        const accepted = await rawRequest(emulator.url, { path, headers: await signedHeaders({ method: 'GET', path, service: 's3', headers: { 'x-amz-content-sha256': declared } }) });
-        assert.equal(accepted.status, 200, declared);
-      }
     });
   });
 
