@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { FaultView } from '../../emulator/faults/faults';
 import type { RuntimeOptions } from '../../emulator/runtimeWiring';
-import { until } from '../waiting';
+import { until } from '../../harness/waiting';
 import { makeTempDir, s3Client, sagemakerClient } from '../../harness/emulatorClients';
 
 // The SDK warns once per process that it will require Node 22 in 2027; the tests run on Node 20.
@@ -35,8 +35,8 @@ export async function startTestEmulator(): Promise<TestEmulator> {
   const root = makeTempDir('emulator-test');
   const dataDir = join(root.path, 'data');
   const logs: string[] = [];
-  // These tests check the API and its state machines; training-runtime.test.ts runs jobs and
-  // endpoint-runtime.test.ts endpoints for real.
+  // These tests check the API and its state machines; runtime/jobs/trainingRuntime.test.ts runs jobs and
+  // runtime/endpoints/endpointRuntime.test.ts endpoints for real.
   const start = (runtime: RuntimeOptions = { maxConcurrentJobs: 0, runEndpoints: false }) => startEmulator({ dataDir, runtime, log: (line) => logs.push(line) });
   let running: RunningEmulator = await start();
   const clients = (url: string) => ({ s3: s3Client(url), sagemaker: sagemakerClient(url) });

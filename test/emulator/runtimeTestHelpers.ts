@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { RuntimeTiming } from '../../emulator/runtime/jobs/trainingRun';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
-import { until } from '../waiting';
+import { until } from '../../harness/waiting';
 
 export const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
 
