@@ -12,6 +12,7 @@ import {
   SageMakerClient,
   waitUntilTrainingJobCompletedOrStopped,
 } from '@aws-sdk/client-sagemaker';
+import { EXECUTION_ROLE_ARN, gptTrainingJobRequest } from './requests';
 
 export const DEMO = {
   bucket: 'llm-workbench-demo',
@@ -61,27 +62,18 @@ export async function seedDemo(endpoint: string): Promise<void> {
     await s3.send(new PutObjectCommand({ Bucket: DEMO.bucket, Key: `${DEMO.trainPrefix}train.jsonl`, Body: tinyTalesJsonl(2000, 1) }));
     await s3.send(new PutObjectCommand({ Bucket: DEMO.bucket, Key: `${DEMO.trainPrefix}validation.jsonl`, Body: tinyTalesJsonl(200, 2) }));
     await sageMaker.send(
-      new CreateTrainingJobCommand({
-        TrainingJobName: DEMO.trainingJob,
-        AlgorithmSpecification: {
-          TrainingImage: 'sagemaker-emulator/builtin-gpt:latest',
-          TrainingInputMode: 'File',
+      new CreateTrainingJobCommand(
+        gptTrainingJobRequest(DEMO.trainingJob, {
           // The curves the extension plots: CloudWatch metrics under /aws/sagemaker/TrainingJobs.
-          MetricDefinitions: [
-            { Name: 'train:loss', Regex: 'step=\\d+ loss=([0-9.]+)' },
-            { Name: 'validation:loss', Regex: 'val_loss=([0-9.]+)' },
-          ],
-        },
-        RoleArn: 'arn:aws:iam::000000000000:role/SageMakerExecutionRole',
-        HyperParameters: { layers: '2', heads: '2', width: '64', context: '64', steps: '300' },
-        InputDataConfig: [
-          { ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${DEMO.bucket}/${DEMO.trainPrefix}` } } },
-        ],
-        OutputDataConfig: { S3OutputPath: `s3://${DEMO.bucket}/models/` },
-        CheckpointConfig: { S3Uri: `s3://${DEMO.bucket}/checkpoints/${DEMO.trainingJob}/` },
-        ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 10 },
-        StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-      }),
+          metrics: true,
+          role: EXECUTION_ROLE_ARN,
+          hyperParameters: { layers: '2', heads: '2', width: '64', context: '64', steps: '300' },
+          train: `s3://${DEMO.bucket}/${DEMO.trainPrefix}`,
+          output: `s3://${DEMO.bucket}/models/`,
+          checkpoints: `s3://${DEMO.bucket}/checkpoints/${DEMO.trainingJob}/`,
+          instanceType: 'ml.m5.xlarge',
+        }),
+      ),
     );
   } finally {
     s3.destroy();

@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
-import { authorization, CLI_PATH, jsonTargetHeaders, makeTempDir, rawRequest, type RawResponse, s3Client, sagemakerClient, spawnCli, trainingJobRequest } from './helpers';
+import { authorization, jsonTargetHeaders, rawRequest, type RawResponse } from './helpers';
+import { trainingJobRequest } from '../../harness/requests';
+import { CLI_PATH, makeTempDir, s3Client, sagemakerClient, spawnCli } from '../../harness/emulatorClients';
 
 const BUCKET = 'front-door';
 

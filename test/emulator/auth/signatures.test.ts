@@ -15,7 +15,6 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,18 +22,14 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { AWS_CLI, awsCliAs } from '../awsCli';
-import { CLI_PATH, type CliProcess, clientConfig, makeTempDir, type RawResponse, rawRequest, rejection, spawnCli, trainingJobRequest } from '../helpers';
+import { type RawResponse, rawRequest, rejection } from '../helpers';
+import { sha256Hex, signedChunkedBody } from '../signing';
+import { trainingJobRequest } from '../../../harness/requests';
+import { CLI_PATH, type CliProcess, clientConfig, makeTempDir, spawnCli } from '../../../harness/emulatorClients';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALVERIFY', secretAccessKey: 'local+Secret/never-shown' };
 const BUCKET = 'signed-bucket';
 
-const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
-
-/** `20240101T000000Z` */
-function amzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]|\.\d{3}/g, '');
-}
 
 describe('signature verification', () => {
   const home = makeTempDir('emulator-signatures');
@@ -192,8 +187,6 @@ describe('signature verification', () => {
     /** A PUT whose chunks are signed as the AWS docs describe, with node:crypto alone. */
     async function chunkedPut(key: string, options: { trailer?: boolean; tamper?: 'data' | 'trailerSignature' } = {}): Promise<RawResponse> {
       const now = new Date();
-      const date = amzDate(now);
-      const scope = `${date.slice(0, 8)}/us-east-1/s3/aws4_request`;
       const path = `/${BUCKET}/${key}`;
       const crc = Buffer.alloc(4);
       crc.writeUInt32BE(crc32(whole));
@@ -211,22 +204,15 @@ describe('signature verification', () => {
         },
         now,
       );
-      const signingKey = [date.slice(0, 8), 'us-east-1', 's3', 'aws4_request'].reduce<Buffer>((key, part) => hmac(key, part), Buffer.from(`AWS4${CREDENTIALS.secretAccessKey}`));
-      let previous = /Signature=([0-9a-f]{64})/.exec(headers.authorization)?.[1] ?? '';
-      const parts: Buffer[] = [];
-      for (const chunk of [...chunks, Buffer.alloc(0)]) {
-        previous = hmac(signingKey, ['AWS4-HMAC-SHA256-PAYLOAD', date, scope, previous, sha256Hex(''), sha256Hex(chunk)].join('\n')).toString('hex');
-        const data = options.tamper === 'data' && chunk.length > 0 ? Buffer.from(chunk).fill('X', 0, 1) : chunk;
-        parts.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${previous}\r\n`), data, Buffer.from(chunk.length > 0 ? '\r\n' : ''));
-      }
-      if (options.trailer) {
-        const trailer = `x-amz-checksum-crc32:${crc.toString('base64')}\n`;
-        const signature = hmac(signingKey, ['AWS4-HMAC-SHA256-TRAILER', date, scope, previous, sha256Hex(trailer)].join('\n')).toString('hex');
-        const sent = options.tamper === 'trailerSignature' ? signature.replace(/^./, (char) => (char === '0' ? '1' : '0')) : signature;
-        parts.push(Buffer.from(`${trailer.trimEnd()}\r\nx-amz-trailer-signature:${sent}\r\n`));
-      }
-      parts.push(Buffer.from('\r\n'));
-      return rawRequest(emulator.url, { method: 'PUT', path, headers, body: Buffer.concat(parts) });
+      const body = signedChunkedBody({
+        secretAccessKey: CREDENTIALS.secretAccessKey,
+        signingDate: now,
+        authorization: headers.authorization,
+        chunks,
+        trailer: options.trailer ? `x-amz-checksum-crc32:${crc.toString('base64')}\n` : undefined,
+        tamper: options.tamper,
+      });
+      return rawRequest(emulator.url, { method: 'PUT', path, headers, body });
     }
 
     it('verifies each chunk signature and stores the decoded body', async () => {

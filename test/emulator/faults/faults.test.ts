@@ -15,22 +15,9 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { awsCli } from '../awsCli';
-import {
-  addFault,
-  CLI_PATH,
-  clientConfig,
-  injectFault,
-  listFaults,
-  makeTempDir,
-  rawRequest,
-  rejection,
-  removeFaults,
-  s3Client,
-  sagemakerClient,
-  startTestEmulator,
-  type TestEmulator,
-  trainingJobRequest,
-} from '../helpers';
+import { addFault, injectFault, listFaults, rawRequest, rejection, removeFaults, startTestEmulator, type TestEmulator } from '../helpers';
+import { trainingJobRequest } from '../../../harness/requests';
+import { CLI_PATH, clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../../harness/emulatorClients';
 
 const run = promisify(execFile);
 const JOB = 'throttled-job';

@@ -7,7 +7,8 @@ import { InvokeEndpointAsyncCommand, SageMakerRuntimeClient } from '@aws-sdk/cli
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { version } from '../../../package.json';
-import { authorization, clientConfig, jsonTargetHeaders, rawRequest, rejection, startTestEmulator, type TestEmulator } from '../helpers';
+import { authorization, jsonTargetHeaders, rawRequest, rejection, startTestEmulator, type TestEmulator } from '../helpers';
+import { clientConfig } from '../../../harness/emulatorClients';
 
 describe('protocols and routing', () => {
   let emulator: TestEmulator;

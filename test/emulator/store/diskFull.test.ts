@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../../emulator/server';
 import { mountTmpfs, type Tmpfs } from '../../tmpfs';
-import { clientConfig, patterned, rawRequest, rejection, s3Client, sagemakerClient } from '../helpers';
+import { patterned, rawRequest, rejection } from '../helpers';
+import { clientConfig, s3Client, sagemakerClient } from '../../../harness/emulatorClients';
 
 const BUCKET = 'full-disk';
 const OBJECT_BYTES = 192 * 1024;

@@ -20,7 +20,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it, type TestContext } from 'node:test';
-import { type CliProcess, injectFault, listFaults, makeTempDir, s3Client, sagemakerClient, spawnCli, startTestEmulator, trainingJobRequest } from '../helpers';
+import { injectFault, listFaults, startTestEmulator } from '../helpers';
+import { trainingJobRequest } from '../../../harness/requests';
+import { type CliProcess, makeTempDir, s3Client, sagemakerClient, spawnCli } from '../../../harness/emulatorClients';
 import { allPages, until } from '../../../harness/waiting';
 
 const BUCKET = 'durable-bucket';

@@ -21,9 +21,10 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { serviceModels, type ServiceModel, type Shape } from '../../../emulator/models';
-import { clientConfig, rejection, startTestEmulator, trainingJobRequest, type TestEmulator } from '../helpers';
+import { rejection, startTestEmulator, type TestEmulator } from '../helpers';
+import { trainingJobRequest, endpointConfigRequest, modelRequest, variant } from '../../../harness/requests';
+import { clientConfig } from '../../../harness/emulatorClients';
 import { violationsOf } from './modelRequests';
-import { endpointConfigRequest, modelRequest, variant } from '../sagemakerFixtures';
 
 const sagemaker = serviceModels.sagemaker;
 

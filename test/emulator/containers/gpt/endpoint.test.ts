@@ -14,7 +14,7 @@ import { initializeParameters, ParameterLayout, type ModelConfig } from '../../.
 import { Random } from '../../../../emulator/containers/gpt/model/random';
 import { BytePairTokenizer } from '../../../../emulator/containers/gpt/tokenizer';
 import { type RunningEmulator, startEmulator } from '../../../../emulator/server';
-import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../helpers';
+import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../../../harness/emulatorClients';
 
 const CONFIG: ModelConfig = { vocabSize: 300, layers: 2, heads: 2, width: 32, context: 64 };
 

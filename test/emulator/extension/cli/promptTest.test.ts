@@ -15,10 +15,11 @@ import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../../../emulator/server';
 import { deployEchoEndpoint, deployTestEndpoint } from '../../../../harness/endpoints';
 import { REPO_ROOT } from '../../../../harness/paths';
-import { clientConfig, makeTempDir } from '../../helpers';
+import { FIXTURES } from '../../runtimeTestHelpers';
+import { clientConfig, makeTempDir } from '../../../../harness/emulatorClients';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'workbench.js');
-const FIXTURES = path.join(REPO_ROOT, 'test', 'emulator', 'fixtures', 'prompts');
+const PROMPT_FILES = path.join(FIXTURES, 'prompts');
 
 interface CliRun {
   code: number;
@@ -42,7 +43,7 @@ const ECHO_FORMATS = ['lmi', 'jumpstart', 'custom'] as const;
 
 /** A fixture, or a copy of it changed by `edit` (in `dir`), as a user's file. */
 function fixture(name: string, dir: string, edit?: (text: string) => string): string {
-  const source = path.join(FIXTURES, name);
+  const source = path.join(PROMPT_FILES, name);
   if (!edit) return source;
   const copy = path.join(dir, `${path.basename(name, '.prompts.yaml')}-${Math.random().toString(36).slice(2, 8)}.prompts.yaml`);
   writeFileSync(copy, edit(readFileSync(source, 'utf8')));
@@ -74,7 +75,7 @@ describe('sagemaker-workbench prompt-test', () => {
   });
 
   it('exits 0 on a file whose cases all pass, printing a row per case', async () => {
-    const run = await cli(['prompt-test', path.join(FIXTURES, 'passing.prompts.yaml'), '--endpoint', 'tiny-gpt', '--emulator', emulator.url]);
+    const run = await cli(['prompt-test', path.join(PROMPT_FILES, 'passing.prompts.yaml'), '--endpoint', 'tiny-gpt', '--emulator', emulator.url]);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     assert.equal(run.stderr, '');
     assert.match(run.stdout, /^PASS\s+continues a sentence\s+tiny-gpt\s+\d+ ms\s+24\s+4 assertions passed$/m);
@@ -84,7 +85,7 @@ describe('sagemaker-workbench prompt-test', () => {
 
   it('exits 1 on a failing case, with the failed assertion in the table and in JUnit XML', async () => {
     const junit = path.join(scratch.path, 'results.xml');
-    const run = await cli(['prompt-test', path.join(FIXTURES, 'failing.prompts.yaml'), '--endpoint', 'tiny-gpt', '--emulator', emulator.url, '--junit', junit]);
+    const run = await cli(['prompt-test', path.join(PROMPT_FILES, 'failing.prompts.yaml'), '--endpoint', 'tiny-gpt', '--emulator', emulator.url, '--junit', junit]);
     assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /^PASS\s+continues a sentence\s+tiny-gpt/m);
     assert.match(run.stdout, /^FAIL\s+explains physics\s+tiny-gpt\s.*contains "gluon" — failed: the answer was "/m);
@@ -104,7 +105,7 @@ describe('sagemaker-workbench prompt-test', () => {
   });
 
   it('fails the cases of an endpoint that does not exist, saying so, and goes on with the other endpoint', async () => {
-    const run = await cli(['prompt-test', path.join(FIXTURES, 'passing.prompts.yaml'), '--endpoint', 'tiny-gpt', '--endpoint', 'no-such-endpoint', '--emulator', emulator.url]);
+    const run = await cli(['prompt-test', path.join(PROMPT_FILES, 'passing.prompts.yaml'), '--endpoint', 'tiny-gpt', '--endpoint', 'no-such-endpoint', '--emulator', emulator.url]);
     assert.equal(run.code, 1, run.stdout);
     assert.match(run.stdout, /^PASS\s+continues a sentence\s+tiny-gpt\s+\d+ ms\s+24\s+4 assertions passed$/m);
     assert.match(run.stdout, /^FAIL\s+continues a sentence\s+no-such-endpoint\s+—\s+—\s+Endpoint no-such-endpoint is not available: /m);
@@ -131,7 +132,7 @@ describe('sagemaker-workbench prompt-test', () => {
     const template = await cli(['prompt-test', badTemplate, '--endpoint', 'echo-custom', '--emulator', emulator.url]);
     assert.equal(template.code, 2);
     assert.equal(template.stderr, `${badTemplate}:3:12: The request template needs {{prompt}} or {{messages}} where the prompt goes.\n`);
-    const noEndpoint = await cli(['prompt-test', path.join(FIXTURES, 'passing.prompts.yaml'), '--emulator', emulator.url]);
+    const noEndpoint = await cli(['prompt-test', path.join(PROMPT_FILES, 'passing.prompts.yaml'), '--emulator', emulator.url]);
     assert.equal(noEndpoint.code, 2);
     assert.match(noEndpoint.stderr, /No endpoint to run against: name one \(--endpoint NAME\)/);
   });

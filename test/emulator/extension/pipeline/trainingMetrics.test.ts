@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { lastTimestamp, mergeSeries, readTrainingMetrics } from '../../../../src/pipeline/trainingMetrics';
 import type { TrainingJobDescription } from '../../../../src/pipeline/trainingJobs';
-import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers';
+import { startTestEmulator, type TestEmulator } from '../../helpers';
+import { clientConfig } from '../../../../harness/emulatorClients';
 
 const JOB = 'curves-2-hosts';
 

@@ -36,13 +36,14 @@ import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
 import { type RunningEmulator, startEmulator } from '../../../../emulator/server';
 import { awsCli } from '../../awsCli';
-import { clientConfig, makeTempDir, rejection, s3Client, sagemakerClient } from '../../helpers';
+import { rejection } from '../../helpers';
+import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../../../harness/emulatorClients';
 import { processesUnder, running } from '../../processes';
 import { until } from '../../../../harness/waiting';
 import { FIXTURES } from '../../runtimeTestHelpers';
 
 const BUCKET = 'endpoint-tests';
-const FAST_TIMING = { stopGraceMs: 2000, logFlushMs: 100, replaceDelayMs: 200, healthCheckTimeoutMs: 20_000 };
+const FAST_ENDPOINT_TIMING = { stopGraceMs: 2000, logFlushMs: 100, replaceDelayMs: 200, healthCheckTimeoutMs: 20_000 };
 
 /** model.tar.gz with `model.txt` and the fixture server as `code/serve.js`, as a framework model packs its code. */
 function modelArchive(dir: string, model: string): Buffer {
@@ -95,7 +96,7 @@ describe('endpoints served by real model containers', () => {
       dataDir: path.join(scratch.path, 'data'),
       runtime: {
         maxConcurrentJobs: 0,
-        endpointTiming: FAST_TIMING,
+        endpointTiming: FAST_ENDPOINT_TIMING,
         // A short metric period, one high period to scale out and two low ones to scale in.
         autoscaling: { evaluationMs: 400, scaleOutEvaluations: 1, scaleInEvaluations: 2 },
         metricsFlushMs: 200,

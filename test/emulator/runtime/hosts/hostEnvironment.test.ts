@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
 import { type RunningEmulator, startEmulator } from '../../../../emulator/server';
-import { makeTempDir } from '../../helpers';
+import { makeTempDir } from '../../../../harness/emulatorClients';
 import { FAST_TIMING, finishedTrainingJob, jobLogLines } from '../../runtimeTestHelpers';
 
 const BUCKET = 'env-check-bucket';

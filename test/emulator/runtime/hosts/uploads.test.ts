@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { uploadFile } from '../../../../emulator/runtime/hosts/s3Transfer';
-import { clientConfig, makeTempDir, patterned, rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { patterned, rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { clientConfig, makeTempDir } from '../../../../harness/emulatorClients';
 
 const BUCKET = 'checkpoint-sync';
 

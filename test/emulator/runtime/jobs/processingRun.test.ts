@@ -4,7 +4,7 @@
 // runs; processing and training jobs share one capacity; an emulator restart fails a running job
 // and leaves no process behind. All through the real SDK.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateProcessingJobCommand,
   CreateTrainingJobCommand,
@@ -23,20 +23,20 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROCESSING_RESTARTED_REASON } from '../../../../emulator/runtime/jobs/processingRun';
 import { startEmulator } from '../../../../emulator/server';
-import { clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from '../../helpers';
+import { clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from '../../../../harness/emulatorClients';
 import { running } from '../../processes';
+import { ROLE_ARN } from '../../../../harness/requests';
 import { until } from '../../../../harness/waiting';
-import { FAST_TIMING, FIXTURES, finishedProcessingJob as finished, jobLogLines, loggedPid, startJobEmulator, type JobEmulator } from '../../runtimeTestHelpers';
+import { FAST_TIMING, FIXTURES, finishedProcessingJob as finished, jobLogLines, loggedPid, startJobEmulator, type JobEmulator, objectText as objectTextIn } from '../../runtimeTestHelpers';
 
 const BUCKET = 'processing-tests';
 const LOG_GROUP = '/aws/sagemaker/ProcessingJobs';
-const ROLE = 'arn:aws:iam::000000000000:role/SageMakerRole';
 
 /** A job of test/emulator/fixtures/process.js; MODE in Environment picks what it does. */
 function nodeJob(name: string, mode: string, overrides: Partial<CreateProcessingJobCommandInput> = {}): CreateProcessingJobCommandInput {
   return {
     ProcessingJobName: name,
-    RoleArn: ROLE,
+    RoleArn: ROLE_ARN,
     AppSpecification: {
       ImageUri: 'sagemaker-emulator/node:20',
       ContainerArguments: [path.join(FIXTURES, 'process.js'), '--input', '/opt/ml/processing/input', '--output', '/opt/ml/processing/output'],
@@ -56,13 +56,8 @@ function s3Output(name: string, key: string, localPath: string, mode: 'EndOfJob'
   return { OutputName: name, S3Output: { S3Uri: `s3://${BUCKET}/${key}`, LocalPath: localPath, S3UploadMode: mode } };
 }
 
-async function objectText(s3: S3Client, key: string): Promise<string | undefined> {
-  try {
-    const { Body } = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-    return await Body!.transformToString();
-  } catch {
-    return undefined;
-  }
+function objectText(s3: S3Client, key: string): Promise<string | undefined> {
+  return objectTextIn(s3, BUCKET, key);
 }
 
 async function keysUnder(s3: S3Client, prefix: string): Promise<string[]> {
@@ -237,7 +232,7 @@ describe('processing and training jobs share one capacity', () => {
           TrainingJobName: 'holds-the-slot',
           AlgorithmSpecification: { TrainingImage: 'sagemaker-emulator/node:20', TrainingInputMode: 'File', ContainerArguments: [path.join(FIXTURES, 'counter.js')] },
           HyperParameters: { steps: '100000', step_ms: '100' },
-          RoleArn: ROLE,
+          RoleArn: ROLE_ARN,
           OutputDataConfig: { S3OutputPath: `s3://${BUCKET}/output` },
           ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 1 },
           StoppingCondition: { MaxRuntimeInSeconds: 120 },

@@ -11,8 +11,9 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { startEmulator } from '../../../../emulator/server';
-import { archiveFiles, BUCKET, frameworkJob, hostLogs, uploadSourceDir } from '../../frameworkJobs';
-import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../helpers';
+import { BUCKET, frameworkJob, hostLogs, uploadSourceDir } from '../../frameworkJobs';
+import { archiveFiles } from '../../runtimeTestHelpers';
+import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../../../harness/emulatorClients';
 import { FAST_TIMING, FIXTURES, finishedTrainingJob } from '../../runtimeTestHelpers';
 
 const PYTORCH_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:1.13.1-cpu-py311';
@@ -51,7 +52,7 @@ describe('a PyTorch DDP script', () => {
       }
       assert.equal(byHost.size, 2);
       assert.equal(weights.size, 1, `DDP keeps both hosts' weights equal: ${[...weights].join(', ')}`);
-      assert.ok((await archiveFiles(s3, 'pytorch-ddp/output/model.tar.gz')).has('model.pth'));
+      assert.ok((await archiveFiles(s3, BUCKET, 'pytorch-ddp/output/model.tar.gz')).has('model.pth'));
     } finally {
       for (const client of [s3, sageMaker, logs]) client.destroy();
       await emulator.close();

@@ -2,7 +2,7 @@
 // reach CloudWatch Logs while they run, checkpoints reach S3 and bring a new job (or a spot
 // restart, or an emulator restart) back where the last one stopped. All through the real SDK.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateTrainingJobCommand,
   StopTrainingJobCommand,
@@ -12,13 +12,12 @@ import {
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
 import { startEmulator, type RunningEmulator } from '../../../../emulator/server';
-import { CLI_PATH, clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from '../../helpers';
+import { CLI_PATH, clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from '../../../../harness/emulatorClients';
 import { running } from '../../processes';
-import { FAST_TIMING, FIXTURES, finishedTrainingJob as finished, jobLogLines } from '../../runtimeTestHelpers';
+import { archiveFiles, FAST_TIMING, FIXTURES, finishedTrainingJob as finished, jobLogLines, objectText as objectTextIn } from '../../runtimeTestHelpers';
 import { until } from '../../../../harness/waiting';
 
 const BUCKET = 'runtime-tests';
@@ -44,27 +43,12 @@ function logLines(logs: CloudWatchLogsClient, job: string): Promise<string[]> {
   return jobLogLines(logs, '/aws/sagemaker/TrainingJobs', job);
 }
 
-async function objectText(s3: S3Client, key: string): Promise<string | undefined> {
-  try {
-    const { Body } = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-    return await Body!.transformToString();
-  } catch {
-    return undefined;
-  }
+function objectText(s3: S3Client, key: string): Promise<string | undefined> {
+  return objectTextIn(s3, BUCKET, key);
 }
 
-async function modelFiles(s3: S3Client, job: string): Promise<Map<string, string>> {
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `output/${job}/output/model.tar.gz` }));
-  const files = new Map<string, string>();
-  const parser = new tar.Parser({
-    onReadEntry: (entry) => {
-      let text = '';
-      entry.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      entry.on('end', () => entry.type === 'File' && files.set(entry.path.replace(/^\.\//, ''), text));
-    },
-  });
-  await new Promise<void>((resolve, reject) => (Body as Readable).pipe(parser).on('end', resolve).on('error', reject));
-  return files;
+function modelFiles(s3: S3Client, job: string): Promise<Map<string, string>> {
+  return archiveFiles(s3, BUCKET, `output/${job}/output/model.tar.gz`);
 }
 
 describe('training runtime', () => {

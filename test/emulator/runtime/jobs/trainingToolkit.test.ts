@@ -12,8 +12,9 @@ import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../../emulator/server';
-import { archiveFiles, BUCKET, frameworkJob, hostLogs, uploadSourceDir } from '../../frameworkJobs';
-import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../helpers';
+import { BUCKET, frameworkJob, hostLogs, uploadSourceDir } from '../../frameworkJobs';
+import { archiveFiles } from '../../runtimeTestHelpers';
+import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../../../harness/emulatorClients';
 import { until } from '../../../../harness/waiting';
 import { FAST_TIMING, FIXTURES, finishedProcessingJob, finishedTrainingJob } from '../../runtimeTestHelpers';
 
@@ -122,7 +123,7 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
     assert.ok(first.includes("rank 0 met ['algo-2']"), first.join('\n'));
     assert.ok(second.includes('rank 1 joined, master says welcome'), second.join('\n'));
 
-    const model = JSON.parse((await archiveFiles(s3, `${name}/output/model.tar.gz`)).get('model.json')!) as Record<string, unknown>;
+    const model = JSON.parse((await archiveFiles(s3, BUCKET, `${name}/output/model.tar.gz`)).get('model.json')!) as Record<string, unknown>;
     assert.equal(model.backend, 'gloo');
     assert.equal(model.lr, 0.05);
     assert.equal(model.samples, 3);
@@ -130,7 +131,7 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
     assert.ok((model.resumed_from as number) >= 2);
     assert.deepEqual(model.hps, { backend: 'gloo', epochs: 8, lr: 0.05, 'step-seconds': 0.4 });
     // algo-1's /opt/ml as its script listed it: its own files, by their literal paths.
-    const files = JSON.parse((await archiveFiles(s3, `${name}/output/output.tar.gz`)).get('files.json')!) as string[];
+    const files = JSON.parse((await archiveFiles(s3, BUCKET, `${name}/output/output.tar.gz`)).get('files.json')!) as string[];
     for (const file of ['code/train.py', 'input/config/hyperparameters.json', 'input/config/resourceconfig.json', 'input/data/training/a.txt', 'model/model.json', 'checkpoints/epoch-8.json']) {
       assert.ok(files.includes(file), `${file} in ${files.join(', ')}`);
     }
@@ -238,9 +239,9 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
           assert.ok(lines.includes(`${host} done`), lines.join('\n'));
         }
         masters.push(loggedAddress(byHost.get('algo-1')!, 'algo-1'));
-        const model = JSON.parse((await archiveFiles(s3, `${name}/output/model.tar.gz`)).get('model.json')!) as { hps: Record<string, unknown> };
+        const model = JSON.parse((await archiveFiles(s3, BUCKET, `${name}/output/model.tar.gz`)).get('model.json')!) as { hps: Record<string, unknown> };
         assert.equal(model.hps['meet-dir'], meetDir.path);
-        const files = JSON.parse((await archiveFiles(s3, `${name}/output/output.tar.gz`)).get('files.json')!) as string[];
+        const files = JSON.parse((await archiveFiles(s3, BUCKET, `${name}/output/output.tar.gz`)).get('files.json')!) as string[];
         // Only its own job's code, configuration and checkpoints: nothing of the other job's.
         const config = files.filter((file) => file.startsWith('input/config/'));
         assert.deepEqual(config.sort(), ['input/config/hyperparameters.json', 'input/config/inputdataconfig.json', 'input/config/resourceconfig.json']);
@@ -276,7 +277,7 @@ describe('the training toolkit contract, in each host\'s own /opt/ml', () => {
     );
     const job = await finishedTrainingJob(sageMaker, 'gpt-json-encoded');
     assert.equal(job.TrainingJobStatus, 'Completed', job.FailureReason);
-    const files = await archiveFiles(s3, 'gpt-json-encoded/output/model.tar.gz');
+    const files = await archiveFiles(s3, BUCKET, 'gpt-json-encoded/output/model.tar.gz');
     assert.ok(files.has('model.safetensors'), [...files.keys()].join(', '));
     // checkpoint_dir decoded to the literal /opt/ml/checkpoints, which is synced to CheckpointConfig.S3Uri.
     const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'checkpoints/gpt-json-encoded/' }));

@@ -19,7 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import { type RunningEmulator, startEmulator } from '../../../../emulator/server';
-import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../helpers';
+import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../../../harness/emulatorClients';
 import { processesUnder, running } from '../../processes';
 import { until } from '../../../../harness/waiting';
 import { FIXTURES } from '../../runtimeTestHelpers';

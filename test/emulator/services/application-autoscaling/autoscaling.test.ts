@@ -15,9 +15,10 @@ import {
 import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand } from '@aws-sdk/client-sagemaker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { clientConfig, rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { clientConfig } from '../../../../harness/emulatorClients';
 import { allPages } from '../../../../harness/waiting';
-import { endpointConfigRequest, modelRequest, variant } from '../../sagemakerFixtures';
+import { endpointConfigRequest, modelRequest, variant } from '../../../../harness/requests';
 
 const DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 const target = (endpoint: string, variantName = 'blue') =>

@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { authorization, clientConfig, rawRequest, rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { authorization, rawRequest, rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { clientConfig } from '../../../../harness/emulatorClients';
 import { allPages } from '../../../../harness/waiting';
 
 const MINUTE = 60_000;

@@ -13,7 +13,7 @@ import {
   publishMetrics,
 } from '../../../../emulator/services/cloudwatch/metrics';
 import { Store } from '../../../../emulator/store/store';
-import { makeTempDir } from '../../helpers';
+import { makeTempDir } from '../../../../harness/emulatorClients';
 
 const MINUTE = 60_000;
 const BASE = Math.floor(Date.now() / (60 * MINUTE)) * 60 * MINUTE - 60 * MINUTE;

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../../../emulator/server';
-import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../helpers';
+import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../../../harness/emulatorClients';
 import { until } from '../../../../harness/waiting';
 import { FIXTURES } from '../../runtimeTestHelpers';
 

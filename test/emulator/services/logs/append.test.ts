@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { startEmulator } from '../../../../emulator/server';
 import { appendLogEvents, type LogEvent } from '../../../../emulator/services/logs/logEvents';
 import { Store } from '../../../../emulator/store/store';
-import { clientConfig, makeTempDir } from '../../helpers';
+import { clientConfig, makeTempDir } from '../../../../harness/emulatorClients';
 import { allPages } from '../../../../harness/waiting';
 
 const SCOPE = { accountId: '000000000000', region: 'us-east-1' };

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { clientConfig, rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { clientConfig } from '../../../../harness/emulatorClients';
 
 const GROUP = '/filters';
 const APP = [

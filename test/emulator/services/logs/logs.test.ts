@@ -17,7 +17,8 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { clientConfig, rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { clientConfig } from '../../../../harness/emulatorClients';
 import { allPages } from '../../../../harness/waiting';
 
 const HOUR = 3_600_000;

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startEmulator, type RunningEmulator } from '../../../../emulator/server';
-import { makeTempDir, patterned, rejection, s3Client } from '../../helpers';
+import { patterned, rejection } from '../../helpers';
+import { makeTempDir, s3Client } from '../../../../harness/emulatorClients';
 
 const run = promisify(execFile);
 

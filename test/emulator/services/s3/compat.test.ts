@@ -30,7 +30,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { AWS_CLI, awsCli } from '../../awsCli';
-import { authorization, patterned, rawRequest, rejection, s3Client, startTestEmulator, type TestEmulator } from '../../helpers';
+import { authorization, patterned, rawRequest, rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { s3Client } from '../../../../harness/emulatorClients';
 
 const BUCKET = 'compat-bucket';
 /** In S3's order: UTF-8 bytes, so 'a b/' (space) before 'a/'. */

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { describe, it } from 'node:test';
-import { makeTempDir, s3Client, spawnCli } from '../../helpers';
+import { makeTempDir, s3Client, spawnCli } from '../../../../harness/emulatorClients';
 
 const MIB = 1024 * 1024;
 const WARM_UP_BYTES = 16 * MIB;

@@ -5,7 +5,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AWS_CLI, awsCli } from '../../awsCli';
-import { startTestEmulator, type TestEmulator, trainingJobRequest } from '../../helpers';
+import { startTestEmulator, type TestEmulator } from '../../helpers';
+import { trainingJobRequest } from '../../../../harness/requests';
 
 describe('AWS CLI', { skip: !existsSync(AWS_CLI) && `${AWS_CLI} is not installed` }, () => {
   let emulator: TestEmulator;

@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { rejection, startTestEmulator, type TestEmulator } from '../../helpers';
 import { allPages } from '../../../../harness/waiting';
-import { modelRequest, processingJobRequest, transformJobRequest } from '../../sagemakerFixtures';
+import { modelRequest, processingJobRequest, transformJobRequest } from '../../../../harness/requests';
 
 const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:000000000000';
 

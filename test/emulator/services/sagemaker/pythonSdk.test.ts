@@ -12,13 +12,12 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startEmulator, type RunningEmulator } from '../../../../emulator/server';
 import { BUCKET } from '../../frameworkJobs';
-import { makeTempDir, s3Client } from '../../helpers';
+import { makeTempDir, s3Client } from '../../../../harness/emulatorClients';
+import { BUILTIN_GPT_IMAGE, ROLE_ARN } from '../../../../harness/requests';
 import { FAST_TIMING, FIXTURES } from '../../runtimeTestHelpers';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
-const ROLE = 'arn:aws:iam::000000000000:role/SageMakerRole';
-const GPT_IMAGE = 'sagemaker-emulator/builtin-gpt:latest';
 const PYTORCH_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.0.1-cpu-py310';
 const boto3Missing = spawnSync(PYTHON, ['-c', 'import boto3'], { timeout: 60_000 }).status !== 0;
 
@@ -40,7 +39,7 @@ describe('the SageMaker Python SDK, call by call', { skip: boto3Missing && `${PY
 
   /** Runs one scenario of fixtures/sagemaker_sdk_calls.py; the calls it made and its result. */
   async function sdk<Result>(scenario: string, args: Record<string, unknown> = {}): Promise<Outcome<Result>> {
-    const { stdout } = await run(PYTHON, [path.join(FIXTURES, 'sagemaker_sdk_calls.py'), emulator.url, scenario, JSON.stringify({ role: ROLE, ...args })], {
+    const { stdout } = await run(PYTHON, [path.join(FIXTURES, 'sagemaker_sdk_calls.py'), emulator.url, scenario, JSON.stringify({ role: ROLE_ARN, ...args })], {
       env: { PATH: process.env.PATH, HOME: dataDir.path },
       timeout: 300_000,
       maxBuffer: 64 * 1024 * 1024,
@@ -79,7 +78,7 @@ describe('the SageMaker Python SDK, call by call', { skip: boto3Missing && `${PY
     writeFileSync(corpus, 'the cat sat on the mat. the dog sat on the log. '.repeat(30));
     const fit = await sdk<{ status: string; error: string | null; log: string[]; model_data: string; billable: number }>('estimator-fit', {
       job_name: 'sdk-gpt',
-      image: GPT_IMAGE,
+      image: BUILTIN_GPT_IMAGE,
       data_file: corpus,
       hyperparameters: { vocab_size: 270, layers: 1, heads: 2, width: 16, context: 16, steps: 3, batch_size: 2, micro_batch_size: 1, threads: 1 },
     });
@@ -127,7 +126,7 @@ describe('the SageMaker Python SDK, call by call', { skip: boto3Missing && `${PY
   it('estimator.deploy() and predictor.predict(): model, endpoint configuration, endpoint, InService, an answer', async () => {
     const deployed = await sdk<{ status: string; prediction: Array<{ generated_text: string }>; content_type: string }>('deploy-predict', {
       job_name: 'sdk-gpt',
-      image: GPT_IMAGE,
+      image: BUILTIN_GPT_IMAGE,
       endpoint_name: 'sdk-gpt-endpoint',
       payload: { inputs: 'the cat', parameters: { max_new_tokens: 4, seed: 1 } },
     });
@@ -145,7 +144,7 @@ describe('the SageMaker Python SDK, call by call', { skip: boto3Missing && `${PY
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sdk-transform/in.jsonl', Body: '{"inputs": "the dog", "parameters": {"max_new_tokens": 2, "seed": 1}}\n{"inputs": "a cat", "parameters": {"max_new_tokens": 2, "seed": 2}}\n' }));
     const transformed = await sdk<{ status: string; error: string | null; log: string[] }>('transform', {
       job_name: 'sdk-gpt',
-      image: GPT_IMAGE,
+      image: BUILTIN_GPT_IMAGE,
       model_name: 'sdk-gpt-transform-model',
       transform_job_name: 'sdk-gpt-transform',
       data: `s3://${BUCKET}/sdk-transform/`,
@@ -163,7 +162,7 @@ describe('the SageMaker Python SDK, call by call', { skip: boto3Missing && `${PY
   it('model.register(): Search falls back to ListModelPackageGroups, the group is created, the version registered', async () => {
     const registered = await sdk<{ arn: string; status: string; version: number }>('register', {
       group: 'sdk-gpt-models',
-      image: GPT_IMAGE,
+      image: BUILTIN_GPT_IMAGE,
       model_data: `s3://${BUCKET}/sdk-gpt/output/model.tar.gz`,
     });
     assert.deepEqual(operations(registered.calls), [

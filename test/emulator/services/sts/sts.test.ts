@@ -6,7 +6,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { awsCli, awsCliAs } from '../../awsCli';
-import { authorization, clientConfig, jsonTargetHeaders, rawRequest, startTestEmulator, type TestEmulator } from '../../helpers';
+import { authorization, jsonTargetHeaders, rawRequest, startTestEmulator, type TestEmulator } from '../../helpers';
+import { clientConfig } from '../../../../harness/emulatorClients';
 
 describe('STS', () => {
   let emulator: TestEmulator;

@@ -7,11 +7,12 @@
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../../../emulator/server';
-import { makeTempDir, type RawResponse, rawRequest } from '../../../emulator/helpers';
+import { type RawResponse, rawRequest } from '../../../emulator/helpers';
+import { sha256Hex, signedChunkedBody } from '../../../emulator/signing';
+import { makeTempDir } from '../../../../harness/emulatorClients';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALVERIFY', secretAccessKey: 'local+Secret/never-shown' };
 const BUCKET = 'signed-bucket';
@@ -21,9 +22,6 @@ const SKEW_LIMIT = 15 * MINUTE;
 /** Far enough from an edge that the time a request takes to arrive cannot cross it. */
 const MARGIN = 10_000;
 
-const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
-const amzDate = (date: Date) => date.toISOString().replace(/[-:]|\.\d{3}/g, '');
 function errorCode(response: RawResponse): string | undefined {
   if (response.body.startsWith('<')) return /<Code>([^<]+)<\/Code>/.exec(response.body)?.[1];
   return response.body ? (JSON.parse(response.body) as { __type?: string }).__type : undefined;
@@ -215,8 +213,6 @@ describe('SigV4 verification (in-process)', () => {
     /** A PUT whose chunks are signed as the AWS docs describe, with node:crypto alone. */
     async function chunkedPut(key: string, options: { trailer?: boolean; tamper?: 'data' | 'trailerSignature' | 'trailerValue' } = {}): Promise<RawResponse> {
       const now = new Date();
-      const date = amzDate(now);
-      const scope = `${date.slice(0, 8)}/us-east-1/s3/aws4_request`;
       const path = `/${BUCKET}/${key}`;
       const headers = await signedHeaders(
         {
@@ -232,23 +228,16 @@ describe('SigV4 verification (in-process)', () => {
         },
         now,
       );
-      const signingKey = [date.slice(0, 8), 'us-east-1', 's3', 'aws4_request'].reduce<Buffer>((key, part) => hmac(key, part), Buffer.from(`AWS4${CREDENTIALS.secretAccessKey}`));
-      let previous = /Signature=([0-9a-f]{64})/.exec(headers.authorization)?.[1] ?? '';
-      const parts: Buffer[] = [];
-      for (const chunk of [...chunks, Buffer.alloc(0)]) {
-        previous = hmac(signingKey, ['AWS4-HMAC-SHA256-PAYLOAD', date, scope, previous, sha256Hex(''), sha256Hex(chunk)].join('\n')).toString('hex');
-        const data = options.tamper === 'data' && chunk.length > 0 ? Buffer.from(chunk).fill('X', 0, 1) : chunk;
-        parts.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${previous}\r\n`), data, Buffer.from(chunk.length > 0 ? '\r\n' : ''));
-      }
-      if (options.trailer) {
-        const trailer = 'x-amz-meta-note:signed\n';
-        const signature = hmac(signingKey, ['AWS4-HMAC-SHA256-TRAILER', date, scope, previous, sha256Hex(trailer)].join('\n')).toString('hex');
-        const sent = options.tamper === 'trailerSignature' ? signature.replace(/^./, (char) => (char === '0' ? '1' : '0')) : signature;
-        const sentTrailer = options.tamper === 'trailerValue' ? 'x-amz-meta-note:changed\n' : trailer;
-        parts.push(Buffer.from(`${sentTrailer.trimEnd()}\r\nx-amz-trailer-signature:${sent}\r\n`));
-      }
-      parts.push(Buffer.from('\r\n'));
-      return rawRequest(emulator.url, { method: 'PUT', path, headers, body: Buffer.concat(parts) });
+      const body = signedChunkedBody({
+        secretAccessKey: CREDENTIALS.secretAccessKey,
+        signingDate: now,
+        authorization: headers.authorization,
+        chunks,
+        trailer: options.trailer ? 'x-amz-meta-note:signed\n' : undefined,
+        tamper: options.tamper === 'trailerValue' ? undefined : options.tamper,
+        sentTrailer: options.tamper === 'trailerValue' ? 'x-amz-meta-note:changed\n' : undefined,
+      });
+      return rawRequest(emulator.url, { method: 'PUT', path, headers, body });
     }
 
     it('stores a body whose every chunk (and trailer) signature verifies', async () => {

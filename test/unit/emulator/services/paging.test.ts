@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validationError } from '../../../../emulator/errors';
-import { pageInOrder, sortedPage, type SortKey } from '../../../../emulator/services/paging';
-import { compareKeys } from '../../../../emulator/store/orders';
+import { pageInOrder, sortedPage } from '../../../../emulator/services/paging';
+import { compareKeys, type SortKey } from '../../../../emulator/store/orders';
 import { followTokens } from '../../../../harness/waiting';
 
 interface Item {

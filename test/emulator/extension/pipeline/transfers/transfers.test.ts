@@ -11,7 +11,8 @@ import { listAllObjects, type DatasetObject } from '../../../../../src/pipeline/
 import { downloadFiles, existingFiles, planDownload } from '../../../../../src/pipeline/transfers/download';
 import { commonPrefix, copyObjects, copyRanges, deletePrefix } from '../../../../../src/pipeline/transfers/s3Objects';
 import { existingKeys, planUpload, uploadFiles } from '../../../../../src/pipeline/transfers/upload';
-import { makeTempDir, patterned, startTestEmulator, type TestEmulator } from '../../../helpers';
+import { patterned, startTestEmulator, type TestEmulator } from '../../../helpers';
+import { makeTempDir } from '../../../../../harness/emulatorClients';
 
 const BUCKET = 'transfers';
 const MIB = 1024 * 1024;

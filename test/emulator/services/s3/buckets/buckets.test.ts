@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { rejection, s3Client, startTestEmulator, type TestEmulator } from '../../../helpers';
+import { rejection, startTestEmulator, type TestEmulator } from '../../../helpers';
+import { s3Client } from '../../../../../harness/emulatorClients';
 import { allPages } from '../../../../../harness/waiting';
 
 describe('S3 buckets', () => {

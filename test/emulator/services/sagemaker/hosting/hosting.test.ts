@@ -20,9 +20,10 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { clockPast, rejection, sagemakerClient, startTestEmulator, type TestEmulator } from '../../../helpers';
+import { clockPast, rejection, startTestEmulator, type TestEmulator } from '../../../helpers';
+import { sagemakerClient } from '../../../../../harness/emulatorClients';
 import { allPages, until } from '../../../../../harness/waiting';
-import { endpointConfigRequest, modelRequest, variant } from '../../../sagemakerFixtures';
+import { endpointConfigRequest, modelRequest, variant } from '../../../../../harness/requests';
 
 const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:000000000000';
 

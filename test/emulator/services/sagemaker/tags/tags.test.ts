@@ -16,8 +16,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { rejection, startTestEmulator, type TestEmulator, trainingJobRequest } from '../../../helpers';
-import { endpointConfigRequest, modelRequest, processingJobRequest, transformJobRequest, variant } from '../../../sagemakerFixtures';
+import { rejection, startTestEmulator, type TestEmulator } from '../../../helpers';
+import { trainingJobRequest, endpointConfigRequest, modelRequest, processingJobRequest, transformJobRequest, variant } from '../../../../../harness/requests';
 
 const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:000000000000';
 const CREATED_WITH: Tag[] = [{ Key: 'project', Value: 'workbench' }];

@@ -11,7 +11,9 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { clockPast, rejection, sagemakerClient, startTestEmulator, type TestEmulator, trainingJobRequest } from '../../../helpers';
+import { clockPast, rejection, startTestEmulator, type TestEmulator } from '../../../helpers';
+import { trainingJobRequest } from '../../../../../harness/requests';
+import { sagemakerClient } from '../../../../../harness/emulatorClients';
 import { allPages } from '../../../../../harness/waiting';
 
 describe('SageMaker training jobs', () => {

@@ -1,7 +1,8 @@
 // Unit tests of training job state machine.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { advanceTrainingJob, isTerminal, startedTrainingJob } from '../../../../../../emulator/services/sagemaker/trainingJobs/state';
+import { advanceTrainingJob, startedTrainingJob } from '../../../../../../emulator/services/sagemaker/trainingJobs/state';
+import { isTerminal } from '../../../../../../emulator/services/sagemaker/common/jobStatus';
 
 const at = (seconds: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, seconds));
 
