@@ -51,16 +51,26 @@ export function tinyTalesJsonl(sentences: number, seed = 1): string {
     .join('\n') + '\n';
 }
 
-export async function seedDemo(endpoint: string): Promise<void> {
+/** The demo's dataset in S3; false when it was there already (the demo is seeded once per data folder). */
+export async function seedDemoDataset(endpoint: string): Promise<boolean> {
   const s3 = new S3Client({ ...clientConfig(endpoint), forcePathStyle: true });
-  const sageMaker = new SageMakerClient(clientConfig(endpoint));
   try {
     if (await bucketExists(s3, DEMO.bucket)) {
-      return;
+      return false;
     }
     await s3.send(new CreateBucketCommand({ Bucket: DEMO.bucket }));
     await s3.send(new PutObjectCommand({ Bucket: DEMO.bucket, Key: `${DEMO.trainPrefix}train.jsonl`, Body: tinyTalesJsonl(2000, 1) }));
     await s3.send(new PutObjectCommand({ Bucket: DEMO.bucket, Key: `${DEMO.trainPrefix}validation.jsonl`, Body: tinyTalesJsonl(200, 2) }));
+    return true;
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** The demo's training job of the built-in GPT on that dataset. */
+export async function startDemoTraining(endpoint: string): Promise<void> {
+  const sageMaker = new SageMakerClient(clientConfig(endpoint));
+  try {
     await sageMaker.send(
       new CreateTrainingJobCommand(
         gptTrainingJobRequest(DEMO.trainingJob, {
@@ -76,9 +86,13 @@ export async function seedDemo(endpoint: string): Promise<void> {
       ),
     );
   } finally {
-    s3.destroy();
     sageMaker.destroy();
   }
+}
+
+/** The demo's dataset and training job, once per data folder. */
+export async function seedDemo(endpoint: string): Promise<void> {
+  if (await seedDemoDataset(endpoint)) await startDemoTraining(endpoint);
 }
 
 /**

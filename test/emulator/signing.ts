@@ -11,6 +11,16 @@ export function amzDate(date: Date): string {
   return date.toISOString().replace(/[-:]|\.\d{3}/g, '');
 }
 
+/** The headers that declare a signed aws-chunked S3 upload of `decodedLength` bytes (and its trailer's name). */
+export function signedChunkedHeaders(decodedLength: number, trailerName?: string): Record<string, string> {
+  return {
+    'content-encoding': 'aws-chunked',
+    'x-amz-decoded-content-length': String(decodedLength),
+    'x-amz-content-sha256': trailerName ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+    ...(trailerName && { 'x-amz-trailer': trailerName }),
+  };
+}
+
 export interface SignedChunks {
   secretAccessKey: string;
   /** When the request's headers were signed (its X-Amz-Date). */

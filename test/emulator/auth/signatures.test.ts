@@ -23,7 +23,7 @@ import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { AWS_CLI, awsCliAs } from '../awsCli';
 import { type RawResponse, rawRequest, rejection } from '../helpers';
-import { sha256Hex, signedChunkedBody } from '../signing';
+import { sha256Hex, signedChunkedBody, signedChunkedHeaders } from '../signing';
 import { trainingJobRequest } from '../../../harness/requests';
 import { CLI_PATH, type CliProcess, clientConfig, makeTempDir, spawnCli } from '../../../harness/emulatorClients';
 
@@ -190,20 +190,7 @@ describe('signature verification', () => {
       const path = `/${BUCKET}/${key}`;
       const crc = Buffer.alloc(4);
       crc.writeUInt32BE(crc32(whole));
-      const headers = await signedHeaders(
-        {
-          method: 'PUT',
-          path,
-          service: 's3',
-          headers: {
-            'content-encoding': 'aws-chunked',
-            'x-amz-decoded-content-length': String(whole.length),
-            'x-amz-content-sha256': options.trailer ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
-            ...(options.trailer && { 'x-amz-trailer': 'x-amz-checksum-crc32' }),
-          },
-        },
-        now,
-      );
+      const headers = await signedHeaders({ method: 'PUT', path, service: 's3', headers: signedChunkedHeaders(whole.length, options.trailer ? 'x-amz-checksum-crc32' : undefined) }, now);
       const body = signedChunkedBody({
         secretAccessKey: CREDENTIALS.secretAccessKey,
         signingDate: now,

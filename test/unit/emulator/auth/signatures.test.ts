@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../../../emulator/server';
 import { type RawResponse, rawRequest } from '../../../emulator/helpers';
-import { sha256Hex, signedChunkedBody } from '../../../emulator/signing';
+import { sha256Hex, signedChunkedBody, signedChunkedHeaders } from '../../../emulator/signing';
 import { makeTempDir } from '../../../../harness/emulatorClients';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALVERIFY', secretAccessKey: 'local+Secret/never-shown' };
@@ -214,20 +214,7 @@ describe('SigV4 verification (in-process)', () => {
     async function chunkedPut(key: string, options: { trailer?: boolean; tamper?: 'data' | 'trailerSignature' | 'trailerValue' } = {}): Promise<RawResponse> {
       const now = new Date();
       const path = `/${BUCKET}/${key}`;
-      const headers = await signedHeaders(
-        {
-          method: 'PUT',
-          path,
-          service: 's3',
-          headers: {
-            'content-encoding': 'aws-chunked',
-            'x-amz-decoded-content-length': String(whole.length),
-            'x-amz-content-sha256': options.trailer ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
-            ...(options.trailer && { 'x-amz-trailer': 'x-amz-meta-note' }),
-          },
-        },
-        now,
-      );
+      const headers = await signedHeaders({ method: 'PUT', path, service: 's3', headers: signedChunkedHeaders(whole.length, options.trailer ? 'x-amz-meta-note' : undefined) }, now);
       const body = signedChunkedBody({
         secretAccessKey: CREDENTIALS.secretAccessKey,
         signingDate: now,
