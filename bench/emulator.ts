@@ -15,11 +15,13 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import { createResource, resourceArn } from '../emulator/services/sagemaker/common/resources';
 import { type TrainingJobRecord, trainingJobs } from '../emulator/services/sagemaker/trainingJobs/records';
 import { advanceTrainingJob, startedTrainingJob } from '../emulator/services/sagemaker/trainingJobs/state';
-import { type Change, Store } from '../emulator/store/store';
+import { Store } from '../emulator/store/store';
+// The minimal CreateTrainingJob request: the same one bench/motoServer.py seeds moto with.
+import { trainingJobRequest } from '../harness/requests';
+import type { Change } from '../emulator/store/logFormat';
 import { median } from './stats';
 
 const JOB_COUNT = 10_000;
@@ -49,17 +51,6 @@ function jobName(index: number): string {
   return `bench-job-${index}`;
 }
 
-/** The same request as bench/motoServer.py seeds moto with. */
-function trainingJobRequest(index: number): CreateTrainingJobCommandInput {
-  return {
-    TrainingJobName: jobName(index),
-    RoleArn: 'arn:aws:iam::000000000000:role/SageMakerRole',
-    AlgorithmSpecification: { TrainingImage: 'builtin/gpt:latest', TrainingInputMode: 'File' },
-    OutputDataConfig: { S3OutputPath: 's3://training/output' },
-    ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 },
-    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-  };
-}
 
 /** Writes JOB_COUNT Completed jobs, a millisecond apart, to the store of the emulator to be started on `dataDir`. */
 async function seedEmulator(dataDir: string): Promise<void> {
@@ -69,7 +60,7 @@ async function seedEmulator(dataDir: string): Promise<void> {
   const changes: Change[] = [];
   for (let index = 0; index < JOB_COUNT; index++) {
     const at = new Date(first + index);
-    const request = trainingJobRequest(index);
+    const request = trainingJobRequest(jobName(index));
     const started: TrainingJobRecord = { ...startedTrainingJob(at), request, arn: resourceArn(scope, trainingJobs, request.TrainingJobName ?? ''), createdAt: at.getTime() };
     const completed = advanceTrainingJob(advanceTrainingJob(started, 'Training', at), 'Completed', at);
     changes.push(...createResource(scope, trainingJobs, completed, []));
@@ -183,7 +174,7 @@ function runRawServer(): void {
   const jobs = new Map<string, Record<string, unknown>>();
   const now = Date.now() / 1000;
   for (let index = 0; index < JOB_COUNT; index++) {
-    const request = trainingJobRequest(index);
+    const request = trainingJobRequest(jobName(index));
     jobs.set(request.TrainingJobName ?? '', {
       ...request,
       TrainingJobArn: `arn:aws:sagemaker:us-east-1:000000000000:training-job/${request.TrainingJobName}`,

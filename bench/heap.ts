@@ -17,6 +17,7 @@ import { clientConfig, sagemakerClient } from '../harness/emulatorClients';
 import { startEmulatorProcess } from '../harness/emulatorProcess';
 import { deployTestEndpoint } from '../harness/endpoints';
 import { runExtensionTests } from '../harness/extensionTests';
+import { gptTrainingJobRequest } from '../harness/requests';
 import type { HeapSample } from './heapHost';
 
 const BUDGET_BYTES = 20 * 1024 * 1024;
@@ -34,22 +35,15 @@ async function main(): Promise<void> {
   try {
     const sageMaker = sagemakerClient(emulator.url);
     await sageMaker.send(
-      new CreateTrainingJobCommand({
-        TrainingJobName: JOB,
-        AlgorithmSpecification: {
-          TrainingImage: 'sagemaker-emulator/builtin-gpt:latest',
-          TrainingInputMode: 'File',
-          MetricDefinitions: [
-            { Name: 'train:loss', Regex: 'loss=([0-9.]+)' },
-            { Name: 'validation:loss', Regex: 'val_loss=([0-9.]+)' },
-          ],
-        },
-        RoleArn: 'arn:aws:iam::000000000000:role/SageMakerRole',
-        OutputDataConfig: { S3OutputPath: 's3://bench-heap/output' },
-        CheckpointConfig: { S3Uri: `s3://bench-heap/checkpoints/${JOB}/` },
-        ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 2, VolumeSizeInGB: 10 },
-        StoppingCondition: { MaxRuntimeInSeconds: 86_400 },
-      }),
+      new CreateTrainingJobCommand(
+        gptTrainingJobRequest(JOB, {
+          metrics: true,
+          output: 's3://bench-heap/output',
+          checkpoints: `s3://bench-heap/checkpoints/${JOB}/`,
+          instanceCount: 2,
+          maxRuntimeSeconds: 86_400,
+        }),
+      ),
     );
     sageMaker.destroy();
     await deployTestEndpoint(emulator.url, ENDPOINT, 'streaming-echo');

@@ -10,6 +10,7 @@ import { Store, put, remove } from '../emulator/store/store';
 import { sagemakerClient } from '../harness/emulatorClients';
 import { trainingJobs, type TrainingJobRecord } from '../emulator/services/sagemaker/trainingJobs/records';
 import { startEmulatorProcess } from '../harness/emulatorProcess';
+import { gptTrainingJobRequest } from '../harness/requests';
 
 const CHUNK = 1000;
 
@@ -18,16 +19,7 @@ export async function seedCompletedTrainingJobs(dataDir: string, count: number, 
   const emulator = await startEmulatorProcess({ dataDir, maxConcurrentJobs: 0 });
   try {
     const sageMaker = sagemakerClient(emulator.url);
-    await sageMaker.send(
-      new CreateTrainingJobCommand({
-        TrainingJobName: `${prefix}-template`,
-        AlgorithmSpecification: { TrainingImage: 'sagemaker-emulator/builtin-gpt:latest', TrainingInputMode: 'File' },
-        RoleArn: 'arn:aws:iam::000000000000:role/SageMakerRole',
-        OutputDataConfig: { S3OutputPath: 's3://bench-output/output' },
-        ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 },
-        StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-      }),
-    );
+    await sageMaker.send(new CreateTrainingJobCommand(gptTrainingJobRequest(`${prefix}-template`, { output: 's3://bench-output/output' })));
     sageMaker.destroy();
   } finally {
     await emulator.stop();

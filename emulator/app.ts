@@ -27,6 +27,7 @@ import { writeUnknownServiceError } from './protocols/unknownService';
 import { stsOperations } from './services/sts';
 import { logsOperations } from './services/logs';
 import { s3Operations } from './services/s3';
+import { checkRequiredChecksum } from './services/s3/objectBodies';
 import { referencedBlobs } from './services/s3/state';
 import { sagemakerOperations } from './services/sagemaker';
 import { BlobStore } from './store/blobs';
@@ -48,8 +49,6 @@ export interface EmulatorOptions {
   /** What `POST /_emulator/shutdown` does: the CLI stops as on SIGTERM; absent, the control refuses. */
   onShutdownRequest?: () => void;
 }
-
-export type { RuntimeOptions } from './runtimeWiring';
 
 export interface Emulator {
   app: express.Express;
@@ -79,7 +78,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
   const endpoints: Record<ServiceName, ServiceEndpoint> = {
     sagemaker: awsJsonEndpoint(serviceModels.sagemaker, sagemakerOperations),
     'sagemaker-runtime': restJsonEndpoint(serviceModels['sagemaker-runtime'], sagemakerRuntimeOperations),
-    s3: restXmlEndpoint(serviceModels.s3, s3Operations, signatures),
+    s3: restXmlEndpoint(serviceModels.s3, s3Operations, checkRequiredChecksum, signatures),
     logs: awsJsonEndpoint(serviceModels.logs, logsOperations),
     'application-autoscaling': awsJsonEndpoint(serviceModels['application-autoscaling'], applicationAutoScalingOperations),
     cloudwatch: awsJsonOrQueryEndpoint(serviceModels.cloudwatch, cloudwatchOperations),

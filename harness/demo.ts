@@ -12,6 +12,7 @@ import {
   SageMakerClient,
   waitUntilTrainingJobCompletedOrStopped,
 } from '@aws-sdk/client-sagemaker';
+import { EXECUTION_ROLE_ARN, gptTrainingJobRequest } from './requests';
 
 export const DEMO = {
   bucket: 'llm-workbench-demo',
@@ -50,43 +51,48 @@ export function tinyTalesJsonl(sentences: number, seed = 1): string {
     .join('\n') + '\n';
 }
 
-export async function seedDemo(endpoint: string): Promise<void> {
+/** The demo's dataset in S3; false when it was there already (the demo is seeded once per data folder). */
+export async function seedDemoDataset(endpoint: string): Promise<boolean> {
   const s3 = new S3Client({ ...clientConfig(endpoint), forcePathStyle: true });
-  const sageMaker = new SageMakerClient(clientConfig(endpoint));
   try {
     if (await bucketExists(s3, DEMO.bucket)) {
-      return;
+      return false;
     }
     await s3.send(new CreateBucketCommand({ Bucket: DEMO.bucket }));
     await s3.send(new PutObjectCommand({ Bucket: DEMO.bucket, Key: `${DEMO.trainPrefix}train.jsonl`, Body: tinyTalesJsonl(2000, 1) }));
     await s3.send(new PutObjectCommand({ Bucket: DEMO.bucket, Key: `${DEMO.trainPrefix}validation.jsonl`, Body: tinyTalesJsonl(200, 2) }));
-    await sageMaker.send(
-      new CreateTrainingJobCommand({
-        TrainingJobName: DEMO.trainingJob,
-        AlgorithmSpecification: {
-          TrainingImage: 'sagemaker-emulator/builtin-gpt:latest',
-          TrainingInputMode: 'File',
-          // The curves the extension plots: CloudWatch metrics under /aws/sagemaker/TrainingJobs.
-          MetricDefinitions: [
-            { Name: 'train:loss', Regex: 'step=\\d+ loss=([0-9.]+)' },
-            { Name: 'validation:loss', Regex: 'val_loss=([0-9.]+)' },
-          ],
-        },
-        RoleArn: 'arn:aws:iam::000000000000:role/SageMakerExecutionRole',
-        HyperParameters: { layers: '2', heads: '2', width: '64', context: '64', steps: '300' },
-        InputDataConfig: [
-          { ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${DEMO.bucket}/${DEMO.trainPrefix}` } } },
-        ],
-        OutputDataConfig: { S3OutputPath: `s3://${DEMO.bucket}/models/` },
-        CheckpointConfig: { S3Uri: `s3://${DEMO.bucket}/checkpoints/${DEMO.trainingJob}/` },
-        ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 10 },
-        StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-      }),
-    );
+    return true;
   } finally {
     s3.destroy();
+  }
+}
+
+/** The demo's training job of the built-in GPT on that dataset. */
+export async function startDemoTraining(endpoint: string): Promise<void> {
+  const sageMaker = new SageMakerClient(clientConfig(endpoint));
+  try {
+    await sageMaker.send(
+      new CreateTrainingJobCommand(
+        gptTrainingJobRequest(DEMO.trainingJob, {
+          // The curves the extension plots: CloudWatch metrics under /aws/sagemaker/TrainingJobs.
+          metrics: true,
+          role: EXECUTION_ROLE_ARN,
+          hyperParameters: { layers: '2', heads: '2', width: '64', context: '64', steps: '300' },
+          train: `s3://${DEMO.bucket}/${DEMO.trainPrefix}`,
+          output: `s3://${DEMO.bucket}/models/`,
+          checkpoints: `s3://${DEMO.bucket}/checkpoints/${DEMO.trainingJob}/`,
+          instanceType: 'ml.m5.xlarge',
+        }),
+      ),
+    );
+  } finally {
     sageMaker.destroy();
   }
+}
+
+/** The demo's dataset and training job, once per data folder. */
+export async function seedDemo(endpoint: string): Promise<void> {
+  if (await seedDemoDataset(endpoint)) await startDemoTraining(endpoint);
 }
 
 /**

@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { failureText } from '../src/failures/classify';
 import type { Workbench } from '../src/workbench';
+import { gptTrainingJobRequest } from './requests';
 
 export const EXTENSION_ID = 'llm-workbench.sagemaker-llm-workbench';
 
@@ -47,14 +48,7 @@ export async function createDataset(bucket: string, objects: Record<string, stri
 }
 
 export function trainingJobInput(name: string, bucket = 'demo-output'): CreateTrainingJobCommandInput {
-  return {
-    TrainingJobName: name,
-    AlgorithmSpecification: { TrainingImage: 'sagemaker-emulator/builtin-gpt:latest', TrainingInputMode: 'File' },
-    RoleArn: 'arn:aws:iam::000000000000:role/SageMakerRole',
-    OutputDataConfig: { S3OutputPath: `s3://${bucket}/output` },
-    ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 },
-    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-  };
+  return gptTrainingJobRequest(name, { output: `s3://${bucket}/output` });
 }
 
 export async function createTrainingJob(name: string): Promise<void> {

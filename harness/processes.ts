@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { until } from '../test/waiting';
+import { until } from './waiting';
 
 const running = new Set<ChildProcess>();
 

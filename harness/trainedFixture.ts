@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { tinyTalesJsonl } from './demo';
 import { startEmulatorProcess } from './emulatorProcess';
 import { EMULATOR_BUNDLE } from './paths';
+import { EXECUTION_ROLE_ARN, gptTrainingJobRequest } from './requests';
 
 export interface TrainedFixture {
   /** A fresh copy of the trained emulator's data folder: start an emulator with `--data-dir` on it. */
@@ -70,23 +71,17 @@ async function train(cache: string): Promise<void> {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'datasets/tiny-tales/train.jsonl', Body: tinyTalesJsonl(300, 1) }));
     await sageMaker.send(
-      new CreateTrainingJobCommand({
-        TrainingJobName: JOB,
-        AlgorithmSpecification: {
-          TrainingImage: 'sagemaker-emulator/builtin-gpt:latest',
-          TrainingInputMode: 'File',
-          MetricDefinitions: [
-            { Name: 'train:loss', Regex: 'step=\\d+ loss=([0-9.]+)' },
-            { Name: 'validation:loss', Regex: 'val_loss=([0-9.]+)' },
-          ],
-        },
-        RoleArn: 'arn:aws:iam::000000000000:role/SageMakerExecutionRole',
-        HyperParameters: TINY_HYPERPARAMETERS,
-        InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: dataPrefix } } }],
-        OutputDataConfig: { S3OutputPath: `s3://${BUCKET}/models/` },
-        ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 10 },
-        StoppingCondition: { MaxRuntimeInSeconds: 600 },
-      }),
+      new CreateTrainingJobCommand(
+        gptTrainingJobRequest(JOB, {
+          metrics: true,
+          role: EXECUTION_ROLE_ARN,
+          hyperParameters: TINY_HYPERPARAMETERS,
+          train: dataPrefix,
+          output: `s3://${BUCKET}/models/`,
+          instanceType: 'ml.m5.xlarge',
+          maxRuntimeSeconds: 600,
+        }),
+      ),
     );
     const deadline = Date.now() + 180_000;
     for (;;) {

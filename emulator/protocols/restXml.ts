@@ -3,7 +3,7 @@
 // streamed payload. Errors are `<Error><Code/><Message/>...<Resource/><RequestId/></Error>`.
 // When signatures are verified, bodies are checked against what the signature covers as they are read.
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { XMLParser } from 'fast-xml-parser';
@@ -12,7 +12,6 @@ import type { SignatureVerifier } from '../auth/signatureV4';
 import { AwsError, toAwsError } from '../errors';
 import { type OperationModel, type ServiceModel, type Shape, type StructureShape, shapeOf, structureOf } from '../models';
 import { type OperationTable, type RequestContext, findHandler, runHandler } from '../operations';
-import { checkRequiredChecksum } from '../services/s3/objectBodies';
 import { splitUrl } from '../routing';
 import { BlobStream } from '../store/blobs';
 import { AwsChunkedDecoder, contentEncodingWithoutAwsChunked, isAwsChunked } from './awsChunked';
@@ -28,7 +27,13 @@ const MAX_XML_BODY_BYTES = 4 * 1024 * 1024;
 // also decodes (&nbsp;…) are no XML and appear in no client's request.
 const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, removeNSPrefix: true, htmlEntities: true });
 
-export function restXmlEndpoint(model: ServiceModel, operations: OperationTable, signatures?: SignatureVerifier): ServiceEndpoint {
+/**
+ * The service's check of a body whose operation requires a checksum (the httpChecksumRequired trait:
+ * S3's Content-MD5 or one x-amz-checksum-* header); the service owns the algorithms and error words.
+ */
+export type RequiredChecksumCheck = (headers: IncomingHttpHeaders, body: Buffer) => Promise<void>;
+
+export function restXmlEndpoint(model: ServiceModel, operations: OperationTable, checkRequiredChecksum: RequiredChecksumCheck, signatures?: SignatureVerifier): ServiceEndpoint {
   const routes = compileRoutes(model);
   return {
     async handle(request, response, context) {
@@ -43,7 +48,7 @@ export function restXmlEndpoint(model: ServiceModel, operations: OperationTable,
       }
       const handler = findHandler(model, operations, match.operation);
       const operation = model.operations[match.operation];
-      const input = await readInput(model, operation, request, { ...parts, labels: match.labels }, signatures);
+      const input = await readInput(model, operation, request, { ...parts, labels: match.labels }, checkRequiredChecksum, signatures);
       const output = await runHandler(handler, input, context, match.operation);
       await writeOutput(model, operation, output as Record<string, unknown>, request, response);
     },
@@ -80,6 +85,7 @@ async function readInput(
   operation: OperationModel,
   request: IncomingMessage,
   parts: RequestParts & { labels: Record<string, string> },
+  checkRequiredChecksum: RequiredChecksumCheck,
   signatures: SignatureVerifier | undefined,
 ): Promise<Record<string, unknown>> {
   if (!operation.input) return {};

@@ -7,9 +7,6 @@ import type { AwsError } from '../errors';
 import { decodePageToken, encodePageToken } from '../pageTokens';
 import { compareKeys, type SortKey } from '../store/orders';
 
-/** Compared element by element; it must be unique per item (end it with the item's name). */
-export type { SortKey } from '../store/orders';
-
 export interface PageRequest {
   /** Names the listing and its order: a token only continues the listing it came from. */
   listing: string;

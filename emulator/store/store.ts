@@ -25,8 +25,6 @@ import { type Change, decodeLog, encodeLogLine } from './logFormat';
 import { type Order, type Ordered, OrderedIndexes, type SortKey } from './orders';
 import { isStorageUnavailable, type StorageHealth } from './storageHealth';
 
-export type { Change } from './logFormat';
-
 /** A named table whose records have type `T`. Records are immutable: commit a new one to change it. */
 export interface Table<T extends object> {
   readonly name: string;

@@ -3,8 +3,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AWS_CLI } from '../../harness/emulatorClients';
-import { TEST_CREDENTIALS } from './helpers';
+import { AWS_CLI, TEST_CREDENTIALS } from '../../harness/emulatorClients';
 
 export { AWS_CLI };
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CLI_PATH, makeTempDir, s3Client, spawnCli } from './helpers';
+import { CLI_PATH, makeTempDir, s3Client, spawnCli } from '../../harness/emulatorClients';
 
 const BUNDLE_PATH = join(__dirname, '..', '..', '..', 'dist', 'emulator.js');
 

@@ -1,15 +1,14 @@
 // Training jobs as the SageMaker Python SDK's framework estimators create them (PyTorch(entry_point=…,
 // source_dir=…).fit()): the source folder as sourcedir.tar.gz in S3, every hyperparameter
-// JSON-encoded with the SDK's own sagemaker_* ones; and what the tests read back: each host's log,
-// the files of model.tar.gz and output.tar.gz.
+// JSON-encoded with the SDK's own sagemaker_* ones; and what the tests read back: each host's log
+// (the files of model.tar.gz and output.tar.gz: runtimeTestHelpers' archiveFiles).
 import { type CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
 import * as tar from 'tar';
-import { makeTempDir } from './helpers';
+import { makeTempDir } from '../../harness/emulatorClients';
 
 /** Session.default_bucket() of account 000000000000 in us-east-1. */
 export const BUCKET = 'sagemaker-us-east-1-000000000000';
@@ -73,21 +72,6 @@ export async function hostLogs(logs: CloudWatchLogsClient, job: string): Promise
     byHost.set(host, [...(byHost.get(host) ?? []), ...events.map((event) => event.message ?? '')]);
   }
   return byHost;
-}
-
-/** The files of a .tar.gz object, by path. */
-export async function archiveFiles(s3: S3Client, key: string): Promise<Map<string, string>> {
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  const files = new Map<string, string>();
-  const parser = new tar.Parser({
-    onReadEntry: (entry) => {
-      let text = '';
-      entry.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      entry.on('end', () => entry.type === 'File' && files.set(entry.path.replace(/^\.\//, ''), text));
-    },
-  });
-  await new Promise<void>((resolve, reject) => (Body as Readable).pipe(parser).on('end', resolve).on('error', reject));
-  return files;
 }
 
 /** `7777` as SageMaker gives every job, unless the emulator said another job on this machine held it then. */

@@ -1,20 +1,18 @@
 // Shared set-up of the emulator tests: an in-process emulator on 127.0.0.1:0 with a temporary data
-// directory, real AWS SDK v3 clients pointed at it, fixture builders and a raw HTTP helper.
+// directory, real AWS SDK v3 clients pointed at it, and a raw HTTP helper (request builders: harness/requests.ts).
 import { S3Client } from '@aws-sdk/client-s3';
-import { type CreateTrainingJobCommandInput, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { FaultView } from '../../emulator/faults/faults';
 import type { RuntimeOptions } from '../../emulator/runtimeWiring';
-import { until } from '../waiting';
+import { until } from '../../harness/waiting';
 import { makeTempDir, s3Client, sagemakerClient } from '../../harness/emulatorClients';
 
 // The SDK warns once per process that it will require Node 22 in 2027; the tests run on Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
-export { TEST_CREDENTIALS, CLI_PATH, type CliProcess, spawnCli, makeTempDir, type ClientOptions, clientConfig, s3Client, sagemakerClient } from '../../harness/emulatorClients';
 
 export interface TestEmulator {
   url: string;
@@ -35,8 +33,8 @@ export async function startTestEmulator(): Promise<TestEmulator> {
   const root = makeTempDir('emulator-test');
   const dataDir = join(root.path, 'data');
   const logs: string[] = [];
-  // These tests check the API and its state machines; training-runtime.test.ts runs jobs and
-  // endpoint-runtime.test.ts endpoints for real.
+  // These tests check the API and its state machines; runtime/jobs/trainingRuntime.test.ts runs jobs and
+  // runtime/endpoints/endpointRuntime.test.ts endpoints for real.
   const start = (runtime: RuntimeOptions = { maxConcurrentJobs: 0, runEndpoints: false }) => startEmulator({ dataDir, runtime, log: (line) => logs.push(line) });
   let running: RunningEmulator = await start();
   const clients = (url: string) => ({ s3: s3Client(url), sagemaker: sagemakerClient(url) });
@@ -61,22 +59,6 @@ export async function startTestEmulator(): Promise<TestEmulator> {
     },
   };
   return emulator;
-}
-
-/** A minimal valid CreateTrainingJob request. */
-export function trainingJobRequest(
-  name: string,
-  overrides: Partial<CreateTrainingJobCommandInput> = {},
-): CreateTrainingJobCommandInput {
-  return {
-    TrainingJobName: name,
-    RoleArn: 'arn:aws:iam::000000000000:role/SageMakerRole',
-    AlgorithmSpecification: { TrainingImage: 'builtin/gpt:latest', TrainingInputMode: 'File' },
-    OutputDataConfig: { S3OutputPath: 's3://training/output' },
-    ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 },
-    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-    ...overrides,
-  };
 }
 
 /** The error a promise rejects with (fails if it resolves). */

@@ -1,4 +1,4 @@
-// Checking on the processes runtimes start (waiting on them: test/waiting.ts).
+// Checking on the processes runtimes start (waiting on them: harness/waiting.ts).
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Whether a process runs (a zombie waiting to be reaped does not). */

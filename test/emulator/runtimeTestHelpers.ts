@@ -1,7 +1,8 @@
 // What the tests of jobs that really run share: an emulator that runs jobs with short timings and
-// the clients to drive it, waiting for a job to end, and reading a job's CloudWatch Logs.
+// the clients to drive it, waiting for a job to end, reading a job's CloudWatch Logs and the files of
+// the archives it wrote.
 import { type CloudWatchLogsClient, CloudWatchLogsClient as LogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
@@ -12,12 +13,16 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import * as tar from 'tar';
 import type { RuntimeTiming } from '../../emulator/runtime/jobs/trainingRun';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import { clientConfig, makeTempDir, s3Client, sagemakerClient } from './helpers';
-import { until } from '../waiting';
+import { clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../harness/emulatorClients';
+import { REPO_ROOT } from '../../harness/paths';
+import { until } from '../../harness/waiting';
 
-export const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'emulator', 'fixtures');
+/** The scripts, images and prompt files the emulator tests run (defined once, here). */
+export const FIXTURES = path.join(REPO_ROOT, 'test', 'emulator', 'fixtures');
 
 export const FAST_TIMING: RuntimeTiming = { stopGraceMs: 3000, checkpointScanMs: 200, logFlushMs: 100, spotRestartDelayMs: 1500 };
 
@@ -108,4 +113,29 @@ export async function loggedPid(logs: CloudWatchLogsClient, group: string, job: 
     const line = (await jobLogLines(logs, group, job)).find((text) => text.startsWith('pid='));
     return line ? Number(line.slice('pid='.length)) : undefined;
   });
+}
+
+/** The files of a .tar.gz object, by path. */
+export async function archiveFiles(s3: S3Client, bucket: string, key: string): Promise<Map<string, string>> {
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const files = new Map<string, string>();
+  const parser = new tar.Parser({
+    onReadEntry: (entry) => {
+      let text = '';
+      entry.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      entry.on('end', () => entry.type === 'File' && files.set(entry.path.replace(/^\.\//, ''), text));
+    },
+  });
+  await new Promise<void>((resolve, reject) => (Body as Readable).pipe(parser).on('end', resolve).on('error', reject));
+  return files;
+}
+
+/** An object's text, or undefined while it does not exist. */
+export async function objectText(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return await Body!.transformToString();
+  } catch {
+    return undefined;
+  }
 }

@@ -9,22 +9,22 @@ export const modules = [
   {
     name: 'auth',
     mutate: ['emulator/auth/**/*.ts'],
-    // The verifier called in-process, without a server (~2 s a run); emulator-signatures.test.ts sends
+    // The verifier called in-process, without a server (~2 s a run); auth/signatures.test.ts sends
     // a few of the same requests through an in-process emulator over HTTP and is left out here, as it
     // starts an emulator each run (a full run with it took ~2 h).
-    tests: ['test/unit/emulator-signature-verifier.test.ts', 'test/unit/emulator-aws-chunked.test.ts'],
+    tests: ['test/unit/emulator/auth/signatureVerifier.test.ts', 'test/unit/emulator/protocols/awsChunked.test.ts'],
   },
   {
     name: 'validation',
     mutate: ['emulator/validation.ts'],
-    // model-limits.test.ts proves the same limits end to end for every operation, but takes ~10 s a run.
-    tests: ['test/unit/emulator-validation.test.ts'],
+    // test/emulator/validation/modelLimits.test.ts proves the same limits end to end for every operation, but takes ~10 s a run.
+    tests: ['test/unit/emulator/validation.test.ts'],
   },
   {
     name: 'paging',
     mutate: ['emulator/pageTokens.ts', 'emulator/services/paging.ts', 'emulator/store/orders.ts', 'emulator/services/s3/listing.ts'],
-    // s3-list.test.ts (in-process emulator, ~10 s) covers the ListObjects requests' own checks in listing.ts.
-    tests: ['test/unit/emulator-paging.test.ts', 'test/unit/emulator-store.test.ts', 'test/unit/emulator-s3-listing.test.ts', 'test/emulator/s3-list.test.ts'],
+    // services/s3/list.test.ts (in-process emulator, ~10 s) covers the ListObjects requests' own checks in listing.ts.
+    tests: ['test/unit/emulator/services/paging.test.ts', 'test/unit/emulator/store/store.test.ts', 'test/unit/emulator/services/s3/listing.test.ts', 'test/emulator/services/s3/list.test.ts'],
   },
   {
     name: 'pipeline',
@@ -41,16 +41,16 @@ export const modules = [
       'emulator/services/s3/multipart/uploads.ts',
       'emulator/services/s3/multipart/{CreateMultipartUpload,UploadPart,UploadPartCopy,CompleteMultipartUpload,AbortMultipartUpload,ListParts,ListMultipartUploads}.ts',
     ],
-    tests: ['test/emulator/s3-objects.test.ts', 'test/emulator/s3-multipart.test.ts', 'test/emulator/s3-parts.test.ts'],
+    tests: ['test/emulator/services/s3/objects.test.ts', 'test/emulator/services/s3/multipart/multipart.test.ts', 'test/emulator/services/s3/multipart/parts.test.ts'],
   },
   {
     name: 'training-runtime',
     mutate: ['emulator/runtime/jobs/{trainingRuntime,trainingRun,trainingHost,checkpointSync,jobSupervisor,unresumableJobs}.ts', 'emulator/runtime/hosts/hostGroup.ts'],
-    tests: ['test/unit/emulator-training-job-state.test.ts', 'test/emulator/training-runtime.test.ts'],
+    tests: ['test/unit/emulator/services/sagemaker/trainingJobs/state.test.ts', 'test/emulator/runtime/jobs/trainingRuntime.test.ts'],
   },
   {
     name: 'endpoint-runtime',
     mutate: ['emulator/runtime/endpoints/endpointRuntime.ts', 'emulator/runtime/hosts/{modelFleet,modelInstance}.ts'],
-    tests: ['test/unit/emulator-endpoint-state.test.ts', 'test/emulator/endpoint-runtime.test.ts'],
+    tests: ['test/unit/emulator/services/sagemaker/hosting/state.test.ts', 'test/emulator/runtime/endpoints/endpointRuntime.test.ts'],
   },
 ];

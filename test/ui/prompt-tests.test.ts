@@ -17,7 +17,7 @@ import { startCodeServer, type CodeServer } from '../../harness/codeServer';
 import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
 import { deployEchoEndpoint, deployTestEndpoint } from '../../harness/endpoints';
 import { VSIX_PATH } from '../../harness/paths';
-import { until } from '../waiting';
+import { until } from '../../harness/waiting';
 
 const V1 = 'support-bot-v1';
 const V2 = 'support-bot-v2';

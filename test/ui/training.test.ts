@@ -16,7 +16,7 @@ import { tinyTalesJsonl } from '../../harness/demo';
 import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
 import { EXTENSION_ID, VSIX_PATH } from '../../harness/paths';
 import { contextMenu, noHover } from './treeActions';
-import { until } from '../waiting';
+import { until } from '../../harness/waiting';
 
 const BUCKET = 'ui-training-data';
 const JOB = 'ui-tiny-gpt';

@@ -1,7 +1,8 @@
 // The shape of the code, checked on every `npm test` so that it stays: which parts may import which
 // (extension and emulator never import each other, src/pipeline has no vscode, the emulator's runtime
-// depends on neither its services nor its containers, benchmarks on no test), no import cycles, every
-// file opening with a comment of its purpose, and no source folder holding more than 25 files.
+// depends on neither its services nor its containers, its protocols not on its services, benchmarks
+// and the harness on no test), no re-exports, no import cycles, every file opening with a comment of
+// its purpose, and no folder of code, tests or benchmarks holding more than 25 files.
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
@@ -11,9 +12,9 @@ import * as ts from 'typescript';
 const ROOT = join(__dirname, '..', '..', '..');
 /** The folders of code; each file in them is checked. */
 const SOURCE_ROOTS = ['src', 'emulator', 'webview', 'bench', 'harness', 'scripts', 'test'];
-/** A folder past this holds two things (test folders are held to it once they mirror the tree). */
+/** A folder past this holds two things (tests and benchmarks too: the tests mirror the source tree). */
 const MAX_FILES_PER_FOLDER = 25;
-const FOLDER_LIMIT_ROOTS = ['src', 'emulator', 'webview', 'bench', 'harness', 'scripts'];
+const FOLDER_LIMIT_ROOTS = SOURCE_ROOTS;
 const SKIPPED = /(^|\/)(node_modules|generated|assembly)(\/|$)|\.d\.ts$/;
 const CODE = /\.(ts|mts|mjs)$/;
 
@@ -107,6 +108,23 @@ describe('the shape of the code', () => {
     assert.deepEqual(edges(/^bench\//, /^test\//), []);
   });
 
+  it('the harness imports no test module (tests and benchmarks build on it, not it on them)', () => {
+    assert.deepEqual(edges(/^harness\//, /^test\//), []);
+  });
+
+  it("the emulator's protocols import none of its services (a service plugs its own checks into a protocol)", () => {
+    assert.deepEqual(edges(/^emulator\/protocols\//, /^emulator\/services\//), []);
+  });
+
+  it('no file re-exports another module of the project: importers name the module that defines a thing', () => {
+    // Allowed: a resource folder's list of its operations, and the chat webview's protocol (it hands
+    // the page the pipeline's chat types). src/pipeline/chat/formats.ts is the one left to point at
+    // ./types (the chat lane's file, changing under issue 15).
+    const allowed = /^(emulator\/services\/sagemaker\/[^/]+\/operations\.ts|webview\/chat\/protocol\.ts|src\/pipeline\/chat\/formats\.ts)$/;
+    const reExports = files.filter((file) => !allowed.test(file) && /^export (type )?(\*|\{[^}]*\}) from '\.{1,2}\//m.test(readFileSync(join(ROOT, file), 'utf8')));
+    assert.deepEqual(reExports, []);
+  });
+
   it('has no import cycle', () => {
     assert.deepEqual(cycles(), []);
   });
@@ -116,7 +134,7 @@ describe('the shape of the code', () => {
     assert.deepEqual(missing, []);
   });
 
-  it(`no source folder holds more than ${MAX_FILES_PER_FOLDER} files`, () => {
+  it(`no folder of code, tests or benchmarks holds more than ${MAX_FILES_PER_FOLDER} files`, () => {
     const folders = new Set(FOLDER_LIMIT_ROOTS.flatMap((root) => walk(root)).map((path) => posix.dirname(path)));
     const crowded = [...folders]
       .map((folder) => ({ folder, files: readdirSync(join(ROOT, folder)).filter((name) => statSync(join(ROOT, folder, name)).isFile()).length }))

@@ -4,7 +4,7 @@ import type { RegisterScalableTargetCommandInput, RegisterScalableTargetCommandO
 import { randomBytes } from 'node:crypto';
 import { validationError } from '../../errors';
 import type { OperationOutput, RequestContext } from '../../operations';
-import type { Change } from '../../store/store';
+import type { Change } from '../../store/logFormat';
 import { endpoints } from '../sagemaker/hosting/endpointRecords';
 import { updatingVariants } from '../sagemaker/hosting/state';
 import { putResource } from '../sagemaker/common/resources';

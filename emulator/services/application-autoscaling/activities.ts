@@ -4,7 +4,8 @@ import type { ScalingActivity } from '@aws-sdk/client-application-auto-scaling';
 import { randomUUID } from 'node:crypto';
 import { type RequestContext } from '../../operations';
 import { type RegionalScope, regionalPartition } from '../../regionalScope';
-import { type Change, defineTable, put } from '../../store/store';
+import { defineTable, put } from '../../store/store';
+import type { Change } from '../../store/logFormat';
 import type { TargetId } from './targets';
 
 export interface ActivityRecord {

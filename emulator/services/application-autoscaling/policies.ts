@@ -3,7 +3,8 @@
 // target tracking policies scale their variants (runtime/endpoints/autoscaler.ts, through driver.ts).
 import type { Alarm, PolicyType, PutScalingPolicyCommandInput, ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import { type RegionalScope, regionalPartition } from '../../regionalScope';
-import { type Change, defineTable, put, remove, type Store } from '../../store/store';
+import { defineTable, put, remove, type Store } from '../../store/store';
+import type { Change } from '../../store/logFormat';
 import { type TargetId, targetKey } from './targets';
 
 export interface PolicyRecord {

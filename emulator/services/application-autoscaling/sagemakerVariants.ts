@@ -3,7 +3,7 @@
 import { AwsError, validationError } from '../../errors';
 import type { RequestContext } from '../../operations';
 import { type EndpointRecord, endpoints } from '../sagemaker/hosting/endpointRecords';
-import type { VariantProgress } from '../sagemaker/hosting/state';
+import type { VariantProgress } from '../../runtime/endpoints/endpointRuntime';
 import { requireResource } from '../sagemaker/common/resources';
 import type { TargetId } from './targets';
 

@@ -2,7 +2,8 @@
 // emulator scales SageMaker endpoint variants only (sagemakerVariants.ts checks the resource).
 import type { RegisterScalableTargetCommandInput, ScalableDimension, ScalableTarget, ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
 import { type RegionalScope, regionalPartition } from '../../regionalScope';
-import { type Change, defineTable, put, remove, type Store } from '../../store/store';
+import { defineTable, put, remove, type Store } from '../../store/store';
+import type { Change } from '../../store/logFormat';
 
 /** What names a scalable target, and everything attached to it. */
 export interface TargetId {

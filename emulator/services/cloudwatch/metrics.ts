@@ -13,7 +13,8 @@
 // (e.g. Application Auto Scaling's target tracking) reads them back.
 import type { Dimension, StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { type RegionalScope, regionalPartition } from '../../regionalScope';
-import { type Change, defineTable, put, remove } from '../../store/store';
+import { defineTable, put, remove } from '../../store/store';
+import type { Change } from '../../store/logFormat';
 import { aggregate, type Aggregation, alignedStart, type Bucket } from './statistics';
 import type { StoredPoint } from './statistics';
 export type { StoredPoint };

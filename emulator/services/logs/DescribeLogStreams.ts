@@ -1,7 +1,8 @@
 // CloudWatch Logs DescribeLogStreams: Lists the log streams for the specified log group.
 import type { DescribeLogStreamsCommandInput, DescribeLogStreamsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import type { OperationOutput, RequestContext } from '../../operations';
-import { sortedPage, type SortKey } from '../paging';
+import { sortedPage } from '../paging';
+import type { SortKey } from '../../store/orders';
 import { invalidNextToken, invalidParameter } from './errors';
 import { requireLogGroup } from './logGroups';
 import { allLogStreams, describeLogStream, type LogStreamRecord } from './logStreams';

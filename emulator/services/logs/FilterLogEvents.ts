@@ -1,7 +1,8 @@
 // CloudWatch Logs FilterLogEvents: Lists log events from the specified log group.
 import type { FilteredLogEvent, FilterLogEventsCommandInput, FilterLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import type { OperationOutput, RequestContext } from '../../operations';
-import { type PageRequest, type SortKey, sortedPage, tokenAfter } from '../paging';
+import { type PageRequest, sortedPage, tokenAfter } from '../paging';
+import type { SortKey } from '../../store/orders';
 import { takeWithinBudget } from './batchLimits';
 import { invalidNextToken, invalidParameter } from './errors';
 import { compileFilterPattern } from './filterPattern';

@@ -7,7 +7,8 @@
 // output here, durably, without going through HTTP.
 import type { RegionalScope } from '../../regionalScope';
 import { createHash } from 'node:crypto';
-import { type Change, defineTable, put, remove } from '../../store/store';
+import { defineTable, put, remove } from '../../store/store';
+import type { Change } from '../../store/logFormat';
 import { findLogGroup, newLogGroup, putLogGroup } from './logGroups';
 import { findLogStream, type LogStreamRecord, newLogStream, putLogStream } from './logStreams';
 import { eventPartition } from './scope';

@@ -2,7 +2,8 @@
 // DescribeLogGroups shows of it.
 import type { CreateLogGroupCommandInput, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import type { RegionalScope } from '../../regionalScope';
-import { type Change, defineTable, put, remove } from '../../store/store';
+import { defineTable, put, remove } from '../../store/store';
+import type { Change } from '../../store/logFormat';
 import { invalidParameter, logGroupNotFound } from './errors';
 import { groupPartition } from './scope';
 

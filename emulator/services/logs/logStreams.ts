@@ -2,7 +2,8 @@
 // append-only chunks (logEvents.ts); the record only counts them.
 import type { LogStream } from '@aws-sdk/client-cloudwatch-logs';
 import type { RegionalScope } from '../../regionalScope';
-import { type Change, defineTable, put, remove } from '../../store/store';
+import { defineTable, put, remove } from '../../store/store';
+import type { Change } from '../../store/logFormat';
 import { logStreamNotFound } from './errors';
 import type { LogGroupRecord } from './logGroups';
 import { streamPartition } from './scope';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointTreeItem } from '../../../src/trees/checkpointsTree';
 import type { Workbench } from '../../../src/workbench';
-import { until } from '../../waiting';
+import { until } from '../../../harness/waiting';
 import { activateWorkbench, createDataset, labelOf, s3, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
 
 /** A job (it stays queued: this emulator runs none) whose checkpoint location holds `files`. */

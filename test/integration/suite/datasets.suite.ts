@@ -13,7 +13,7 @@ import { DatasetsDragAndDrop } from '../../../src/trees/datasetsDragAndDrop';
 import { PrefixTreeItem, type BucketTreeItem, type ObjectTreeItem } from '../../../src/trees/datasetsTree';
 import type { Workbench } from '../../../src/workbench';
 import { activateWorkbench, createDataset, s3, uniqueName } from '../../../harness/extensionHostFixtures';
-import { until } from '../../waiting';
+import { until } from '../../../harness/waiting';
 
 const MIB = 1024 * 1024;
 

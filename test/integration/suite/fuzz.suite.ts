@@ -5,12 +5,11 @@
 import { CreateTrainingJobCommand, DescribeEndpointCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { classifyFailure, failureText } from '../../../src/failures/classify';
+import { classifyFailure } from '../../../src/failures/classify';
 import { freeName, nameProblem, validName } from '../../../src/pipeline/names';
 import { bucketNameProblem } from '../../../src/pickers/pickBucket';
-import type { Workbench } from '../../../src/workbench';
 import { deployTestEndpoint } from '../../../harness/endpoints';
-import { activateWorkbench, emulatorUrl, sageMaker, trainingJobInput, uniqueName, until } from '../../../harness/extensionHostFixtures';
+import { activateWorkbench, emulatorUrl, notified, sageMaker, trainingJobInput, uniqueName, until } from '../../../harness/extensionHostFixtures';
 
 const ODD_TEXT = [
   '',
@@ -34,22 +33,6 @@ const ODD_TEXT = [
   '\u0000\u0001\u001F\u007F',
   'ℌ𝔢𝔩𝔩𝔬 Ω≈ç√∫ ٩(͡๏̯͡๏)۶ ﷽',
 ];
-
-/** The failures commands report while `body` runs (none is shown on screen). */
-async function notified(workbench: Workbench, body: () => Thenable<unknown>): Promise<string[]> {
-  const texts: string[] = [];
-  const original = workbench.failures.notify.bind(workbench.failures);
-  workbench.failures.notify = async (error, options) => {
-    texts.push(failureText(workbench.failures.classify(error, options)));
-    return undefined;
-  };
-  try {
-    await body();
-  } finally {
-    workbench.failures.notify = original;
-  }
-  return texts;
-}
 
 describe('Odd inputs', () => {
   after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));

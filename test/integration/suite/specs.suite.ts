@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { LOGS_SCHEME } from '../../../src/documents/trainingJobLogs';
 import { parseSpec } from '../../../src/pipeline/specs/specDocument';
 import type { TrainingJobTreeItem } from '../../../src/trees/trainingJobsTree';
-import { until } from '../../waiting';
+import { until } from '../../../harness/waiting';
 import { activateWorkbench, createDataset, labelOf, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
 
 function workspaceFile(name: string): vscode.Uri {

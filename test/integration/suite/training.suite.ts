@@ -15,7 +15,7 @@ import { readTrainingMetrics } from '../../../src/pipeline/trainingMetrics';
 import type { UploadOutcome } from '../../../src/pipeline/transfers/upload';
 import type { BucketTreeItem } from '../../../src/trees/datasetsTree';
 import type { CheckpointTreeItem } from '../../../src/trees/checkpointsTree';
-import { until } from '../../waiting';
+import { until } from '../../../harness/waiting';
 import { tinyTalesJsonl } from '../../../harness/demo';
 import { startEmulatorProcess, type EmulatorProcess } from '../../../harness/emulatorProcess';
 import { activateWorkbench, labelOf, s3, sageMaker, uniqueName } from '../../../harness/extensionHostFixtures';

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { activateWorkbench, createDataset, createTrainingJob, labelOf, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
-import { until } from '../../waiting';
+import { until } from '../../../harness/waiting';
 
 describe('Datasets view', () => {
   it('lists buckets, then prefixes and objects of a bucket, as the S3 console does', async () => {

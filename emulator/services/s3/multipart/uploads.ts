@@ -2,7 +2,8 @@
 // lookup, committing parts, and discarding uploads with their parts.
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../../operations';
-import { type Change, put, remove, type Store } from '../../../store/store';
+import { put, remove, type Store } from '../../../store/store';
+import type { Change } from '../../../store/logFormat';
 import { invalidArgument, noSuchUpload } from '../errors';
 import type { StoredBody } from '../objectBodies';
 import { type PartRecord, parts, removeBlobs, removeUncommittedBlobs, type UploadRecord, uploads } from '../state';

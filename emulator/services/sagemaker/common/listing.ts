@@ -5,8 +5,8 @@
 // all of them (without sorting them all).
 import { validationError } from '../../../errors';
 import { type RegionalScope, regionalPartition } from '../../../regionalScope';
-import { defineOrder, type Order } from '../../../store/orders';
-import { type Page, pageInOrder, type PageRequest, sortedPage, type SortKey } from '../../paging';
+import { defineOrder, type Order, type SortKey } from '../../../store/orders';
+import { type Page, pageInOrder, type PageRequest, sortedPage } from '../../paging';
 import { allResources, type ResourceKind, type ResourceRecord } from './resources';
 
 export interface ListRequest {

@@ -5,7 +5,8 @@
 import type { Tag } from '@aws-sdk/client-sagemaker';
 import type { AwsError } from '../../../errors';
 import { type RegionalScope, regionalPartition } from '../../../regionalScope';
-import { type Change, defineTable, put, remove, type Table } from '../../../store/store';
+import { defineTable, put, remove, type Table } from '../../../store/store';
+import type { Change } from '../../../store/logFormat';
 import { parseSagemakerArn, sagemakerArn } from './arns';
 import { cannotCreateExisting, couldNotFind, doesNotExist, jobNameInUse, jobNotFound, resourceNotFound } from './errors';
 

@@ -3,7 +3,8 @@ import type { UpdateEndpointCommandInput, UpdateEndpointCommandOutput, VariantPr
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { desiredVariants, endpointConfigName, requireDeployableConfig } from './endpointConfigRecords';
 import { assertUpdatable, type EndpointRecord, endpoints, variantSpecs } from './endpointRecords';
-import { updatingEndpoint, type VariantProgress } from './state';
+import { updatingEndpoint } from './state';
+import type { VariantProgress } from '../../../runtime/endpoints/endpointRuntime';
 import { putResource, requireResource } from '../common/resources';
 
 export async function UpdateEndpoint(input: UpdateEndpointCommandInput, context: RequestContext): Promise<OperationOutput<UpdateEndpointCommandOutput>> {

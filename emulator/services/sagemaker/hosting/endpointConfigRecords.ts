@@ -6,7 +6,7 @@ import type {
   ProductionVariant,
 } from '@aws-sdk/client-sagemaker';
 import type { OperationOutput, RequestContext } from '../../../operations';
-import type { VariantProgress } from './state';
+import type { VariantProgress } from '../../../runtime/endpoints/endpointRuntime';
 import { models } from './modelRecords';
 import { defineResourceKind, requireResource, type ResourceRecord } from '../common/resources';
 

@@ -9,9 +9,8 @@ import type {
 import { validationError } from '../../../errors';
 import type { OperationOutput } from '../../../operations';
 import type { RegionalScope } from '../../../regionalScope';
-import type { VariantSpec } from '../../../runtime/endpoints/endpointRuntime';
+import type { VariantSpec, EndpointProgress, VariantProgress } from '../../../runtime/endpoints/endpointRuntime';
 import { type EndpointConfigRecord, endpointConfigName, productionVariants } from './endpointConfigRecords';
-import type { EndpointProgress, VariantProgress } from './state';
 import { deployableModel, models } from './modelRecords';
 import { defineResourceKind, requireResource, type ResourceRecord } from '../common/resources';
 

@@ -12,8 +12,6 @@ import type { EndpointStatus } from '@aws-sdk/client-sagemaker';
 // The records' shapes are the runtime's contract (what it reads of an endpoint), defined there.
 import type { EndpointProgress, VariantProgress } from '../../../runtime/endpoints/endpointRuntime';
 
-export type { EndpointProgress, PendingDeployment, VariantProgress } from '../../../runtime/endpoints/endpointRuntime';
-
 /** Moves allowed from each status; the statuses AWS reports for its own maintenance are never entered. */
 const ALLOWED_NEXT: Record<EndpointStatus, readonly EndpointStatus[]> = {
   Creating: ['InService', 'Failed', 'Deleting'],

@@ -5,8 +5,6 @@
 import type { SecondaryStatus } from '@aws-sdk/client-sagemaker';
 import { canMove, isTerminal, type JobStatus } from '../common/jobStatus';
 
-export { isTerminal } from '../common/jobStatus';
-
 export interface StatusTransition {
   status: SecondaryStatus;
   /** Epoch milliseconds. */

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createJob, isNameTaken, jobExists, jobNameHolder, jobNameOf, requestOf, serviceProblems } from '../../../../src/pipeline/specs/launch';
 import { formatOf } from '../../../../src/pipeline/specs/specDocument';
-import { startTestEmulator, trainingJobRequest, type TestEmulator } from '../../../emulator/helpers';
+import { startTestEmulator, type TestEmulator } from '../../../emulator/helpers';
+import { trainingJobRequest } from '../../../../harness/requests';
 
 const ROLE = 'arn:aws:iam::000000000000:role/SageMakerRole';
 

@@ -22,7 +22,9 @@ import {
   stopTrainingJob,
   trainingJobNameHolder,
 } from '../../../../src/pipeline/trainingJobs';
-import { clientConfig, clockPast, startTestEmulator, trainingJobRequest, type TestEmulator } from '../../../emulator/helpers';
+import { clockPast, startTestEmulator, type TestEmulator } from '../../../emulator/helpers';
+import { clientConfig } from '../../../../harness/emulatorClients';
+import { trainingJobRequest } from '../../../../harness/requests';
 
 describe('training jobs against the emulator', () => {
   let emulator: TestEmulator;

@@ -1,0 +1,58 @@
+// Requests signed by hand as AWS's SigV4 documentation describes (node:crypto alone), for what the
+// SDK never sends: aws-chunked bodies whose every chunk, and trailer, carries its own signature —
+// tampered with or not. Shared by the in-process signature tests and the CLI's end-to-end ones.
+import { createHash, createHmac } from 'node:crypto';
+
+export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+export const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
+
+/** `20240101T000000Z` */
+export function amzDate(date: Date): string {
+  return date.toISOString().replace(/[-:]|\.\d{3}/g, '');
+}
+
+/** The headers that declare a signed aws-chunked S3 upload of `decodedLength` bytes (and its trailer's name). */
+export function signedChunkedHeaders(decodedLength: number, trailerName?: string): Record<string, string> {
+  return {
+    'content-encoding': 'aws-chunked',
+    'x-amz-decoded-content-length': String(decodedLength),
+    'x-amz-content-sha256': trailerName ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+    ...(trailerName && { 'x-amz-trailer': trailerName }),
+  };
+}
+
+export interface SignedChunks {
+  secretAccessKey: string;
+  /** When the request's headers were signed (its X-Amz-Date). */
+  signingDate: Date;
+  /** The request's Authorization header: its signature seeds the first chunk's. */
+  authorization: string;
+  chunks: Buffer[];
+  /** A trailer (`name:value\n`) signed after the last chunk. */
+  trailer?: string;
+  /** What is changed after signing: a chunk's first byte, or the trailer's signature. */
+  tamper?: 'data' | 'trailerSignature';
+  /** A trailer sent in place of the signed one. */
+  sentTrailer?: string;
+}
+
+/** The body of a signed aws-chunked S3 upload in us-east-1 (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]). */
+export function signedChunkedBody(request: SignedChunks): Buffer {
+  const date = amzDate(request.signingDate);
+  const scope = `${date.slice(0, 8)}/us-east-1/s3/aws4_request`;
+  const signingKey = [date.slice(0, 8), 'us-east-1', 's3', 'aws4_request'].reduce<Buffer>((key, part) => hmac(key, part), Buffer.from(`AWS4${request.secretAccessKey}`));
+  let previous = /Signature=([0-9a-f]{64})/.exec(request.authorization)?.[1] ?? '';
+  const parts: Buffer[] = [];
+  for (const chunk of [...request.chunks, Buffer.alloc(0)]) {
+    previous = hmac(signingKey, ['AWS4-HMAC-SHA256-PAYLOAD', date, scope, previous, sha256Hex(''), sha256Hex(chunk)].join('\n')).toString('hex');
+    const data = request.tamper === 'data' && chunk.length > 0 ? Buffer.from(chunk).fill('X', 0, 1) : chunk;
+    parts.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${previous}\r\n`), data, Buffer.from(chunk.length > 0 ? '\r\n' : ''));
+  }
+  if (request.trailer) {
+    const signature = hmac(signingKey, ['AWS4-HMAC-SHA256-TRAILER', date, scope, previous, sha256Hex(request.trailer)].join('\n')).toString('hex');
+    const sent = request.tamper === 'trailerSignature' ? signature.replace(/^./, (char) => (char === '0' ? '1' : '0')) : signature;
+    parts.push(Buffer.from(`${(request.sentTrailer ?? request.trailer).trimEnd()}\r\nx-amz-trailer-signature:${sent}\r\n`));
+  }
+  parts.push(Buffer.from('\r\n'));
+  return Buffer.concat(parts);
+}
