@@ -15,6 +15,7 @@ import {
   type PayloadFormat,
 } from '../../webview/chat/protocol';
 import { ConversationStore, conversationToJson, conversationToMarkdown, type StoredConversation } from '../pipeline/chat/conversations';
+import { loadSdk } from '../aws/clients';
 import { FormatMemory } from '../pipeline/chat/formatMemory';
 import { DEFAULT_CONTEXT_CHARACTERS } from '../pipeline/chat/payloads';
 import { listEndpoints } from '../pipeline/endpoints';
@@ -37,7 +38,11 @@ export class ChatPanels implements vscode.Disposable {
     workspaceState: vscode.Memento,
   ) {
     this.conversations = new ConversationStore(workspaceState);
-    this.formats = new FormatMemory(workspaceState);
+    // Remembered per endpoint and the configuration it runs: an updated endpoint is probed again.
+    this.formats = new FormatMemory(workspaceState, async (endpoint) => {
+      const { DescribeEndpointCommand } = await loadSdk();
+      return (await (await services.connection.clients.sageMaker()).send(new DescribeEndpointCommand({ EndpointName: endpoint }))).EndpointConfigName;
+    });
     this.subscriptions = [
       services.connection.onDidChangeState(() => {
         for (const { panel } of this.open.values()) this.postBanner(panel);
@@ -49,6 +54,11 @@ export class ChatPanels implements vscode.Disposable {
         if (event.affectsConfiguration('sagemaker.chat.presets')) for (const { session } of this.open.values()) session.postState();
       }),
     ];
+  }
+
+  /** Whether a chat panel with `endpointName` is open. */
+  isOpen(endpointName: string): boolean {
+    return this.open.has(endpointName);
   }
 
   /**

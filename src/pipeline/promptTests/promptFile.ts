@@ -65,7 +65,8 @@ export interface ParameterSet extends PromptParameters {
 
 export interface PromptTestFile {
   description?: string;
-  format: PayloadFormat;
+  /** None: each endpoint's own, found by the chat's probe when the run starts. */
+  format?: PayloadFormat;
   /** JumpStart: the user accepted the model's EULA (accept_eula=true in CustomAttributes). */
   acceptEula: boolean;
   /** The custom format's template (its request as JSON text). */
@@ -168,8 +169,12 @@ export function parsePromptFile(text: string): ParsedPromptFile {
 
   const raw = value as RawFile;
   const fileVariables = raw.variables ?? {};
-  const fileFormat = raw.parameters?.format ?? raw.format ?? 'messages';
-  const formats = new Set<PayloadFormat>([fileFormat, ...(raw.matrix?.parameters ?? []).map((set) => set.format ?? fileFormat)]);
+  // The formats the file names (none: each endpoint's, probed at run time, where a conversation to a
+  // format without one is refused instead).
+  const fileFormat = raw.parameters?.format ?? raw.format;
+  const formats = new Set<PayloadFormat>(
+    [fileFormat, ...(raw.matrix?.parameters ?? []).map((set) => set.format ?? fileFormat)].filter((format): format is PayloadFormat => format !== undefined),
+  );
   const template = readTemplate(raw.template, (message, path) => problem(message, at(['template', ...path])));
   // The custom format without a template: said where the format is chosen (each place once).
   if (!raw.template) {
@@ -239,7 +244,7 @@ export function parsePromptFile(text: string): ParsedPromptFile {
     ok: true,
     file: {
       description: raw.description,
-      format: raw.format ?? 'messages',
+      ...(raw.format ? { format: raw.format } : {}),
       acceptEula: raw.acceptEula ?? false,
       ...(template ? { template } : {}),
       stream: raw.stream ?? true,

@@ -136,7 +136,7 @@ describe('kept conversations', () => {
   });
 
   it('names a conversation after its first prompt\'s first line', () => {
-    assert.equal(defaultTitle(turns), 'What is **2+2**?');
+    assert.equal(defaultTitle(turns), 'What is 2+2?');
     assert.equal(defaultTitle([]), 'New conversation');
     assert.equal(defaultTitle([{ id: 1, role: 'user', text: 'x'.repeat(80) }]).length, 60);
   });
@@ -146,7 +146,7 @@ describe('kept conversations', () => {
     assert.equal(
       markdown,
       [
-        '# What is **2+2**?',
+        '# What is 2+2?',
         '',
         'Endpoint: `ep` · 2026-01-02T00:00:00.000Z',
         '',
