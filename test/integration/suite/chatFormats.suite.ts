@@ -115,8 +115,12 @@ describe('Chat formats and Compare', () => {
     assert.equal(answer.state, 'done', JSON.stringify(answer.failure));
     assert.equal(answer.text, 'license first');
     assert.equal(workbench.chatPanels.formats.get(names.jumpstart)?.acceptEula, true);
-    // The conversation goes with each prompt (JumpStart's dialog): the server answers the last user turn.
-    assert.equal((await session.send('second turn')).text, 'second turn');
+    // The conversation goes with each prompt (in the model's prompt template): the server answers the
+    // last user turn, streamed a token at a time as a JumpStart TGI container streams.
+    const second = await session.send('second turn of three words');
+    assert.equal(second.text, 'second turn of three words');
+    assert.equal(second.metrics?.tokens, 5, 'streamed, a word an event');
+    assert.ok(second.metrics?.tokensPerSecond !== undefined);
   });
 
   it('custom template: no known format answers, the failure says so; a bad template is refused; a good one streams by its chunk path', async () => {
