@@ -12,7 +12,6 @@ import {
   type ChatParameters,
   type HostMessage,
   type ParameterPreset,
-  type PayloadFormat,
 } from '../../webview/chat/protocol';
 import { ConversationStore, conversationToJson, conversationToMarkdown, type StoredConversation } from '../pipeline/chat/conversations';
 import { loadSdk } from '../aws/clients';
@@ -204,11 +203,14 @@ export class ChatPanels implements vscode.Disposable {
 /** Fence names that are not VS Code language ids. */
 const LANGUAGE_IDS: Record<string, string> = { py: 'python', js: 'javascript', ts: 'typescript', sh: 'shellscript', bash: 'shellscript', shell: 'shellscript', yml: 'yaml' };
 
-/** A new chat's parameters, from the `sagemaker.chat.*` settings. */
+/**
+ * A new chat's parameters, from the `sagemaker.chat.*` settings. The format is not one of them: it
+ * is each endpoint's (probed on first use, or picked in its chat, and remembered), never global.
+ */
 function defaultParameters(): ChatParameters {
   const settings = vscode.workspace.getConfiguration('sagemaker.chat');
   return {
-    format: settings.get<PayloadFormat>('payloadFormat', DEFAULT_PARAMETERS.format),
+    format: DEFAULT_PARAMETERS.format,
     maxNewTokens: settings.get<number>('maxNewTokens', DEFAULT_PARAMETERS.maxNewTokens),
     temperature: settings.get<number>('temperature', DEFAULT_PARAMETERS.temperature),
     topP: settings.get<number>('topP', DEFAULT_PARAMETERS.topP),
