@@ -3,9 +3,10 @@
 // a Python code block and an injection attempt: the code is highlighted, Copy and Insert at Cursor
 // reach the editor, the Raw toggle shows the text as written, and nothing in the answer runs, loads
 // or covers the page. Then Compare, by keyboard: one prompt to that endpoint and a TGI one side by
-// side, both streamed with their figures and their detected formats (screenshotted in the light
-// theme; dark and high contrast are not switched to yet).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// side, both streamed with their figures and their detected formats, then kept in the conversation
+// (there again after a reload); last, the dark and high-contrast themes (through the user settings
+// code-server follows): every text of the panel legible against its background, screenshotted.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -46,11 +47,14 @@ describe('Chat answers in markdown', () => {
   let context: BrowserContext;
   let page: Page;
   const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-ui-chat-'));
+  /** code-server's home, user data (its settings.json: the theme is switched there) and extensions. */
+  const codeServerRoot = mkdtempSync(path.join(tmpdir(), 'sagemaker-ui-chat-vscode-'));
   writeFileSync(path.join(workspace, 'notes.py'), '# notes\n');
 
   before(async () => {
     emulator = await startEmulatorProcess({});
     codeServer = await startCodeServer({
+      root: codeServerRoot,
       vsix: VSIX_PATH,
       settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false },
       env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
@@ -204,7 +208,8 @@ describe('Chat answers in markdown', () => {
       await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
       await openChat();
       // The kept conversation: its title, the prompt, and the answer rendered from markdown again.
-      await chat().locator('#conversationTitle', { hasText: '## Adding numbers' }).waitFor({ timeout: 10_000 });
+      // The title is the first prompt's first line as read: "## Adding numbers" without its markdown.
+      await chat().locator('#conversationTitle', { hasText: /^Adding numbers$/ }).waitFor({ timeout: 10_000 });
       await chat().locator('.turn.user .text', { hasText: 'Use **this** function:' }).waitFor({ timeout: 10_000 });
       const answer = chat().locator('.turn.assistant').last();
       await answer.locator('h2', { hasText: 'Adding numbers' }).waitFor({ timeout: 10_000 });
@@ -243,8 +248,93 @@ describe('Chat answers in markdown', () => {
         await column.locator('.answer', { hasText: text }).waitFor({ timeout: 5_000 });
         await column.locator('.answer strong', { hasText: 'format' }).waitFor({ timeout: 5_000 });
       }
+      // Both answers kept in the conversation where they ran, each side with its label and figures.
+      const kept = chat().locator('.turn.compare').last();
+      await kept.locator('.compare-answer h3', { hasText: `A · ${ENDPOINT}` }).waitFor({ timeout: 10_000 });
+      await kept.locator('.compare-answer h3', { hasText: `B · ${TGI_ENDPOINT} · temperature` }).waitFor({ timeout: 5_000 });
       await noHover(page);
     });
     await screenshot(page, 'ui-chat-compare');
+  });
+
+  it('keeps the comparison with the conversation: after a reload both answers are there with their labels and figures', async () => {
+    await step('compare-reopened', async () => {
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+      await openChat();
+      const kept = chat().locator('.turn.compare').last();
+      await kept.locator('.text', { hasText: 'Which **format** answers faster' }).first().waitFor({ timeout: 10_000 });
+      for (const [label, format] of [[`A · ${ENDPOINT}`, 'Messages API'], [`B · ${TGI_ENDPOINT}`, 'TGI']] as const) {
+        const column = kept.locator('.compare-answer', { has: chat().locator('h3', { hasText: label }) });
+        await column.locator('h3', { hasText: format }).waitFor({ timeout: 5_000 });
+        await column.locator('.answer strong', { hasText: 'format' }).waitFor({ timeout: 5_000 });
+        await column.locator('.metrics', { hasText: /first token .* tokens\/s/ }).waitFor({ timeout: 5_000 });
+        if ((await column.getAttribute('data-state')) !== 'done') throw new Error(`the kept side ${label} is ${await column.getAttribute('data-state')}`);
+      }
+      await noHover(page);
+    });
+  });
+
+  /**
+   * Switches the color theme by writing it into the user settings code-server reads (it follows the
+   * file), then waits for the workbench and the chat's webview to wear it (at most 20 s).
+   */
+  async function useTheme(theme: string, workbenchClass: string, webviewClass: string): Promise<void> {
+    const settingsFile = path.join(codeServerRoot, 'user-data', 'User', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+    await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 20_000 });
+    await chat().locator(`body.${webviewClass}`).waitFor({ timeout: 20_000 });
+  }
+
+  /** The WCAG contrast ratio of the chat's texts against its background, each at least `minimum`. */
+  async function checkContrast(minimum: number): Promise<void> {
+    const ratios = await chat()
+      .locator('body')
+      .evaluate((body) => {
+        const rgb = (color: string) => (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const luminance = ([r, g, b]: number[]) => {
+          const channel = (value: number) => {
+            const c = value / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          };
+          return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+        };
+        const background = luminance(rgb(getComputedStyle(body).backgroundColor));
+        const texts: Record<string, string> = {
+          answer: '.turn.assistant .answer p',
+          prompt: '.turn.user .text',
+          metrics: '.turn.assistant .metrics',
+          'compare label': '.turn.compare h3',
+          'compare answer': '.turn.compare .answer p',
+          'prompt box': '#prompt',
+        };
+        return Object.fromEntries(
+          Object.entries(texts).map(([name, selector]) => {
+            const node = document.querySelector(selector);
+            if (!node) return [name, 0];
+            const foreground = luminance(rgb(getComputedStyle(node).color));
+            const [light, dark] = foreground > background ? [foreground, background] : [background, foreground];
+            return [name, (light + 0.05) / (dark + 0.05)];
+          }),
+        );
+      });
+    const poor = Object.entries(ratios).filter(([, ratio]) => ratio < minimum);
+    if (poor.length > 0) throw new Error(`text with too little contrast (below ${minimum}:1): ${poor.map(([name, ratio]) => `${name} ${ratio.toFixed(2)}`).join(', ')}`);
+  }
+
+  it('reads well in the dark and high-contrast themes: theme colours only, every text legible', async () => {
+    for (const [theme, workbenchClass, webviewClass, name, minimum] of [
+      ['Default Dark Modern', 'vs-dark', 'vscode-dark', 'ui-chat-dark', 4.5],
+      ['Default High Contrast', 'hc-black', 'vscode-high-contrast', 'ui-chat-high-contrast', 7],
+    ] as const) {
+      await step(name, async () => {
+        await useTheme(theme, workbenchClass, webviewClass);
+        await chat().locator('.turn.compare').last().scrollIntoViewIfNeeded();
+        await checkContrast(minimum);
+        await noHover(page);
+      });
+      await screenshot(page, name);
+    }
   });
 });

@@ -626,9 +626,11 @@ function renderComparison(node: HTMLElement, turn: ComparisonTurn): void {
   node.append(element('div', 'Compared', 'role'), element('div', turn.prompt, 'text'));
   const columns = element('div', undefined, 'compare-columns');
   turn.sides.forEach((side, index) => {
-    const column = element('section', undefined, 'compare-answer');
+    // A group, not a region: the live Compare columns above are the regions named by their sides.
+    const column = element('div', undefined, 'compare-answer');
     const heading = element('h3', `${side.label}${side.answer.format ? ` · ${FORMAT_NAMES[side.answer.format]}` : ''}`);
     heading.id = `compared-${turn.id}-${index}`;
+    column.setAttribute('role', 'group');
     column.setAttribute('aria-labelledby', heading.id);
     column.dataset.state = side.answer.state;
     const body = element('div', undefined, 'text answer');
