@@ -4,9 +4,9 @@
 // reach the editor, the Raw toggle shows the text as written, and nothing in the answer runs, loads
 // or covers the page. Then Compare, by keyboard: one prompt to that endpoint and a TGI one side by
 // side, both streamed with their figures and their detected formats, then kept in the conversation
-// (there again after a reload); last, the dark and high-contrast themes (through the user settings
-// code-server follows): every text of the panel legible against its background, screenshotted.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// (there again after a reload); last, the dark and high-contrast themes (Preferences: Color Theme):
+// every text of the panel legible against its background, screenshotted.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -47,14 +47,11 @@ describe('Chat answers in markdown', () => {
   let context: BrowserContext;
   let page: Page;
   const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-ui-chat-'));
-  /** code-server's home, user data (its settings.json: the theme is switched there) and extensions. */
-  const codeServerRoot = mkdtempSync(path.join(tmpdir(), 'sagemaker-ui-chat-vscode-'));
   writeFileSync(path.join(workspace, 'notes.py'), '# notes\n');
 
   before(async () => {
     emulator = await startEmulatorProcess({});
     codeServer = await startCodeServer({
-      root: codeServerRoot,
       vsix: VSIX_PATH,
       settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false },
       env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
@@ -276,13 +273,20 @@ describe('Chat answers in markdown', () => {
   });
 
   /**
-   * Switches the color theme by writing it into the user settings code-server reads (it follows the
-   * file), then waits for the workbench and the chat's webview to wear it (at most 20 s).
+   * Switches the color theme as a user does — *Preferences: Color Theme* in the palette, the theme
+   * typed into its pick list — then waits for the workbench and the chat's webview to wear it (at
+   * most 20 s each). (Writing the theme into code-server's settings.json while it runs is not
+   * picked up.)
    */
   async function useTheme(theme: string, workbenchClass: string, webviewClass: string): Promise<void> {
-    const settingsFile = path.join(codeServerRoot, 'user-data', 'User', 'settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+    await page.locator('.tab', { hasText: `Chat: ${ENDPOINT}` }).click(); // the workbench has the keyboard, not the webview
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input.input').fill('>Preferences: Color Theme');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget input.input').fill(theme);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
     await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 20_000 });
     await chat().locator(`body.${webviewClass}`).waitFor({ timeout: 20_000 });
   }
