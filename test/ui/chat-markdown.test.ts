@@ -282,11 +282,10 @@ describe('Chat answers in markdown', () => {
     await page.locator('.tab', { hasText: `Chat: ${ENDPOINT}` }).click(); // the workbench has the keyboard, not the webview
     await page.keyboard.press('F1');
     await page.locator('.quick-input-widget input.input').fill('>Preferences: Color Theme');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
+    // Clicked, not Enter: "Browse Color Themes in Marketplace" may be the list's first row.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click({ timeout: 10_000 });
     await page.locator('.quick-input-widget input.input').fill(theme);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click({ timeout: 10_000 });
     await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 20_000 });
     await chat().locator(`body.${webviewClass}`).waitFor({ timeout: 20_000 });
   }
@@ -329,8 +328,9 @@ describe('Chat answers in markdown', () => {
 
   it('reads well in the dark and high-contrast themes: theme colours only, every text legible', async () => {
     for (const [theme, workbenchClass, webviewClass, name, minimum] of [
-      ['Default Dark Modern', 'vs-dark', 'vscode-dark', 'ui-chat-dark', 4.5],
-      ['Default High Contrast', 'hc-black', 'vscode-high-contrast', 'ui-chat-high-contrast', 7],
+      // The themes as the picker labels them (their ids: Default Dark Modern, Default High Contrast).
+      ['Dark Modern', 'vs-dark', 'vscode-dark', 'ui-chat-dark', 4.5],
+      ['Dark High Contrast', 'hc-black', 'vscode-high-contrast', 'ui-chat-high-contrast', 7],
     ] as const) {
       await step(name, async () => {
         await useTheme(theme, workbenchClass, webviewClass);
