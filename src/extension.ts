@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   // Several jobs can be selected at once, for Compare Training Jobs.
   const trainingJobsView = vscode.window.createTreeView('sagemaker.trainingJobs', { treeDataProvider: trainingJobs, canSelectMany: true });
   const promptTestFiles = new PromptTestFiles();
-  const promptTests = new PromptTests(services);
+  const promptTests = new PromptTests(services, chatPanels.formats);
   const workbench: Workbench = {
     ...services,
     emulator,

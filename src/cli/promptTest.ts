@@ -7,8 +7,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AwsClients } from '../aws/clients';
 import type { ConnectionSettings } from '../connection/settings';
+import type { FormatSpec } from '../pipeline/chat/types';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { probeFormat } from '../pipeline/chat/formats';
 import { describeCallFailure, invokeCall } from '../pipeline/promptTests/invoke';
-import { NoEndpointError, planCalls } from '../pipeline/promptTests/plan';
+import { NoEndpointError, planCalls, resolveEndpointFormats } from '../pipeline/promptTests/plan';
 import { parsePromptFile } from '../pipeline/promptTests/promptFile';
 import { resultTable, summarize } from '../pipeline/promptTests/report';
 import { runCalls } from '../pipeline/promptTests/runner';
@@ -88,6 +91,12 @@ function parseOptions(args: string[], env: NodeJS.ProcessEnv): PromptTestOptions
   return { file: positionals[0], endpoints: values.endpoint ?? [], settings, junit: values.junit, concurrency, cases: values.case ?? [] };
 }
 
+/** The endpoint's format as the chat's probe finds it (a JumpStart model's EULA is the file's to accept). */
+async function probedFormat(runtime: SageMakerRuntimeClient, endpoint: string, signal: AbortSignal): Promise<FormatSpec | undefined> {
+  const { format } = await probeFormat(runtime, endpoint, signal);
+  return format ? { format } : undefined;
+}
+
 /** Runs the command; resolves to its exit code. */
 export async function promptTestCommand(args: string[], output: CliOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let options: PromptTestOptions;
@@ -128,6 +137,8 @@ export async function promptTestCommand(args: string[], output: CliOutput, env: 
   const runtime = await clients.sageMakerRuntime();
   const started = performance.now();
   try {
+    // A file that names no format: each endpoint's, found by the chat's probe (once an endpoint, before the calls).
+    calls = await resolveEndpointFormats(calls, (endpoint, signal) => probedFormat(runtime, endpoint, signal), new AbortController().signal);
     const results = await runCalls(calls, {
       concurrency: options.concurrency ?? parsed.file.concurrency,
       invoke: (call, signal) => invokeCall(runtime, call, signal),

@@ -1,6 +1,7 @@
 // Compare: one prompt to two endpoints (or one endpoint with two parameter sets), both answers
 // streamed at once, each with its own figures (time to first token, tokens/s). Each side is spoken to
-// in its endpoint's remembered format (probed first when there is none); the prompt goes alone, not
+// in its endpoint's remembered format (probed first when there is none, or when the endpoint was
+// updated since); the prompt goes alone, not
 // with the conversation, so the two answers differ only by what is compared. No `vscode` import.
 import type { HostMessage } from '../../webview/chat/protocol';
 import { describeChatFailure } from '../pipeline/chat/failures';
@@ -43,7 +44,7 @@ export class Comparison {
   private async runSide(side: number, prompt: string, { endpoint, parameters }: CompareSide, answer: CompareAnswer, signal: AbortSignal): Promise<void> {
     try {
       const runtime = await this.host.runtime();
-      const spec = this.host.formats.get(endpoint) ?? (await this.host.formats.detect(runtime, endpoint, signal)).found;
+      const spec = await this.host.formats.resolve(runtime, endpoint, signal);
       if (!spec) throw new Error(`${endpoint} answered none of the known formats: open its chat and pick one under Format.`);
       answer.format = spec.format;
       this.post({ type: 'compareSide', side, answer: { ...answer } });

@@ -12,9 +12,9 @@ import {
   type ChatParameters,
   type HostMessage,
   type ParameterPreset,
-  type PayloadFormat,
 } from '../../webview/chat/protocol';
 import { ConversationStore, conversationToJson, conversationToMarkdown, type StoredConversation } from '../pipeline/chat/conversations';
+import { loadSdk } from '../aws/clients';
 import { FormatMemory } from '../pipeline/chat/formatMemory';
 import { DEFAULT_CONTEXT_CHARACTERS } from '../pipeline/chat/payloads';
 import { listEndpoints } from '../pipeline/endpoints';
@@ -37,7 +37,11 @@ export class ChatPanels implements vscode.Disposable {
     workspaceState: vscode.Memento,
   ) {
     this.conversations = new ConversationStore(workspaceState);
-    this.formats = new FormatMemory(workspaceState);
+    // Remembered per endpoint and the configuration it runs: an updated endpoint is probed again.
+    this.formats = new FormatMemory(workspaceState, async (endpoint) => {
+      const { DescribeEndpointCommand } = await loadSdk();
+      return (await (await services.connection.clients.sageMaker()).send(new DescribeEndpointCommand({ EndpointName: endpoint }))).EndpointConfigName;
+    });
     this.subscriptions = [
       services.connection.onDidChangeState(() => {
         for (const { panel } of this.open.values()) this.postBanner(panel);
@@ -49,6 +53,11 @@ export class ChatPanels implements vscode.Disposable {
         if (event.affectsConfiguration('sagemaker.chat.presets')) for (const { session } of this.open.values()) session.postState();
       }),
     ];
+  }
+
+  /** Whether a chat panel with `endpointName` is open. */
+  isOpen(endpointName: string): boolean {
+    return this.open.has(endpointName);
   }
 
   /**
@@ -194,11 +203,14 @@ export class ChatPanels implements vscode.Disposable {
 /** Fence names that are not VS Code language ids. */
 const LANGUAGE_IDS: Record<string, string> = { py: 'python', js: 'javascript', ts: 'typescript', sh: 'shellscript', bash: 'shellscript', shell: 'shellscript', yml: 'yaml' };
 
-/** A new chat's parameters, from the `sagemaker.chat.*` settings. */
+/**
+ * A new chat's parameters, from the `sagemaker.chat.*` settings. The format is not one of them: it
+ * is each endpoint's (probed on first use, or picked in its chat, and remembered), never global.
+ */
 function defaultParameters(): ChatParameters {
   const settings = vscode.workspace.getConfiguration('sagemaker.chat');
   return {
-    format: settings.get<PayloadFormat>('payloadFormat', DEFAULT_PARAMETERS.format),
+    format: DEFAULT_PARAMETERS.format,
     maxNewTokens: settings.get<number>('maxNewTokens', DEFAULT_PARAMETERS.maxNewTokens),
     temperature: settings.get<number>('temperature', DEFAULT_PARAMETERS.temperature),
     topP: settings.get<number>('topP', DEFAULT_PARAMETERS.topP),

@@ -3,17 +3,29 @@
 // budget (oldest exchanges left out, noted on the answer). The endpoint's payload format comes from
 // the format memory: probed on the first prompt (the steps shown in the panel), overridden by the
 // user's pick, a JumpStart model's EULA accepted from the failure's button; Compare sends one
-// prompt to two endpoints or parameter sets (chatCompare.ts). Saved through the host after every
-// change. The panel's webview only renders what this sends (and is rebuilt from it whenever the
+// prompt to two endpoints or parameter sets (chatCompare.ts) and is kept in the conversation. Saved
+// through the host after every change. The panel's webview only renders what this sends (and is rebuilt from it whenever the
 // panel is shown again). No `vscode` import: the panel wires it to the webview.
 import type { HostMessage, PanelMessage } from '../../webview/chat/protocol';
 import { describeChatFailure } from '../pipeline/chat/failures';
 import { randomUUID } from 'node:crypto';
-import { defaultTitle, type StoredConversation } from '../pipeline/chat/conversations';
+import { defaultTitle, isDefaultTitle, type StoredConversation } from '../pipeline/chat/conversations';
 import { carriesHistory, encodeRequest, eventReader, FORMAT_LABELS, templateProblem, type CustomTemplate, type EndpointFormat, type ProbeStep } from '../pipeline/chat/formats';
 import { fitHistory, type ChatMessage } from '../pipeline/chat/payloads';
 import { streamAnswer } from '../pipeline/chat/stream';
-import { normalizeParameters, type AssistantTurn, type ChatAction, type ChatFailure, type ChatParameters, type PayloadFormat, type Turn } from '../pipeline/chat/types';
+import {
+  compareSideLabel,
+  normalizeParameters,
+  type AssistantTurn,
+  type ChatAction,
+  type ChatFailure,
+  type ChatParameters,
+  type CompareAnswer,
+  type CompareSide,
+  type ComparisonTurn,
+  type PayloadFormat,
+  type Turn,
+} from '../pipeline/chat/types';
 import { Comparison } from './chatCompare';
 import type { ChatSessionHost } from './chatSessionHost';
 
@@ -54,6 +66,16 @@ export class ChatSession {
   /** The endpoint's format as remembered (none until the probe or the user decides it). */
   get endpointFormat(): EndpointFormat | undefined {
     return this.host.formats.get(this.endpoint);
+  }
+
+  /** Whether the remembered format was checked against what the endpoint runs now (once a session, again after a failure). */
+  private formatChecked: Promise<unknown> | undefined;
+
+  /** The remembered format, if it was remembered for the configuration the endpoint runs now. */
+  private async checkedFormat(): Promise<EndpointFormat | undefined> {
+    this.formatChecked ??= this.host.formats.current(this.endpoint).finally(() => this.postFormat());
+    await this.formatChecked;
+    return this.endpointFormat; // read again: a pick made meanwhile holds
   }
 
   /** The parameters' format follows the endpoint's remembered one. */
@@ -130,7 +152,7 @@ export class ChatSession {
     this.nextId = Math.max(0, ...this.turns.map((turn) => turn.id)) + 1;
     this.parameters = normalizeParameters(stored.parameters);
     this.followRemembered();
-    this.conversation = { id: stored.id, title: stored.title, createdAt: stored.createdAt, named: stored.title !== defaultTitle(stored.turns) };
+    this.conversation = { id: stored.id, title: stored.title, createdAt: stored.createdAt, named: !isDefaultTitle(stored.title, stored.turns) };
     this.postState();
   }
 
@@ -209,7 +231,7 @@ export class ChatSession {
         void this.acceptEula();
         break;
       case 'compare':
-        if (message.prompt.trim() !== '') void this.comparison.run(message.prompt, message.sides);
+        if (message.prompt.trim() !== '') void this.compare(message.prompt, message.sides);
         break;
       case 'stopCompare':
         this.comparison.stop();
@@ -250,7 +272,7 @@ export class ChatSession {
     this.running = controller; // before the first await: a failure may end the run at once
     const run = async (): Promise<AssistantTurn> => {
       try {
-        let spec = this.endpointFormat;
+        let spec = await this.checkedFormat();
         if (!spec) {
           const detected = await this.detectFormat(controller.signal);
           if (!detected.found) throw new FormatFailure(noFormatFailure(this.endpoint, this.lastProbe ?? []));
@@ -278,6 +300,8 @@ export class ChatSession {
         Object.assign(answer, { text: streamed.text, state: streamed.stopped ? 'stopped' : 'done', metrics: streamed.metrics });
         this.host.report();
       } catch (error) {
+        // The endpoint may have been updated to another model: the next prompt checks again.
+        this.formatChecked = undefined;
         if (error instanceof FormatFailure) {
           Object.assign(answer, { state: 'failed', failure: error.failure });
         } else if (controller.signal.aborted) {
@@ -298,6 +322,30 @@ export class ChatSession {
     const finished = run();
     this.postState();
     return finished;
+  }
+
+  /**
+   * Compare: the prompt to both sides at once (chatCompare.ts); once both ended, kept in the
+   * conversation where it ran — each side's label, parameters, answer and figures — and saved with it.
+   */
+  async compare(prompt: string, sides: readonly CompareSide[]): Promise<ComparisonTurn | undefined> {
+    let answers: CompareAnswer[];
+    try {
+      answers = await this.comparison.run(prompt, sides);
+    } catch (error) {
+      this.host.report(error);
+      return undefined;
+    }
+    const turn: ComparisonTurn = {
+      id: this.nextId++,
+      role: 'compare',
+      prompt,
+      sides: sides.map((side, index) => ({ ...side, parameters: normalizeParameters(side.parameters), label: compareSideLabel(index, side), answer: answers[index] })),
+    };
+    this.turns.push(turn);
+    this.post({ type: 'turn', turn: structuredClone(turn), busy: this.busy });
+    this.save();
+    return turn;
   }
 
   /** Stops the answer being written; what arrived stays, marked as stopped. */

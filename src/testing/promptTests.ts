@@ -4,9 +4,11 @@
 // assertion on its line and the answer; "Rerun Failed Tests" re-runs the failed cases. The
 // endpoints of a run are the ones picked last for the file, else the file's matrix, else asked for.
 // After a run over several variants, the answers of each case are opened side by side (Markdown).
+// A file that names no format runs in each endpoint's format as the chat knows it (or probes it).
 import * as vscode from 'vscode';
+import type { FormatMemory } from '../pipeline/chat/formatMemory';
 import { describeCallFailure, invokeCall } from '../pipeline/promptTests/invoke';
-import { NoEndpointError, planCalls, variantOf } from '../pipeline/promptTests/plan';
+import { NoEndpointError, planCalls, resolveEndpointFormats, variantOf } from '../pipeline/promptTests/plan';
 import { isPromptFile, parsePromptFile, type TextRange } from '../pipeline/promptTests/promptFile';
 import { comparisonMarkdown, failureLine } from '../pipeline/promptTests/report';
 import { runCalls, type CallResult } from '../pipeline/promptTests/runner';
@@ -42,7 +44,14 @@ export class PromptTests implements vscode.Disposable, vscode.TextDocumentConten
   readonly onDidFinishRun = this.finished.event;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly services: Pick<Services, 'connection' | 'failures'>) {
+  /**
+   * @param formats the chat's format memory: a file that names no format is run in each endpoint's
+   * remembered one, or the one the chat's probe finds (and remembers) when the run starts.
+   */
+  constructor(
+    private readonly services: Pick<Services, 'connection' | 'failures'>,
+    private readonly formats: Pick<FormatMemory, 'resolve'>,
+  ) {
     this.controller.resolveHandler = async (item) => {
       if (!item) await this.discover();
     };
@@ -227,6 +236,7 @@ export class PromptTests implements vscode.Disposable, vscode.TextDocumentConten
     const rangeIn = (span: TextRange) => new vscode.Range(document.positionAt(span.start), document.positionAt(span.end));
     let results: CallResult[];
     try {
+      calls = await resolveEndpointFormats(calls, (endpoint, signal) => this.formats.resolve(runtime, endpoint, signal), cancel.signal);
       results = await runCalls(calls, {
         concurrency: file.concurrency,
         signal: cancel.signal,

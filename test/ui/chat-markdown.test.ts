@@ -3,8 +3,9 @@
 // a Python code block and an injection attempt: the code is highlighted, Copy and Insert at Cursor
 // reach the editor, the Raw toggle shows the text as written, and nothing in the answer runs, loads
 // or covers the page. Then Compare, by keyboard: one prompt to that endpoint and a TGI one side by
-// side, both streamed with their figures and their detected formats (screenshotted in the light
-// theme; dark and high contrast are not switched to yet).
+// side, both streamed with their figures and their detected formats, then kept in the conversation
+// (there again after a reload); last, the dark and high-contrast themes (Preferences: Color Theme):
+// every text of the panel legible against its background, screenshotted.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -204,7 +205,8 @@ describe('Chat answers in markdown', () => {
       await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
       await openChat();
       // The kept conversation: its title, the prompt, and the answer rendered from markdown again.
-      await chat().locator('#conversationTitle', { hasText: '## Adding numbers' }).waitFor({ timeout: 10_000 });
+      // The title is the first prompt's first line as read: "## Adding numbers" without its markdown.
+      await chat().locator('#conversationTitle', { hasText: /^Adding numbers$/ }).waitFor({ timeout: 10_000 });
       await chat().locator('.turn.user .text', { hasText: 'Use **this** function:' }).waitFor({ timeout: 10_000 });
       const answer = chat().locator('.turn.assistant').last();
       await answer.locator('h2', { hasText: 'Adding numbers' }).waitFor({ timeout: 10_000 });
@@ -243,8 +245,102 @@ describe('Chat answers in markdown', () => {
         await column.locator('.answer', { hasText: text }).waitFor({ timeout: 5_000 });
         await column.locator('.answer strong', { hasText: 'format' }).waitFor({ timeout: 5_000 });
       }
+      // Both answers kept in the conversation where they ran, each side with its label and figures.
+      const kept = chat().locator('.turn.compare').last();
+      await kept.locator('.compare-answer h3', { hasText: `A · ${ENDPOINT}` }).waitFor({ timeout: 10_000 });
+      await kept.locator('.compare-answer h3', { hasText: `B · ${TGI_ENDPOINT} · temperature` }).waitFor({ timeout: 5_000 });
       await noHover(page);
     });
     await screenshot(page, 'ui-chat-compare');
+  });
+
+  it('keeps the comparison with the conversation: the chat closed and opened again shows both answers with their labels and figures', async () => {
+    await step('compare-reopened', async () => {
+      // Closed and opened again (a reload right after an answer may come before VS Code has flushed
+      // workspaceState to disk, for any answer: the reload test above reopens an older one).
+      await page.locator('.tab', { hasText: `Chat: ${ENDPOINT}` }).locator('.tab-actions .action-label').click();
+      await page.locator('.tab', { hasText: `Chat: ${ENDPOINT}` }).waitFor({ state: 'detached', timeout: 10_000 });
+      await openChat();
+      const kept = chat().locator('.turn.compare').last();
+      await kept.locator('.text', { hasText: 'Which **format** answers faster' }).first().waitFor({ timeout: 10_000 });
+      for (const [label, format] of [[`A · ${ENDPOINT}`, 'Messages API'], [`B · ${TGI_ENDPOINT}`, 'TGI']] as const) {
+        const column = kept.locator('.compare-answer', { has: chat().locator('h3', { hasText: label }) });
+        await column.locator('h3', { hasText: format }).waitFor({ timeout: 5_000 });
+        await column.locator('.answer strong', { hasText: 'format' }).waitFor({ timeout: 5_000 });
+        await column.locator('.metrics', { hasText: /first token .* tokens\/s/ }).waitFor({ timeout: 5_000 });
+        if ((await column.getAttribute('data-state')) !== 'done') throw new Error(`the kept side ${label} is ${await column.getAttribute('data-state')}`);
+      }
+      await noHover(page);
+    });
+  });
+
+  /**
+   * Switches the color theme as a user does — *Preferences: Color Theme* in the palette, the theme
+   * typed into its pick list — then waits for the workbench and the chat's webview to wear it (at
+   * most 20 s each). (Writing the theme into code-server's settings.json while it runs is not
+   * picked up.)
+   */
+  async function useTheme(theme: string, workbenchClass: string, webviewClass: string): Promise<void> {
+    await page.locator('.tab', { hasText: `Chat: ${ENDPOINT}` }).click(); // the workbench has the keyboard, not the webview
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input.input').fill('>Preferences: Color Theme');
+    // Clicked, not Enter: "Browse Color Themes in Marketplace" may be the list's first row.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click({ timeout: 10_000 });
+    await page.locator('.quick-input-widget input.input').fill(theme);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click({ timeout: 10_000 });
+    await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 20_000 });
+    await chat().locator(`body.${webviewClass}`).waitFor({ timeout: 20_000 });
+  }
+
+  /** The WCAG contrast ratio of the chat's texts against its background, each at least `minimum`. */
+  async function checkContrast(minimum: number): Promise<void> {
+    const ratios = await chat()
+      .locator('body')
+      .evaluate((body) => {
+        const rgb = (color: string) => (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const luminance = ([r, g, b]: number[]) => {
+          const channel = (value: number) => {
+            const c = value / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          };
+          return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+        };
+        const background = luminance(rgb(getComputedStyle(body).backgroundColor));
+        const texts: Record<string, string> = {
+          answer: '.turn.assistant .answer p',
+          prompt: '.turn.user .text',
+          metrics: '.turn.assistant .metrics',
+          'compare label': '.turn.compare h3',
+          'compare answer': '.turn.compare .answer p',
+          'prompt box': '#prompt',
+        };
+        return Object.fromEntries(
+          Object.entries(texts).map(([name, selector]) => {
+            const node = document.querySelector(selector);
+            if (!node) return [name, 0];
+            const foreground = luminance(rgb(getComputedStyle(node).color));
+            const [light, dark] = foreground > background ? [foreground, background] : [background, foreground];
+            return [name, (light + 0.05) / (dark + 0.05)];
+          }),
+        );
+      });
+    const poor = Object.entries(ratios).filter(([, ratio]) => ratio < minimum);
+    if (poor.length > 0) throw new Error(`text with too little contrast (below ${minimum}:1): ${poor.map(([name, ratio]) => `${name} ${ratio.toFixed(2)}`).join(', ')}`);
+  }
+
+  it('reads well in the dark and high-contrast themes: theme colours only, every text legible', async () => {
+    for (const [theme, workbenchClass, webviewClass, name, minimum] of [
+      // The themes as the picker labels them (their ids: Default Dark Modern, Default High Contrast).
+      ['Dark Modern', 'vs-dark', 'vscode-dark', 'ui-chat-dark', 4.5],
+      ['Dark High Contrast', 'hc-black', 'vscode-high-contrast', 'ui-chat-high-contrast', 7],
+    ] as const) {
+      await step(name, async () => {
+        await useTheme(theme, workbenchClass, webviewClass);
+        await chat().locator('.turn.compare').last().scrollIntoViewIfNeeded();
+        await checkContrast(minimum);
+        await noHover(page);
+      });
+      await screenshot(page, name);
+    }
   });
 });

@@ -3,7 +3,8 @@
 // then DOMPurify's allow-list), or as plain text (the Raw toggle) through textContent; a growing
 // answer is brought up to date at most once per animation frame however fast its text arrives, and
 // only its open tail is rendered again (streamRender.ts). Also the format line (what the probe found,
-// the user's pick, a custom template) and Compare (two answers side by side, streamed at once).
+// the user's pick, a custom template) and Compare (two answers side by side, streamed at once, then
+// kept in the transcript where they ran).
 import {
   ACTION_LABELS,
   type CompareAnswer,
@@ -14,8 +15,10 @@ import {
   isHostMessage,
   normalizeParameters,
   PARAMETER_LIMITS,
-  type AnswerMetrics,
   type AssistantTurn,
+  compareSideLabel,
+  type ComparisonTurn,
+  metricsLine,
   type ChatParameters,
   type HostMessage,
   type PanelMessage,
@@ -139,32 +142,13 @@ function readParameters(): ChatParameters {
   return parameters;
 }
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-const FINISH_REASONS: Record<string, string> = {
-  length: 'max new tokens reached',
-  eos_token: 'end of text',
-  stop: 'end of text',
-  stop_sequence: 'stop sequence',
-};
-
-function metricsLine(metrics: AnswerMetrics, stopped: boolean): string {
-  const parts = [
-    metrics.firstTokenMs !== undefined && `first token ${formatMs(metrics.firstTokenMs)}`,
-    `${metrics.tokens} ${metrics.tokens === 1 ? 'token' : 'tokens'} in ${formatMs(metrics.totalMs)}`,
-    // "—" when it cannot be measured honestly (one token, or all of them in one piece).
-    metrics.tokensPerSecond !== undefined ? `${metrics.tokensPerSecond.toFixed(1)} tokens/s` : '— tokens/s',
-    stopped ? 'stopped' : metrics.finishReason && (FINISH_REASONS[metrics.finishReason] ?? metrics.finishReason),
-    metrics.variant && `variant ${metrics.variant}`,
-  ];
-  return parts.filter(Boolean).join(' · ');
-}
-
 function renderTurn(turn: Turn): HTMLElement {
   const node = element('div', undefined, `turn ${turn.role}`);
   node.dataset.id = String(turn.id);
+  if (turn.role === 'compare') {
+    renderComparison(node, turn);
+    return node;
+  }
   if (turn.role === 'user') {
     const heading = element('div', undefined, 'role');
     const edit = element('button', 'Edit', 'toggle secondary');
@@ -431,6 +415,11 @@ function receive(message: HostMessage): void {
       const existing = transcript.querySelector(`[data-id="${message.turn.id}"]`);
       pendingRender.delete(message.turn.id);
       if (existing) withScroll(() => existing.replaceWith(renderTurn(message.turn)));
+      else if (message.turn.role === 'compare') {
+        // A Compare that ended, kept in the conversation below what came before it.
+        transcript.querySelector('.hint')?.remove();
+        withScroll(() => transcript.append(renderTurn(message.turn)));
+      }
       setBusy(message.busy);
       break;
     }
@@ -601,6 +590,7 @@ function compareSides(): CompareSide[] {
     const preset = presets.find((candidate) => candidate.name === side.preset.value);
     return {
       endpoint: side.endpoint.value.trim() || endpoint,
+      ...(preset ? { preset: preset.name } : {}),
       parameters: normalizeParameters({
         ...current,
         ...(preset?.parameters ?? {}),
@@ -617,7 +607,7 @@ function startCompare(text: string, sides: CompareSide[]): void {
   compareStreams = compareColumns.map((column, index) => {
     column.dataset.state = 'streaming';
     const side = sides[index];
-    column.querySelector('h2')!.textContent = `${'AB'[index]} · ${side.endpoint} · temperature ${side.parameters.temperature}, max ${side.parameters.maxNewTokens} tokens`;
+    column.querySelector('h2')!.textContent = compareSideLabel(index, side);
     column.querySelector('.metrics')!.replaceChildren();
     column.querySelector('.failure')?.remove();
     column.setAttribute('aria-busy', 'true');
@@ -627,6 +617,38 @@ function startCompare(text: string, sides: CompareSide[]): void {
 
 function renderCompareSide(side: number): void {
   compareStreams[side]?.update();
+}
+
+/** A Compare kept in the conversation: its prompt, then both sides as they ended, side by side. */
+function renderComparison(node: HTMLElement, turn: ComparisonTurn): void {
+  node.setAttribute('role', 'group');
+  node.setAttribute('aria-label', `Compared: ${turn.prompt}`);
+  node.append(element('div', 'Compared', 'role'), element('div', turn.prompt, 'text'));
+  const columns = element('div', undefined, 'compare-columns');
+  turn.sides.forEach((side, index) => {
+    // A group, not a region: the live Compare columns above are the regions named by their sides.
+    const column = element('div', undefined, 'compare-answer');
+    const heading = element('h3', `${side.label}${side.answer.format ? ` · ${FORMAT_NAMES[side.answer.format]}` : ''}`);
+    heading.id = `compared-${turn.id}-${index}`;
+    column.setAttribute('role', 'group');
+    column.setAttribute('aria-labelledby', heading.id);
+    column.dataset.state = side.answer.state;
+    const body = element('div', undefined, 'text answer');
+    body.replaceChildren(renderMarkdown(side.answer.text));
+    column.append(heading, body);
+    if (side.answer.metrics) column.append(element('div', metricsLine(side.answer.metrics, side.answer.state === 'stopped'), 'metrics'));
+    if (side.answer.failure) column.append(compareFailure(side.answer.failure));
+    columns.append(column);
+  });
+  node.append(columns);
+}
+
+function compareFailure(failure: NonNullable<CompareAnswer['failure']>): HTMLElement {
+  const box = element('div', undefined, 'failure');
+  box.setAttribute('role', 'alert');
+  box.append(element('strong', failure.title), element('p', failure.message));
+  if (failure.detail) box.append(element('p', failure.detail, 'detail'));
+  return box;
 }
 
 function showCompareSide(side: number, answer: CompareAnswer): void {
@@ -641,13 +663,7 @@ function showCompareSide(side: number, answer: CompareAnswer): void {
   const body = column.querySelector<HTMLElement>('.answer')!;
   body.replaceChildren(renderMarkdown(answer.text));
   if (answer.metrics) column.querySelector('.metrics')!.textContent = metricsLine(answer.metrics, answer.state === 'stopped');
-  if (answer.failure) {
-    const box = element('div', undefined, 'failure');
-    box.setAttribute('role', 'alert');
-    box.append(element('strong', answer.failure.title), element('p', answer.failure.message));
-    if (answer.failure.detail) box.append(element('p', answer.failure.detail, 'detail'));
-    column.append(box);
-  }
+  if (answer.failure) column.append(compareFailure(answer.failure));
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

@@ -121,7 +121,9 @@ export function isPanelMessage(value: unknown): value is PanelMessage {
         typeof value.prompt === 'string' &&
         Array.isArray(value.sides) &&
         value.sides.length === 2 &&
-        value.sides.every((side) => isRecord(side) && typeof side.endpoint === 'string' && side.endpoint !== '' && isParameters(side.parameters))
+        value.sides.every(
+          (side) => isRecord(side) && typeof side.endpoint === 'string' && side.endpoint !== '' && isParameters(side.parameters) && (side.preset === undefined || typeof side.preset === 'string'),
+        )
       );
     case 'regenerate':
       return typeof value.turnId === 'number';

@@ -5,8 +5,9 @@
 //   messages  — OpenAI-style Messages API (vLLM / TGI / LMI's /v1/chat/completions), SSE when `stream`
 //   tgi       — Hugging Face TGI: {inputs, parameters, stream}, SSE token events or [{generated_text}]
 //   lmi       — DJL/LMI: {inputs, parameters, stream}, {generated_text} or JSON lines of {token}
-//   jumpstart — JumpStart chat (Llama 2): {inputs: [[messages]], parameters}, needs accept_eula=true
-//               in CustomAttributes, answers [{generation: {role, content}}]
+//   jumpstart — a JumpStart chat model (Llama 2 chat) on its TGI-based container: needs
+//               accept_eula=true in CustomAttributes; {inputs: "<s>[INST] … [/INST]", parameters,
+//               stream} (the last [INST] turn is answered), streamed and answered whole as TGI does
 //   custom    — a made-up shape for the custom template: {prompt, max_length}, {output: {text}},
 //               stream lines {delta: {text}}
 
@@ -54,6 +55,17 @@ function stops(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((stop): stop is string => typeof stop === 'string' && stop !== '') : [];
 }
 
+/** The last user turn of a Llama 2 chat prompt: the text of its last `[INST] … [/INST]`, without a `<<SYS>>` block. */
+function lastInstruction(inputs: string): string {
+  const start = inputs.lastIndexOf('[INST]');
+  const end = inputs.lastIndexOf('[/INST]');
+  if (start < 0 || end < start) return inputs; // no template: the whole text, as a plain prompt
+  return inputs
+    .slice(start + '[INST]'.length, end)
+    .replace(/<<SYS>>[\s\S]*?<<\/SYS>>/, '')
+    .trim();
+}
+
 /** The request as the format's container reads it; a body in another shape is refused as it would be. */
 export function parseEchoRequest(format: EchoFormat, body: string, customAttributes: string | undefined): EchoRequest {
   let value: unknown;
@@ -88,9 +100,8 @@ export function parseEchoRequest(format: EchoFormat, body: string, customAttribu
           'Need to pass custom_attributes=\'accept_eula=true\' as part of header. This means you have read and accept the end-user-license-agreement (EULA) of the model.',
         );
       }
-      const dialogs = value.inputs;
-      if (!Array.isArray(dialogs) || dialogs.length === 0) throw new EchoRequestError(400, 'inputs must be a list of dialogs');
-      return { prompt: lastUserMessage(dialogs[0], 'inputs[0]'), maxNewTokens: numberOr(parameters.max_new_tokens, 256), stop: [], stream: false };
+      if (typeof value.inputs !== 'string') throw new EchoRequestError(422, 'inputs must be a string');
+      return { prompt: lastInstruction(value.inputs), maxNewTokens: numberOr(parameters.max_new_tokens, 20), stop: stops(parameters.stop), stream: value.stream === true };
     }
     case 'custom':
       if (typeof value.prompt !== 'string') throw new EchoRequestError(400, 'prompt must be a string');
@@ -127,11 +138,10 @@ export function completeBody(format: EchoFormat, answer: EchoAnswer): string {
         usage: { completion_tokens: answer.tokens.length },
       });
     case 'tgi':
+    case 'jumpstart':
       return JSON.stringify([{ generated_text: text, details: { finish_reason: tgiFinish(answer), generated_tokens: answer.tokens.length } }]);
     case 'lmi':
       return JSON.stringify({ generated_text: text });
-    case 'jumpstart':
-      return JSON.stringify([{ generation: { role: 'assistant', content: text } }]);
     case 'custom':
       return JSON.stringify({ output: { text } });
   }
@@ -159,6 +169,7 @@ export function streamChunks(format: EchoFormat, answer: EchoAnswer): { contentT
       };
     }
     case 'tgi':
+    case 'jumpstart':
       return {
         contentType: 'text/event-stream',
         chunks: answer.tokens.map(
@@ -182,7 +193,5 @@ export function streamChunks(format: EchoFormat, answer: EchoAnswer): { contentT
       };
     case 'custom':
       return { contentType: 'application/jsonlines', chunks: answer.tokens.map((token) => `${JSON.stringify({ delta: { text: token } })}\n`) };
-    case 'jumpstart':
-      return { contentType: 'application/json', chunks: [completeBody(format, answer)] };
   }
 }

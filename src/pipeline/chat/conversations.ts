@@ -1,8 +1,11 @@
 // Conversations kept per workspace: saved after every finished answer into a key-value store (VS
 // Code's workspaceState, through its get/update), listed newest first, renamed, deleted, and
-// exported to Markdown or JSON. Bounded: the newest MAX_CONVERSATIONS, each its newest MAX_TURNS
+// exported to Markdown or JSON; a Compare is kept where it ran, both sides with their labels, answers
+// and figures. Bounded: the newest MAX_CONVERSATIONS, each its newest MAX_TURNS
 // turns. No `vscode` import: unit-tested with a Map.
-import type { ChatParameters, Turn } from './types';
+import { FORMAT_LABELS } from './formats';
+import { firstPlainLine } from './plainText';
+import { metricsLine, type ChatParameters, type Turn } from './types';
 
 export interface StoredConversation {
   id: string;
@@ -25,11 +28,36 @@ export const CONVERSATIONS_KEY = 'sagemaker.chat.conversations';
 export const MAX_CONVERSATIONS = 100;
 export const MAX_TURNS = 400;
 
-/** A conversation's default title: its first prompt's first line, shortened. */
+export const TITLE_MAX_LENGTH = 60;
+
+/**
+ * A conversation's default title: its first prompt's first line of text as a reader sees it (the
+ * markdown's syntax left out: `## Adding numbers` is "Adding numbers"), shortened.
+ */
 export function defaultTitle(turns: readonly Turn[]): string {
-  const first = turns.find((turn) => turn.role === 'user')?.text.trim().split('\n')[0] ?? '';
-  if (first === '') return 'New conversation';
-  return first.length > 60 ? `${first.slice(0, 59)}…` : first;
+  return shortTitle(firstPlainLine(firstPrompt(turns)));
+}
+
+/**
+ * Whether a kept title is the default one rather than a name the user gave: the default of today,
+ * or of before titles were plain text (the first line as typed), which is then replaced.
+ */
+export function isDefaultTitle(title: string, turns: readonly Turn[]): boolean {
+  return title === defaultTitle(turns) || title === shortTitle(firstPrompt(turns).trim().split('\n')[0]);
+}
+
+/** The first prompt sent: to the conversation's endpoint, or to both sides of a Compare. */
+function firstPrompt(turns: readonly Turn[]): string {
+  for (const turn of turns) {
+    if (turn.role === 'user') return turn.text;
+    if (turn.role === 'compare') return turn.prompt;
+  }
+  return '';
+}
+
+function shortTitle(line: string): string {
+  if (line === '') return 'New conversation';
+  return line.length > TITLE_MAX_LENGTH ? `${line.slice(0, TITLE_MAX_LENGTH - 1)}…` : line;
 }
 
 export class ConversationStore {
@@ -93,6 +121,15 @@ export function conversationToMarkdown(conversation: StoredConversation): string
   for (const turn of conversation.turns) {
     if (turn.role === 'user') {
       lines.push('', '## You', '', quote(turn.text));
+    } else if (turn.role === 'compare') {
+      lines.push('', '## You, to Compare', '', quote(turn.prompt));
+      for (const side of turn.sides) {
+        const { answer } = side;
+        lines.push('', `### ${side.label}${answer.format ? ` · ${FORMAT_LABELS[answer.format]}` : ''}`, '', answer.text === '' ? '*(no text)*' : answer.text);
+        if (answer.metrics) lines.push('', `*${metricsLine(answer.metrics, answer.state === 'stopped')}*`);
+        else if (answer.state === 'stopped') lines.push('', '*(stopped)*');
+        if (answer.failure) lines.push('', `*${answer.failure.title}: ${answer.failure.message}*`);
+      }
     } else {
       lines.push('', `## ${conversation.endpoint}`, '', turn.text === '' ? '*(no text)*' : turn.text);
       if (turn.state === 'stopped') lines.push('', '*(stopped)*');

@@ -264,7 +264,8 @@ function answeredFormat(sent: 'messages' | 'tgi' | 'jumpstart', text: string): P
     if (record(value) && typeof value.generated_text === 'string') return 'lmi';
     return undefined;
   }
-  return record(first) && record(first.generation) ? 'jumpstart' : undefined;
+  // A JumpStart chat model answers as its TGI container does, or (older containers) with a generation.
+  return record(first) && (record(first.generation) || typeof first.generated_text === 'string') ? 'jumpstart' : undefined;
 }
 
 function clip(text: string): string {

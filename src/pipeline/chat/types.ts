@@ -83,6 +83,30 @@ export interface AnswerMetrics {
   variant?: string;
 }
 
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+const FINISH_REASONS: Record<string, string> = {
+  length: 'max new tokens reached',
+  eos_token: 'end of text',
+  stop: 'end of text',
+  stop_sequence: 'stop sequence',
+};
+
+/** An answer's figures in one line, as the panel shows them under it and exports write them. */
+export function metricsLine(metrics: AnswerMetrics, stopped: boolean): string {
+  const parts = [
+    metrics.firstTokenMs !== undefined && `first token ${formatMs(metrics.firstTokenMs)}`,
+    `${metrics.tokens} ${metrics.tokens === 1 ? 'token' : 'tokens'} in ${formatMs(metrics.totalMs)}`,
+    // "—" when it cannot be measured honestly (one token, or all of them in one piece).
+    metrics.tokensPerSecond !== undefined ? `${metrics.tokensPerSecond.toFixed(1)} tokens/s` : '— tokens/s',
+    stopped ? 'stopped' : metrics.finishReason && (FINISH_REASONS[metrics.finishReason] ?? metrics.finishReason),
+    metrics.variant && `variant ${metrics.variant}`,
+  ];
+  return parts.filter(Boolean).join(' · ');
+}
+
 /** What the user can do about a failed answer: a next step every surface offers, or one of the chat's own. */
 export type ChatAction = NextStep | 'useTgi' | 'useMessages' | 'acceptEula' | 'detectFormat';
 
@@ -104,6 +128,7 @@ export interface ChatFailure {
 
 export type Turn =
   | { id: number; role: 'user'; text: string }
+  | ComparisonTurn
   | {
       id: number;
       role: 'assistant';
@@ -122,6 +147,22 @@ export type AssistantTurn = Extract<Turn, { role: 'assistant' }>;
 export interface CompareSide {
   endpoint: string;
   parameters: ChatParameters;
+  /** The preset the side's parameters were taken from, when one was picked. */
+  preset?: string;
+}
+
+/** A side's label, on screen and in exports: which side, its endpoint, and what it was asked with. */
+export function compareSideLabel(index: number, side: CompareSide): string {
+  const preset = side.preset ? `preset ${side.preset}, ` : '';
+  return `${'AB'[index] ?? String(index + 1)} · ${side.endpoint} · ${preset}temperature ${side.parameters.temperature}, max ${side.parameters.maxNewTokens} tokens`;
+}
+
+/** A Compare kept in the conversation, where it ran: the prompt and each side with its label and answer. */
+export interface ComparisonTurn {
+  id: number;
+  role: 'compare';
+  prompt: string;
+  sides: (CompareSide & { label: string; answer: CompareAnswer })[];
 }
 
 /** One side's answer in Compare, as it stands. */
@@ -170,4 +211,6 @@ export interface EndpointFormat extends FormatSpec {
   how: 'detected' | 'chosen';
   /** The probe's steps, when it ran. */
   probe?: ProbeStep[];
+  /** The endpoint configuration the endpoint ran when this was remembered (DescribeEndpoint's EndpointConfigName). */
+  endpointConfig?: string;
 }

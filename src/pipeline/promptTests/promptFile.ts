@@ -1,5 +1,6 @@
 // A `*.prompts.yaml` file read into prompt tests, with every problem on the line it is about: YAML
-// syntax (the `yaml` package keeps each node's source range), the file's JSON Schema
+// syntax (read by js-yaml, fast; placed by the `yaml` package, which keeps each node's source
+// range, loaded only when a place is needed), the file's JSON Schema
 // (schemas/prompt-tests.schema.json — the same schema editors get through yamlValidation — checked
 // by the validator ajv generates from it at build time, promptFileValidator.ts), and the rules a
 // schema cannot say (one kind per assertion, unique case names, variables that exist, regexes and
@@ -7,7 +8,8 @@
 // own line — and conversations only where the format carries one). Pure: offsets and lines here,
 // diagnostics in the extension, messages in the CLI.
 import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { validate as generatedValidator } from './promptFileValidator';
 import { carriesHistory, FORMAT_LABELS, templateProblem } from '../chat/formats';
 import type { ChatMessage } from '../chat/payloads';
@@ -65,7 +67,8 @@ export interface ParameterSet extends PromptParameters {
 
 export interface PromptTestFile {
   description?: string;
-  format: PayloadFormat;
+  /** None: each endpoint's own, found by the chat's probe when the run starts. */
+  format?: PayloadFormat;
   /** JumpStart: the user accepted the model's EULA (accept_eula=true in CustomAttributes). */
   acceptEula: boolean;
   /** The custom format's template (its request as JSON text). */
@@ -131,26 +134,66 @@ export function answerValidator(answerSchema: object): ValidateFunction {
   return validate;
 }
 
+/** The `yaml` library, loaded on first use (see parsePromptFile). */
+let yamlLibrary: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlLibrary ??= require('yaml') as typeof import('yaml');
+  return yamlLibrary;
+}
+
+/**
+ * The file's value read by js-yaml (YAML 1.2's core schema, as `yaml` reads it), or undefined when
+ * js-yaml refuses it (a syntax error, a duplicate key) or it has aliases (whose expansion only
+ * `yaml` bounds): those go to `yaml`, which says where the problem is.
+ */
+function quickValue(text: string): { value: unknown } | undefined {
+  if (/(^|[\s[{,:-])\*[^\s,\]}]/m.test(text)) return undefined;
+  try {
+    return { value: loadYaml(text, { schema: CORE_SCHEMA }) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a prompt-test file. Its value comes from js-yaml, several times faster than `yaml` (a CI
+ * run's start reads a file of a hundred cases); `yaml`'s document, which knows where each node is, is
+ * made only when a place is asked for — a problem to put on its line, a case's range for a lens or a
+ * test item — or when js-yaml could not read the file.
+ */
 export function parsePromptFile(text: string): ParsedPromptFile {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  let parsed: { document: Document.Parsed; lines: LineCounter } | undefined;
+  const source = () => {
+    if (!parsed) {
+      const { LineCounter: Lines, parseDocument } = yaml();
+      const lines = new Lines();
+      parsed = { document: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
+    }
+    return parsed;
+  };
   const problems: FileProblem[] = [];
   const problem = (message: string, range: TextRange) => {
-    const { line, col } = lines.linePos(range.start);
+    const { line, col } = source().lines.linePos(range.start);
     problems.push({ message, range, line, column: col });
   };
-  const at = (path: Path, key = false): TextRange => locate(document.contents, path, text.length, key);
+  const at = (path: Path, key = false): TextRange => locate(source().document.contents, path, text.length, key);
 
-  for (const error of document.errors) {
-    problem(`YAML: ${error.message.split('\n')[0]}`, { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0] + 1) });
-  }
-  if (problems.length > 0) return { ok: false, problems };
   let value: unknown;
-  try {
-    value = document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    problem(`YAML: ${(error as Error).message}`, { start: 0, end: text.length });
-    return { ok: false, problems };
+  const quick = quickValue(text);
+  if (quick) {
+    value = quick.value;
+  } else {
+    const { document } = source();
+    for (const error of document.errors) {
+      problem(`YAML: ${error.message.split('\n')[0]}`, { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0] + 1) });
+    }
+    if (problems.length > 0) return { ok: false, problems };
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      problem(`YAML: ${(error as Error).message}`, { start: 0, end: text.length });
+      return { ok: false, problems };
+    }
   }
   if (value === null || value === undefined) {
     problem('The file is empty: it needs at least `cases:` with one case.', { start: 0, end: text.length });
@@ -168,8 +211,12 @@ export function parsePromptFile(text: string): ParsedPromptFile {
 
   const raw = value as RawFile;
   const fileVariables = raw.variables ?? {};
-  const fileFormat = raw.parameters?.format ?? raw.format ?? 'messages';
-  const formats = new Set<PayloadFormat>([fileFormat, ...(raw.matrix?.parameters ?? []).map((set) => set.format ?? fileFormat)]);
+  // The formats the file names (none: each endpoint's, probed at run time, where a conversation to a
+  // format without one is refused instead).
+  const fileFormat = raw.parameters?.format ?? raw.format;
+  const formats = new Set<PayloadFormat>(
+    [fileFormat, ...(raw.matrix?.parameters ?? []).map((set) => set.format ?? fileFormat)].filter((format): format is PayloadFormat => format !== undefined),
+  );
   const template = readTemplate(raw.template, (message, path) => problem(message, at(['template', ...path])));
   // The custom format without a template: said where the format is chosen (each place once).
   if (!raw.template) {
@@ -221,8 +268,21 @@ export function parsePromptFile(text: string): ParsedPromptFile {
       const assertion = readAssertion(rawAssertion, [...here, 'assert', position], fill, (message, path, key) => problem(message, at(path, key)));
       return assertion ? [assertion] : [];
     });
-    const assertionRanges = assertions.map((_, position) => at([...here, 'assert', position]));
-    cases.push({ name: rawCase.name, range: at(here), messages, parameters: rawCase.parameters ?? {}, assertions, assertionRanges });
+    // Where the case and its assertions are: found when first asked for (the CLI never asks).
+    let ranges: { range: TextRange; assertionRanges: TextRange[] } | undefined;
+    const placed = () => (ranges ??= { range: at(here), assertionRanges: assertions.map((_, position) => at([...here, 'assert', position])) });
+    cases.push({
+      name: rawCase.name,
+      get range() {
+        return placed().range;
+      },
+      messages,
+      parameters: rawCase.parameters ?? {},
+      assertions,
+      get assertionRanges() {
+        return placed().assertionRanges;
+      },
+    });
   });
   // A template no call uses is most likely a forgotten `format: custom`: the calls would go in another format.
   if (raw.template && !formats.has('custom') && !raw.cases.some((rawCase) => rawCase.parameters?.format === 'custom')) {
@@ -239,7 +299,7 @@ export function parsePromptFile(text: string): ParsedPromptFile {
     ok: true,
     file: {
       description: raw.description,
-      format: raw.format ?? 'messages',
+      ...(raw.format ? { format: raw.format } : {}),
       acceptEula: raw.acceptEula ?? false,
       ...(template ? { template } : {}),
       stream: raw.stream ?? true,
@@ -415,6 +475,7 @@ function pointerPath(pointer: string): Path {
 
 /** The value at `path` (or its key), else the nearest ancestor that exists. */
 function locate(root: YamlNode | null | undefined, path: Path, length: number, key: boolean): TextRange {
+  const { isMap, isScalar, isSeq } = yaml();
   let node = root;
   let found: TextRange = rangeOf(node) ?? { start: 0, end: length };
   for (const [index, segment] of path.entries()) {

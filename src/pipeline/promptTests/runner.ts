@@ -53,6 +53,11 @@ export async function runCalls(calls: readonly PlannedCall[], options: RunOption
 }
 
 async function runCall(call: PlannedCall, options: RunOptions, signal: AbortSignal): Promise<CallResult> {
+  // The file names no format and the endpoint's could not be found: the case fails with why.
+  if (typeof call.endpointFormat === 'object') {
+    const failure = 'problem' in call.endpointFormat ? { title: `No format to call ${call.endpoint} in`, message: call.endpointFormat.problem } : options.describeFailure(call.endpointFormat.error, call);
+    return { call, passed: false, failure, assertions: [] };
+  }
   let answer: CallAnswer;
   try {
     answer = await options.invoke(call, signal);

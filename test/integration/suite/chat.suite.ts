@@ -43,7 +43,7 @@ describe('Chat conversations', () => {
     const again = await session.regenerate(second.id);
     assert.ok(again && again.id !== second.id);
     assert.deepEqual(
-      session.transcript.map((turn) => turn.text),
+      session.transcript.map((turn) => ('text' in turn ? turn.text : turn.prompt)),
       ['first question', 'first question', 'second question', 'second question'],
     );
     const firstUser = session.transcript[0];
@@ -51,7 +51,7 @@ describe('Chat conversations', () => {
     const edited = await session.edit(firstUser.id, 'edited question');
     assert.equal(edited?.text, 'edited question');
     assert.deepEqual(
-      session.transcript.map((turn) => `${turn.role}:${turn.text}`),
+      session.transcript.map((turn) => `${turn.role}:${'text' in turn ? turn.text : turn.prompt}`),
       ['user:edited question', 'assistant:edited question'],
     );
   });
@@ -79,9 +79,9 @@ describe('Chat conversations', () => {
     await session.send('remember **me**');
     const id = session.conversationId;
     const kept = workbench.chatPanels.conversations.get(id);
-    assert.equal(kept?.title, 'remember **me**');
+    assert.equal(kept?.title, 'remember me', 'the title is the prompt as read, without its markdown');
     assert.deepEqual(
-      kept?.turns.map((turn) => turn.text),
+      kept?.turns.map((turn) => ('text' in turn ? turn.text : turn.prompt)),
       ['remember **me**', 'remember **me**'],
     );
 

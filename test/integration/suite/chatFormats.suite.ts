@@ -3,14 +3,18 @@
 // remembered per endpoint (a reopened chat does not probe again), the user's pick over the probe's
 // (and Detect the Format Again when the pick is wrong), a JumpStart model that refuses until its EULA
 // is accepted from the chat, a custom template for a shape no known format fits; and Compare: one
-// prompt to two endpoints, and to one endpoint with two parameter sets, streamed in parallel.
+// prompt to two endpoints, and to one endpoint with two parameter sets, streamed in parallel, then
+// kept with the conversation (reopened and exported with both sides). A format is remembered for the
+// endpoint's configuration: an endpoint updated to another model is probed again.
+import { CreateEndpointConfigCommand, CreateModelCommand, DescribeEndpointCommand, UpdateEndpointCommand } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AssistantTurn, HostMessage } from '../../../webview/chat/protocol';
 import type { Workbench } from '../../../src/workbench';
 import type { ChatSession } from '../../../src/panels/chatSession';
+import { conversationToMarkdown } from '../../../src/pipeline/chat/conversations';
 import { deployEchoEndpoint } from '../../../harness/endpoints';
-import { activateWorkbench, emulatorUrl, uniqueName } from '../../../harness/extensionHostFixtures';
+import { activateWorkbench, emulatorUrl, sageMaker, uniqueName } from '../../../harness/extensionHostFixtures';
 
 const TEMPLATE = { request: '{"prompt": "{{prompt}}", "max_length": "{{max_new_tokens}}", "stream": true}', answerPath: '$.output.text', chunkPath: '$.delta.text' };
 const GREEDY = { maxNewTokens: 50, temperature: 0, topP: 1 };
@@ -75,7 +79,8 @@ describe('Chat formats and Compare', () => {
     assert.equal(session.currentParameters.format, 'tgi');
     const shown = await formatMessages(session, () => session.send('again'));
     assert.ok(!shown.some((message) => message.detecting), 'the remembered format was used');
-    assert.equal(session.transcript[session.transcript.length - 1].text, 'again');
+    const last = session.transcript[session.transcript.length - 1];
+    assert.equal(last.role === 'assistant' && last.text, 'again');
   });
 
   it('sends in the format the user picks over the probe\'s; a wrong pick fails with Detect the Format Again, which finds it again', async () => {
@@ -110,8 +115,11 @@ describe('Chat formats and Compare', () => {
     assert.equal(answer.state, 'done', JSON.stringify(answer.failure));
     assert.equal(answer.text, 'license first');
     assert.equal(workbench.chatPanels.formats.get(names.jumpstart)?.acceptEula, true);
-    // The conversation goes with each prompt (JumpStart's dialog): the server answers the last user turn.
-    assert.equal((await session.send('second turn')).text, 'second turn');
+    // The conversation goes with each prompt (in the model's prompt template): the server answers the
+    // last user turn, streamed a token at a time as a JumpStart TGI container streams.
+    const second = await session.send('second turn of three words');
+    assert.equal(second.text, 'second turn of three words');
+    assert.equal(second.metrics?.tokens, 5, 'streamed, a word an event');
   });
 
   it('custom template: no known format answers, the failure says so; a bad template is refused; a good one streams by its chunk path', async () => {
@@ -134,6 +142,31 @@ describe('Chat formats and Compare', () => {
     assert.equal(answer.metrics?.tokens, 4, 'one chunk per word, read by $.delta.text');
   });
 
+  it('probes again once the endpoint was updated to another model, and keeps the format while it runs the same one', async function () {
+    this.timeout(90_000);
+    const formats = workbench.chatPanels.formats;
+    assert.equal(formats.get(names.custom)?.format, 'custom', 'the custom template test ran first');
+    assert.equal(formats.get(names.custom)?.endpointConfig, names.custom, 'remembered with the configuration the endpoint ran');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until(() => !workbench.chatPanels.isOpen(names.custom));
+    const next = await updateToEcho(names.custom, 'tgi');
+    const session = workbench.chatPanels.show(names.custom);
+    session.handle({ type: 'parameters', parameters: { format: 'messages', ...GREEDY } });
+    let answer;
+    const shown = await formatMessages(session, async () => (answer = await session.send('after the update')));
+    assert.equal(answer!.state, 'done', JSON.stringify(answer!.failure));
+    assert.equal(answer!.format, 'tgi');
+    assert.equal(answer!.text.trim(), 'after the update');
+    assert.ok(shown.some((message) => message.detecting), 'the probe ran again');
+    assert.deepEqual([formats.get(names.custom)?.format, formats.get(names.custom)?.how, formats.get(names.custom)?.endpointConfig], ['tgi', 'detected', next]);
+    // Same configuration: the next prompt, and a new panel's, use what was found.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until(() => !workbench.chatPanels.isOpen(names.custom));
+    const reopened = workbench.chatPanels.show(names.custom);
+    const again = await formatMessages(reopened, () => reopened.send('once more'));
+    assert.ok(!again.some((message) => message.detecting), 'no probe while the endpoint runs the same configuration');
+  });
+
   it('Compare: one prompt to two endpoints and to one endpoint with two parameter sets, both streamed, each with its figures', async () => {
     const session = workbench.chatPanels.show(names.tgi);
     const deltas = [0, 0];
@@ -150,18 +183,57 @@ describe('Chat formats and Compare', () => {
     }
     assert.deepEqual([left.format, right.format], ['tgi', 'lmi']);
     assert.ok(deltas[0] > 1 && deltas[1] > 1, `both sides streamed (${deltas})`);
-    const [short, long] = await session.comparison.run(prompt, [
+    // As the panel's Compare runs it: kept in the conversation once both sides ended, and saved.
+    const kept = await session.compare(prompt, [
       { endpoint: names.messages, parameters: { format: 'messages', ...GREEDY, maxNewTokens: 2 } },
-      { endpoint: names.messages, parameters: { format: 'messages', ...GREEDY, maxNewTokens: 8 } },
+      { endpoint: names.messages, preset: 'long', parameters: { format: 'messages', ...GREEDY, maxNewTokens: 8 } },
     ]);
     listening.dispose();
-    assert.equal(short.text, 'a b ');
-    assert.equal(short.metrics?.finishReason, 'length');
-    assert.equal(long.text, prompt);
-    // The conversation is untouched by Compare.
-    assert.ok(!session.transcript.some((turn) => turn.text === prompt));
+    const [short, long] = kept!.sides;
+    assert.equal(short.answer.text, 'a b ');
+    assert.equal(short.answer.metrics?.finishReason, 'length');
+    assert.equal(long.answer.text, prompt);
+    assert.deepEqual(kept!.sides.map((side) => side.label), [`A · ${names.messages} · temperature 0, max 2 tokens`, `B · ${names.messages} · preset long, temperature 0, max 8 tokens`]);
+    // Compare's prompt is not a prompt of the conversation: no answer of the endpoint to it.
+    assert.ok(!session.transcript.some((turn) => turn.role !== 'compare' && turn.text === prompt));
+    assert.equal(session.transcript[session.transcript.length - 1], kept);
+    await until(() => workbench.chatPanels.conversations.get(session.conversationId)?.turns.some((turn) => turn.role === 'compare' && turn.id === kept!.id) === true);
+    const stored = workbench.chatPanels.conversations.get(session.conversationId)!;
+    const storedCompare = stored.turns.find((turn) => turn.role === 'compare')!;
+    assert.deepEqual(storedCompare, JSON.parse(JSON.stringify(kept)));
+    // Reopened (a new panel reads the kept conversation), the Compare is there with both answers.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until(() => !workbench.chatPanels.isOpen(names.tgi));
+    const reopened = workbench.chatPanels.show(names.tgi);
+    assert.notEqual(reopened, session, 'a new panel and session');
+    assert.deepEqual(
+      reopened.transcript.filter((turn) => turn.role === 'compare').map((turn) => turn.sides.map((side) => side.answer.text)),
+      [['a b ', prompt]],
+    );
+    assert.match(conversationToMarkdown(stored), new RegExp(`### B · ${names.messages} · preset long, temperature 0, max 8 tokens · Messages API\n\n${prompt}\n\n\\*first token`));
   });
 });
+
+/** Updates `endpoint` to a new configuration whose model is the echo server in `format`; resolves once it is InService on it. */
+async function updateToEcho(endpoint: string, format: 'tgi' | 'messages'): Promise<string> {
+  const client = sageMaker();
+  const next = `${endpoint}-v2`;
+  try {
+    await client.send(new CreateModelCommand({ ModelName: next, ExecutionRoleArn: 'arn:aws:iam::000000000000:role/SageMakerExecutionRole', PrimaryContainer: { Image: 'sagemaker-emulator/format-echo:latest', Environment: { SM_EMULATOR_FORMAT: format } } }));
+    await client.send(new CreateEndpointConfigCommand({ EndpointConfigName: next, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: next, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }] }));
+    await client.send(new UpdateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: next }));
+    // Awaited: InService on the new configuration (every 250 ms, at most 60 s).
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const described = await client.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+      if (described.EndpointStatus === 'InService' && described.EndpointConfigName === next) return next;
+      if (Date.now() > deadline) throw new Error(`${endpoint} is ${described.EndpointStatus} on ${described.EndpointConfigName} after 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    client.destroy();
+  }
+}
 
 /** The next finished answer the session posts. */
 function nextAnswer(session: ChatSession): Promise<AssistantTurn> {
@@ -175,11 +247,11 @@ function nextAnswer(session: ChatSession): Promise<AssistantTurn> {
   });
 }
 
-/** Resolves once `condition` holds (checked every 20 ms, at most 5 s): a remembered format is written asynchronously. */
+/** Resolves once `condition` holds (checked every 20 ms, at most 5 s): a remembered format, a kept conversation are written asynchronously. */
 async function until(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error('the format was not remembered within 5 s');
+    if (Date.now() > deadline) throw new Error(`not within 5 s: ${condition.toString()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -1,6 +1,7 @@
 // Prompt-test files in the real extension host: problems on their lines, lenses, the Testing view's
 // items, runs against the emulator's GPT (one endpoint, then two side by side), failures with the
-// failed assertion and the answer, re-running only the failed, and an endpoint that does not exist.
+// failed assertion and the answer, re-running only the failed, an endpoint that does not exist, and
+// a file that names no format (run in the chat's remembered or probed format).
 import { waitUntilEndpointInService } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -165,6 +166,22 @@ describe('Prompt tests', () => {
     const outcome = await rerun;
     assert.deepEqual(outcome.endpoints, [trained]);
     assert.deepEqual(outcome.reported.map((result) => [result.itemId, result.state]), [['explains physics', 'failed']]);
+  });
+
+  it('runs a file that names no format in the format the chat knows for each endpoint: its pick, else what the probe finds (then remembered)', async function () {
+    this.timeout(60_000);
+    const noFormat = await writeFile('no-format.prompts.yaml', CHECKS.replace(/^format: tgi\n/m, ''));
+    const formats = workbench.chatPanels.formats;
+    await formats.forget(trained);
+    await formats.set(random, { format: 'tgi', how: 'chosen' }); // picked in random's chat
+    const outcome = await vscode.commands.executeCommand<PromptTestRunOutcome>('sagemaker.promptTests.run', noFormat, 'continues a sentence', [trained, random]);
+    const formatOf = (endpoint: string) => outcome.results.find((result) => result.call.endpoint === endpoint)?.call.spec.format;
+    // The built-in GPT answers the probe's first shape, the Messages API; random's pick holds.
+    assert.equal(formatOf(trained), 'messages');
+    assert.equal(formatOf(random), 'tgi');
+    assert.deepEqual(outcome.results.map((result) => result.passed), [true, true], JSON.stringify(outcome.reported));
+    assert.equal(formats.get(trained)?.format, 'messages', 'the probe\'s find is remembered for the chat too');
+    assert.equal(formats.get(trained)?.how, 'detected');
   });
 
   it('fails the cases of an endpoint that does not exist, saying so in the failure language', async function () {

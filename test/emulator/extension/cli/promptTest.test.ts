@@ -4,7 +4,8 @@
 // exits 2 with its problems on their lines, and an endpoint that does not exist fails its cases
 // in the words the extension uses. And files in the other SageMaker LLM formats, against the
 // emulator's echo model servers (format-echo): LMI/DJL, a JumpStart chat model (refused until the
-// file accepts its EULA) and a custom JSON template, each streamed and answered whole.
+// file accepts its EULA) and a custom JSON template, each streamed and answered whole; a file that
+// names no format runs in what the chat's probe finds.
 import { SageMakerClient, waitUntilEndpointInService } from '@aws-sdk/client-sagemaker';
 import { XMLParser } from 'fast-xml-parser';
 import assert from 'node:assert/strict';
@@ -158,8 +159,19 @@ describe('sagemaker-workbench prompt-test', () => {
     assert.match(row('lmi', true), /^PASS\s+answers the prompt\s+echo-lmi\s+\d+ ms\s+4\s+1 assertion passed$/m);
     assert.match(row('lmi', false), /^PASS\s+answers the prompt\s+echo-lmi\s+\d+ ms\s+—\s+1 assertion passed$/m);
     assert.match(row('custom', true), /^PASS\s+answers within max_length\s+echo-custom\s+\d+ ms\s+3\s+1 assertion passed$/m);
-    // JumpStart answers whole even on the streaming call: its tokens are unknown, not 0.
-    assert.match(row('jumpstart', true), /^PASS\s+answers the last turn of a conversation\s+echo-jumpstart\s+\d+ ms\s+—\s+1 assertion passed$/m);
+    // JumpStart streams as its TGI container does: a token an event (5 words); answered whole, TGI's details count them.
+    assert.match(row('jumpstart', true), /^PASS\s+answers the last turn of a conversation\s+echo-jumpstart\s+\d+ ms\s+5\s+1 assertion passed$/m);
+    assert.match(row('jumpstart', false), /^PASS\s+answers the last turn of a conversation\s+echo-jumpstart\s+\d+ ms\s+5\s+1 assertion passed$/m);
+  });
+
+  it('runs a file that names no format in each endpoint\'s own, found by the chat\'s probe, and fails the cases of one that answers none, saying to set format', async () => {
+    const file = fixture('lmi.prompts.yaml', scratch.path, (text) => text.replace(/^format: lmi\n/m, ''));
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /^format:/m);
+    const run = await cli(['prompt-test', file, '--endpoint', 'echo-lmi', '--endpoint', 'echo-custom', '--case', 'answers the prompt', '--emulator', emulator.url]);
+    assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
+    // The probe found LMI/DJL: the call was streamed in it (4 tokens, a word each).
+    assert.match(run.stdout, /^PASS\s+answers the prompt\s+echo-lmi\s+\d+ ms\s+4\s+1 assertion passed$/m);
+    assert.match(run.stdout, /^FAIL\s+answers the prompt\s+echo-custom\s+—\s+—\s+No format to call echo-custom in: echo-custom answered none of the known formats: set format/m); // the table cuts the rest
   });
 
   it('fails a JumpStart file that does not accept the EULA, saying to add acceptEula: true (streamed and whole), and a file in a format the endpoint refuses, saying to set format', async () => {

@@ -136,7 +136,7 @@ describe('kept conversations', () => {
   });
 
   it('names a conversation after its first prompt\'s first line', () => {
-    assert.equal(defaultTitle(turns), 'What is **2+2**?');
+    assert.equal(defaultTitle(turns), 'What is 2+2?');
     assert.equal(defaultTitle([]), 'New conversation');
     assert.equal(defaultTitle([{ id: 1, role: 'user', text: 'x'.repeat(80) }]).length, 60);
   });
@@ -146,7 +146,7 @@ describe('kept conversations', () => {
     assert.equal(
       markdown,
       [
-        '# What is **2+2**?',
+        '# What is 2+2?',
         '',
         'Endpoint: `ep` · 2026-01-02T00:00:00.000Z',
         '',
@@ -210,12 +210,16 @@ describe('echo model servers, read by the chat\'s parser', () => {
     assert.equal(read(streamChunks('tgi', echoAnswer(stopped)).chunks.join(''), 0).finishReason, 'stop_sequence');
   });
 
-  it('JumpStart needs accept_eula=true in CustomAttributes, and answers a generation', () => {
-    const body = JSON.stringify({ inputs: [[{ role: 'user', content: 'hi there' }]], parameters: { max_new_tokens: 10 } });
+  it('JumpStart needs accept_eula=true in CustomAttributes, answers the last [INST] turn, and answers whole as TGI does', () => {
+    const body = JSON.stringify({ inputs: '<s>[INST] <<SYS>>\nbe brief\n<</SYS>>\n\nearlier [/INST] yes </s><s>[INST] hi there [/INST]', parameters: { max_new_tokens: 10 } });
     assert.throws(() => parseEchoRequest('jumpstart', body, undefined), (error: EchoRequestError) => error.status === 424 && /accept_eula=true/.test(error.message));
     assert.throws(() => parseEchoRequest('jumpstart', body, 'accept_eula=false'), EchoRequestError);
     const request = parseEchoRequest('jumpstart', body, 'x=1; accept_eula=true');
-    assert.equal(completeBody('jumpstart', echoAnswer(request)), '[{"generation":{"role":"assistant","content":"hi there"}}]');
+    assert.equal(request.prompt, 'hi there');
+    assert.equal(request.stream, false);
+    assert.equal(completeBody('jumpstart', echoAnswer(request)), '[{"generated_text":"hi there","details":{"finish_reason":"eos_token","generated_tokens":2}}]');
+    // A list of dialogs (the older JumpStart chat containers' input) is refused as TGI refuses it.
+    assert.throws(() => parseEchoRequest('jumpstart', JSON.stringify({ inputs: [[{ role: 'user', content: 'x' }]] }), 'accept_eula=true'), (error: EchoRequestError) => error.status === 422);
   });
 
   it('refuses a body in another format as the container would', () => {

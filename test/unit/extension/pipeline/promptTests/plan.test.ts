@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { eventReader } from '../../../../../src/pipeline/chat/formats';
+import { llama2ChatPrompt, type ChatMessage } from '../../../../../src/pipeline/chat/payloads';
 import { callRequest, readWholeAnswer } from '../../../../../src/pipeline/promptTests/invoke';
 import { NoEndpointError, planCalls } from '../../../../../src/pipeline/promptTests/plan';
 import { parsePromptFile, type PromptTestFile } from '../../../../../src/pipeline/promptTests/promptFile';
@@ -93,12 +94,15 @@ it('writes JumpStart requests with the whole conversation, sending accept_eula=t
     { role: 'assistant', content: 'hello' },
     { role: 'user', content: 'again' },
   ];
+  // The conversation in Llama 2 chat's template, streamed as a JumpStart TGI container streams.
+  const inputs = llama2ChatPrompt(dialog as ChatMessage[]);
+  assert.equal(inputs, '<s>[INST] <<SYS>>\nbe brief\n<</SYS>>\n\nhi [/INST] hello </s><s>[INST] again [/INST]');
   const refused = requests(`format: jumpstart\n${conversation}`);
-  assert.deepEqual(refused.streamed, { body: { inputs: [dialog], parameters: { max_new_tokens: 256 } } });
-  assert.deepEqual(refused.whole, refused.streamed, 'a JumpStart body has no stream flag to turn off');
+  assert.deepEqual(refused.streamed, { body: { inputs, parameters: { max_new_tokens: 256, details: true }, stream: true } });
+  assert.deepEqual(refused.whole, { body: { inputs, parameters: { max_new_tokens: 256, details: true }, stream: false } });
   const accepted = requests(`format: jumpstart\nacceptEula: true\n${conversation}`);
-  assert.deepEqual(accepted.streamed, { body: { inputs: [dialog], parameters: { max_new_tokens: 256 } }, customAttributes: 'accept_eula=true' });
-  assert.deepEqual(accepted.whole, accepted.streamed);
+  assert.deepEqual(accepted.streamed, { body: { inputs, parameters: { max_new_tokens: 256, details: true }, stream: true }, customAttributes: 'accept_eula=true' });
+  assert.deepEqual(accepted.whole, { ...accepted.streamed, body: { ...accepted.streamed.body as object, stream: false } });
   // Accepting a EULA is about JumpStart: another format of the same file sends no header.
   const [, messages] = planCalls(file(`format: jumpstart\nacceptEula: true\nmatrix:\n  parameters: [{ name: js }, { name: m, format: messages }]\n${conversation}`), { endpoints: ['e'] });
   assert.equal(callRequest(messages).customAttributes, undefined);
