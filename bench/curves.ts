@@ -1,6 +1,7 @@
 // `npm run bench:curves`: 100,000 metric points drawn by the training job panel, in Chromium: the
 // panel's own webview bundle (dist/webview/trainingJob.js, with its stylesheets and markup) gets the
-// host's `metrics` message as the panel gets it, and the time is taken from that message's arrival to
+// host's `metrics` message as the panel gets it (each series two Float64Array columns, made in the page
+// before the timing), and the time is taken from that message's arrival to
 // the first animation frame after the bundle handled it (uPlot has drawn its canvases by then). Beside
 // it, in the same page and run: uPlot alone drawing the same points already aligned (the library's
 // floor without decimation), a live refresh (the same series plus one new point per series, as each
@@ -21,29 +22,25 @@ const FEW_POINTS = 1_000;
 const ROUNDS = 5;
 const BUDGET_MS = 200;
 
-/** Series as CloudWatch gives them: one point per minute per host, hosts a few seconds apart. */
-function shape(metrics: string[], hosts: number, points = POINTS): MetricSeriesView[] {
-  const perSeries = Math.floor(points / (metrics.length * hosts));
-  const start = Date.UTC(2026, 0, 1);
-  const series: MetricSeriesView[] = [];
-  for (const metric of metrics) {
-    for (let host = 1; host <= hosts; host++) {
-      const timestamps = Array.from({ length: perSeries }, (_, index) => start + index * 60_000 + host * 3_000);
-      const values = timestamps.map((_, index) => 3 * Math.exp(-index / perSeries) + 0.05 * Math.sin(index / 7) + (metric.startsWith('validation') ? 0.1 : 0));
-      series.push({ metric, host: `algo-${host}`, timestamps, values });
-    }
-  }
-  return series;
+interface Shape {
+  metrics: string[];
+  hosts: number;
+  points: number;
 }
 
-const SHAPES: { name: string; series: MetricSeriesView[]; few: MetricSeriesView[] }[] = [
-  { name: '1 series (train:loss, 1 host)', series: shape(['train:loss'], 1), few: shape(['train:loss'], 1, FEW_POINTS) },
+const SHAPES: { name: string; shape: Shape; few: Shape }[] = [
+  { name: '1 series (train:loss, 1 host)', shape: { metrics: ['train:loss'], hosts: 1, points: POINTS }, few: { metrics: ['train:loss'], hosts: 1, points: FEW_POINTS } },
   {
     name: '4 series (train and validation loss, 2 hosts)',
-    series: shape(['train:loss', 'validation:loss'], 2),
-    few: shape(['train:loss', 'validation:loss'], 2, FEW_POINTS),
+    shape: { metrics: ['train:loss', 'validation:loss'], hosts: 2, points: POINTS },
+    few: { metrics: ['train:loss', 'validation:loss'], hosts: 2, points: FEW_POINTS },
   },
 ];
+
+/** How many points the page's series hold (each series gets an equal share). */
+function pointsOf({ metrics, hosts, points }: Shape): number {
+  return Math.floor(points / (metrics.length * hosts)) * metrics.length * hosts;
+}
 
 async function main(): Promise<void> {
   const bundle = readFileSync(path.join(REPO_ROOT, 'dist', 'webview', 'trainingJob.js'), 'utf8');
@@ -62,22 +59,24 @@ async function main(): Promise<void> {
     return page;
   };
   try {
-    for (const { name, series, few: fewSeries } of SHAPES) {
+    for (const { name, shape, few: fewShape } of SHAPES) {
       const first: number[] = [];
       const refresh: number[] = [];
       const floor: number[] = [];
       const few: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const small = await panelPage(`${name}, ${FEW_POINTS} points, round ${round + 1}`);
-        few.push(await small.evaluate(timeMetricsMessage, { series: fewSeries, extra: 0 }));
+        await small.evaluate(makeSeries, fewShape);
+        few.push(await small.evaluate(timeMetricsMessage, 0));
         await small.close();
         const page = await panelPage(`${name}, round ${round + 1}`);
-        first.push(await page.evaluate(timeMetricsMessage, { series, extra: 0 }));
-        refresh.push(await page.evaluate(timeMetricsMessage, { series, extra: 1 }));
+        const series = await page.evaluate(makeSeries, shape);
+        first.push(await page.evaluate(timeMetricsMessage, 0));
+        refresh.push(await page.evaluate(timeMetricsMessage, 1));
         const points = await page.evaluate(() => Number(document.querySelector<HTMLElement>('.curves')?.dataset.points));
-        if (points !== series.reduce((sum, entry) => sum + entry.timestamps.length + 1, 0)) throw new Error(`the panel says ${points} points`);
+        if (points !== pointsOf(shape) + series) throw new Error(`the panel says ${points} points`);
         await page.addScriptTag({ content: uplot });
-        floor.push(await timeBareUplot(page, series));
+        floor.push(await timeBareUplot(page));
         await page.close();
       }
       rows.push({ shape: name, first: median(first), refresh: median(refresh), floor: median(floor), few: median(few) });
@@ -116,16 +115,47 @@ function showJob(): Promise<void> {
 }
 
 /**
- * Runs in the page: posts a `metrics` message (each series with `extra` more points) and resolves with
- * the milliseconds from its arrival (a listener registered before the bundle's would run first; this
- * one is added after, so the time starts at the message event's own timestamp) to the first frame
+ * Runs in the page, before any timing: the series as CloudWatch gives them (one point per minute per
+ * host, hosts a few seconds apart), in the form the host sends them (columns of Float64Array), kept
+ * in the page for the timed messages. Returns how many series there are.
+ */
+function makeSeries({ metrics, hosts, points }: Shape): number {
+  const perSeries = Math.floor(points / (metrics.length * hosts));
+  const start = Date.UTC(2026, 0, 1);
+  const series: MetricSeriesView[] = [];
+  for (const metric of metrics) {
+    for (let host = 1; host <= hosts; host++) {
+      const timestamps = new Float64Array(perSeries);
+      const values = new Float64Array(perSeries);
+      for (let index = 0; index < perSeries; index++) {
+        timestamps[index] = start + index * 60_000 + host * 3_000;
+        values[index] = 3 * Math.exp(-index / perSeries) + 0.05 * Math.sin(index / 7) + (metric.startsWith('validation') ? 0.1 : 0);
+      }
+      series.push({ metric, host: `algo-${host}`, timestamps, values });
+    }
+  }
+  (window as unknown as { benchSeries: MetricSeriesView[] }).benchSeries = series;
+  return series.length;
+}
+
+/**
+ * Runs in the page: posts a `metrics` message of the page's series (each with `extra` more points, as
+ * the host sends every point again at each poll) and resolves with the milliseconds from its arrival
+ * (a listener registered before the bundle's would run first; this one is added after, so the time
+ * starts at the message event's own timestamp, before the bundle reads the data) to the first frame
  * after the bundle handled it.
  */
-function timeMetricsMessage({ series, extra }: { series: MetricSeriesView[]; extra: number }): Promise<number> {
-  const grown = series.map((entry) => ({
+function timeMetricsMessage(extra: number): Promise<number> {
+  const grow = (column: Float64Array, next: (last: number, index: number) => number) => {
+    const grown = new Float64Array(column.length + extra);
+    grown.set(column);
+    for (let index = 0; index < extra; index++) grown[column.length + index] = next(column[column.length - 1], index);
+    return grown;
+  };
+  const series = (window as unknown as { benchSeries: MetricSeriesView[] }).benchSeries.map((entry) => ({
     ...entry,
-    timestamps: [...entry.timestamps, ...Array.from({ length: extra }, (_, index) => entry.timestamps[entry.timestamps.length - 1] + (index + 1) * 60_000)],
-    values: [...entry.values, ...Array.from({ length: extra }, () => entry.values[entry.values.length - 1])],
+    timestamps: grow(entry.timestamps, (last, index) => last + (index + 1) * 60_000),
+    values: grow(entry.values, (last) => last),
   }));
   return new Promise((resolve) => {
     window.addEventListener(
@@ -136,17 +166,18 @@ function timeMetricsMessage({ series, extra }: { series: MetricSeriesView[]; ext
       },
       { once: true },
     );
-    window.postMessage({ type: 'metrics', series: grown, live: true }, '*');
+    window.postMessage({ type: 'metrics', series, live: true }, '*');
   });
 }
 
-/** uPlot alone, in the same page, drawing the first chart's series already aligned on one x array. */
-async function timeBareUplot(page: Page, series: MetricSeriesView[]): Promise<number> {
-  return page.evaluate((all) => {
+/** uPlot alone, in the same page, drawing the first chart's series (the page's) already aligned on one x array. */
+async function timeBareUplot(page: Page): Promise<number> {
+  return page.evaluate(() => {
     type Plot = new (options: object, data: unknown[], target: HTMLElement) => unknown;
     const UPlot = (window as unknown as { uPlot: Plot }).uPlot;
+    const all = (window as unknown as { benchSeries: MetricSeriesView[] }).benchSeries;
     const train = all.filter((entry) => entry.metric === all[0].metric);
-    const xs = [...new Set(train.flatMap((entry) => entry.timestamps))].sort((a, b) => a - b);
+    const xs = [...new Set(train.flatMap((entry) => Array.from(entry.timestamps)))].sort((a, b) => a - b);
     const at = new Map(xs.map((x, index) => [x, index]));
     const columns = train.map((entry) => {
       const column = new Array<number | null>(xs.length).fill(null);
@@ -168,7 +199,7 @@ async function timeBareUplot(page: Page, series: MetricSeriesView[]): Promise<nu
       }
       requestAnimationFrame(() => resolve(performance.now() - started));
     });
-  }, series);
+  });
 }
 
 main().catch((error: Error) => {

@@ -33,6 +33,7 @@ import { SPEC_SELECTOR, SpecCodeLens } from './specs/specCodeLens';
 import { SpecDiagnostics } from './specs/specDiagnostics';
 import { CheckpointsTree } from './trees/checkpointsTree';
 import { DatasetsDragAndDrop } from './trees/datasetsDragAndDrop';
+import { layOutWhenFirstShown } from './trees/firstShowing';
 
 export function activate(context: vscode.ExtensionContext): Workbench {
   const connection = new Connection();
@@ -87,11 +88,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
     // Every part of the workbench ends with the extension.
     ...Object.values(workbench),
     emulator.output,
-    vscode.window.createTreeView('sagemaker.datasets', {
-      treeDataProvider: datasets,
-      // Files dropped from the Explorer or the desktop onto a bucket or folder are uploaded there.
-      dragAndDropController: new DatasetsDragAndDrop(workbench, () => datasets.refresh()),
-    }),
+    ...datasetsView(workbench, datasets),
     ...followVisibility(trainingJobsView, trainingJobs),
     // The Checkpoints view shows the checkpoints of the job selected in Training Jobs.
     trainingJobsView.onDidChangeSelection(({ selection }) => {
@@ -166,6 +163,15 @@ function warmUpAfterActivation(connection: Connection): vscode.Disposable {
   };
 }
 
+function datasetsView(workbench: Workbench, datasets: DatasetsTree): vscode.Disposable[] {
+  const view = vscode.window.createTreeView('sagemaker.datasets', {
+    treeDataProvider: datasets,
+    // Files dropped from the Explorer or the desktop onto a bucket or folder are uploaded there.
+    dragAndDropController: new DatasetsDragAndDrop(workbench, () => datasets.refresh()),
+  });
+  return [view, layOutWhenFirstShown(view)];
+}
+
 /** A view whose tree polls while it is visible: shown again, it re-reads at once. */
 function polledTreeView(id: string, tree: ResourceTree): [vscode.TreeView<vscode.TreeItem>, ...vscode.Disposable[]] {
   return followVisibility(vscode.window.createTreeView(id, { treeDataProvider: tree }), tree);
@@ -187,6 +193,8 @@ function followVisibility(view: vscode.TreeView<vscode.TreeItem>, tree: Resource
   tree.setVisible(view.visible);
   return [
     view,
+    // Before the refresh below, so that its message goes first.
+    layOutWhenFirstShown(view),
     view.onDidChangeVisibility(({ visible }) => {
       tree.setVisible(visible);
       if (visible) {

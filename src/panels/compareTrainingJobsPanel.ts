@@ -2,6 +2,7 @@
 // per job and host) on a shared axis of time since each started; re-read while one of them runs.
 import * as vscode from 'vscode';
 import { isPanelMessage, type ComparedJob, type HostMessage } from '../../webview/compareJobs/protocol';
+import { toMetricSeriesView } from '../../webview/trainingJob/protocol';
 import { failureText } from '../failures/classify';
 import type { Services } from '../services';
 import { hostsOf, readTrainingMetrics } from '../pipeline/trainingMetrics';
@@ -61,7 +62,7 @@ export class CompareTrainingJobsPanels implements vscode.Disposable {
               status: job.TrainingJobStatus ?? 'Unknown',
               startedAt: (job.TrainingStartTime ?? job.CreationTime ?? new Date()).getTime(),
               hosts: hostsOf(job).length,
-              series: await readTrainingMetrics(cloudWatch, job),
+              series: (await readTrainingMetrics(cloudWatch, job)).map(toMetricSeriesView),
             });
           } catch (error) {
             failures.push(failureText(this.services.failures.classify(error, { resource: { kind: 'trainingJob', name } })));

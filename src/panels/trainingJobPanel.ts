@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { TRAINING_JOB_BODY } from '../../webview/trainingJob/markup';
 import type { BannerFailure } from '../../webview/shared/bannerProtocol';
-import { isPanelMessage, type HostMessage, type TrainingJobView } from '../../webview/trainingJob/protocol';
+import { isPanelMessage, toMetricSeriesView, type HostMessage, type TrainingJobView } from '../../webview/trainingJob/protocol';
 import type { Failure } from '../failures/classify';
 import { lastTimestamp, mergeSeries, readTrainingMetrics, type MetricSeries } from '../pipeline/trainingMetrics';
 import { isActive, type TrainingJobDescription } from '../pipeline/trainingJobs';
@@ -88,9 +88,9 @@ export class TrainingJobPanels implements vscode.Disposable {
               continue;
             }
             series = mergeSeries(base, fresh);
-            post({ type: 'metrics', series, live: request.live });
+            post({ type: 'metrics', series: series.map(toMetricSeriesView), live: request.live });
           } catch (error) {
-            post({ type: 'metrics', series, live: request.live, message: failures.classify(error, { doing: `read the metrics of ${jobName}` }).message });
+            post({ type: 'metrics', series: series.map(toMetricSeriesView), live: request.live, message: failures.classify(error, { doing: `read the metrics of ${jobName}` }).message });
           }
         }
       } finally {

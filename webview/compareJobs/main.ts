@@ -1,6 +1,6 @@
 // The Compare Training Jobs panel: the same metric of several jobs on one chart, each job's curve
 // starting at the time it started training, so runs of different days line up.
-import { chartOf, hostIndex, type SeriesData } from '../trainingJob/chartData';
+import { chartOf, hostIndex, secondsSince, type SeriesData } from '../trainingJob/chartData';
 import { Charts } from '../trainingJob/charts';
 import { isHostMessage, type ComparedJob, type PanelMessage } from './protocol';
 
@@ -22,7 +22,7 @@ function comparedSeries(jobs: readonly ComparedJob[]): SeriesData[] {
       chart: chartOf(entry.metric),
       colour: jobIndex,
       dash: hostIndex(entry.host),
-      xs: entry.timestamps.map((timestamp) => (timestamp - job.startedAt) / 1000),
+      xs: secondsSince(entry.timestamps, job.startedAt),
       ys: entry.values,
     })),
   );

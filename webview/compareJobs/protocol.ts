@@ -1,6 +1,6 @@
 // The one protocol between the Compare Training Jobs panel and the extension host, imported by both
-// sides. Plain data only: times as epoch milliseconds.
-import type { MetricSeriesView } from '../trainingJob/protocol';
+// sides. Plain data only: times as epoch milliseconds, series as columns (see ../trainingJob/protocol).
+import { isMetricSeriesView, type MetricSeriesView } from '../trainingJob/protocol';
 
 export interface ComparedJob {
   name: string;
@@ -24,5 +24,10 @@ export function isPanelMessage(value: unknown): value is PanelMessage {
 
 export function isHostMessage(value: unknown): value is HostMessage {
   const message = value as { type?: unknown; jobs?: unknown; failures?: unknown } | null;
-  return message?.type === 'jobs' && Array.isArray(message.jobs) && Array.isArray(message.failures);
+  return (
+    message?.type === 'jobs' &&
+    Array.isArray(message.jobs) &&
+    message.jobs.every((job: Partial<ComparedJob> | null) => Array.isArray(job?.series) && job.series.every(isMetricSeriesView)) &&
+    Array.isArray(message.failures)
+  );
 }

@@ -6,7 +6,7 @@
 // lowest and highest point per series), so 100,000 points draw as fast as a few thousand; zooming in
 // decimates the zoomed range again from all the points.
 import uPlot from 'uplot';
-import { chartsOf, decimate, formatElapsed, type AlignedData, type ChartData, type SeriesData } from './chartData';
+import { chartsOf, decimate, extentOf, formatElapsed, type ChartData, type Columns, type SeriesData } from './chartData';
 
 /** The theme's chart colours, in the order series take them. */
 const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
@@ -30,17 +30,22 @@ interface Plot {
   element: HTMLElement;
   plot: uPlot;
   labels: string;
-  /** Every point; the plot holds a decimation of it. */
-  full: AlignedData;
+  /** Every point of every series; the plot holds a decimation of them. */
+  full: Columns[];
   /** The x range the plot's data was decimated for (the whole range: ±Infinity). */
   range: [number, number];
 }
 
 export class Charts {
   private readonly plots = new Map<string, Plot>();
+  /** The width the plots were last sized for: charts added below change only the height, which needs no redraw. */
+  private drawnWidth = 0;
   private readonly resize = new ResizeObserver(() => {
+    const width = this.width();
+    if (width === this.drawnWidth) return;
+    this.drawnWidth = width;
     for (const entry of this.plots.values()) {
-      entry.plot.setSize({ width: this.width(), height: HEIGHT });
+      entry.plot.setSize({ width, height: HEIGHT });
       this.redecimate(entry, entry.range);
     }
   });
@@ -59,6 +64,7 @@ export class Charts {
   /** Draws the series: new charts are made, known ones get the new data, charts without series go. */
   update(series: readonly SeriesData[], options?: Partial<ChartOptions>): void {
     this.options = { ...this.options, ...options };
+    this.drawnWidth = this.width();
     const charts = chartsOf(series);
     const wanted = new Set(charts.map((chart) => chart.chart));
     for (const [name, { element, plot }] of this.plots) {
@@ -71,9 +77,9 @@ export class Charts {
       const existing = this.plots.get(chart.chart);
       const labels = JSON.stringify([chart.labels, chart.styles]);
       if (existing && existing.labels === labels) {
-        existing.full = chart.data;
+        existing.full = chart.series;
         existing.range = [-Infinity, Infinity];
-        existing.plot.setData(decimate(chart.data, this.width()));
+        existing.plot.setData(decimate(chart.series, this.width()));
         this.container.append(existing.element); // keeps the order of the charts
         continue;
       }
@@ -104,14 +110,14 @@ export class Charts {
     const time = this.options.xMode === 'time';
     const startedAt = this.options.startedAt;
     const axis = { stroke: foreground, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
-    const entry: Plot = { element, plot: undefined as unknown as uPlot, labels, full: chart.data, range: [-Infinity, Infinity] };
+    const entry: Plot = { element, plot: undefined as unknown as uPlot, labels, full: chart.series, range: [-Infinity, Infinity] };
     // A zoom (drag) or its reset (double-click) changes x: the new range is decimated from all the points.
     const onScale = (self: uPlot, key: string) => {
       if (key !== 'x' || entry.plot !== self) return;
       const { min, max } = self.scales.x;
       if (min === undefined || max === undefined) return;
-      const xs = entry.full[0];
-      const whole = min <= xs[0] && max >= xs[xs.length - 1];
+      const extent = extentOf(entry.full);
+      const whole = !extent || (min <= extent[0] && max >= extent[1]);
       const range: [number, number] = whole ? [-Infinity, Infinity] : [min, max];
       if (range[0] !== entry.range[0] || range[1] !== entry.range[1]) this.redecimate(entry, range);
     };
@@ -147,7 +153,7 @@ export class Charts {
         legend: { live: true },
         hooks: { setScale: [onScale] },
       },
-      decimate(chart.data, this.width()),
+      decimate(chart.series, this.width()),
       element,
     );
     entry.plot = plot;

@@ -1,7 +1,7 @@
 // The training job panel: what the console's job page shows, built with DOM calls and textContent
 // only, so nothing from the job (names, hyperparameters, failure reasons) is ever parsed as HTML.
 import { renderBanner } from '../shared/banner';
-import { chartOf, hostIndex } from './chartData';
+import { chartOf, hostIndex, secondsSince } from './chartData';
 import { Charts } from './charts';
 import { isHostMessage, type MetricSeriesView, type PanelMessage, type TrainingJobView } from './protocol';
 
@@ -81,7 +81,7 @@ function renderMetrics(series: MetricSeriesView[], live: boolean, message: strin
       chart: chartOf(entry.metric),
       colour: metricsOfChart.get(chartOf(entry.metric))!.indexOf(entry.metric),
       dash: hostIndex(entry.host),
-      xs: entry.timestamps.map((timestamp) => timestamp / 1000),
+      xs: secondsSince(entry.timestamps, 0),
       ys: entry.values,
     })),
     { startedAt },

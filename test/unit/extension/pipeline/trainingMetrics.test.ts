@@ -11,14 +11,14 @@ describe('training metric series', () => {
     assert.deepEqual(charts, ['loss', 'loss', 'loss', 'loss', 'loss', 'loss', 'accuracy', 'accuracy', 'lr', 'train:']);
   });
 
-  it('aligns series of different hosts on one x axis, null where a host has no point', () => {
-    assert.deepEqual(align([{ xs: [1, 2, 4], ys: [10, 20, 40] }, { xs: [2, 3], ys: [2, 3] }]), [[1, 2, 3, 4], [10, 20, null, 40], [null, 2, 3, null]]);
-    const single = { xs: [1, 2], ys: [5, 6] };
-    assert.deepEqual(align([single]), [[1, 2], [5, 6]]);
+  it('aligns series of different hosts on one x axis, null where a host has no point (or no value)', () => {
+    const columns = (xs: number[], ys: number[]) => ({ xs: Float64Array.from(xs), ys: Float64Array.from(ys) });
+    assert.deepEqual(align([columns([1, 2, 4], [10, 20, 40]), columns([2, 3, 5], [2, 3, Number.NaN])]), [[1, 2, 3, 4, 5], [10, 20, null, 40, null], [null, 2, 3, null, null]]);
+    assert.deepEqual(align([columns([1, 2], [5, 6])]), [[1, 2], [5, 6]]);
     const charts = chartsOf([
-      { label: 'train:loss', chart: 'loss', colour: 0, dash: 0, xs: [1], ys: [3] },
-      { label: 'lr', chart: 'lr', colour: 0, dash: 0, xs: [1], ys: [0.1] },
-      { label: 'validation:loss', chart: 'loss', colour: 1, dash: 1, xs: [2], ys: [4] },
+      { label: 'train:loss', chart: 'loss', colour: 0, dash: 0, ...columns([1], [3]) },
+      { label: 'lr', chart: 'lr', colour: 0, dash: 0, ...columns([1], [0.1]) },
+      { label: 'validation:loss', chart: 'loss', colour: 1, dash: 1, ...columns([2], [4]) },
     ]);
     assert.deepEqual(charts.map((chart) => [chart.chart, chart.labels, chart.points]), [['loss', ['train:loss', 'validation:loss'], 2], ['lr', ['lr'], 1]]);
     assert.deepEqual(charts[0].styles, [{ colour: 0, dash: 0 }, { colour: 1, dash: 1 }]);
@@ -51,25 +51,28 @@ describe('training metric series', () => {
     assert.equal(lastTimestamp([]), undefined);
   });
 
-  it('decimates a long series to what its width shows: every column\'s first, last, lowest and highest point, the zoomed range at full resolution', () => {
-    const xs = Array.from({ length: 1000 }, (_, index) => index);
-    const ys: (number | null)[] = xs.map((x) => x % 10);
+  it('decimates long series to what the width shows: every column\'s first, last, lowest and highest point, the zoomed range at full resolution', () => {
+    const xs = Float64Array.from({ length: 1000 }, (_, index) => index);
+    const ys = xs.map((x) => x % 10);
     ys[503] = 99; // a spike inside a column
     ys[504] = -7;
-    const gappy: (number | null)[] = xs.map((x) => (x % 2 === 0 ? null : -x));
-    const [dxs, dys, dgappy] = decimate([xs, ys, gappy], 10);
+    // Another host: every other x, a value only at odd ones (NaN: no value).
+    const gappy = { xs: xs.filter((x) => x % 2 === 0).map((x) => x + 1), ys: xs.filter((x) => x % 2 === 0).map((x) => (x % 4 === 0 ? -(x + 1) : Number.NaN)) };
+    const [dxs, dys, dgappy] = decimate([{ xs, ys }, gappy], 10);
     assert.ok(dxs.length <= 4 * 10 * 2 + 2, `${dxs.length} points for 10 columns of 2 series`);
     assert.deepEqual([dxs[0], dxs[dxs.length - 1]], [0, 999], 'the ends stay');
     assert.ok(dys.includes(99) && dys.includes(-7), 'a column\'s extremes stay');
-    assert.deepEqual([Math.min(...(dys as number[])), Math.max(...(dys as number[]))], [-7, 99]);
-    assert.ok(dgappy.includes(-999) && dgappy.includes(-1), 'a series with gaps keeps its extremes');
-    dxs.forEach((x, index) => assert.equal(dys[index], ys[x], 'each kept point is a real point'));
+    assert.deepEqual([Math.min(...(dys.filter((y) => y !== null) as number[])), Math.max(...(dys.filter((y) => y !== null) as number[]))], [-7, 99]);
+    assert.ok(dgappy.includes(-997) && dgappy.includes(-1), 'a series with gaps keeps its extremes');
+    dxs.forEach((x, index) => {
+      if (dys[index] !== null) assert.equal(dys[index], ys[x], 'each kept point is a real point');
+      if (dgappy[index] !== null) assert.equal(dgappy[index], -x, 'each kept point of the other host is a real point');
+    });
     // Zoomed into 500…520: all 21 points there (and one either side), the rest still at the whole range's resolution.
-    const [zxs] = decimate([xs, ys, gappy], 10, 500, 520);
-    for (let x = 499; x <= 521; x++) assert.ok(zxs.includes(x), `x = ${x} kept when zoomed`);
+    const [zxs, zys] = decimate([{ xs, ys }, gappy], 10, 500, 520);
+    for (let x = 499; x <= 521; x++) assert.ok(zxs.includes(x) && zys[zxs.indexOf(x)] === ys[x], `x = ${x} kept when zoomed`);
     assert.deepEqual([zxs[0], zxs[zxs.length - 1]], [0, 999]);
-    // Small data is left as it is.
-    const small: [number[], number[]] = [[1, 2, 3], [4, 5, 6]];
-    assert.equal(decimate(small, 10), small);
+    // Small data is drawn as it is.
+    assert.deepEqual(decimate([{ xs: [1, 2, 3], ys: [4, 5, 6] }], 10), [[1, 2, 3], [4, 5, 6]]);
   });
 });
