@@ -292,7 +292,7 @@ describe('Chat answers in markdown', () => {
     await chat().locator(`body.${webviewClass}`).waitFor({ timeout: 20_000 });
   }
 
-  /** The WCAG contrast ratio of the chat's texts against its background, each at least `minimum`. */
+  /** The WCAG contrast ratio of the chat's texts against what is behind them (a code block's own background), each at least `minimum`. */
   async function checkContrast(minimum: number): Promise<void> {
     const ratios = await chat()
       .locator('body')
@@ -305,13 +305,23 @@ describe('Chat answers in markdown', () => {
           };
           return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
         };
-        const background = luminance(rgb(getComputedStyle(body).backgroundColor));
+        // The nearest background that is painted: the code block's for code, else the page's.
+        const backgroundOf = (node: Element): number => {
+          for (let at: Element | null = node; at && at !== body; at = at.parentElement) {
+            const color = getComputedStyle(at).backgroundColor;
+            const alpha = color.startsWith('rgba') ? Number((color.match(/[\d.]+/g) ?? [])[3]) : 1;
+            if (alpha > 0) return luminance(rgb(color));
+          }
+          return luminance(rgb(getComputedStyle(body).backgroundColor));
+        };
         const texts: Record<string, string> = {
           answer: '.turn.assistant .answer p',
           prompt: '.turn.user .text',
           metrics: '.turn.assistant .metrics',
           'compare label': '.turn.compare h3',
           'compare answer': '.turn.compare .answer p',
+          // Plain text inside a code block (the highlighted tokens have colours of their own).
+          code: '.turn.assistant .answer pre code',
           'prompt box': '#prompt',
         };
         return Object.fromEntries(
@@ -319,6 +329,7 @@ describe('Chat answers in markdown', () => {
             const node = document.querySelector(selector);
             if (!node) return [name, 0];
             const foreground = luminance(rgb(getComputedStyle(node).color));
+            const background = backgroundOf(node);
             const [light, dark] = foreground > background ? [foreground, background] : [background, foreground];
             return [name, (light + 0.05) / (dark + 0.05)];
           }),
