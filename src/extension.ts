@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): Workbench {
   const trainingJobLogs = new TrainingJobLogs(services);
   const trainingJobPanels = new TrainingJobPanels(services, context.extensionUri);
   const endpoints = new EndpointsTree(services);
-  const chatPanels = new ChatPanels(services, context.extensionUri, context.workspaceState);
+  const chatPanels = new ChatPanels(services, context.extensionUri, context.workspaceState, context.storageUri?.fsPath);
   const models = new ModelsTree(services);
   const transformJobs = new TransformJobsTree(services);
   const checkpoints = new CheckpointsTree(services);

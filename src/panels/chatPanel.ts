@@ -3,6 +3,7 @@
 // down (the same words and buttons as the views' error node) and clears itself when it is back.
 // Here too, what needs VS Code: conversations kept in workspaceState (reopened, renamed, deleted,
 // exported), parameter presets in settings, and a code block's Copy and Insert at Cursor.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CHAT_BODY } from '../../webview/chat/markup';
 import {
@@ -15,6 +16,7 @@ import {
 } from '../../webview/chat/protocol';
 import { ConversationStore, conversationToJson, conversationToMarkdown, type StoredConversation } from '../pipeline/chat/conversations';
 import { loadSdk } from '../aws/clients';
+import { DurableKeyValueStore } from '../pipeline/chat/durableStore';
 import { FormatMemory } from '../pipeline/chat/formatMemory';
 import { DEFAULT_CONTEXT_CHARACTERS } from '../pipeline/chat/payloads';
 import { listEndpoints } from '../pipeline/endpoints';
@@ -28,17 +30,20 @@ export class ChatPanels implements vscode.Disposable {
   /** The text editor the user was last in: a chat panel's focus leaves no active one. */
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   readonly conversations: ConversationStore;
-  /** Each endpoint's payload format (probed or chosen), in workspaceState. */
+  /** Each endpoint's payload format (probed or chosen), kept with the conversations. */
   readonly formats: FormatMemory;
 
   constructor(
     private readonly services: Services,
     private readonly extensionUri: vscode.Uri,
     workspaceState: vscode.Memento,
+    /** The workspace's storage folder (context.storageUri), where the chat keeps its state durably; without a workspace, workspaceState. */
+    storageDir: string | undefined,
   ) {
-    this.conversations = new ConversationStore(workspaceState);
+    const kept = storageDir ? new DurableKeyValueStore(path.join(storageDir, 'chat'), workspaceState) : workspaceState;
+    this.conversations = new ConversationStore(kept);
     // Remembered per endpoint and the configuration it runs: an updated endpoint is probed again.
-    this.formats = new FormatMemory(workspaceState, async (endpoint) => {
+    this.formats = new FormatMemory(kept, async (endpoint) => {
       const { DescribeEndpointCommand } = await loadSdk();
       return (await (await services.connection.clients.sageMaker()).send(new DescribeEndpointCommand({ EndpointName: endpoint }))).EndpointConfigName;
     });
