@@ -1,6 +1,9 @@
-// Requests signed by hand as AWS's SigV4 documentation describes (node:crypto alone), for what the
-// SDK never sends: aws-chunked bodies whose every chunk, and trailer, carries its own signature —
-// tampered with or not. Shared by the in-process signature tests and the CLI's end-to-end ones.
+// Signed requests for the signature tests (in-process, over HTTP, and the CLI's end-to-end ones):
+// headers signed as the SDK signs them (its own SignatureV4), and what the SDK never sends, signed by
+// hand as AWS's SigV4 documentation describes (node:crypto alone): aws-chunked bodies whose every
+// chunk, and trailer, carries its own signature — tampered with or not.
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac } from 'node:crypto';
 
 export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -55,4 +58,28 @@ export function signedChunkedBody(request: SignedChunks): Buffer {
   }
   parts.push(Buffer.from('\r\n'));
   return Buffer.concat(parts);
+}
+
+export interface SigningCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** The SDK's own signer for `service` in us-east-1 (S3 signs the path as sent, the others escape it). */
+export function sdkSigner(service: string, credentials: SigningCredentials): SignatureV4 {
+  return new SignatureV4({ credentials, region: 'us-east-1', service, sha256: Sha256, uriEscapePath: service !== 's3' });
+}
+
+/** Headers for a request to `url` signed as the SDK signs them for `service`, at `signingDate`. */
+export async function sdkSignedHeaders(
+  url: URL,
+  request: { method: string; service: string; headers?: Record<string, string>; body?: string },
+  credentials: SigningCredentials,
+  signingDate = new Date(),
+): Promise<Record<string, string>> {
+  const signed = await sdkSigner(request.service, credentials).sign(
+    { method: request.method, protocol: 'http:', hostname: url.hostname, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { host: url.host, ...request.headers }, body: request.body },
+    { signingDate },
+  );
+  return signed.headers;
 }

@@ -7,8 +7,6 @@
 // many cases cheap (no emulator to start: mutation testing runs this file once per mutant);
 // test/unit/emulator-signatures.test.ts sends a few of them through the emulator over HTTP, and
 // test/emulator/signatures.test.ts checks the CLI's flags with the AWS CLI.
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -26,6 +24,7 @@ import { AwsError } from '../../../../emulator/errors';
 import type { ServiceName } from '../../../../emulator/models';
 import { AwsChunkedDecoder } from '../../../../emulator/protocols/awsChunked';
 import { makeTempDir } from '../../../../harness/emulatorClients';
+import { sdkSignedHeaders, sdkSigner } from '../../../emulator/signing';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALVERIFY', secretAccessKey: 'local+Secret/never-shown' };
 const HOST = '127.0.0.1:4566';
@@ -60,21 +59,15 @@ function incoming(sent: Sent): IncomingMessage {
   return message;
 }
 
-const signer = (service: string, credentials = CREDENTIALS) =>
-  new SignatureV4({ credentials, region: 'us-east-1', service, sha256: Sha256, uriEscapePath: service !== 's3' });
+const signer = (service: string, credentials = CREDENTIALS) => sdkSigner(service, credentials);
 
 /** Headers signed as the SDK signs them, at `signingDate`. */
-async function signedHeaders(
+function signedHeaders(
   request: { method: string; url: string; service: string; headers?: Record<string, string>; body?: string },
   signingDate = new Date(),
   credentials = CREDENTIALS,
 ): Promise<Record<string, string>> {
-  const url = new URL(request.url, `http://${HOST}`);
-  const signed = await signer(request.service, credentials).sign(
-    { method: request.method, protocol: 'http:', hostname: url.hostname, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { host: HOST, ...request.headers }, body: request.body },
-    { signingDate },
-  );
-  return signed.headers;
+  return sdkSignedHeaders(new URL(request.url, `http://${HOST}`), request, credentials, signingDate);
 }
 
 const verifier = new SignatureVerifier([CREDENTIALS]);

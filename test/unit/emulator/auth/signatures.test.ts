@@ -4,14 +4,12 @@
 // refusal in their own format (S3 XML or JSON) and store nothing refused: the clock-skew window both
 // ways, a presigned URL at its expiry, unsigned requests, an S3 body that is not its declared hash and
 // signed aws-chunked bodies. test/emulator/auth/signatures.test.ts checks the CLI's flags with the AWS CLI.
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../../../emulator/server';
 import { type RawResponse, rawRequest } from '../../../emulator/helpers';
-import { sha256Hex, signedChunkedBody, signedChunkedHeaders } from '../../../emulator/signing';
+import { sdkSignedHeaders, sdkSigner, sha256Hex, signedChunkedBody, signedChunkedHeaders } from '../../../emulator/signing';
 import { makeTempDir } from '../../../../harness/emulatorClients';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALVERIFY', secretAccessKey: 'local+Secret/never-shown' };
@@ -41,21 +39,15 @@ describe('SigV4 verification (in-process)', () => {
     home.remove();
   });
 
-  const signer = (service: string, credentials = CREDENTIALS) =>
-    new SignatureV4({ credentials, region: 'us-east-1', service, sha256: Sha256, uriEscapePath: service !== 's3' });
+  const signer = (service: string, credentials = CREDENTIALS) => sdkSigner(service, credentials);
 
   /** Headers signed as the SDK signs them, at `signingDate`. */
-  async function signedHeaders(
+  function signedHeaders(
     request: { method: string; path: string; service: string; headers?: Record<string, string>; body?: string },
     signingDate = new Date(),
     credentials = CREDENTIALS,
   ): Promise<Record<string, string>> {
-    const url = new URL(request.path, emulator.url);
-    const signed = await signer(request.service, credentials).sign(
-      { method: request.method, protocol: 'http:', hostname: url.hostname, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { host: url.host, ...request.headers }, body: request.body },
-      { signingDate },
-    );
-    return signed.headers;
+    return sdkSignedHeaders(new URL(request.path, emulator.url), request, credentials, signingDate);
   }
 
   async function s3Request(request: { method?: string; path: string; body?: string; headers?: Record<string, string> }, signingDate = new Date()): Promise<RawResponse> {
