@@ -3,19 +3,10 @@
 // Markdown and JSON exports carrying both sides.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConversationStore, conversationToJson, conversationToMarkdown, defaultTitle, type KeyValueStore, type StoredConversation } from '../../../../../src/pipeline/chat/conversations';
+import { ConversationStore, conversationToJson, conversationToMarkdown, defaultTitle, type StoredConversation } from '../../../../../src/pipeline/chat/conversations';
 import { compareSideLabel, type ChatParameters, type ComparisonTurn, type Turn } from '../../../../../src/pipeline/chat/types';
+import { MapStore } from './mapStore';
 
-class MapStore implements KeyValueStore {
-  readonly map = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    return this.map.get(key) as T | undefined;
-  }
-  update(key: string, value: unknown): Thenable<void> {
-    this.map.set(key, JSON.parse(JSON.stringify(value)));
-    return Promise.resolve();
-  }
-}
 
 const PARAMETERS: ChatParameters = { format: 'messages', maxNewTokens: 32, temperature: 0.7, topP: 0.9 };
 

@@ -12,11 +12,11 @@ import {
   defaultTitle,
   MAX_CONVERSATIONS,
   MAX_TURNS,
-  type KeyValueStore,
   type StoredConversation,
 } from '../../../../../src/pipeline/chat/conversations';
 import { fitHistory, parseStreamEvent, requestBody, ServerSentEvents, type ChatMessage } from '../../../../../src/pipeline/chat/payloads';
 import { normalizeParameters, PARAMETER_LIMITS, type ChatParameters, type Turn } from '../../../../../src/pipeline/chat/types';
+import { MapStore } from './mapStore';
 
 const PARAMETERS: ChatParameters = { format: 'messages', maxNewTokens: 32, temperature: 0.7, topP: 0.9 };
 
@@ -73,16 +73,6 @@ describe('the context budget', () => {
 });
 
 describe('kept conversations', () => {
-  class MapStore implements KeyValueStore {
-    readonly map = new Map<string, unknown>();
-    get<T>(key: string): T | undefined {
-      return this.map.get(key) as T | undefined;
-    }
-    update(key: string, value: unknown): Thenable<void> {
-      this.map.set(key, JSON.parse(JSON.stringify(value)));
-      return Promise.resolve();
-    }
-  }
   const turns: Turn[] = [
     { id: 1, role: 'user', text: 'What is **2+2**?\nexplain' },
     { id: 2, role: 'assistant', text: 'It is `4`.', format: 'messages', state: 'done', metrics: { totalMs: 5, tokens: 3 } },

@@ -6,18 +6,8 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DurableKeyValueStore } from '../../../../../src/pipeline/chat/durableStore';
-import type { KeyValueStore } from '../../../../../src/pipeline/chat/conversations';
 import { makeTempDir } from '../../../../../harness/emulatorClients';
-
-/** A Memento as VS Code's workspaceState is one: in memory here. */
-function memento(values: Record<string, unknown> = {}): KeyValueStore {
-  return {
-    get: <T>(key: string) => values[key] as T | undefined,
-    update: async (key: string, value: unknown) => {
-      values[key] = value;
-    },
-  };
-}
+import { MapStore } from './mapStore';
 
 describe('the chat\'s durable store', () => {
   it('gives a new instance (a reloaded window) what an acknowledged update wrote, with no flush', async () => {
@@ -59,7 +49,7 @@ describe('the chat\'s durable store', () => {
   it("reads workspaceState's value until the key is written, then its own; clears a key written as undefined", async () => {
     const dir = makeTempDir('chat-store');
     try {
-      const before = memento({ formats: { gpt: 'tgi' } });
+      const before = new MapStore({ formats: { gpt: 'tgi' } });
       const store = new DurableKeyValueStore(dir.path, before);
       assert.deepEqual(store.get('formats'), { gpt: 'tgi' });
       await store.update('formats', { gpt: 'messages' });

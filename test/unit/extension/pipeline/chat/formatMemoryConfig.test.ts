@@ -4,20 +4,10 @@
 // cannot be read, and one remembered before configurations were kept is adopted for the current one.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { KeyValueStore } from '../../../../../src/pipeline/chat/conversations';
 import { ENDPOINT_FORMATS_KEY, FormatMemory } from '../../../../../src/pipeline/chat/formatMemory';
 import type { EndpointFormat } from '../../../../../src/pipeline/chat/types';
+import { MapStore } from './mapStore';
 
-class MapStore implements KeyValueStore {
-  readonly map = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    return this.map.get(key) as T | undefined;
-  }
-  update(key: string, value: unknown): Thenable<void> {
-    this.map.set(key, JSON.parse(JSON.stringify(value)));
-    return Promise.resolve();
-  }
-}
 
 /** Endpoints and the configuration each runs now, as DescribeEndpoint would say; a missing one throws as AccessDenied would. */
 function fleet(configs: Record<string, string>): { configOf: (endpoint: string) => Promise<string | undefined>; configs: Record<string, string> } {
