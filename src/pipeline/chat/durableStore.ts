@@ -24,9 +24,11 @@ export class DurableKeyValueStore implements KeyValueStore {
     return this.values.get(key) as T | undefined;
   }
 
+  /** As a Memento does, the value is kept as JSON reads it back (undefined members dropped, dates as strings). */
   update(key: string, value: unknown): Promise<void> {
-    this.values.set(key, value);
-    const write = this.writes.then(() => this.write(key, value));
+    const text = JSON.stringify(value ?? null);
+    this.values.set(key, (JSON.parse(text) as unknown) ?? undefined);
+    const write = this.writes.then(() => this.write(key, text));
     this.writes = write.catch(() => undefined);
     return write;
   }
@@ -43,13 +45,13 @@ export class DurableKeyValueStore implements KeyValueStore {
     return (JSON.parse(text) as unknown) ?? undefined;
   }
 
-  private async write(key: string, value: unknown): Promise<void> {
+  private async write(key: string, text: string): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const file = this.file(key);
     const temporary = `${file}.${process.pid}.tmp`;
     const handle = await open(temporary, 'w');
     try {
-      await handle.writeFile(JSON.stringify(value ?? null));
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();

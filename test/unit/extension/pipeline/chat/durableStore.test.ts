@@ -21,6 +21,18 @@ describe('the chat\'s durable store', () => {
     }
   });
 
+  it('keeps a value as JSON reads it back, as a Memento does: undefined members dropped, in memory and on disk', async () => {
+    const dir = makeTempDir('chat-store');
+    try {
+      const store = new DurableKeyValueStore(dir.path);
+      await store.update('stats', { tokens: 2, tokensPerSecond: undefined });
+      assert.deepEqual(Object.keys(store.get<object>('stats')!), ['tokens']);
+      assert.deepEqual(Object.keys(new DurableKeyValueStore(dir.path).get<object>('stats')!), ['tokens']);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('lands updates in their order, even when the caller does not wait for each', async () => {
     const dir = makeTempDir('chat-store');
     try {
