@@ -1,7 +1,9 @@
 // Keeps CheckpointConfig.S3Uri in step with a host's checkpoint folder while the job runs, as
 // SageMaker does: a changed file is uploaded once it has stopped changing for one scan interval (so
 // a file still being written is not sent half-done) or, if it keeps changing (a checkpoint rewritten
-// every step), after a few intervals anyway; everything left is sent at the end.
+// every step), after a few intervals anyway; everything left is sent at the end. What the folder held
+// when the job started came from S3 (a resumed job's checkpoints, every host's): it is sent only once
+// changed, so a host's unchanged copy of another host's checkpoint never lands over that host's newer one.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -28,6 +30,14 @@ export class CheckpointSync {
     private readonly location: S3Location,
     private readonly onError: (error: Error) => void,
   ) {}
+
+  /** Takes what the folder holds now as already in S3 (it was just downloaded from there): sent only once changed. */
+  async recordDownloaded(): Promise<void> {
+    for (const file of await walk(this.dir)) {
+      const info = await stat(file).catch(() => undefined);
+      if (info) this.files.set(path.relative(this.dir, file).split(path.sep).join('/'), { signature: `${info.size}:${info.mtimeMs}`, uploaded: true, changedScans: 0 });
+    }
+  }
 
   start(intervalMs: number): void {
     const tick = () => {

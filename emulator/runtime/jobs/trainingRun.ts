@@ -237,7 +237,7 @@ export class TrainingRun implements SupervisedRun {
     const trainingStarted = Date.now();
     const maxRuntimeMs = (request.StoppingCondition?.MaxRuntimeInSeconds ?? 86_400) * 1000;
     const runtimeLimit = afterDelay(maxRuntimeMs, () => this.endAttempt({ kind: 'maxRuntime' }));
-    const checkpointSyncs = this.checkpointSyncs(layouts);
+    const checkpointSyncs = await this.checkpointSyncs(layouts);
     const metrics = metricMatcher(request.AlgorithmSpecification?.MetricDefinitions);
     const publisher = new MetricPublisher((samples) => this.job.publishMetrics(samples), (error) => this.deps.log(`metrics of ${this.name}: ${error.message}`));
     publisher.start(this.deps.timing.logFlushMs);
@@ -394,16 +394,20 @@ export class TrainingRun implements SupervisedRun {
     return { files, pip: installs ? await pipAvailability(image) : undefined };
   }
 
-  private checkpointSyncs(layouts: HostLayout[]): CheckpointSync[] {
+  /** One sync per host, started before any host runs, knowing what the host's folder already holds from S3. */
+  private async checkpointSyncs(layouts: HostLayout[]): Promise<CheckpointSync[]> {
     const uri = this.job.request.CheckpointConfig?.S3Uri;
     if (!uri) return [];
-    return layouts.map((layout) => {
-      const sync = new CheckpointSync(this.deps.s3, layout.checkpointDir, parseS3Uri(uri), (error) =>
-        this.deps.log(`checkpoint upload for ${this.name}: ${error.message}`),
-      );
-      sync.start(this.deps.timing.checkpointScanMs);
-      return sync;
-    });
+    return Promise.all(
+      layouts.map(async (layout) => {
+        const sync = new CheckpointSync(this.deps.s3, layout.checkpointDir, parseS3Uri(uri), (error) =>
+          this.deps.log(`checkpoint upload for ${this.name}: ${error.message}`),
+        );
+        await sync.recordDownloaded();
+        sync.start(this.deps.timing.checkpointScanMs);
+        return sync;
+      }),
+    );
   }
 
   /** The model (and output data, if any) of the first host, as SageMaker uploads them. */
