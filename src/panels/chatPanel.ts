@@ -1,7 +1,7 @@
 // One chat panel per endpoint (opening it again focuses it): the webview renders the conversation
 // that the endpoint's ChatSession keeps and streams, under a banner that says when the connection is
 // down (the same words and buttons as the views' error node) and clears itself when it is back.
-// Here too, what needs VS Code: conversations kept in workspaceState (reopened, renamed, deleted,
+// Here too, what needs VS Code: conversations kept in the workspace storage folder (reopened, renamed, deleted,
 // exported), parameter presets in settings, and a code block's Copy and Insert at Cursor.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
