@@ -144,9 +144,25 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
     this.changed.fire(items);
   }
 
+  /**
+   * Reads the root afresh. On screen, VS Code is told once the read is done: it forgets the shown items
+   * when told and only then asks for the new ones, so a context-menu command picked while a read was
+   * still going would get no item; told afterwards, it is answered at once. Anyone asking meanwhile (a
+   * command revealing a new job) waits for this same read. Off screen, the root is read when asked.
+   */
   refresh(): void {
     if (this.watchingProgress && this.pollSchedule) this.watch?.reschedule(this.pollSchedule); // quick again
-    this.reload();
+    if (!this.visible) {
+      this.reload();
+      return;
+    }
+    const fresh = new PagedChildren((token) => this.rootPage(token));
+    this.root = fresh;
+    const tell = () => {
+      if (this.root === fresh) this.changed.fire(undefined); // else a later refresh tells
+    };
+    // A failed read is told too: VS Code then asks again, and that read's failure is the error node.
+    fresh.all().then(tell, tell);
   }
 
   private reload(): void {

@@ -116,6 +116,30 @@ describe('Training Jobs view', () => {
     assert.ok(after.every((candidate, index) => candidate === jobs(before)[index]), 'every item kept its identity');
   });
 
+  it('tells VS Code of a refresh only once the new items are read, so that a context-menu command picked meanwhile keeps its item', async () => {
+    const workbench = await activateWorkbench();
+    await createTrainingJob(uniqueName('told'));
+    await vscode.commands.executeCommand('sagemaker.trainingJobs.focus'); // on screen, where commands are picked
+    await until('the Training Jobs view on screen', () => (workbench.trainingJobsView.visible ? true : undefined));
+    // VS Code forgets the shown items when told of a change and only then asks for the new ones: if
+    // that answer needs a request, a command picked meanwhile resolves its item to nothing. Told after
+    // the read, the answer comes within the same turn of the event loop, before any I/O could.
+    let answeredInTurn: boolean | undefined;
+    const listener = workbench.trainingJobs.onDidChangeTreeData((change) => {
+      if (change !== undefined || answeredInTurn !== undefined) return; // a poll's in-place update
+      let answered = false;
+      void workbench.trainingJobs.getChildren().then(() => (answered = true));
+      setImmediate(() => (answeredInTurn = answered));
+    });
+    try {
+      workbench.trainingJobs.refresh();
+      const told = await until('the view to be told of the refresh', () => answeredInTurn, { timeoutMs: 10_000, intervalMs: 20 });
+      assert.equal(told, true, 'the view asked for the items after the change and had to wait for a read');
+    } finally {
+      listener.dispose();
+    }
+  });
+
   it('opens a job\'s full description as JSON from its context menu', async () => {
     const workbench = await activateWorkbench();
     const name = uniqueName('details');
