@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
 import express from 'express';
 import { JSON_AUTH_ERRORS, authErrors } from './auth/errors';
 import { IssuedCredentials } from './auth/issuedCredentials';
@@ -148,6 +149,7 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
       await signatures?.verify(request, route.service);
       await endpoint.handle(request, response, context);
     } catch (error) {
+      await receiveRestOfBody(request);
       endpoint.writeError(error, request, response, context);
     } finally {
       discardUnreadBody(request);
@@ -177,6 +179,24 @@ export async function createApp(options: EmulatorOptions): Promise<Emulator> {
       await store.close();
     },
   };
+}
+
+/** Above this, an error is answered at once, the rest of the body unread. */
+const MAX_BODY_RECEIVED_BEFORE_ERROR = 64 * 1024 * 1024;
+
+/**
+ * Reads and drops what is left of a body (up to 64 MiB) before an error is answered. A client that
+ * asked `Expect: 100-continue` was told to go on by Node before any handler ran, and sends its body
+ * (the SDK's S3 uploads: a connection that closes after the answer): answered mid-body, the
+ * connection closes under its write (EPIPE) and the client may see that instead of the error. S3
+ * itself answers such an error before saying 100 Continue, so no body is sent.
+ */
+async function receiveRestOfBody(request: IncomingMessage): Promise<void> {
+  const length = Number(request.headers['content-length']);
+  if (request.readableEnded || !(length <= MAX_BODY_RECEIVED_BEFORE_ERROR)) return;
+  request.unpipe();
+  request.resume();
+  await finished(request).catch(() => undefined); // a client gone meanwhile is not answered anyway
 }
 
 /**

@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { awsCli } from '../awsCli';
 import { addFault, injectFault, listFaults, rawRequest, rejection, removeFaults, startTestEmulator, type TestEmulator } from '../helpers';
 import { trainingJobRequest } from '../../../harness/requests';
-import { CLI_PATH, clientConfig, makeTempDir, s3Client, sagemakerClient } from '../../../harness/emulatorClients';
+import { CLI_PATH, clientConfig, makeTempDir, s3Client, sagemakerClient, spawnCli } from '../../../harness/emulatorClients';
 
 const run = promisify(execFile);
 const JOB = 'throttled-job';
@@ -373,5 +373,39 @@ describe('sagemaker-emulator fault (CLI)', () => {
     assert.match(usage.stderr, /TYPE is one of throttling, s3-error, latency, instance-failure, spot-interruption/);
     assert.match(usage.stderr, /usage: sagemaker-emulator/);
     assert.deepEqual(await listFaults(emulator.url), []);
+  });
+});
+
+describe('an S3 upload refused by a fault, against an emulator process', () => {
+  it('reaches the SDK as the fault, never as a connection closed under its body (Expect: 100-continue)', async () => {
+    // The SDK asks 100-continue for bodies of 2 MB and more, on a connection it closes after the
+    // answer; Node says 100 Continue before any handler runs. Answered before the body was all in,
+    // the connection closed under the client's write (EPIPE) in a few of every sixty uploads, and the
+    // client saw a TimeoutError instead of SlowDown. (In one process with the client the race never
+    // shows, hence a process of its own.)
+    const dataDir = makeTempDir('faults-expect');
+    const emulator = await spawnCli(['--port', '0', '--data-dir', dataDir.path, '--max-concurrent-jobs', '0']);
+    const s3 = s3Client(emulator.url, { maxAttempts: 1 });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+      await injectFault(emulator.url, { type: 's3-error', bucket: BUCKET, code: 'SlowDown', operations: ['PutObject'], rate: 1 });
+      const body = Buffer.alloc(5 * 1024 * 1024 + 1, 7);
+      const seen = new Map<string, number>();
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let upload = 0; upload < 20; upload++) {
+            const error = (await rejection(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'big.bin', Body: body })))) as SdkError & { code?: string };
+            const what = `${error.name}${error.code ? ` (${error.code})` : ''}`;
+            seen.set(what, (seen.get(what) ?? 0) + 1);
+          }
+        }),
+      );
+      assert.deepEqual(Object.fromEntries(seen), { SlowDown: 80 });
+    } finally {
+      s3.destroy();
+      emulator.child.kill('SIGKILL');
+      await emulator.exited;
+      dataDir.remove();
+    }
   });
 });
