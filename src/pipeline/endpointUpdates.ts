@@ -125,6 +125,7 @@ export type DeploymentOutcome =
   /** The update failed and SageMaker went back to the configuration that served before. */
   | { kind: 'rolledBack'; configName: string; reason: string }
   | { kind: 'failed'; status: EndpointStatus; reason: string }
+  /** Deleted, or being deleted. */
   | { kind: 'gone' };
 
 /** What a DescribeEndpoint says of a deployment of `targetConfig`, or undefined while it is under way. */
@@ -132,7 +133,8 @@ export function deploymentOutcome(
   targetConfig: string,
   endpoint: { EndpointStatus?: EndpointStatus; EndpointConfigName?: string; FailureReason?: string } | undefined,
 ): DeploymentOutcome | undefined {
-  if (!endpoint) return { kind: 'gone' };
+  // Deleting: the deployment can only end in the endpoint's deletion, so the wait ends now.
+  if (!endpoint || endpoint.EndpointStatus === 'Deleting') return { kind: 'gone' };
   const status = endpoint.EndpointStatus;
   if (status === 'Creating' || status === 'Updating' || status === 'SystemUpdating' || status === 'RollingBack') return undefined;
   if (status === 'InService') {
@@ -194,6 +196,6 @@ export function describeOutcome(endpointName: string, outcome: DeploymentOutcome
     case 'failed':
       return `Endpoint ${endpointName} is ${outcome.status}: ${outcome.reason}`;
     case 'gone':
-      return `Endpoint ${endpointName} no longer exists.`;
+      return `Endpoint ${endpointName} was deleted.`;
   }
 }

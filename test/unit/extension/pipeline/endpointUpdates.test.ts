@@ -75,5 +75,7 @@ it('tells an update that went InService from one SageMaker rolled back, and says
   );
   assert.deepEqual(deploymentOutcome('chat-x', { EndpointStatus: 'Failed', FailureReason: 'no capacity' }), { kind: 'failed', status: 'Failed', reason: 'no capacity' });
   assert.deepEqual(deploymentOutcome('chat-x', undefined), { kind: 'gone' });
+  assert.deepEqual(deploymentOutcome('chat-x', { EndpointStatus: 'Deleting', EndpointConfigName: 'chat-x' }), { kind: 'gone' }, 'a deletion ends the wait');
+  assert.equal(describeOutcome('chat', { kind: 'gone' }), 'Endpoint chat was deleted.');
   assert.equal(describeOutcome('chat', { kind: 'inService', configName: 'chat-x' }, version3), 'Endpoint chat is InService with chat-gpt v3.');
 });
