@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { startEmulatorProcess } from '../harness/emulatorProcess';
 import { runExtensionTests } from '../harness/extensionTests';
 import { trainedFixture } from '../harness/trainedFixture';
-import { median } from './stats';
+import { median, runBenchmark } from './stats';
 
 const BUDGET_MS = 1000;
 
@@ -38,7 +38,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error.stack ?? error.message);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runExtensionTests } from '../harness/extensionTests';
 import type { HealthRound } from './emulatorHealthHost';
-import { median } from './stats';
+import { median, runBenchmark } from './stats';
 
 async function main(): Promise<void> {
   const resultsFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-health-')), 'result.json');
@@ -38,7 +38,4 @@ function ms(value: number): string {
   return `${Math.round(value)} ms`;
 }
 
-main().catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+runBenchmark(main);

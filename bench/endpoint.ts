@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import * as tar from 'tar';
 import { startEmulatorProcess } from '../harness/emulatorProcess';
 import { REPO_ROOT } from '../harness/paths';
-import { median } from './stats';
+import { median, runBenchmark } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const LATENCY_CALLS = 300;
@@ -127,7 +127,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error.stack ?? error.message);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultView } from '../emulator/faults/faults';
 import { startEmulatorProcess } from '../harness/emulatorProcess';
 import { deployTestEndpoint } from '../harness/endpoints';
-import { median } from './stats';
+import { median, runBenchmark } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ENDPOINT = 'bench-faults';
@@ -126,7 +126,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error.stack ?? error.message);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -14,7 +14,7 @@ import { HostProcess } from '../emulator/runtime/hosts/hostProcess';
 import { HostSandbox } from '../emulator/runtime/hosts/hostSandbox';
 import { type EmulatorProcess, startEmulatorProcess } from '../harness/emulatorProcess';
 import { REPO_ROOT } from '../harness/paths';
-import { median } from './stats';
+import { median, runBenchmark } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROUNDS = 9;
@@ -181,7 +181,4 @@ async function main(): Promise<void> {
   row(`CreateTrainingJob → first log line readable (${ROUNDS} jobs each; includes the 200 ms log flush tick)`, figure(sandboxed, 'readable'), figure(plain, 'readable'));
 }
 
-main().catch((error: Error) => {
-  console.error(error.stack ?? error.message);
-  process.exit(1);
-});
+runBenchmark(main);

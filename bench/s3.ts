@@ -45,7 +45,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { clientConfig, s3Client, spawnCli } from '../harness/emulatorClients';
 import { EMULATOR_BUNDLE } from '../harness/paths';
-import { median } from './stats';
+import { median, runBenchmark } from './stats';
 
 const MIB = 1024 * 1024;
 const PLAIN_SERVER = join(__dirname, 'plainS3Server.js');
@@ -298,7 +298,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+runBenchmark(main);

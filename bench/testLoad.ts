@@ -12,7 +12,7 @@ import { DEFAULT_MAX_IN_FLIGHT, endpointInvoker, runTestLoad, testLoadBody } fro
 import { startEmulatorProcess } from '../harness/emulatorProcess';
 import { createEndpointOf } from '../harness/endpoints';
 import { trainedFixture } from '../harness/trainedFixture';
-import { median } from './stats';
+import { median, runBenchmark } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const CALLS_PER_ROUND = 300;
@@ -77,7 +77,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error.stack ?? error.message);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -21,7 +21,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { AWS_CLI, s3Client, spawnCli, TEST_CREDENTIALS } from '../harness/emulatorClients';
 import { EMULATOR_BUNDLE } from '../harness/paths';
-import { median } from './stats';
+import { median, runBenchmark } from './stats';
 
 const MIB = 1024 * 1024;
 const FILES = 64;
@@ -98,7 +98,4 @@ async function main(): Promise<void> {
   console.log(`| median | | | **${ratio.toFixed(2)}** (target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}) |`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

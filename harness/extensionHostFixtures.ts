@@ -7,7 +7,7 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { failureText } from '../src/failures/classify';
 import type { Workbench } from '../src/workbench';
-import { gptTrainingJobRequest } from './requests';
+import { BUILTIN_GPT_IMAGE, gptTrainingJobRequest } from './requests';
 
 export const EXTENSION_ID = 'llm-workbench.sagemaker-llm-workbench';
 
@@ -53,6 +53,31 @@ export function trainingJobInput(name: string, bucket = 'demo-output'): CreateTr
 
 export async function createTrainingJob(name: string): Promise<void> {
   await sageMaker().send(new CreateTrainingJobCommand(trainingJobInput(name)));
+}
+
+/**
+ * What New Training Job Spec (`sagemaker.spec.new`) is given in place of its quick picks: the built-in
+ * GPT on two ml.m5.xlarge instances, trained on `train` (a prefix of `bucket`) with no validation
+ * channel, its models and checkpoints in `bucket`.
+ */
+export function gptSpecChoices(
+  bucket: string,
+  name: string,
+  choices: { train: string; spot: boolean; hyperParameters: Record<string, string>; format: 'json' | 'yaml' },
+): Record<string, unknown> {
+  return {
+    image: BUILTIN_GPT_IMAGE,
+    name,
+    instanceType: 'ml.m5.xlarge',
+    instanceCount: 2,
+    spot: choices.spot,
+    train: `s3://${bucket}/${choices.train}`,
+    validation: undefined,
+    outputPath: `s3://${bucket}/models/`,
+    checkpointUri: `s3://${bucket}/checkpoints/${name}/`,
+    hyperParameters: choices.hyperParameters,
+    format: choices.format,
+  };
 }
 
 /** Sets a user setting for the duration of `body`, then restores it. */

@@ -5,22 +5,14 @@
 import type { DescribeEndpointConfigCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
 import { variantResourceId } from './autoscaling';
+import { variantsOf, type VariantSummary } from './endpoints';
 import { versionOfModel } from './endpointUpdates';
 import { hourlyCost, type Cost, type PriceOverrides } from './pricing';
 import { parseModelPackageArn } from './registry';
 
-export interface FleetVariant {
-  name: string;
-  modelName?: string;
+export interface FleetVariant extends VariantSummary {
   /** The registered version the model serves (its container names the model package). */
   modelVersion?: { arn: string; group: string; version?: number };
-  instanceType?: string;
-  currentInstanceCount?: number;
-  desiredInstanceCount?: number;
-  currentWeight?: number;
-  desiredWeight?: number;
-  /** The latest VariantStatus entries, e.g. "Creating: Launching instances". */
-  statusMessages: string[];
   autoscaled: boolean;
 }
 
@@ -51,26 +43,14 @@ export class FleetReader {
     const { DescribeEndpointCommand } = await loadSdk();
     const endpoint = await this.sageMaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
     const config = endpoint.EndpointConfigName ? await this.config(endpoint.EndpointConfigName) : undefined;
-    const configured = new Map((config?.ProductionVariants ?? []).map((variant) => [variant.VariantName!, variant]));
-    const deployed = endpoint.ProductionVariants ?? [];
-    const names = [...new Set([...deployed.map((variant) => variant.VariantName!), ...configured.keys()])];
     const variants = await Promise.all(
-      names.map(async (name): Promise<FleetVariant> => {
-        const summary = deployed.find((variant) => variant.VariantName === name);
-        const variant = configured.get(name);
-        const versionArn = variant?.ModelName ? await this.modelVersion(variant.ModelName) : undefined;
+      variantsOf(endpoint, config).map(async (variant): Promise<FleetVariant> => {
+        const versionArn = variant.modelName ? await this.modelVersion(variant.modelName) : undefined;
         const version = versionArn ? parseModelPackageArn(versionArn) : undefined;
         return {
-          name,
-          modelName: variant?.ModelName,
+          ...variant,
           modelVersion: versionArn && version ? { arn: versionArn, group: version.group, version: version.version } : undefined,
-          instanceType: variant?.InstanceType ?? (variant?.ServerlessConfig || summary?.CurrentServerlessConfig ? 'serverless' : undefined),
-          currentInstanceCount: summary?.CurrentInstanceCount,
-          desiredInstanceCount: summary?.DesiredInstanceCount ?? variant?.InitialInstanceCount,
-          currentWeight: summary?.CurrentWeight,
-          desiredWeight: summary?.DesiredWeight ?? variant?.InitialVariantWeight,
-          statusMessages: (summary?.VariantStatus ?? []).map((status) => (status.StatusMessage ? `${status.Status}: ${status.StatusMessage}` : `${status.Status}`)),
-          autoscaled: autoscaled.has(variantResourceId(endpointName, name)),
+          autoscaled: autoscaled.has(variantResourceId(endpointName, variant.name)),
         };
       }),
     );

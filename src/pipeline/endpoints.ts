@@ -1,6 +1,6 @@
 // Real-time endpoints as the views and commands see them: one page of summaries at a time, newest
 // first; an endpoint's production variants with the models they serve; delete.
-import type { EndpointStatus, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { DescribeEndpointCommandOutput, DescribeEndpointConfigCommandOutput, EndpointStatus, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { loadSdk } from '../aws/clients';
 import { about } from '../failures/resources';
 
@@ -106,6 +106,18 @@ export async function listVariants(sageMaker: SageMakerClient, endpointName: str
         .send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }))
         .catch(() => undefined) // deleted since: the endpoint still serves, without the model's name
     : undefined;
+  return variantsOf(endpoint, config);
+}
+
+/**
+ * The variants an endpoint's description and its configuration (if still there) say it has: counts
+ * and weights from the endpoint, model and instance type from the configuration, and the
+ * configuration's variants with what they are to become while the endpoint has none yet.
+ */
+export function variantsOf(
+  endpoint: Pick<DescribeEndpointCommandOutput, 'ProductionVariants'>,
+  config: Pick<DescribeEndpointConfigCommandOutput, 'ProductionVariants'> | undefined,
+): VariantSummary[] {
   const configured = new Map((config?.ProductionVariants ?? []).map((variant) => [variant.VariantName!, variant]));
   const deployed = endpoint.ProductionVariants ?? [];
   const names = [...new Set([...deployed.map((variant) => variant.VariantName!), ...configured.keys()])];

@@ -83,3 +83,58 @@ export async function sdkSignedHeaders(
   );
   return signed.headers;
 }
+
+/** A request to sign, by its path (and query) on the server under test. */
+export interface RequestToSign {
+  method: string;
+  path: string;
+  service: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** A signed aws-chunked upload's changes: a trailer (`name:value\n`), and what is tampered with after signing. */
+export type ChunkedUpload = Pick<SignedChunks, 'trailer' | 'tamper' | 'sentTrailer'>;
+
+/**
+ * The SDK's signing for a test's requests to the server at `baseUrl()` (known once it has started),
+ * as `credentials` unless others are given: its signer (to presign, or sign by hand), the headers
+ * of a request signed at `signingDate`, and a signed aws-chunked S3 PUT (headers and body, signed now).
+ */
+export function sdkSigning(
+  baseUrl: () => string,
+  credentials: SigningCredentials,
+): {
+  signer: (service: string, as?: SigningCredentials) => SignatureV4;
+  signedHeaders: (request: RequestToSign, signingDate?: Date, as?: SigningCredentials) => Promise<Record<string, string>>;
+  chunkedPut: (path: string, chunks: Buffer[], upload?: ChunkedUpload) => Promise<{ headers: Record<string, string>; body: Buffer }>;
+} {
+  const signedHeaders = (request: RequestToSign, signingDate = new Date(), as = credentials) =>
+    sdkSignedHeaders(new URL(request.path, baseUrl()), request, as, signingDate);
+  return {
+    signer: (service, as = credentials) => sdkSigner(service, as),
+    signedHeaders,
+    chunkedPut: async (path, chunks, upload = {}) => {
+      const signingDate = new Date();
+      const length = chunks.reduce((total, chunk) => total + chunk.length, 0);
+      const trailerName = upload.trailer?.split(':')[0];
+      const headers = await signedHeaders({ method: 'PUT', path, service: 's3', headers: signedChunkedHeaders(length, trailerName) }, signingDate);
+      const body = signedChunkedBody({ secretAccessKey: credentials.secretAccessKey, signingDate, authorization: headers.authorization, chunks, ...upload });
+      return { headers, body };
+    },
+  };
+}
+
+/** S3's (and the emulator's) allowed distance between a request's date and the clock. */
+export const SKEW_LIMIT_MS = 15 * 60_000;
+
+/** The clock-skew window's two sides: a request dated in the past, and one dated in the future. */
+export const SKEW_SIDES = [
+  ['past', -1],
+  ['future', 1],
+] as const;
+
+/** Dates `marginMs` inside and `marginMs` outside the clock-skew window on one side of now. */
+export function skewEdges(sign: -1 | 1, marginMs: number): { inside: Date; outside: Date } {
+  return { inside: new Date(Date.now() + sign * (SKEW_LIMIT_MS - marginMs)), outside: new Date(Date.now() + sign * (SKEW_LIMIT_MS + marginMs)) };
+}

@@ -10,13 +10,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../../harness/browser';
-import { startCodeServer, type CodeServer } from '../../harness/codeServer';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../../harness/browser';
 import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
 import { deployEchoEndpoint } from '../../harness/endpoints';
-import { EXTENSION_ID, VSIX_PATH } from '../../harness/paths';
 import { noHover } from './treeActions';
+import { WorkbenchSession } from './workbenchSession';
 
 const ENDPOINT = 'ui-echo-markdown';
 const TGI_ENDPOINT = 'ui-echo-tgi';
@@ -42,80 +41,41 @@ const ANSWER = [
 
 describe('Chat answers in markdown', () => {
   let emulator: EmulatorProcess;
-  let codeServer: CodeServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  const ui = new WorkbenchSession('ui-failure');
+  const step = ui.step;
   let page: Page;
   const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-ui-chat-'));
   writeFileSync(path.join(workspace, 'notes.py'), '# notes\n');
 
   before(async () => {
     emulator = await startEmulatorProcess({});
-    codeServer = await startCodeServer({
-      vsix: VSIX_PATH,
-      settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false },
-      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
-    });
+    page = await ui.start({ emulatorUrl: emulator.url, clipboard: true });
     await Promise.all([
       deployEchoEndpoint(emulator.url, ENDPOINT, 'messages', { timeoutMs: 60_000 }),
       deployEchoEndpoint(emulator.url, TGI_ENDPOINT, 'tgi', { timeoutMs: 60_000, tokenIntervalMs: 20 }),
     ]);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(codeServer.folderUrl(workspace)).origin });
-    page = await context.newPage();
   });
 
   after(async () => {
-    await browser?.close();
-    await codeServer?.stop();
+    await ui.stop();
     await emulator?.stop();
   });
 
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      const file = await screenshot(page, `ui-failure-${name}`);
-      throw new Error(`${(error as Error).message}\nscreenshot: ${file}`);
-    }
-  }
-
-  /**
-   * SageMaker: Open Chat, then the endpoint from its pick list. A window that has just (re)loaded
-   * lists the extension's commands only once its extension host is up: the palette is asked again,
-   * every 5 s for at most 60 s, until the command is there.
-   */
+  /** SageMaker: Open Chat, then the endpoint from its pick list. */
   async function openChat(): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SageMaker: Open Chat' }).first();
-    for (;;) {
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget input.input').fill('>SageMaker: Open Chat');
-      try {
-        await row.waitFor({ timeout: 5_000 });
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await page.keyboard.press('Escape');
-      }
-    }
-    await page.keyboard.press('Enter');
+    await ui.palette('SageMaker: Open Chat');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: ENDPOINT }).first().click({ timeout: 60_000 });
     await chat().locator('h1', { hasText: `Chat with ${ENDPOINT}` }).waitFor({ timeout: 20_000 });
   }
 
-  const chat = (): FrameLocator => page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+  const chat = () => ui.webview();
   /** The text editors' lines (filtered, then the first match: other Monaco inputs come earlier in the page). */
   const editorText = () => page.locator('.editor-group-container .monaco-editor .view-lines');
 
   it('streams a markdown answer with highlighted code, and nothing in it runs, loads or covers the page', async () => {
     await step('open-editor', async () => {
-      await page.goto(codeServer.folderUrl(workspace));
-      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
-      // The extension's contributions are loaded (its commands in the palette) once its view is there;
-      // a code-server that has just started has taken over 20 s for that on a loaded machine.
-      await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').waitFor({ timeout: 60_000 });
+      // The extension's contributions are loaded (its commands in the palette) once its view is there.
+      await ui.open(workspace, { showSageMaker: false });
       // From the Explorer (Go to File waits for the file search's index on a fresh code-server).
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.py' }).dblclick({ timeout: 30_000 });
       await editorText().filter({ hasText: /#\snotes/ }).first().waitFor({ timeout: 10_000 }); // Monaco writes spaces as no-break spaces

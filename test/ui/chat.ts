@@ -2,20 +2,18 @@
 // workbench.test.ts): an endpoint deployed through the SDK goes InService in the view, its chat
 // opens from the context menu, a prompt sent with Enter streams an answer in, and the endpoint is
 // deleted after the modal confirmation.
-import type { Page } from 'playwright-core';
 import { screenshot } from '../../harness/browser';
 import { deployTestEndpoint } from '../../harness/endpoints';
-import { EXTENSION_ID } from '../../harness/paths';
 import { contextMenu, noHover } from './treeActions';
+import type { WorkbenchSession } from './workbenchSession';
 
-type Step = (name: string, body: () => Promise<void>) => Promise<void>;
-
-export async function chatWithEndpoint(page: Page, emulatorUrl: string, endpoint: string, step: Step): Promise<void> {
+export async function chatWithEndpoint(ui: WorkbenchSession, emulatorUrl: string, endpoint: string): Promise<void> {
+  const { page, step } = ui;
   const row = page.getByRole('treeitem', { name: new RegExp(`^${endpoint}`) });
   await step('endpoint-in-service', async () => {
     await deployTestEndpoint(emulatorUrl, endpoint, 'trained-gpt');
     // One webview on screen: the chat's.
-    await palette('View: Close All Editors');
+    await ui.palette('View: Close All Editors');
     const header = page.locator('.pane-header', { hasText: 'Endpoints' });
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
     // The view polls while the endpoint is Creating.
@@ -25,7 +23,7 @@ export async function chatWithEndpoint(page: Page, emulatorUrl: string, endpoint
   });
   await screenshot(page, 'ui-endpoints');
 
-  const chat = page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+  const chat = ui.webview();
   await step('open-chat', async () => {
     await contextMenu(page, row, 'Open Chat');
     await chat.locator('h1', { hasText: `Chat with ${endpoint}` }).waitFor({ timeout: 20_000 });
@@ -51,11 +49,4 @@ export async function chatWithEndpoint(page: Page, emulatorUrl: string, endpoint
     await dialog.getByRole('button', { name: 'Delete' }).click({ timeout: 10_000 });
     await row.waitFor({ state: 'detached', timeout: 30_000 });
   });
-
-  async function palette(command: string): Promise<void> {
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input.input').fill(`>${command}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
-  }
 }

@@ -7,21 +7,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../../harness/browser';
-import { startCodeServer, type CodeServer } from '../../harness/codeServer';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../../harness/browser';
 import { deployTestEndpoint } from '../../harness/endpoints';
 import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
-import { EXTENSION_ID, VSIX_PATH } from '../../harness/paths';
 import { contextMenu, noHover } from './treeActions';
+import { WorkbenchSession } from './workbenchSession';
 
 const BUCKET = 'health-ui-data';
 const ENDPOINT = 'health-ui-chat';
 
 describe('Emulator health in VS Code', () => {
   let emulator: EmulatorProcess;
-  let codeServer: CodeServer;
-  let browser: Browser;
+  const ui = new WorkbenchSession('ui-failure-health');
+  const step = ui.step;
   let page: Page;
   let host: string;
 
@@ -33,31 +32,16 @@ describe('Emulator health in VS Code', () => {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     s3.destroy();
     await deployTestEndpoint(emulator.url, ENDPOINT, 'random-gpt');
-    codeServer = await startCodeServer({
-      vsix: VSIX_PATH,
-      // As npm start sets the window up: its emulator's URL and data folder.
-      settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.dataDir': dataDir, 'sagemaker.emulator.autoStart': false },
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // As npm start sets the window up: its emulator's URL and data folder.
+    page = await ui.start({ emulatorUrl: emulator.url, settings: { 'sagemaker.emulator.dataDir': dataDir } });
   });
 
   after(async () => {
-    await browser?.close();
-    await codeServer?.stop(); // the emulator restarted from the window goes with its extension host
+    await ui.stop(); // the emulator restarted from the window goes with its extension host
     await emulator?.stop();
   });
 
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      const file = await screenshot(page, `ui-failure-health-${name}`);
-      throw new Error(`${(error as Error).message}\nscreenshot: ${file}`);
-    }
-  }
-
-  const chat = (): FrameLocator => page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+  const chat = () => ui.webview();
 
   async function answer(prompt: string): Promise<void> {
     const answers = chat().locator('.turn.assistant');
@@ -84,9 +68,7 @@ describe('Emulator health in VS Code', () => {
     const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-ui-health-workspace-'));
     const endpointRow = page.getByRole('treeitem', { name: new RegExp(`^${ENDPOINT}`) });
     await step('open', async () => {
-      await page.goto(codeServer.folderUrl(workspace));
-      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
-      await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 30_000 });
+      await ui.open(workspace, { showSageMaker: true });
       // The first listing waits for the extension's activation in a code-server that has just
       // started, which on a loaded 2-core machine has taken over 20 s (as in workbench.test.ts).
       await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 60_000 });

@@ -11,13 +11,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../../harness/browser';
-import { startCodeServer, type CodeServer } from '../../harness/codeServer';
+import type { Locator, Page } from 'playwright-core';
+import { screenshot } from '../../harness/browser';
 import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
 import { deployEchoEndpoint, deployTestEndpoint } from '../../harness/endpoints';
-import { VSIX_PATH } from '../../harness/paths';
 import { until } from '../../harness/waiting';
+import { WorkbenchSession } from './workbenchSession';
 
 const V1 = 'support-bot-v1';
 const V2 = 'support-bot-v2';
@@ -50,8 +49,8 @@ const FAILING_LINE = 18;
 
 describe('Prompt tests in VS Code', () => {
   let emulator: EmulatorProcess;
-  let codeServer: CodeServer;
-  let browser: Browser;
+  const ui = new WorkbenchSession('ui-failure-prompts');
+  const step = ui.step;
   let page: Page;
   const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-ui-prompts-'));
   const file = path.join(workspace, FILE);
@@ -70,48 +69,13 @@ describe('Prompt tests in VS Code', () => {
         client.destroy();
       }
     })();
-    codeServer = await startCodeServer({
-      settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false, 'testing.automaticallyOpenPeekView': 'failureInVisibleDocument' },
-      vsix: VSIX_PATH,
-      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
-    });
-    await endpoints;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    [page] = await Promise.all([ui.start({ emulatorUrl: emulator.url, settings: { 'testing.automaticallyOpenPeekView': 'failureInVisibleDocument' } }), endpoints]);
   });
 
   after(async () => {
-    await browser?.close();
-    await codeServer?.stop();
+    await ui.stop();
     await emulator?.stop();
   });
-
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      const shot = await screenshot(page, `ui-failure-prompts-${name}`);
-      throw new Error(`${(error as Error).message}\nscreenshot: ${shot}`);
-    }
-  }
-
-  /** Runs a palette command; a window that has just loaded lists the extension's commands once its host is up (asked again every 5 s, at most 60 s). */
-  async function palette(command: string): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
-    for (;;) {
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget input.input').fill(`>${command}`);
-      try {
-        await row.waitFor({ timeout: 5_000 });
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await page.keyboard.press('Escape');
-      }
-    }
-    await page.keyboard.press('Enter');
-  }
 
   /** Replaces line `line` of the active editor (from its first non-blank character) with `text`. */
   async function replaceLine(line: number, text: string): Promise<void> {
@@ -153,11 +117,7 @@ describe('Prompt tests in VS Code', () => {
 
   it('shows a schema problem on its line, and the lenses once it is fixed', async () => {
     await step('open', async () => {
-      // The workbench awaited, not the page's load event (which a code-server just started under
-      // load has taken over 30 s to fire).
-      await page.goto(codeServer.folderUrl(workspace), { waitUntil: 'commit' });
-      await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-      await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').waitFor({ timeout: 60_000 });
+      await ui.open(workspace, { showSageMaker: false });
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).dblclick({ timeout: 30_000 });
       await editorLines().filter({ hasText: /Support\sbot/ }).first().waitFor({ timeout: 10_000 });
     });
@@ -202,7 +162,7 @@ describe('Prompt tests in VS Code', () => {
     await screenshot(page, 'ui-prompt-tests-failure');
     await step('testing-view', async () => {
       await page.keyboard.press('Escape'); // the peek
-      await palette('Testing: Focus on Test Explorer View');
+      await ui.palette('Testing: Focus on Test Explorer View');
       await explorerRow(FILE).waitFor({ timeout: 10_000 });
       // The file's cases under it (expanded by a click on its twistie when the view shows it collapsed).
       if ((await explorerRow('greets by product').count()) === 0) await explorerRow(FILE).locator('.monaco-tl-twistie').click();
@@ -218,7 +178,7 @@ describe('Prompt tests in VS Code', () => {
       await until('the fixed assertion saved to the file', () => (readFileSync(file, 'utf8').includes('      - contains: product\n') ? true : undefined), 10_000);
     });
     await step('rerun-failed', async () => {
-      await palette('Test: Rerun Failed Tests');
+      await ui.palette('Test: Rerun Failed Tests');
       await waitForState('repeats the question', 'passed', 60_000);
       // Only the failed case ran: the Testing view's summary of the last run counts one test, passed.
       await page.locator('.test-explorer .result-summary > *', { hasText: /^1\/1$/ }).waitFor({ timeout: 10_000 });
@@ -237,7 +197,7 @@ describe('Prompt tests in VS Code', () => {
   it('runs against two model versions side by side: an item per endpoint and the answers in one table', async () => {
     await step('run-two', async () => {
       await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
-      await palette('SageMaker: Run Prompt Tests');
+      await ui.palette('SageMaker: Run Prompt Tests');
       await pickEndpoints([V1, V2]);
     });
     await step('comparison', async () => {

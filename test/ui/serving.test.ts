@@ -8,19 +8,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../../harness/browser';
-import { startCodeServer, type CodeServer } from '../../harness/codeServer';
+import type { Locator, Page } from 'playwright-core';
+import { screenshot } from '../../harness/browser';
 import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
-import { VSIX_PATH } from '../../harness/paths';
 import { trainedFixture, type TrainedFixture } from '../../harness/trainedFixture';
 import { contextMenu, noHover } from './treeActions';
+import { WorkbenchSession } from './workbenchSession';
 
 describe('Serving in VS Code: register → approve → deploy → autoscale → test load → update → delete', () => {
   let fixture: TrainedFixture;
   let emulator: EmulatorProcess;
-  let codeServer: CodeServer;
-  let browser: Browser;
+  const ui = new WorkbenchSession('serving-failure');
+  const step = ui.step;
   let page: Page;
   const group = fixtureGroup();
   const endpoint = `${group}-chat`;
@@ -29,29 +28,13 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
     fixture = await trainedFixture();
     // Target tracking evaluates every second here (AWS: every minute), so scaling shows in seconds.
     emulator = await startEmulatorProcess({ dataDir: fixture.dataDir, autoscalingPeriodSeconds: 1 });
-    codeServer = await startCodeServer({
-      vsix: VSIX_PATH,
-      settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false },
-      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await ui.start({ emulatorUrl: emulator.url });
   });
 
   after(async () => {
-    await browser?.close();
-    await codeServer?.stop();
+    await ui.stop();
     await emulator?.stop();
   });
-
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      const file = await screenshot(page, `serving-failure-${name}`);
-      throw new Error(`${(error as Error).message}\nscreenshot: ${file}`);
-    }
-  }
 
   const input = () => page.locator('.quick-input-widget input.input');
   const quickInput = (text: string | RegExp) => page.locator('.quick-input-widget', { hasText: text });
@@ -100,15 +83,8 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
 
   /** Only what a screenshot is about: earlier notifications cleared. */
   async function clearNotifications(): Promise<void> {
-    await palette('Notifications: Clear All Notifications', '');
+    await ui.palette('Notifications: Clear All Notifications');
     await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
-  }
-
-  async function palette(title: string, category = 'SageMaker: '): Promise<void> {
-    await page.keyboard.press('F1');
-    await input().fill(`>${category}${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
   }
 
   /** Waits for a toast with `text`, faded in whole (a screenshot mid-fade shows it greyed). */
@@ -140,11 +116,7 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
   it('registers the trained job as version 1 of a new model group from its context menu', async () => {
     const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-serving-workspace-'));
     await step('open', async () => {
-      await page.goto(codeServer.folderUrl(workspace), { timeout: 60_000 });
-      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
-      // The extension's view container appears once it is registered: up to a minute in a fresh code-server
-      // on a loaded machine (as the workbench test allows).
-      await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 60_000 });
+      await ui.open(workspace, { showSageMaker: true });
       await row(fixture.trainingJob).waitFor({ timeout: 20_000 });
       await widenSideBar(640);
     });
@@ -255,7 +227,7 @@ describe('Serving in VS Code: register → approve → deploy → autoscale → 
 
   it('registers version 2 from the palette and updates the endpoint to it, blue/green', async () => {
     await step('register-v2', async () => {
-      await palette('Register Model');
+      await ui.palette('SageMaker: Register Model');
       await pick(fixture.trainingJob);
       await pick(group);
       await answer('The container that serves the model');

@@ -9,14 +9,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../../harness/browser';
-import { startCodeServer, type CodeServer } from '../../harness/codeServer';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../../harness/browser';
 import { tinyTalesJsonl } from '../../harness/demo';
 import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
-import { EXTENSION_ID, VSIX_PATH } from '../../harness/paths';
 import { contextMenu, noHover } from './treeActions';
 import { until } from '../../harness/waiting';
+import { WorkbenchSession } from './workbenchSession';
 
 const BUCKET = 'ui-training-data';
 const JOB = 'ui-tiny-gpt';
@@ -25,8 +24,8 @@ const HYPERPARAMETERS = 'vocab_size=280, layers=1, heads=2, width=16, context=16
 
 describe('Training from the editor, through the UI', () => {
   let emulator: EmulatorProcess;
-  let codeServer: CodeServer;
-  let browser: Browser;
+  const ui = new WorkbenchSession('ui-training-failure', () => `emulator:\n${emulator.output().slice(-2000)}`);
+  const step = ui.step;
   let page: Page;
   let workspace: string;
 
@@ -39,30 +38,14 @@ describe('Training from the editor, through the UI', () => {
     workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-ui-training-'));
     mkdirSync(path.join(workspace, 'tiny-tales'));
     writeFileSync(path.join(workspace, 'tiny-tales', 'train.jsonl'), tinyTalesJsonl(2000, 1));
-    codeServer = await startCodeServer({
-      vsix: VSIX_PATH,
-      settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false, 'workbench.colorTheme': 'Default Dark Modern' },
-      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await ui.start({ emulatorUrl: emulator.url, settings: { 'workbench.colorTheme': 'Default Dark Modern' }, viewport: { width: 1440, height: 900 } });
   });
 
   after(async () => {
-    await browser?.close();
-    await codeServer?.stop();
+    await ui.stop();
     await emulator?.stop();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
-
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      const file = await screenshot(page, `ui-training-failure-${name}`);
-      throw new Error(`${(error as Error).message}\nscreenshot: ${file}\nemulator:\n${emulator.output().slice(-2000)}`);
-    }
-  }
 
   const input = () => page.locator('.quick-input-widget input.input');
   const row = (text: string | RegExp) => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
@@ -80,15 +63,11 @@ describe('Training from the editor, through the UI', () => {
     const header = page.locator('.pane-header', { hasText: title }).first();
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
   }
-  const jobPanel = (): FrameLocator =>
-    page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+  const jobPanel = () => ui.webview();
 
   it('uploads a folder, writes a spec through quick picks, launches a 2-host GPT, watches its curve, stops, resumes from an older checkpoint to completion', async () => {
     await step('open', async () => {
-      // The workbench is awaited, not the page's load event (which took over 30 s under load).
-      await page.goto(codeServer.folderUrl(workspace), { waitUntil: 'commit' });
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 30_000 });
+      await ui.open(workspace, { showSageMaker: true });
       // The first listing waits for activation in a fresh code-server: up to a minute under load.
       await page.getByRole('treeitem', { name: BUCKET }).waitFor({ timeout: 60_000 });
     });
@@ -110,10 +89,7 @@ describe('Training from the editor, through the UI', () => {
 
     await step('new-spec', async () => {
       await noHover(page);
-      await page.keyboard.press('F1');
-      await input().fill('>SageMaker: New Training Job Spec');
-      await row('New Training Job Spec').waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
+      await ui.palette('SageMaker: New Training Job Spec');
       await choose('image', 'sagemaker-emulator/builtin-gpt:latest');
       await answer('job name', JOB);
       await answer('instance type', 'ml.m5.xlarge');

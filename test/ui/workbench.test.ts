@@ -5,60 +5,39 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../../harness/browser';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../../harness/browser';
 import { chatWithEndpoint } from './chat';
 import { putTestModel } from '../../harness/endpoints';
 import { contextMenu } from './treeActions';
-import { startCodeServer, type CodeServer } from '../../harness/codeServer';
 import { DEMO, seedDemo } from '../../harness/demo';
 import { startEmulatorProcess, type EmulatorProcess } from '../../harness/emulatorProcess';
-import { EXTENSION_ID, VSIX_PATH } from '../../harness/paths';
+import { WorkbenchSession } from './workbenchSession';
 
 const { bucket: BUCKET, trainingJob: JOB } = DEMO;
 
 describe('SageMaker view in VS Code', () => {
   let emulator: EmulatorProcess;
-  let codeServer: CodeServer;
-  let browser: Browser;
+  const ui = new WorkbenchSession('ui-failure');
+  const step = ui.step;
   let page: Page;
 
   before(async () => {
     // Jobs stay queued (InProgress): the test checks what the views show of a known state.
     emulator = await startEmulatorProcess({ maxConcurrentJobs: 0 });
     await seedDemo(emulator.url);
-    codeServer = await startCodeServer({
-      vsix: VSIX_PATH,
-      settings: { 'sagemaker.emulator.url': emulator.url, 'sagemaker.emulator.autoStart': false },
-      // With no credentials the SDK's chain would end at the instance metadata service: it must
-      // fail here, on this machine, and never reach for a network address.
-      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await ui.start({ emulatorUrl: emulator.url });
   });
 
   after(async () => {
-    await browser?.close();
-    await codeServer?.stop();
+    await ui.stop();
     await emulator?.stop();
   });
-
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      const file = await screenshot(page, `ui-failure-${name}`);
-      throw new Error(`${(error as Error).message}\nscreenshot: ${file}`);
-    }
-  }
 
   it('shows the demo dataset and training job created through the SDK', async () => {
     const workspace = mkdtempSync(path.join(tmpdir(), 'sagemaker-ui-workspace-'));
     await step('open', async () => {
-      await page.goto(codeServer.folderUrl(workspace));
-      await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
-      await page.locator('.part.activitybar a.action-label[aria-label^="SageMaker"]').click({ timeout: 30_000 });
+      await ui.open(workspace, { showSageMaker: true });
     });
     await step('datasets', async () => {
       // The first listing waits for the extension's activation in a code-server that has just
@@ -79,9 +58,7 @@ describe('SageMaker view in VS Code', () => {
   it('opens a training job in its panel, rendered from DescribeTrainingJob', async () => {
     await step('panel', async () => {
       await page.getByRole('treeitem', { name: new RegExp(JOB) }).click();
-      const panel = page
-        .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
-        .frameLocator('iframe#active-frame');
+      const panel = ui.webview();
       await panel.locator('h1', { hasText: JOB }).waitFor({ timeout: 20_000 });
       await panel.locator('.status', { hasText: 'InProgress' }).waitFor({ timeout: 5_000 });
       await panel.locator('td', { hasText: `s3://${BUCKET}/${DEMO.trainPrefix}` }).waitFor({ timeout: 5_000 });
@@ -92,7 +69,7 @@ describe('SageMaker view in VS Code', () => {
 
   it('runs a palette command: Open Training Job as JSON', async () => {
     await step('palette', async () => {
-      await runCommand('Open Training Job as JSON');
+      await ui.palette('SageMaker: Open Training Job as JSON');
       await page.locator('.quick-input-widget input.input').fill(JOB);
       await page.keyboard.press('Enter');
       await page.locator('.monaco-editor .view-lines', { hasText: '"TrainingJobName"' }).waitFor({ timeout: 15_000 });
@@ -100,20 +77,13 @@ describe('SageMaker view in VS Code', () => {
     });
   });
 
-  async function runCommand(title: string): Promise<void> {
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input.input').fill(`>SageMaker: ${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
-  }
-
   async function pick(label: string): Promise<void> {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click({ timeout: 10_000 });
   }
 
   it('switches to AWS and back through the quick pick, and says what is missing', async () => {
     await step('switch-to-aws', async () => {
-      await runCommand('Switch Connection');
+      await ui.palette('SageMaker: Switch Connection');
       await pick('Default credential chain');
       await pick('eu-west-1');
       await page.locator('.statusbar-item', { hasText: 'AWS default · eu-west-1' }).waitFor({ timeout: 10_000 });
@@ -121,7 +91,7 @@ describe('SageMaker view in VS Code', () => {
     });
     await screenshot(page, 'ui-aws-without-credentials');
     await step('switch-back', async () => {
-      await runCommand('Switch Connection');
+      await ui.palette('SageMaker: Switch Connection');
       await pick('Local emulator');
       await pick('us-east-1');
       await page.locator('.statusbar-item', { hasText: `Emulator ${new URL(emulator.url).host} · us-east-1` }).waitFor({ timeout: 10_000 });
@@ -131,14 +101,14 @@ describe('SageMaker view in VS Code', () => {
     });
   });
 
-  it('chats with an InService endpoint from the Endpoints view, streaming the answer', () => chatWithEndpoint(page, emulator.url, DEMO.endpoint, step));
+  it('chats with an InService endpoint from the Endpoints view, streaming the answer', () => chatWithEndpoint(ui, emulator.url, DEMO.endpoint));
 
   it('deploys a model.tar.gz from the Datasets view through the prompts, and the endpoint goes InService', async () => {
     const name = `ui-deployed-${Date.now().toString(36)}`;
     const modelDataUrl = await putTestModel(emulator.url, name, 'random-gpt');
     const [bucket] = modelDataUrl.replace('s3://', '').split('/');
     await step('deploy', async () => {
-      await runCommand('Refresh Datasets');
+      await ui.palette('SageMaker: Refresh Datasets');
       // A bucket row's accessible name is its tooltip (s3://…), which contains the name.
       await page.getByRole('treeitem', { name: bucket }).click({ timeout: 20_000 });
       await page.getByRole('treeitem', { name: `${name}/` }).click({ timeout: 10_000 });

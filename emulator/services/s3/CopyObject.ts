@@ -5,7 +5,7 @@ import { objectChecksumMembers } from './checksums';
 import { copyBody, copySourceObject } from './copySources';
 import { invalidArgument, invalidRequest } from './errors';
 import { MAX_BODY_BYTES } from './objectBodies';
-import { checkKeyLength, commitStoredObject, headersOf, objectHeaders, requireBucket } from './state';
+import { commitStoredObject, headersOf, objectHeaders, requireNewObjectTarget } from './state';
 
 /**
  * Copies an object's body into a new blob (its MD5 is the new ETag, even from a multipart source,
@@ -15,9 +15,7 @@ export async function copyObject(
   input: CopyObjectCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<CopyObjectCommandOutput>> {
-  const bucket = requireBucket(context, input.Bucket);
-  const key = input.Key ?? '';
-  checkKeyLength(key);
+  const { bucket, key } = requireNewObjectTarget(context, input);
   const { bucket: sourceBucket, object: source } = copySourceObject(context, input);
   const directive = input.MetadataDirective ?? 'COPY';
   if (directive !== 'COPY' && directive !== 'REPLACE') throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);

@@ -4,15 +4,13 @@ import type { PutObjectCommandInput, PutObjectCommandOutput } from '@aws-sdk/cli
 import type { OperationOutput, RequestContext } from '../../operations';
 import { objectChecksumMembers } from './checksums';
 import { storeBody } from './objectBodies';
-import { checkKeyLength, commitStoredObject, objectHeaders, requireBucket } from './state';
+import { commitStoredObject, objectHeaders, requireNewObjectTarget } from './state';
 
 export async function putObject(
   input: PutObjectCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<PutObjectCommandOutput>> {
-  const bucket = requireBucket(context, input.Bucket);
-  const key = input.Key ?? '';
-  checkKeyLength(key);
+  const { bucket, key } = requireNewObjectTarget(context, input);
   const headers = objectHeaders(input);
   const body = await storeBody(context, input);
   const object = await commitStoredObject(context, bucket.name, key, body, headers);

@@ -139,12 +139,18 @@ export function headersOf(record: ObjectHeaders): ObjectHeaders {
   return { contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires, metadata };
 }
 
-/** Refuses a key for a new object that is longer than S3 allows. */
-export function checkKeyLength(key: string): void {
+/**
+ * Where a request writes a new object (PutObject, CopyObject, CreateMultipartUpload): the caller's
+ * bucket, or NoSuchBucket / AccessDenied, and the key, refused if longer than S3 allows.
+ */
+export function requireNewObjectTarget(context: RequestContext, input: { Bucket?: string; Key?: string }): { bucket: BucketRecord; key: string } {
+  const bucket = requireBucket(context, input.Bucket);
+  const key = input.Key ?? '';
   const bytes = Buffer.byteLength(key);
   if (bytes > MAX_KEY_BYTES) {
     throw new AwsError('KeyTooLongError', 400, 'Your key is too long', { Size: String(bytes), MaxSizeAllowed: String(MAX_KEY_BYTES) });
   }
+  return { bucket, key };
 }
 
 /**

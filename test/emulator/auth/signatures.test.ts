@@ -11,8 +11,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, ListTrainingJobsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { Upload } from '@aws-sdk/lib-storage';
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -23,7 +21,7 @@ import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { AWS_CLI, awsCliAs } from '../awsCli';
 import { type RawResponse, rawRequest, rejection } from '../helpers';
-import { sha256Hex, signedChunkedBody, signedChunkedHeaders } from '../signing';
+import { sdkSigning, sha256Hex } from '../signing';
 import { trainingJobRequest } from '../../../harness/requests';
 import { CLI_PATH, type CliProcess, clientConfig, makeTempDir, spawnCli } from '../../../harness/emulatorClients';
 
@@ -54,19 +52,8 @@ describe('signature verification', () => {
   const s3As = (credentials: typeof CREDENTIALS) => new S3Client({ ...clientConfig(emulator.url), credentials, forcePathStyle: true });
   const sagemakerAs = (credentials: typeof CREDENTIALS) => new SageMakerClient({ ...clientConfig(emulator.url), credentials });
 
-  /** Headers signed as the SDK signs them, for requests the SDK would not send (tampered, back-dated). */
-  async function signedHeaders(
-    request: { method: string; path: string; service: string; headers?: Record<string, string>; body?: string },
-    signingDate = new Date(),
-  ): Promise<Record<string, string>> {
-    const signer = new SignatureV4({ credentials: CREDENTIALS, region: 'us-east-1', service: request.service, sha256: Sha256, uriEscapePath: request.service !== 's3' });
-    const url = new URL(request.path, emulator.url);
-    const signed = await signer.sign(
-      { method: request.method, protocol: 'http:', hostname: url.hostname, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { host: url.host, ...request.headers }, body: request.body },
-      { signingDate },
-    );
-    return signed.headers;
-  }
+  /** Requests signed as the SDK signs them, for what the SDK would not send (tampered, back-dated). */
+  const { signer, signedHeaders, chunkedPut } = sdkSigning(() => emulator.url, CREDENTIALS);
 
   function assertNoSecret(response: RawResponse): void {
     assert.equal(response.body.includes(CREDENTIALS.secretAccessKey), false);
@@ -165,10 +152,9 @@ describe('signature verification', () => {
     assert.equal(skewed.status, 403);
     assert.match(skewed.body, /<Code>RequestTimeTooSkewed<\/Code>/);
 
-    const signer = new SignatureV4({ credentials: CREDENTIALS, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false });
     const host = new URL(emulator.url).host;
     const presign = async (signingDate: Date) => {
-      const presigned = await signer.presign(
+      const presigned = await signer('s3').presign(
         { method: 'GET', protocol: 'http:', hostname: '', path: `/${BUCKET}/multipart`, query: {}, headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
         { signingDate, expiresIn: 600, unsignableHeaders: new Set(['x-amz-content-sha256']), unhoistableHeaders: new Set(['x-amz-content-sha256']) },
       );
@@ -185,26 +171,17 @@ describe('signature verification', () => {
     const whole = Buffer.concat(chunks);
 
     /** A PUT whose chunks are signed as the AWS docs describe, with node:crypto alone. */
-    async function chunkedPut(key: string, options: { trailer?: boolean; tamper?: 'data' | 'trailerSignature' } = {}): Promise<RawResponse> {
-      const now = new Date();
+    async function signedChunkedPut(key: string, options: { trailer?: boolean; tamper?: 'data' | 'trailerSignature' } = {}): Promise<RawResponse> {
       const path = `/${BUCKET}/${key}`;
       const crc = Buffer.alloc(4);
       crc.writeUInt32BE(crc32(whole));
-      const headers = await signedHeaders({ method: 'PUT', path, service: 's3', headers: signedChunkedHeaders(whole.length, options.trailer ? 'x-amz-checksum-crc32' : undefined) }, now);
-      const body = signedChunkedBody({
-        secretAccessKey: CREDENTIALS.secretAccessKey,
-        signingDate: now,
-        authorization: headers.authorization,
-        chunks,
-        trailer: options.trailer ? `x-amz-checksum-crc32:${crc.toString('base64')}\n` : undefined,
-        tamper: options.tamper,
-      });
-      return rawRequest(emulator.url, { method: 'PUT', path, headers, body });
+      const signed = await chunkedPut(path, chunks, { trailer: options.trailer ? `x-amz-checksum-crc32:${crc.toString('base64')}\n` : undefined, tamper: options.tamper });
+      return rawRequest(emulator.url, { method: 'PUT', path, ...signed });
     }
 
     it('verifies each chunk signature and stores the decoded body', async () => {
-      assert.equal((await chunkedPut('signed-chunks')).status, 200);
-      assert.equal((await chunkedPut('signed-chunks-trailer', { trailer: true })).status, 200);
+      assert.equal((await signedChunkedPut('signed-chunks')).status, 200);
+      assert.equal((await signedChunkedPut('signed-chunks-trailer', { trailer: true })).status, 200);
       for (const key of ['signed-chunks', 'signed-chunks-trailer']) {
         const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
         assert.ok(Buffer.from((await object.Body?.transformToByteArray()) ?? []).equals(whole), key);
@@ -216,7 +193,7 @@ describe('signature verification', () => {
         ['changed-chunk', { tamper: 'data' }],
         ['bad-trailer', { trailer: true, tamper: 'trailerSignature' }],
       ] as const) {
-        const response = await chunkedPut(key, options);
+        const response = await signedChunkedPut(key, options);
         assert.equal(response.status, 403, key);
         assert.match(response.body, /<Code>SignatureDoesNotMatch<\/Code>/, key);
         assert.equal((await rejection(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key })))).name, 'NoSuchKey', key);

@@ -11,7 +11,7 @@ import { LOGS_SCHEME } from '../../../src/documents/trainingJobLogs';
 import { parseSpec } from '../../../src/pipeline/specs/specDocument';
 import type { TrainingJobTreeItem } from '../../../src/trees/trainingJobsTree';
 import { until } from '../../../harness/waiting';
-import { activateWorkbench, createDataset, labelOf, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
+import { activateWorkbench, createDataset, gptSpecChoices, labelOf, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -161,19 +161,10 @@ describe('Job spec files', () => {
     const bucket = uniqueName('new');
     await createDataset(bucket, { 'train/a.jsonl': '{"text":"a"}\n' });
     const name = uniqueName('fresh');
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('sagemaker.spec.new', {
-      image: 'sagemaker-emulator/builtin-gpt:latest',
-      name,
-      instanceType: 'ml.m5.xlarge',
-      instanceCount: 2,
-      spot: true,
-      train: `s3://${bucket}/train/`,
-      validation: undefined,
-      outputPath: `s3://${bucket}/models/`,
-      checkpointUri: `s3://${bucket}/checkpoints/${name}/`,
-      hyperParameters: { steps: '30' },
-      format: 'json',
-    });
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      'sagemaker.spec.new',
+      gptSpecChoices(bucket, name, { train: 'train/', spot: true, hyperParameters: { steps: '30' }, format: 'json' }),
+    );
     assert.equal(path.basename(uri.fsPath), `${name}.training.json`);
     const spec = parseSpec(await fs.readFile(uri.fsPath, 'utf8'), 'json').value as { StoppingCondition: unknown; CheckpointConfig: unknown };
     assert.deepEqual(spec.StoppingCondition, { MaxRuntimeInSeconds: 86400, MaxWaitTimeInSeconds: 172800 });

@@ -18,7 +18,7 @@ import type { CheckpointTreeItem } from '../../../src/trees/checkpointsTree';
 import { until } from '../../../harness/waiting';
 import { tinyTalesJsonl } from '../../../harness/demo';
 import { startEmulatorProcess, type EmulatorProcess } from '../../../harness/emulatorProcess';
-import { activateWorkbench, labelOf, s3, sageMaker, uniqueName } from '../../../harness/extensionHostFixtures';
+import { activateWorkbench, gptSpecChoices, labelOf, s3, sageMaker, uniqueName } from '../../../harness/extensionHostFixtures';
 
 /** The built-in GPT, as small and brief as trains for real: three checkpoints, 20 steps apart. */
 const TINY_GPT = { vocab_size: '280', layers: '1', heads: '2', width: '16', context: '16', batch_size: '4', steps: '60', checkpoint_interval: '20', log_interval: '5', eval_interval: '20' };
@@ -84,19 +84,10 @@ describe('Training end to end (jobs really run)', function () {
 
     // New Training Job Spec, then Launch.
     const name = uniqueName('tiny-gpt');
-    const spec = await vscode.commands.executeCommand<vscode.Uri>('sagemaker.spec.new', {
-      image: 'sagemaker-emulator/builtin-gpt:latest',
-      name,
-      instanceType: 'ml.m5.xlarge',
-      instanceCount: 2,
-      spot: false,
-      train: `s3://${bucket}/tiny-tales/`,
-      validation: undefined,
-      outputPath: `s3://${bucket}/models/`,
-      checkpointUri: `s3://${bucket}/checkpoints/${name}/`,
-      hyperParameters: TINY_GPT,
-      format: 'yaml',
-    });
+    const spec = await vscode.commands.executeCommand<vscode.Uri>(
+      'sagemaker.spec.new',
+      gptSpecChoices(bucket, name, { train: 'tiny-tales/', spot: false, hyperParameters: TINY_GPT, format: 'yaml' }),
+    );
     assert.equal(await vscode.commands.executeCommand('sagemaker.spec.launch', spec), name);
     const job = await ended(name);
     assert.equal(job.TrainingJobStatus, 'Completed', job.FailureReason);

@@ -6,8 +6,8 @@ import type { OperationOutput, RequestContext } from '../../../operations';
 import { checksumMember, combineCrcs, compositeChecksum, objectChecksumMembers } from '../checksums';
 import { malformedXml } from '../../../protocols/xml';
 import { invalidRequest } from '../errors';
-import { commitObject, headersOf, type ObjectChecksum, type ObjectRecord, type PartRecord, removeBlobs, requireBucket, type UploadRecord } from '../state';
-import { discardUploads, requireUpload, uploadedParts } from './uploads';
+import { commitObject, headersOf, type ObjectChecksum, type ObjectRecord, type PartRecord, removeBlobs, type UploadRecord } from '../state';
+import { discardUploads, requireUploadOf, uploadedParts } from './uploads';
 
 /** S3's smallest part, except for the last one. */
 const MIN_PART_BYTES = 5 * 1024 ** 2;
@@ -21,9 +21,8 @@ export async function completeMultipartUpload(
   input: CompleteMultipartUploadCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<CompleteMultipartUploadCommandOutput>> {
-  const bucket = requireBucket(context, input.Bucket);
-  const key = input.Key ?? '';
-  const upload = requireUpload(context, bucket.name, key, input.UploadId);
+  const { bucket, upload } = requireUploadOf(context, input);
+  const key = upload.key;
   const chosen = chosenParts(upload, uploadedParts(context.store, upload.uploadId), input.MultipartUpload?.Parts ?? []);
   const size = chosen.reduce((total, part) => total + part.size, 0);
   if (input.MpuObjectSize !== undefined && input.MpuObjectSize !== size) {

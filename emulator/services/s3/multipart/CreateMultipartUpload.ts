@@ -5,16 +5,14 @@ import type { OperationOutput, RequestContext } from '../../../operations';
 import { put } from '../../../store/store';
 import { isChecksumAlgorithm } from '../checksums';
 import { invalidRequest } from '../errors';
-import { checkKeyLength, objectHeaders, requireBucket, type UploadRecord, uploads } from '../state';
+import { objectHeaders, requireNewObjectTarget, type UploadRecord, uploads } from '../state';
 import { newUploadId } from './uploads';
 
 export async function createMultipartUpload(
   input: CreateMultipartUploadCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<CreateMultipartUploadCommandOutput>> {
-  const bucket = requireBucket(context, input.Bucket);
-  const key = input.Key ?? '';
-  checkKeyLength(key);
+  const { bucket, key } = requireNewObjectTarget(context, input);
   const now = context.now();
   const upload: UploadRecord = {
     uploadId: newUploadId(now),

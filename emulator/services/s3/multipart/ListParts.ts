@@ -3,8 +3,8 @@ import type { ListPartsCommandInput, ListPartsCommandOutput } from '@aws-sdk/cli
 import type { OperationOutput, RequestContext } from '../../../operations';
 import { checksumMember } from '../checksums';
 import { invalidArgument } from '../errors';
-import { canonicalUserId, requireBucket } from '../state';
-import { requireUpload, uploadedParts } from './uploads';
+import { canonicalUserId } from '../state';
+import { requireUploadOf, uploadedParts } from './uploads';
 
 const MAX_PARTS = 1000;
 
@@ -12,8 +12,7 @@ export async function listParts(
   input: ListPartsCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<ListPartsCommandOutput>> {
-  const bucket = requireBucket(context, input.Bucket);
-  const upload = requireUpload(context, bucket.name, input.Key ?? '', input.UploadId);
+  const { bucket, upload } = requireUploadOf(context, input);
   if (input.MaxParts !== undefined && input.MaxParts < 0) {
     throw invalidArgument('Argument max-parts must be an integer between 0 and 2147483647', 'max-parts', String(input.MaxParts));
   }

@@ -4,8 +4,7 @@ import type { OperationOutput, RequestContext } from '../../../operations';
 import { checksumMember } from '../checksums';
 import { invalidRequest } from '../errors';
 import { requestedChecksumAlgorithms, storeBody } from '../objectBodies';
-import { requireBucket } from '../state';
-import { checkPartNumber, commitPart, requireUpload } from './uploads';
+import { commitPart, requirePartTarget } from './uploads';
 
 /**
  * Stores a part like PutObject stores a body. If the upload has a checksum algorithm, the part's
@@ -15,9 +14,7 @@ export async function uploadPart(
   input: UploadPartCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<UploadPartCommandOutput>> {
-  const bucket = requireBucket(context, input.Bucket);
-  const partNumber = checkPartNumber(input.PartNumber);
-  const upload = requireUpload(context, bucket.name, input.Key ?? '', input.UploadId);
+  const { bucket, upload, partNumber } = requirePartTarget(context, input);
   const algorithm = upload.checksum?.algorithm;
   const other = algorithm && requestedChecksumAlgorithms(input).find((requested) => requested !== algorithm);
   if (algorithm && other) {

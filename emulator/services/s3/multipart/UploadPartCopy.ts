@@ -6,8 +6,7 @@ import { checksumMember } from '../checksums';
 import { copyBody, copySourceObject } from '../copySources';
 import { invalidArgument, invalidRequest } from '../errors';
 import { MAX_BODY_BYTES } from '../objectBodies';
-import { requireBucket } from '../state';
-import { checkPartNumber, commitPart, requireUpload } from './uploads';
+import { commitPart, requirePartTarget } from './uploads';
 
 /**
  * Stores a part copied from an object (or from `x-amz-copy-source-range` of it), streamed from the
@@ -18,9 +17,7 @@ export async function uploadPartCopy(
   input: UploadPartCopyCommandInput,
   context: RequestContext,
 ): Promise<OperationOutput<UploadPartCopyCommandOutput>> {
-  const bucket = requireBucket(context, input.Bucket);
-  const partNumber = checkPartNumber(input.PartNumber);
-  const upload = requireUpload(context, bucket.name, input.Key ?? '', input.UploadId);
+  const { bucket, upload, partNumber } = requirePartTarget(context, input);
   const { object: source } = copySourceObject(context, input);
   const range = input.CopySourceRange === undefined ? undefined : parseCopySourceRange(input.CopySourceRange, source.size);
   if (!range && source.size > MAX_BODY_BYTES) {

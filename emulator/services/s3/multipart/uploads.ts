@@ -6,7 +6,7 @@ import { put, remove, type Store } from '../../../store/store';
 import type { Change } from '../../../store/logFormat';
 import { invalidArgument, noSuchUpload } from '../errors';
 import type { StoredBody } from '../objectBodies';
-import { type PartRecord, parts, removeBlobs, removeUncommittedBlobs, type UploadRecord, uploads } from '../state';
+import { type BucketRecord, type PartRecord, parts, removeBlobs, removeUncommittedBlobs, requireBucket, type UploadRecord, uploads } from '../state';
 
 const MAX_PART_NUMBER = 10000;
 
@@ -22,8 +22,31 @@ export function newUploadId(now: Date): string {
   return `${lastIdTime.toString(16).padStart(12, '0')}${randomBytes(24).toString('hex')}`;
 }
 
+/** The caller's bucket and the upload a request names (UploadId of Key), or that request's error. */
+export function requireUploadOf(context: RequestContext, input: UploadRequest): { bucket: BucketRecord; upload: UploadRecord } {
+  const bucket = requireBucket(context, input.Bucket);
+  return { bucket, upload: requireUpload(context, bucket.name, input.Key ?? '', input.UploadId) };
+}
+
+/** As requireUploadOf, for a part's upload: the part number is checked between the bucket and the upload. */
+export function requirePartTarget(
+  context: RequestContext,
+  input: UploadRequest & { PartNumber?: number },
+): { bucket: BucketRecord; upload: UploadRecord; partNumber: number } {
+  const bucket = requireBucket(context, input.Bucket);
+  const partNumber = checkPartNumber(input.PartNumber);
+  return { bucket, upload: requireUpload(context, bucket.name, input.Key ?? '', input.UploadId), partNumber };
+}
+
+/** The members that name an upload in the multipart operations' requests. */
+interface UploadRequest {
+  Bucket?: string;
+  Key?: string;
+  UploadId?: string;
+}
+
 /** The upload, or NoSuchUpload — also for an id of another key's upload, as S3 answers. */
-export function requireUpload(context: RequestContext, bucketName: string, key: string, uploadId: string | undefined): UploadRecord {
+function requireUpload(context: RequestContext, bucketName: string, key: string, uploadId: string | undefined): UploadRecord {
   const upload = uploadId === undefined ? undefined : context.store.get(uploads, bucketName, uploadId);
   if (!upload || upload.key !== key) throw noSuchUpload(uploadId ?? '');
   return upload;

@@ -24,13 +24,11 @@ import { AwsError } from '../../../../emulator/errors';
 import type { ServiceName } from '../../../../emulator/models';
 import { AwsChunkedDecoder } from '../../../../emulator/protocols/awsChunked';
 import { makeTempDir } from '../../../../harness/emulatorClients';
-import { sdkSignedHeaders, sdkSigner } from '../../../emulator/signing';
+import { sdkSigning, SKEW_LIMIT_MS, SKEW_SIDES, skewEdges } from '../../../emulator/signing';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALVERIFY', secretAccessKey: 'local+Secret/never-shown' };
 const HOST = '127.0.0.1:4566';
 const MINUTE = 60_000;
-/** S3's (and the emulator's) allowed distance between a request's date and the clock. */
-const SKEW_LIMIT = 15 * MINUTE;
 /** Far enough from an edge that the moments between signing and verifying cannot cross it (dates are whole seconds). */
 const MARGIN = 5_000;
 const WEEK_SECONDS = 7 * 24 * 3600;
@@ -59,16 +57,8 @@ function incoming(sent: Sent): IncomingMessage {
   return message;
 }
 
-const signer = (service: string, credentials = CREDENTIALS) => sdkSigner(service, credentials);
-
-/** Headers signed as the SDK signs them, at `signingDate`. */
-function signedHeaders(
-  request: { method: string; url: string; service: string; headers?: Record<string, string>; body?: string },
-  signingDate = new Date(),
-  credentials = CREDENTIALS,
-): Promise<Record<string, string>> {
-  return sdkSignedHeaders(new URL(request.url, `http://${HOST}`), request, credentials, signingDate);
-}
+/** Requests signed as the SDK signs them (the verifier is given them as if sent to HOST). */
+const { signer, signedHeaders } = sdkSigning(() => `http://${HOST}`, CREDENTIALS);
 
 const verifier = new SignatureVerifier([CREDENTIALS]);
 
@@ -88,11 +78,11 @@ const refusal = async (sent: Sent, service: ServiceName) => {
 };
 
 async function s3Get(url: string, signingDate = new Date(), credentials = CREDENTIALS): Promise<Sent> {
-  return { url, headers: await signedHeaders({ method: 'GET', url, service: 's3', headers: { 'x-amz-content-sha256': sha256Hex('') } }, signingDate, credentials) };
+  return { url, headers: await signedHeaders({ method: 'GET', path: url, service: 's3', headers: { 'x-amz-content-sha256': sha256Hex('') } }, signingDate, credentials) };
 }
 const listJobs = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'SageMaker.ListTrainingJobs' };
 async function sagemakerPost(signingDate = new Date(), body = '{}', sentBody = body, credentials = CREDENTIALS): Promise<Sent> {
-  return { method: 'POST', url: '/', headers: await signedHeaders({ method: 'POST', url: '/', service: 'sagemaker', headers: listJobs, body }, signingDate, credentials), body: sentBody };
+  return { method: 'POST', url: '/', headers: await signedHeaders({ method: 'POST', path: '/', service: 'sagemaker', headers: listJobs, body }, signingDate, credentials), body: sentBody };
 }
 
 /** A GET URL presigned as the S3 client's presigner makes it (the body left unsigned). */
@@ -109,13 +99,9 @@ const presignedSent = (url: string): Sent => ({ url, headers: { host: HOST } });
 
 describe('SignatureVerifier (in-process)', () => {
   describe('the clock-skew window, both ways', () => {
-    for (const [direction, sign] of [
-      ['past', -1],
-      ['future', 1],
-    ] as const) {
+    for (const [direction, sign] of SKEW_SIDES) {
       it(`accepts a request dated just inside 15 minutes in the ${direction}, and refuses one just outside (S3 and JSON)`, async () => {
-        const inside = new Date(Date.now() + sign * (SKEW_LIMIT - MARGIN));
-        const outside = new Date(Date.now() + sign * (SKEW_LIMIT + MARGIN));
+        const { inside, outside } = skewEdges(sign, MARGIN);
         assert.equal(await verdict(await s3Get('/signed-bucket', inside), 's3'), 'accepted');
         assert.equal(await verdict(await sagemakerPost(inside), 'sagemaker'), 'accepted');
         assert.deepEqual(await verdict(await s3Get('/signed-bucket', outside), 's3'), {
@@ -142,7 +128,7 @@ describe('SignatureVerifier (in-process)', () => {
         assert.deepEqual(await verdict(presignedSent(expired), 's3'), { status: 403, code: 'AccessDenied', message: 'Request has expired' }, `${expiresIn} s, just after`);
       }
       // A URL signed for later (a client clock ahead) is not refused as skewed: only its expiry counts.
-      assert.equal(await verdict(presignedSent(await presignedGet(new Date(Date.now() + SKEW_LIMIT + MINUTE), 60)), 's3'), 'accepted');
+      assert.equal(await verdict(presignedSent(await presignedGet(new Date(Date.now() + SKEW_LIMIT_MS + MINUTE), 60)), 's3'), 'accepted');
     });
 
     it('takes X-Amz-Expires from 1 second to 7 days, and refuses 0, a second more, a fraction or a word', async () => {
@@ -274,9 +260,9 @@ describe('SignatureVerifier (in-process)', () => {
       assert.equal(Buffer.concat(chunks).toString(), '{"MaxResults":1}', 'the protocol still reads the whole body');
       assert.equal(await verdict(await sagemakerPost(new Date(), ''), 'sagemaker'), 'accepted', 'an empty body');
       // A declared hash that is not the body's, even though the signature covers the declaration.
-      const headers = await signedHeaders({ method: 'POST', url: '/', service: 'sagemaker', headers: { ...listJobs, 'x-amz-content-sha256': sha256Hex('{"MaxResults":3}') }, body: '{}' });
+      const headers = await signedHeaders({ method: 'POST', path: '/', service: 'sagemaker', headers: { ...listJobs, 'x-amz-content-sha256': sha256Hex('{"MaxResults":3}') }, body: '{}' });
       assert.deepEqual(await refusal({ method: 'POST', url: '/', headers, body: '{}' }, 'sagemaker'), [403, 'InvalidSignatureException']);
-      const declaredRight = await signedHeaders({ method: 'POST', url: '/', service: 'sagemaker', headers: { ...listJobs, 'x-amz-content-sha256': sha256Hex('{}') }, body: '{}' });
+      const declaredRight = await signedHeaders({ method: 'POST', path: '/', service: 'sagemaker', headers: { ...listJobs, 'x-amz-content-sha256': sha256Hex('{}') }, body: '{}' });
       assert.equal(await verdict({ method: 'POST', url: '/', headers: declaredRight, body: '{}' }, 'sagemaker'), 'accepted');
     });
 
@@ -284,7 +270,7 @@ describe('SignatureVerifier (in-process)', () => {
       const limit = 16 * 1024 * 1024;
       // The client declares the body's hash (node's SHA-256), so the signer does not hash it again.
       const signedFor = async (body: Buffer) => {
-        const headers = await signedHeaders({ method: 'POST', url: '/', service: 'sagemaker', headers: { ...listJobs, 'x-amz-content-sha256': sha256Hex(body) } });
+        const headers = await signedHeaders({ method: 'POST', path: '/', service: 'sagemaker', headers: { ...listJobs, 'x-amz-content-sha256': sha256Hex(body) } });
         return { method: 'POST', url: '/', headers, body };
       };
       assert.equal(await verdict(await signedFor(Buffer.alloc(limit)), 'sagemaker'), 'accepted', 'exactly 16 MiB');
@@ -309,7 +295,7 @@ describe('SignatureVerifier (in-process)', () => {
         assert.deepEqual(await refusal({ url: '/signed-bucket', headers: { ...undeclared, 'x-amz-content-sha256': invalid } }, 's3'), [400, 'InvalidArgument'], invalid);
       }
       for (const declared of ['UNSIGNED-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', sha256Hex('')]) {
-        const signed = await signedHeaders({ method: 'GET', url: '/signed-bucket', service: 's3', headers: { 'x-amz-content-sha256': declared } });
+        const signed = await signedHeaders({ method: 'GET', path: '/signed-bucket', service: 's3', headers: { 'x-amz-content-sha256': declared } });
         assert.equal(await verdict({ url: '/signed-bucket', headers: signed }, 's3'), 'accepted', declared);
       }
       // A client may leave the header out of what it signs; the signature still covers the payload as declared.
@@ -340,7 +326,7 @@ describe('SignatureVerifier (in-process)', () => {
 
     it('tells the protocol what the body is checked against: its declared hash, nothing, or its chunk signatures', async () => {
       const put = async (declared: string) => {
-        const headers = await signedHeaders({ method: 'PUT', url: '/signed-bucket/key', service: 's3', headers: { 'x-amz-content-sha256': declared } });
+        const headers = await signedHeaders({ method: 'PUT', path: '/signed-bucket/key', service: 's3', headers: { 'x-amz-content-sha256': declared } });
         return verifier.payloadSignature(incoming({ method: 'PUT', url: '/signed-bucket/key', headers }));
       };
       assert.deepEqual(await put(sha256Hex('body')), { sha256: sha256Hex('body') });
@@ -363,7 +349,7 @@ describe('SignatureVerifier (in-process)', () => {
       const headers = await signedHeaders(
         {
           method: 'PUT',
-          url: '/signed-bucket/chunked',
+          path: '/signed-bucket/chunked',
           service: 's3',
           headers: {
             'content-encoding': 'aws-chunked',

@@ -9,14 +9,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../../../emulator/server';
 import { type RawResponse, rawRequest } from '../../../emulator/helpers';
-import { sdkSignedHeaders, sdkSigner, sha256Hex, signedChunkedBody, signedChunkedHeaders } from '../../../emulator/signing';
+import { sdkSigning, sha256Hex, SKEW_SIDES, skewEdges } from '../../../emulator/signing';
 import { makeTempDir } from '../../../../harness/emulatorClients';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALVERIFY', secretAccessKey: 'local+Secret/never-shown' };
 const BUCKET = 'signed-bucket';
-const MINUTE = 60_000;
-/** S3's (and the emulator's) allowed distance between a request's date and the clock. */
-const SKEW_LIMIT = 15 * MINUTE;
 /** Far enough from an edge that the time a request takes to arrive cannot cross it. */
 const MARGIN = 10_000;
 
@@ -39,16 +36,8 @@ describe('SigV4 verification (in-process)', () => {
     home.remove();
   });
 
-  const signer = (service: string, credentials = CREDENTIALS) => sdkSigner(service, credentials);
-
-  /** Headers signed as the SDK signs them, at `signingDate`. */
-  function signedHeaders(
-    request: { method: string; path: string; service: string; headers?: Record<string, string>; body?: string },
-    signingDate = new Date(),
-    credentials = CREDENTIALS,
-  ): Promise<Record<string, string>> {
-    return sdkSignedHeaders(new URL(request.path, emulator.url), request, credentials, signingDate);
-  }
+  /** Requests signed as the SDK signs them, sent to the emulator. */
+  const { signer, signedHeaders, chunkedPut } = sdkSigning(() => emulator.url, CREDENTIALS);
 
   async function s3Request(request: { method?: string; path: string; body?: string; headers?: Record<string, string> }, signingDate = new Date()): Promise<RawResponse> {
     const method = request.method ?? 'GET';
@@ -63,13 +52,9 @@ describe('SigV4 verification (in-process)', () => {
   }
 
   describe('the clock-skew window, both ways', () => {
-    for (const [direction, sign] of [
-      ['past', -1],
-      ['future', 1],
-    ] as const) {
+    for (const [direction, sign] of SKEW_SIDES) {
       it(`accepts a request dated just inside 15 minutes in the ${direction}, and refuses one just outside (S3 and JSON)`, async () => {
-        const inside = new Date(Date.now() + sign * (SKEW_LIMIT - MARGIN));
-        const outside = new Date(Date.now() + sign * (SKEW_LIMIT + MARGIN));
+        const { inside, outside } = skewEdges(sign, MARGIN);
         assert.equal((await s3Request({ path: `/${BUCKET}` }, inside)).status, 200);
         assert.equal((await sagemakerRequest(inside)).status, 200);
 
@@ -128,20 +113,14 @@ describe('SigV4 verification (in-process)', () => {
     const whole = Buffer.concat(chunks);
 
     /** A PUT whose chunks are signed as the AWS docs describe, with node:crypto alone. */
-    async function chunkedPut(key: string, options: { trailer?: boolean; tamper?: 'data' | 'trailerSignature' | 'trailerValue' } = {}): Promise<RawResponse> {
-      const now = new Date();
+    async function signedChunkedPut(key: string, options: { trailer?: boolean; tamper?: 'data' | 'trailerSignature' | 'trailerValue' } = {}): Promise<RawResponse> {
       const path = `/${BUCKET}/${key}`;
-      const headers = await signedHeaders({ method: 'PUT', path, service: 's3', headers: signedChunkedHeaders(whole.length, options.trailer ? 'x-amz-meta-note' : undefined) }, now);
-      const body = signedChunkedBody({
-        secretAccessKey: CREDENTIALS.secretAccessKey,
-        signingDate: now,
-        authorization: headers.authorization,
-        chunks,
+      const signed = await chunkedPut(path, chunks, {
         trailer: options.trailer ? 'x-amz-meta-note:signed\n' : undefined,
         tamper: options.tamper === 'trailerValue' ? undefined : options.tamper,
         sentTrailer: options.tamper === 'trailerValue' ? 'x-amz-meta-note:changed\n' : undefined,
       });
-      return rawRequest(emulator.url, { method: 'PUT', path, headers, body });
+      return rawRequest(emulator.url, { method: 'PUT', path, ...signed });
     }
 
     it('stores a body whose every chunk (and trailer) signature verifies', async () => {
@@ -149,7 +128,7 @@ describe('SigV4 verification (in-process)', () => {
         ['chunks', false],
         ['chunks-trailer', true],
       ] as const) {
-        const stored = await chunkedPut(key, { trailer });
+        const stored = await signedChunkedPut(key, { trailer });
         assert.equal(stored.status, 200, `${key}: ${stored.body}`);
         assert.equal((await s3Request({ path: `/${BUCKET}/${key}` })).body, whole.toString(), key);
       }
@@ -161,7 +140,7 @@ describe('SigV4 verification (in-process)', () => {
         ['changed-trailer', { trailer: true, tamper: 'trailerValue' }],
         ['bad-trailer-signature', { trailer: true, tamper: 'trailerSignature' }],
       ] as const) {
-        const refused = await chunkedPut(key, options);
+        const refused = await signedChunkedPut(key, options);
         assert.deepEqual([refused.status, errorCode(refused)], [403, 'SignatureDoesNotMatch'], key);
         assert.equal(errorCode(await s3Request({ path: `/${BUCKET}/${key}` })), 'NoSuchKey', key);
       }

@@ -23,17 +23,14 @@ const HOST = {
   VSCODE_IPC_HOOK: '/run/user/1000/vscode.sock',
   PYTHONPATH: '/home/dev/lib',
 };
+/** What both environments take from the host: what a program needs to run, nothing else. */
+const HOST_ESSENTIALS = { PATH: HOST.PATH, HOME: HOST.HOME, LANG: HOST.LANG, LC_ALL: HOST.LC_ALL, TZ: HOST.TZ, TMPDIR: HOST.TMPDIR };
 const ACCESS = { endpointUrl: 'http://127.0.0.1:4590', region: 'eu-west-1', credentials: { accessKeyId: '123456789012', secretAccessKey: 'issued' } };
 
 describe('hostEnvironment', () => {
   it("takes only PATH, HOME, the locale, TZ and the temporary folder from the host, and reaches AWS through the emulator", () => {
     assert.deepEqual(hostEnvironment({ access: ACCESS, contract: { SM_CURRENT_HOST: 'algo-1' } }, HOST), {
-      PATH: HOST.PATH,
-      HOME: HOST.HOME,
-      LANG: HOST.LANG,
-      LC_ALL: HOST.LC_ALL,
-      TZ: HOST.TZ,
-      TMPDIR: HOST.TMPDIR,
+      ...HOST_ESSENTIALS,
       SM_CURRENT_HOST: 'algo-1',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:4590',
       AWS_ACCESS_KEY_ID: '123456789012',
@@ -69,12 +66,7 @@ describe('hostEnvironment', () => {
 describe('emulatorEnvironment (how the extension starts the emulator)', () => {
   it("passes on what a program needs and none of the user's AWS credentials or other variables", () => {
     assert.deepEqual(emulatorEnvironment(HOST, 'linux'), {
-      PATH: HOST.PATH,
-      HOME: HOST.HOME,
-      LANG: HOST.LANG,
-      LC_ALL: HOST.LC_ALL,
-      TZ: HOST.TZ,
-      TMPDIR: HOST.TMPDIR,
+      ...HOST_ESSENTIALS,
       ELECTRON_RUN_AS_NODE: '1',
     });
   });

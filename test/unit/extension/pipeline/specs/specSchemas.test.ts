@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { cloneTrainingSpec, newTrainingSpec } from '../../../../../src/pipeline/specs/trainingSpecs';
 import { REPO_ROOT } from '../../../../../harness/paths';
+import { SPOT_GPT_CHOICES } from './specChoices';
 
 interface Schema {
   $ref?: string;
@@ -86,19 +87,7 @@ describe('spec schemas generated from the SageMaker API model', () => {
   });
 
   it('accepts the specs the extension writes, and refuses what SageMaker refuses', () => {
-    const spec = newTrainingSpec({
-      name: 'gpt-a',
-      image: 'sagemaker-emulator/builtin-gpt:latest',
-      roleArn: 'arn:aws:iam::000000000000:role/r',
-      instanceType: 'ml.m5.xlarge',
-      instanceCount: 2,
-      spot: true,
-      train: 's3://bkt/train/',
-      outputPath: 's3://bkt/models/',
-      checkpointUri: 's3://bkt/checkpoints/gpt-a/',
-      hyperParameters: { steps: '300' },
-      maxRuntimeSeconds: 3600,
-    });
+    const spec = newTrainingSpec(SPOT_GPT_CHOICES);
     assert.deepEqual(violations(training, training, spec, ''), []);
     const cloned = cloneTrainingSpec({ ...spec, TrainingJobArn: 'arn', TrainingJobStatus: 'Completed', SecondaryStatus: 'Completed', CreationTime: new Date(), ModelArtifacts: { S3ModelArtifacts: 's3://bkt/m' }, StoppingCondition: spec.StoppingCondition! }, 'gpt-b');
     assert.deepEqual(violations(training, training, cloned, ''), []);

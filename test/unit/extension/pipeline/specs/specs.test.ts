@@ -7,6 +7,7 @@ import { specKindOf } from '../../../../../src/pipeline/specs/specKinds';
 import { specProblems } from '../../../../../src/pipeline/specs/specRules';
 import { cloneTrainingSpec, newTrainingSpec, specText } from '../../../../../src/pipeline/specs/trainingSpecs';
 import type { TrainingJobDescription } from '../../../../../src/pipeline/trainingJobs';
+import { SPOT_GPT_CHOICES } from './specChoices';
 
 /** The 1-based line a path's value starts on. */
 function lineOf(spec: ParsedSpec, text: string, path: SpecPath, onKey = false): number {
@@ -254,20 +255,7 @@ describe('specs made for the user', () => {
   });
 
   it('writes a new spec from the choices, spot waiting twice the runtime, and its text parses back to it', () => {
-    const spec = newTrainingSpec({
-      name: 'gpt-a',
-      image: 'sagemaker-emulator/builtin-gpt:latest',
-      roleArn: 'arn:aws:iam::000000000000:role/r',
-      instanceType: 'ml.m5.xlarge',
-      instanceCount: 2,
-      spot: true,
-      train: 's3://bkt/train/',
-      validation: 's3://bkt/validation/',
-      outputPath: 's3://bkt/models/',
-      checkpointUri: 's3://bkt/checkpoints/gpt-a/',
-      hyperParameters: { steps: '300' },
-      maxRuntimeSeconds: 3600,
-    });
+    const spec = newTrainingSpec({ ...SPOT_GPT_CHOICES, validation: 's3://bkt/validation/' });
     assert.deepEqual(spec.StoppingCondition, { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 });
     assert.deepEqual(spec.InputDataConfig?.map((channel) => channel.ChannelName), ['train', 'validation']);
     assert.ok(spec.AlgorithmSpecification?.MetricDefinitions?.some((definition) => definition.Name === 'validation:loss'));
