@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const rows: { round: number; viewMs: number; sdkMs: number; toRequestMs?: number; emulatorMs?: number; afterAnswerMs?: number; requests: number }[] = [];
+  const rows: { round: number; viewMs: number; sdkMs: number; toRequestMs?: number; emulatorMs?: number; afterAnswerMs?: number; requests: string }[] = [];
   try {
     mkdirSync(workspace);
     const url = codeServer.folderUrl(workspace, [['extensionDevelopmentPath', codeServer.remoteUri(REPO_ROOT)]]);
@@ -108,7 +108,10 @@ async function main(): Promise<void> {
         toRequestMs: list && list.requested - clicked,
         emulatorMs: list?.answered !== undefined ? list.answered - list.requested : undefined,
         afterAnswerMs: list?.answered !== undefined ? drawn - list.answered : undefined,
-        requests: proxy.exchanges.filter((exchange) => exchange.requested >= clicked && exchange.requested <= drawn).length,
+        requests: proxy.exchanges
+          .filter((exchange) => exchange.requested >= clicked && exchange.requested <= drawn)
+          .map((exchange) => `${exchange.target.replace(/^SageMaker\./, '')} at +${(exchange.requested - clicked).toFixed(0)} ms`)
+          .join(', '),
       });
       await screenshot(page, `bench-views-round-${round}`);
       await paneHeader(page).click();
@@ -135,7 +138,7 @@ async function main(): Promise<void> {
   console.log(`| median (worst ${worst.toFixed(0)} ms) | **${view.toFixed(0)} ms** | ${sdk.toFixed(0)} ms | ${(view / BUDGET_MS).toFixed(2)} (budget ≤ ${BUDGET_MS} ms: ${view <= BUDGET_MS ? 'met' : 'NOT met'}) |`);
   const ms = (value: number | undefined) => (value === undefined ? 'not seen' : `${value.toFixed(0)} ms`);
   console.log('\nWhere a round\'s time went (one clock: this process, the proxy between the extension and the emulator):');
-  console.log('| round | click → ListTrainingJobs reaches the emulator | emulator answers (through the proxy) | answer → row drawn (SDK parse, tree items, host → workbench, render) | requests meanwhile |');
+  console.log('| round | click → ListTrainingJobs reaches the emulator | emulator answers (through the proxy) | answer → row drawn (SDK parse, tree items, host → workbench, render) | requests from click to row drawn |');
   console.log('|---|---|---|---|---|');
   for (const row of rows) console.log(`| ${row.round} | ${ms(row.toRequestMs)} | ${ms(row.emulatorMs)} | ${ms(row.afterAnswerMs)} | ${row.requests} |`);
   const defined = (values: (number | undefined)[]) => values.filter((value): value is number => value !== undefined);
