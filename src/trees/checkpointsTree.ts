@@ -70,7 +70,7 @@ export class CheckpointsTree extends ResourceTree {
   readonly onDidChangeJob = this.jobChanged.event;
 
   constructor(services: Services) {
-    super(services, 'checkpoints', everyMs(5000));
+    super(services, 'checkpoints', undefined, everyMs(5000));
     this.disposables.push(this.jobChanged);
   }
 
@@ -89,7 +89,7 @@ export class CheckpointsTree extends ResourceTree {
   protected async rootPage() {
     const name = this.jobName;
     if (!name) return { items: [] };
-    const job = await describeTrainingJob(await this.connection.clients.sageMaker(), name);
+    const job = await describeTrainingJob(await this.sageMaker(), name);
     const active = job.TrainingJobStatus !== undefined && isActive(job.TrainingJobStatus);
     const uri = job.CheckpointConfig?.S3Uri;
     const location = uri ? parseS3Uri(uri) : undefined;
@@ -98,7 +98,7 @@ export class CheckpointsTree extends ResourceTree {
     }
     const prefix = location.key === '' || location.key.endsWith('/') ? location.key : `${location.key}/`;
     const objects: DatasetObject[] = [];
-    for await (const page of listAllObjects(await this.connection.clients.s3(), location.bucket, prefix)) objects.push(...page);
+    for await (const page of listAllObjects(await this.s3(), location.bucket, prefix)) objects.push(...page);
     const { checkpoints } = groupCheckpoints(objects, prefix);
     if (checkpoints.length === 0) {
       return { items: [new NoticeTreeItem(active ? `No checkpoints yet in ${uri}` : `No checkpoints in ${uri}`, active)] };

@@ -69,15 +69,7 @@ export class ObjectTreeItem extends vscode.TreeItem {
 
 export class DatasetsTree extends ResourceTree {
   constructor(services: Services) {
-    super(services, 'datasets');
-  }
-
-  s3() {
-    return this.connection.clients.s3();
-  }
-
-  protected override get refreshCommand(): vscode.Command {
-    return { command: 'sagemaker.datasets.refresh', title: 'Retry' };
+    super(services, 'datasets', 'sagemaker.datasets.refresh');
   }
 
   protected async rootPage() {

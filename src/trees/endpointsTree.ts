@@ -148,12 +148,8 @@ export class EndpointsTree extends ResourceTree {
 
   constructor(services: Services) {
     // 2 s, 3 s, 4.5 s … up to 15 s between reads; about an hour in all.
-    super(services, 'endpoints', backoff({ firstMs: 2000, factor: 1.5, maxMs: 15_000, maxPolls: 240 }));
+    super(services, 'endpoints', 'sagemaker.endpoints.refresh', backoff({ firstMs: 2000, factor: 1.5, maxMs: 15_000, maxPolls: 240 }));
     this.disposables.push(this.costChanged, services.connection.onDidChange(() => (this.fleets = undefined)));
-  }
-
-  sageMaker() {
-    return this.connection.clients.sageMaker();
   }
 
   autoscaling() {
@@ -169,10 +165,6 @@ export class EndpointsTree extends ResourceTree {
   async fleetOf(endpointName: string, autoscaled?: ReadonlySet<string>): Promise<Fleet> {
     const reader = await this.reader();
     return reader.fleet(endpointName, this.connection.settings.region, priceOverrides(), autoscaled ?? (await autoscaledVariants(await this.autoscaling())));
-  }
-
-  protected override get refreshCommand(): vscode.Command {
-    return { command: 'sagemaker.endpoints.refresh', title: 'Retry' };
   }
 
   protected async rootPage(token?: string) {

@@ -13,7 +13,7 @@ import {
   type ModelVersionDescription,
   type ModelVersionSummary,
 } from '../pipeline/registry';
-import { PagedChildren } from './nodes';
+import { DetailTreeItem, PagedChildren } from './nodes';
 import type { Services } from '../services';
 import { ResourceTree } from './resourceTree';
 import { markdownTooltip } from './tooltips';
@@ -90,35 +90,13 @@ export class ModelVersionTreeItem extends vscode.TreeItem {
   }
 }
 
-/** A leaf that states one fact (a metric, or that there is none). */
-export class DetailTreeItem extends vscode.TreeItem {
-  constructor(label: string, icon: string, description?: string) {
-    super(label, vscode.TreeItemCollapsibleState.None);
-    this.contextValue = 'detail';
-    this.iconPath = new vscode.ThemeIcon(icon);
-    this.description = description;
-  }
-}
-
 function formatMetric(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toPrecision(5).replace(/\.?0+$/, '');
 }
 
 export class ModelsTree extends ResourceTree {
   constructor(services: Services) {
-    super(services, 'models');
-  }
-
-  sageMaker() {
-    return this.connection.clients.sageMaker();
-  }
-
-  protected override get refreshCommand(): vscode.Command {
-    return { command: 'sagemaker.models.refresh', title: 'Retry' };
-  }
-
-  s3() {
-    return this.connection.clients.s3();
+    super(services, 'models', 'sagemaker.models.refresh');
   }
 
   protected async rootPage(token?: string) {

@@ -1,4 +1,5 @@
-// Tree nodes shared by every view: the error node with its next step, and "Load More" for paging.
+// Tree nodes shared by every view: the error node with its next step, "Load More" for paging, and a
+// leaf stating one fact.
 import * as vscode from 'vscode';
 import type { Failure } from '../failures/classify';
 
@@ -65,5 +66,15 @@ export class ErrorTreeItem extends vscode.TreeItem {
     this.command = command;
     // The step to take when there is one; otherwise what the service said.
     this.description = command ? command.title : failure.message;
+  }
+}
+
+/** A leaf that states one fact (a metric, or that there is none). */
+export class DetailTreeItem extends vscode.TreeItem {
+  constructor(label: string, icon: string, description?: string) {
+    super(label, vscode.TreeItemCollapsibleState.None);
+    this.contextValue = 'detail';
+    this.iconPath = new vscode.ThemeIcon(icon);
+    this.description = description;
   }
 }

@@ -26,6 +26,8 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
     protected readonly services: Services,
     /** What the root lists, for messages: "datasets", "training jobs". */
     private readonly what: string,
+    /** The view's own refresh command, the Retry of its error node. */
+    private readonly refreshCommandId: string | undefined,
     /** How often to re-read the root while `isInProgress` holds for one of its items. */
     private readonly pollSchedule?: PollSchedule,
   ) {
@@ -41,9 +43,13 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
     return this.services.connection;
   }
 
-  /** The view's own refresh command, the Retry of its error node. */
-  protected get refreshCommand(): vscode.Command | undefined {
-    return undefined;
+  /** The clients of the connection the view reads (commands on its items use the same). */
+  sageMaker() {
+    return this.connection.clients.sageMaker();
+  }
+
+  s3() {
+    return this.connection.clients.s3();
   }
 
   /** The first page of the root (the view's top level); called again for "Load More". */
@@ -131,7 +137,7 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
   }
 
   private errorNode(failure: Failure): ErrorTreeItem {
-    return new ErrorTreeItem(failure, this.services.failures.command(failure.steps[0], failure, this.refreshCommand));
+    return new ErrorTreeItem(failure, this.services.failures.command(failure.steps[0], failure, this.refreshCommandId ? { command: this.refreshCommandId, title: 'Retry' } : undefined));
   }
 
   private async loadMore(paged: PagedChildren<vscode.TreeItem>, parent: vscode.TreeItem | undefined): Promise<void> {

@@ -2,27 +2,17 @@
 // is visible, and only then.
 import * as vscode from 'vscode';
 import { isActive, listTrainingJobs, type TrainingJobSummary } from '../pipeline/trainingJobs';
-import { relativeTime } from '../format';
 import { everyMs } from '../polling/schedules';
+import { showJobStatus } from './jobStatus';
 import { ResourceTree } from './resourceTree';
 import type { Services } from '../services';
-
-const STATUS_ICONS: Record<string, vscode.ThemeIcon> = {
-  InProgress: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
-  Completed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
-  Failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
-  Stopping: new vscode.ThemeIcon('loading~spin'),
-  Stopped: new vscode.ThemeIcon('debug-stop'),
-};
 
 export class TrainingJobTreeItem extends vscode.TreeItem {
   constructor(readonly job: TrainingJobSummary) {
     super(job.name, vscode.TreeItemCollapsibleState.None);
     this.id = job.arn;
     // e.g. trainingJob.inProgress — package.json menus match /^trainingJob\./
-    this.contextValue = `trainingJob.${job.status.charAt(0).toLowerCase()}${job.status.slice(1)}`;
-    this.iconPath = STATUS_ICONS[job.status] ?? new vscode.ThemeIcon('circle-outline');
-    this.description = job.createdAt ? `${job.status} · ${relativeTime(job.createdAt)}` : job.status;
+    showJobStatus(this, 'trainingJob', job);
     this.tooltip = new vscode.MarkdownString(
       [
         `**${job.name}**`,
@@ -40,15 +30,11 @@ export class TrainingJobTreeItem extends vscode.TreeItem {
 
 export class TrainingJobsTree extends ResourceTree {
   constructor(services: Services) {
-    super(services, 'training jobs', everyMs(5000));
-  }
-
-  protected override get refreshCommand(): vscode.Command {
-    return { command: 'sagemaker.trainingJobs.refresh', title: 'Retry' };
+    super(services, 'training jobs', 'sagemaker.trainingJobs.refresh', everyMs(5000));
   }
 
   protected async rootPage(token?: string) {
-    const page = await listTrainingJobs(await this.connection.clients.sageMaker(), token);
+    const page = await listTrainingJobs(await this.sageMaker(), token);
     return { items: page.jobs.map((job) => new TrainingJobTreeItem(job)), nextToken: page.nextToken };
   }
 

@@ -2,22 +2,14 @@
 // failure reason in the tooltip); a job expands to its `.out` objects, each opened with Open Output.
 // Polls while a job is in progress and the view is visible.
 import * as vscode from 'vscode';
-import { formatBytes, relativeTime } from '../format';
+import { formatBytes } from '../format';
 import { isTransformActive, listOutputObjects, listTransformJobs, transformOutputUri, type OutputObject, type TransformJobSummary } from '../pipeline/batchTransform';
-import { PagedChildren } from './nodes';
+import { DetailTreeItem, PagedChildren } from './nodes';
 import { everyMs } from '../polling/schedules';
 import type { Services } from '../services';
+import { showJobStatus } from './jobStatus';
 import { ResourceTree } from './resourceTree';
-import { DetailTreeItem } from './modelsTree';
 import { markdownTooltip } from './tooltips';
-
-const STATUS_ICONS: Record<string, vscode.ThemeIcon> = {
-  InProgress: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
-  Completed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
-  Failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
-  Stopping: new vscode.ThemeIcon('loading~spin'),
-  Stopped: new vscode.ThemeIcon('debug-stop'),
-};
 
 export class TransformJobTreeItem extends vscode.TreeItem {
   readonly outputs: PagedChildren<vscode.TreeItem>;
@@ -25,9 +17,7 @@ export class TransformJobTreeItem extends vscode.TreeItem {
   constructor(readonly job: TransformJobSummary, tree: TransformJobsTree) {
     super(job.name, job.status === 'Completed' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = job.arn;
-    this.contextValue = `transformJob.${job.status.charAt(0).toLowerCase()}${job.status.slice(1)}`;
-    this.iconPath = STATUS_ICONS[job.status] ?? new vscode.ThemeIcon('circle-outline');
-    this.description = job.createdAt ? `${job.status} · ${relativeTime(job.createdAt)}` : job.status;
+    showJobStatus(this, 'transformJob', job);
     this.tooltip = markdownTooltip(job.name, [
       `Status: ${job.status}`,
       job.failureReason && `Failure reason: ${job.failureReason}`,
@@ -63,19 +53,7 @@ export class TransformOutputTreeItem extends vscode.TreeItem {
 
 export class TransformJobsTree extends ResourceTree {
   constructor(services: Services) {
-    super(services, 'batch transform jobs', everyMs(3000));
-  }
-
-  sageMaker() {
-    return this.connection.clients.sageMaker();
-  }
-
-  protected override get refreshCommand(): vscode.Command {
-    return { command: 'sagemaker.transformJobs.refresh', title: 'Retry' };
-  }
-
-  s3() {
-    return this.connection.clients.s3();
+    super(services, 'batch transform jobs', 'sagemaker.transformJobs.refresh', everyMs(3000));
   }
 
   protected async rootPage(token?: string) {

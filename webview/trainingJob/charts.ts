@@ -22,8 +22,26 @@ export interface ChartOptions {
   startedAt?: number;
 }
 
-function themeColour(variable: string, fallback: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(variable).trim() || fallback;
+/** The theme's colours the charts use. */
+interface Theme {
+  foreground: string;
+  grid: string;
+  palette: string[];
+}
+
+/**
+ * Read once per update, before any chart is added: a style read after the page changed makes the
+ * browser compute the page's styles (and a width read its layout) again, each time — on a busy
+ * machine that was most of a new chart's cost.
+ */
+function readTheme(): Theme {
+  const style = getComputedStyle(document.documentElement);
+  const colour = (variable: string, fallback: string) => style.getPropertyValue(variable).trim() || fallback;
+  return {
+    foreground: colour('--vscode-foreground', '#cccccc'),
+    grid: colour('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)'),
+    palette: PALETTE.map((variable, index) => colour(variable, FALLBACK_COLOURS[index])),
+  };
 }
 
 interface Plot {
@@ -64,7 +82,10 @@ export class Charts {
   /** Draws the series: new charts are made, known ones get the new data, charts without series go. */
   update(series: readonly SeriesData[], options?: Partial<ChartOptions>): void {
     this.options = { ...this.options, ...options };
-    this.drawnWidth = this.width();
+    // The width and the theme are read before the charts change the page (see readTheme).
+    const width = this.width();
+    this.drawnWidth = width;
+    let theme: Theme | undefined;
     const charts = chartsOf(series);
     const wanted = new Set(charts.map((chart) => chart.chart));
     for (const [name, { element, plot }] of this.plots) {
@@ -79,7 +100,7 @@ export class Charts {
       if (existing && existing.labels === labels) {
         existing.full = chart.series;
         existing.range = [-Infinity, Infinity];
-        existing.plot.setData(decimate(chart.series, this.width()));
+        existing.plot.setData(decimate(chart.series, width));
         this.container.append(existing.element); // keeps the order of the charts
         continue;
       }
@@ -87,7 +108,8 @@ export class Charts {
         existing.plot.destroy();
         existing.element.remove();
       }
-      this.plots.set(chart.chart, this.create(chart, labels));
+      theme ??= readTheme();
+      this.plots.set(chart.chart, this.create(chart, labels, width, theme));
     }
   }
 
@@ -97,7 +119,7 @@ export class Charts {
     entry.plot.setData(decimate(entry.full, this.width(), range[0], range[1]), false);
   }
 
-  private create(chart: ChartData, labels: string): Plot {
+  private create(chart: ChartData, labels: string, width: number, theme: Theme): Plot {
     const element = document.createElement('figure');
     element.className = 'chart';
     element.dataset.chart = chart.chart;
@@ -105,8 +127,7 @@ export class Charts {
     caption.textContent = chart.chart;
     element.append(caption);
     this.container.append(element);
-    const foreground = themeColour('--vscode-foreground', '#cccccc');
-    const grid = themeColour('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
+    const { foreground, grid } = theme;
     const time = this.options.xMode === 'time';
     const startedAt = this.options.startedAt;
     const axis = { stroke: foreground, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
@@ -123,7 +144,7 @@ export class Charts {
     };
     const plot = new uPlot(
       {
-        width: this.width(),
+        width,
         height: HEIGHT,
         scales: { x: { time } },
         series: [
@@ -138,7 +159,7 @@ export class Charts {
           },
           ...chart.labels.map((label, index) => ({
             label,
-            stroke: themeColour(PALETTE[chart.styles[index].colour % PALETTE.length], FALLBACK_COLOURS[chart.styles[index].colour % FALLBACK_COLOURS.length]),
+            stroke: theme.palette[chart.styles[index].colour % theme.palette.length],
             dash: DASHES[chart.styles[index].dash % DASHES.length],
             width: 1.5,
             spanGaps: true,
@@ -153,7 +174,7 @@ export class Charts {
         legend: { live: true },
         hooks: { setScale: [onScale] },
       },
-      decimate(chart.series, this.width()),
+      decimate(chart.series, width),
       element,
     );
     entry.plot = plot;
