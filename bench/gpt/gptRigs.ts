@@ -137,19 +137,13 @@ export function printTable(rows: readonly Row[]): void {
   console.log('\nFigures: median (min–max) over interleaved rounds; the ratio is of the medians.');
 }
 
-/** GFLOP/s of the SIMD kernels' register-resident multiply-add loop: this thread's ceiling for any kernel. */
-export function peakGigaflops(milliseconds: number): number {
-  const { exports } = WasmMemory.create(0);
-  let iterations = 1_000_000;
-  for (;;) {
-    const started = performance.now();
-    exports.peakMultiplyAdd(iterations, 1);
-    const elapsed = performance.now() - started;
-    if (elapsed >= milliseconds) {
-      return (48 * iterations) / (elapsed * 1e6);
-    }
-    iterations *= 2;
-  }
+const peakExports = WasmMemory.create(0).exports;
+
+/** GFLOP/s of `iterations` rounds of the SIMD kernels' register-resident multiply-add loop: this thread's ceiling for any kernel. */
+export function peakGigaflops(iterations: number): number {
+  const started = performance.now();
+  peakExports.peakMultiplyAdd(iterations, 1);
+  return (48 * iterations) / ((performance.now() - started) * 1e6);
 }
 
 /** A pass of the serving model: rows of KV-cache slots at positions, and the rows whose logits are asked for. */
@@ -181,18 +175,13 @@ export class ServingPassTimer {
     return layers * (rows.length * 2 * 12 * width * width + attention) + logitRows.length * 2 * width * vocabSize;
   }
 
-  /** Passes per second over about `milliseconds` (the cache positions before each row hold what earlier passes left). */
-  passesPerSecond(pass: ServingPass, milliseconds: number): number {
+  /** Seconds taken by `count` passes (the cache positions before each row hold what earlier passes left). */
+  secondsFor(pass: ServingPass, count: number): number {
     pass.rows.forEach(({ slot, position }, row) => this.model.setRow(row, row % this.config.vocabSize, position, slot));
-    this.model.forwardCached(this.weights, pass.rows.length, pass.logitRows);
-    let passes = 0;
     const started = performance.now();
-    let elapsed = 0;
-    do {
+    for (let i = 0; i < count; i++) {
       this.model.forwardCached(this.weights, pass.rows.length, pass.logitRows);
-      passes++;
-      elapsed = performance.now() - started;
-    } while (elapsed < milliseconds);
-    return passes / (elapsed / 1000);
+    }
+    return (performance.now() - started) / 1000;
   }
 }
