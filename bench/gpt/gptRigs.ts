@@ -1,15 +1,18 @@
 // What the GPT benchmarks share (bench/gpt.ts, bench/gptVsTorch.ts): the benchmark model, a training
 // rig that runs the trainer's own step (data-parallel gradients, fixed-order sum, clipping, AdamW), a
-// matmul timer for either set of kernels, and the table the figures are printed in.
+// matmul timer for either set of kernels, the kernels' measured ceiling (register-resident
+// multiply-adds) and a timer of single serving passes, and the table the figures are printed in.
 import { performance } from 'node:perf_hooks';
+import { prepackWeights } from '../../emulator/containers/gpt/batcher';
 import { DataParallelWorkers } from '../../emulator/containers/gpt/dataParallel';
 import { LocalGradientReducer } from '../../emulator/containers/gpt/gradientReduction';
 import type { Kernels } from '../../emulator/containers/gpt/model/backend';
 import { referenceKernels } from '../../emulator/containers/gpt/model/layers';
+import { GptModel } from '../../emulator/containers/gpt/model/model';
 import { AdamW, clipGradientNorm } from '../../emulator/containers/gpt/optimizer';
-import { initializeParameters, ParameterLayout, type ModelConfig } from '../../emulator/containers/gpt/model/parameters';
+import { initializeParameters, ParameterLayout, type ModelConfig, type ModelWeights } from '../../emulator/containers/gpt/model/parameters';
 import { Random } from '../../emulator/containers/gpt/model/random';
-import { Arena, SimdKernels, WasmMemory } from '../../emulator/containers/gpt/model/simdKernels';
+import { Arena, simdBackend, simdScratchFloats, SimdKernels, WasmMemory } from '../../emulator/containers/gpt/model/simdKernels';
 import { median } from '../stats';
 
 /** The model of the issue's comparison: vocab 512, 4 layers, 4 heads, width 128, context 128. */
@@ -132,4 +135,53 @@ export function printTable(rows: readonly Row[]): void {
     console.log(line(columns.map((column) => row[column])));
   }
   console.log('\nFigures: median (min–max) over interleaved rounds; the ratio is of the medians.');
+}
+
+const peakExports = WasmMemory.create(0).exports;
+
+/** GFLOP/s of `iterations` rounds of the SIMD kernels' register-resident multiply-add loop: this thread's ceiling for any kernel. */
+export function peakGigaflops(iterations: number): number {
+  const started = performance.now();
+  peakExports.peakMultiplyAdd(iterations, 1);
+  return (48 * iterations) / ((performance.now() - started) * 1e6);
+}
+
+/** A pass of the serving model: rows of KV-cache slots at positions, and the rows whose logits are asked for. */
+export interface ServingPass {
+  rows: Array<{ slot: number; position: number }>;
+  logitRows: number[];
+}
+
+/** The serving model as the batcher sets it up (SIMD kernels, weights packed once), for timing single passes. */
+export class ServingPassTimer {
+  private readonly model: GptModel;
+  private readonly weights: ModelWeights;
+
+  constructor(private readonly config: ModelConfig, slots: number, maxRows: number) {
+    const layout = new ParameterLayout(config);
+    const arena = new Arena(WasmMemory.create(0, true));
+    const parameters = arena.floats(layout.size);
+    initializeParameters(layout, parameters, Random.fromSeed(1));
+    const backend = simdBackend(arena.memory!, arena, arena.floats(simdScratchFloats(config, maxRows)));
+    this.model = new GptModel(layout, { sequences: slots, rows: maxRows }, backend);
+    this.weights = layout.views(parameters);
+    prepackWeights(backend.kernels, this.weights, config, arena);
+  }
+
+  /** Floating-point operations of a pass: the matrix products (12·width² a layer a row, the head's for logit rows) and attention. */
+  flops({ rows, logitRows }: ServingPass): number {
+    const { width, layers, vocabSize } = this.config;
+    const attention = rows.reduce((sum, { position }) => sum + 4 * (position + 1) * width, 0);
+    return layers * (rows.length * 2 * 12 * width * width + attention) + logitRows.length * 2 * width * vocabSize;
+  }
+
+  /** Seconds taken by `count` passes (the cache positions before each row hold what earlier passes left). */
+  secondsFor(pass: ServingPass, count: number): number {
+    pass.rows.forEach(({ slot, position }, row) => this.model.setRow(row, row % this.config.vocabSize, position, slot));
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      this.model.forwardCached(this.weights, pass.rows.length, pass.logitRows);
+    }
+    return (performance.now() - started) / 1000;
+  }
 }

@@ -169,7 +169,7 @@ export class ContinuousBatcher {
 }
 
 /** Packs every matrix a forward pass multiplies by (linear layers, the tied output head) once. */
-function prepackWeights(kernels: SimdKernels, weights: ModelWeights, { width, vocabSize }: ModelConfig, arena: Arena): void {
+export function prepackWeights(kernels: SimdKernels, weights: ModelWeights, { width, vocabSize }: ModelConfig, arena: Arena): void {
   for (const block of weights.blocks) {
     kernels.prepackTransposed(block.attentionInput.weight as Float32Array, width, 3 * width, arena);
     kernels.prepackTransposed(block.attentionOutput.weight as Float32Array, width, width, arena);

@@ -12,6 +12,8 @@ import { KERNELS_WASM_BASE64 } from '../simd/kernelsWasm';
 interface KernelExports {
   pack(packed: number, b: number, innerStride: number, columnStride: number, k: number, n: number): void;
   multiplyPacked(out: number, a: number, rowStride: number, innerStride: number, packed: number, m: number, k: number, n: number): void;
+  /** Register-resident multiplies and adds only: 48 floating-point operations per iteration (a benchmark's ceiling). */
+  peakMultiplyAdd(iterations: number, factor: number): number;
   addColumnSums(out: number, source: number, rows: number, n: number): void;
   addInto(target: number, addend: number, count: number): void;
   scale(values: number, count: number, factor: number): void;

@@ -116,21 +116,23 @@ export function pack(packed: usize, b: usize, innerStride: i32, columnStride: i3
 
 /**
  * out[m×n] += A·B, with A(i, p) at a + 4·(i·rowStride + p·innerStride) and B packed by `pack`.
- * Blocks of 4 rows × 8 columns accumulate in registers over the whole of k; a row left over runs
- * through the same operations alone, so each element is Σ_p in order p = 0…k−1, one float32 multiply
- * and one float32 add per term, then added to out.
+ * Blocks of 4 rows × 8 columns accumulate in registers over the whole of k; rows left over (a pass of
+ * one generated row is all left over) run one at a time over four panels at once, so that eight sums
+ * run side by side there too (two would wait on the add's latency). Either way each element is Σ_p in
+ * order p = 0…k−1, one float32 multiply and one float32 add per term, then added to out.
  */
 export function multiplyPacked(out: usize, a: usize, rowStride: i32, innerStride: i32, packed: usize, m: i32, k: i32, n: i32): void {
   const panels = (n + PANEL - 1) / PANEL;
   const rowBytes = <usize>rowStride << 2;
   const innerBytes = <usize>innerStride << 2;
   const outRowBytes = <usize>n << 2;
+  const panelBytes = <usize>k * PANEL_BYTES;
+  const blockRows = m & ~3;
   for (let q = 0; q < panels; q++) {
-    const panel = packed + <usize>q * <usize>k * PANEL_BYTES;
+    const panel = packed + <usize>q * panelBytes;
     const column = q * PANEL;
     const columns = min(PANEL, n - column);
-    let i = 0;
-    for (; i + 4 <= m; i += 4) {
+    for (let i = 0; i < blockRows; i += 4) {
       let c00 = zero(), c01 = zero(), c10 = zero(), c11 = zero();
       let c20 = zero(), c21 = zero(), c30 = zero(), c31 = zero();
       let pa = a + <usize>i * rowBytes;
@@ -166,10 +168,47 @@ export function multiplyPacked(out: usize, a: usize, rowStride: i32, innerStride
       addLanes(o, c30, columns);
       addLanes(o + 16, c31, columns - 4);
     }
-    for (; i < m; i++) {
+  }
+  for (let i = blockRows; i < m; i++) {
+    const row = a + <usize>i * rowBytes;
+    let q = 0;
+    for (; q + 4 <= panels; q += 4) {
+      let c0 = zero(), c1 = zero(), c2 = zero(), c3 = zero();
+      let c4 = zero(), c5 = zero(), c6 = zero(), c7 = zero();
+      let pa = row;
+      let pb = packed + <usize>q * panelBytes;
+      for (let p = 0; p < k; p++) {
+        const x = v128.load32_splat(pa);
+        c0 = mad(c0, x, v128.load(pb));
+        c1 = mad(c1, x, v128.load(pb, 16));
+        c2 = mad(c2, x, v128.load(pb + panelBytes));
+        c3 = mad(c3, x, v128.load(pb + panelBytes, 16));
+        c4 = mad(c4, x, v128.load(pb + 2 * panelBytes));
+        c5 = mad(c5, x, v128.load(pb + 2 * panelBytes, 16));
+        c6 = mad(c6, x, v128.load(pb + 3 * panelBytes));
+        c7 = mad(c7, x, v128.load(pb + 3 * panelBytes, 16));
+        pa += innerBytes;
+        pb += PANEL_BYTES;
+      }
+      const column = q * PANEL;
+      const o = out + (<usize>(i * n + column) << 2);
+      addLanes(o, c0, 4);
+      addLanes(o + 16, c1, 4);
+      addLanes(o + 32, c2, 4);
+      addLanes(o + 48, c3, 4);
+      addLanes(o + 64, c4, 4);
+      addLanes(o + 80, c5, 4);
+      // Only the last panel of all may be partial.
+      const lastColumns = min(PANEL, n - column - 3 * PANEL);
+      addLanes(o + 96, c6, lastColumns);
+      addLanes(o + 112, c7, lastColumns - 4);
+    }
+    for (; q < panels; q++) {
+      const column = q * PANEL;
+      const columns = min(PANEL, n - column);
       let c0 = zero(), c1 = zero();
-      let pa = a + <usize>i * rowBytes;
-      let pb = panel;
+      let pa = row;
+      let pb = packed + <usize>q * panelBytes;
       for (let p = 0; p < k; p++) {
         const x = v128.load32_splat(pa);
         c0 = mad(c0, x, v128.load(pb));
@@ -182,6 +221,35 @@ export function multiplyPacked(out: usize, a: usize, rowStride: i32, innerStride
       addLanes(o + 16, c1, columns - 4);
     }
   }
+}
+
+/**
+ * The machine's ceiling for the kernels above (a benchmark's yardstick, not used by the model):
+ * `iterations` rounds of six independent f32x4 multiplies and six independent f32x4 adds held in
+ * registers — each round's products feed the next round's, and each sum takes a product, as a matrix
+ * product's accumulator does — with no memory traffic: 48 floating-point operations a round. Pass
+ * factor 1 (not a constant here, so that nothing folds; no value drifts to a slow denormal). Returns
+ * a value of the sums so that none is optimized away.
+ */
+export function peakMultiplyAdd(iterations: i32, factor: f32): f32 {
+  const y = f32x4.splat(factor);
+  let p0 = f32x4.splat(1), p1 = f32x4.splat(2), p2 = f32x4.splat(3), p3 = f32x4.splat(4), p4 = f32x4.splat(5), p5 = f32x4.splat(6);
+  let c0 = zero(), c1 = zero(), c2 = zero(), c3 = zero(), c4 = zero(), c5 = zero();
+  for (let i = 0; i < iterations; i++) {
+    p0 = f32x4.mul(p0, y);
+    p1 = f32x4.mul(p1, y);
+    p2 = f32x4.mul(p2, y);
+    p3 = f32x4.mul(p3, y);
+    p4 = f32x4.mul(p4, y);
+    p5 = f32x4.mul(p5, y);
+    c0 = f32x4.add(c0, p0);
+    c1 = f32x4.add(c1, p1);
+    c2 = f32x4.add(c2, p2);
+    c3 = f32x4.add(c3, p3);
+    c4 = f32x4.add(c4, p4);
+    c5 = f32x4.add(c5, p5);
+  }
+  return horizontalSum(f32x4.add(f32x4.add(f32x4.add(c0, c1), f32x4.add(c2, c3)), f32x4.add(c4, c5)));
 }
 
 /** out[rows×n] += Σ over rows of dOut[rows×n] into out[n] (a bias gradient), rows in order. */

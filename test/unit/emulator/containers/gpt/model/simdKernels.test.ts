@@ -43,9 +43,11 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, all
 const elementwise = (expected: ArrayLike<number>) => (i: number): number => 1e-5 * (1 + Math.abs(expected[i]));
 
 describe('SIMD matrix products against the reference', () => {
-  // Rows around the 4-row block, columns around the 8-column panel, odd inner sizes.
+  // Rows around the 4-row block, columns around the 8-column panel and the four panels rows left
+  // over run at once (a partial panel last in such a group: 29, 27 columns), odd inner sizes.
   const shapes: Array<[number, number, number]> = [
     [1, 1, 1], [1, 7, 5], [3, 4, 9], [4, 8, 8], [5, 3, 7], [7, 129, 17], [13, 17, 11], [32, 24, 36], [64, 128, 384], [9, 33, 130],
+    [1, 19, 29], [6, 11, 27], [3, 64, 35], [1, 128, 512],
   ];
   for (const [m, k, n] of shapes) {
     it(`A·B, A·Bᵀ and Aᵀ·B for ${m}×${k}×${n}, adding to what out holds`, () => {
@@ -76,7 +78,8 @@ describe('SIMD matrix products against the reference', () => {
   }
 
   it('gives a row the same bits alone as among any number of other rows (what batched serving relies on)', () => {
-    const [k, n] = [37, 21];
+    // 35 columns: a group of four panels and a partial one for the rows left over out of 4-row blocks.
+    const [k, n] = [37, 35];
     const a = tensor(13 * k);
     const b = tensor(n * k);
     const all = arena.floats(13 * n);
