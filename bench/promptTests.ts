@@ -1,7 +1,7 @@
 // `npm run bench:prompt-tests`: the `sagemaker-workbench prompt-test` CLI (the bundled
 // dist/workbench.js, started as CI starts it) runs 100 cases against the built-in GPT endpoint with
 // 4 in flight, against a plain SDK loop making the same 100 streamed calls with 4 in flight
-// (InvokeEndpointWithResponseStream, each stream read to its end; promptTestsLoop.ts) — in
+// (InvokeEndpointWithResponseStream, each stream read to its end; fixtures/sdkLoop.ts) — in
 // alternating rounds of one run, on one emulator. The issue's figure: the CLI's throughput ≥ 0.8 of
 // "a plain SDK loop doing the same calls". The CLI's time includes its own start (Node, the bundle,
 // the file) since that is what CI pays; the plain loop a user compares it with is likewise a script
@@ -19,13 +19,13 @@ import { performance } from 'node:perf_hooks';
 import { startEmulatorProcess } from '../harness/emulatorProcess';
 import { deployTestEndpoint } from '../harness/endpoints';
 import { REPO_ROOT } from '../harness/paths';
-import { CASES, IN_FLIGHT, LOOP_CREDENTIALS, MAX_NEW_TOKENS, prompts, sdkLoop } from './promptTestsLoop';
+import { CASES, IN_FLIGHT, LOOP_CREDENTIALS, MAX_NEW_TOKENS, prompts, sdkLoop } from './fixtures/sdkLoop';
 import { median } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROUNDS = 3;
 const CLI = path.join(REPO_ROOT, 'dist', 'workbench.js');
-const LOOP_SCRIPT = path.join(__dirname, 'promptTestsLoop.js');
+const LOOP_SCRIPT = path.join(__dirname, 'fixtures', 'sdkLoop.js');
 const credentials = LOOP_CREDENTIALS;
 
 function promptFile(): string {
