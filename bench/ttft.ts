@@ -86,12 +86,14 @@ async function main(): Promise<void> {
       const extensionTimes: number[] = [];
       for (let index = 0; index < CALLS; index++) {
         // Alternating which goes first, so a drift in the machine's load falls on both.
-        if (index % 2 === 0) {
-          plainTimes.push(await plainFirstToken(plain, server.endpoint, body));
-          extensionTimes.push(await extensionFirstToken(runtime, server.endpoint, server.format));
-        } else {
-          extensionTimes.push(await extensionFirstToken(runtime, server.endpoint, server.format));
-          plainTimes.push(await plainFirstToken(plain, server.endpoint, body));
+        const plainCall = async () => plainTimes.push(await plainFirstToken(plain, server.endpoint, body));
+        const extensionCall = async () => extensionTimes.push(await extensionFirstToken(runtime, server.endpoint, server.format));
+        for (const [name, call] of index % 2 === 0 ? ([['plain', plainCall], ['extension', extensionCall]] as const) : ([['extension', extensionCall], ['plain', plainCall]] as const)) {
+          try {
+            await call();
+          } catch (error) {
+            throw new Error(`${server.label}, call ${index + 1} of ${CALLS}, the ${name} path: ${(error as Error).name}: ${(error as Error).message}`);
+          }
         }
       }
       const added = median(extensionTimes) - median(plainTimes);

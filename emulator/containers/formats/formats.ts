@@ -5,9 +5,12 @@
 //   messages  — OpenAI-style Messages API (vLLM / TGI / LMI's /v1/chat/completions), SSE when `stream`
 //   tgi       — Hugging Face TGI: {inputs, parameters, stream}, SSE token events or [{generated_text}]
 //   lmi       — DJL/LMI: {inputs, parameters, stream}, {generated_text} or JSON lines of {token}
-//   jumpstart — a JumpStart chat model (Llama 2 chat) on its TGI-based container: needs
-//               accept_eula=true in CustomAttributes; {inputs: "<s>[INST] … [/INST]", parameters,
-//               stream} (the last [INST] turn is answered), streamed and answered whole as TGI does
+//   jumpstart — a JumpStart Llama 2 chat model (meta-textgeneration-llama-2-*-f) as AWS documents it
+//               (aws/amazon-sagemaker-examples, generative_ai/sm-jumpstart_llama_2_chat_completion.ipynb):
+//               needs accept_eula=true in CustomAttributes; {inputs: [[{role, content}, …]],
+//               parameters: {max_new_tokens, temperature, top_p}} — a batch of one dialog, system
+//               first, then user and assistant alternating (the last user turn is answered); answers
+//               whole, [{generation: {role: "assistant", content}}], even when asked for a stream
 //   custom    — a made-up shape for the custom template: {prompt, max_length}, {output: {text}},
 //               stream lines {delta: {text}}
 
@@ -55,15 +58,33 @@ function stops(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((stop): stop is string => typeof stop === 'string' && stop !== '') : [];
 }
 
-/** The last user turn of a Llama 2 chat prompt: the text of its last `[INST] … [/INST]`, without a `<<SYS>>` block. */
-function lastInstruction(inputs: string): string {
-  const start = inputs.lastIndexOf('[INST]');
-  const end = inputs.lastIndexOf('[/INST]');
-  if (start < 0 || end < start) return inputs; // no template: the whole text, as a plain prompt
-  return inputs
-    .slice(start + '[INST]'.length, end)
-    .replace(/<<SYS>>[\s\S]*?<<\/SYS>>/, '')
-    .trim();
+/**
+ * The dialog of a JumpStart Llama 2 chat request, checked as that model documents its input: one
+ * dialog (a batch of one), roles system (first only), then user and assistant alternating, ending
+ * with the user. Its last turn is what is answered back.
+ */
+function jumpStartDialog(inputs: unknown): string {
+  if (!Array.isArray(inputs) || !inputs.every(Array.isArray)) throw new EchoRequestError(400, 'inputs must be a list of dialogs, each a list of {role, content}');
+  if (inputs.length !== 1) throw new EchoRequestError(400, `this model takes a batch of one dialog; inputs has ${inputs.length}`);
+  const dialog = inputs[0] as unknown[];
+  const turns = dialog[0] && isObject(dialog[0]) && dialog[0].role === 'system' ? dialog.slice(1) : dialog;
+  if (turns.length === 0) throw new EchoRequestError(400, 'the dialog has no user turn');
+  turns.forEach((turn, index) => {
+    const role = index % 2 === 0 ? 'user' : 'assistant';
+    if (!isObject(turn) || turn.role !== role || typeof turn.content !== 'string') {
+      throw new EchoRequestError(400, "the dialog's roles must be 'system' (first, optional), then 'user' and 'assistant' alternating (u/a/u/a/u...)");
+    }
+  });
+  if (turns.length % 2 === 0) throw new EchoRequestError(400, "the dialog must end with the user's turn");
+  return (turns[turns.length - 1] as Json).content as string;
+}
+
+/** A JumpStart Llama 2 chat parameter that is given must be what its notebook says it must be. */
+function jumpStartParameters(parameters: Json): void {
+  const { max_new_tokens: max, temperature, top_p: topP } = parameters;
+  if (max !== undefined && !(Number.isInteger(max) && (max as number) > 0)) throw new EchoRequestError(400, 'max_new_tokens must be a positive integer');
+  if (temperature !== undefined && !(typeof temperature === 'number' && temperature > 0)) throw new EchoRequestError(400, 'temperature must be a positive float');
+  if (topP !== undefined && !(typeof topP === 'number' && topP > 0 && topP <= 1)) throw new EchoRequestError(400, 'top_p must be a float between 0 and 1');
 }
 
 /** The request as the format's container reads it; a body in another shape is refused as it would be. */
@@ -100,8 +121,9 @@ export function parseEchoRequest(format: EchoFormat, body: string, customAttribu
           'Need to pass custom_attributes=\'accept_eula=true\' as part of header. This means you have read and accept the end-user-license-agreement (EULA) of the model.',
         );
       }
-      if (typeof value.inputs !== 'string') throw new EchoRequestError(422, 'inputs must be a string');
-      return { prompt: lastInstruction(value.inputs), maxNewTokens: numberOr(parameters.max_new_tokens, 20), stop: stops(parameters.stop), stream: value.stream === true };
+      jumpStartParameters(parameters);
+      // No stop sequences and no streaming in this model's payload.
+      return { prompt: jumpStartDialog(value.inputs), maxNewTokens: numberOr(parameters.max_new_tokens, 20), stop: [], stream: false };
     }
     case 'custom':
       if (typeof value.prompt !== 'string') throw new EchoRequestError(400, 'prompt must be a string');
@@ -138,8 +160,9 @@ export function completeBody(format: EchoFormat, answer: EchoAnswer): string {
         usage: { completion_tokens: answer.tokens.length },
       });
     case 'tgi':
-    case 'jumpstart':
       return JSON.stringify([{ generated_text: text, details: { finish_reason: tgiFinish(answer), generated_tokens: answer.tokens.length } }]);
+    case 'jumpstart':
+      return JSON.stringify([{ generation: { role: 'assistant', content: text } }]);
     case 'lmi':
       return JSON.stringify({ generated_text: text });
     case 'custom':
@@ -168,8 +191,10 @@ export function streamChunks(format: EchoFormat, answer: EchoAnswer): { contentT
         ],
       };
     }
-    case 'tgi':
     case 'jumpstart':
+      // The model never streams: its whole answer is the one piece (parseEchoRequest asks for no stream).
+      return { contentType: 'application/json', chunks: [completeBody(format, answer)] };
+    case 'tgi':
       return {
         contentType: 'text/event-stream',
         chunks: answer.tokens.map(

@@ -177,19 +177,19 @@ interface ModelRefusal {
   message?: string;
 }
 
-/** The request body each probe step sends: the format's own, one token, not streamed. */
+/** The request body each probe step sends: the format's own, one token, not streamed (JumpStart's has no stream flag). */
 function probeBody(format: Exclude<PayloadFormat, 'custom'>): unknown {
   const body = requestBody(format, [], PROBE_PROMPT, { ...PROBE_PARAMETERS, format }) as Record<string, unknown>;
-  return { ...body, stream: false };
+  return 'stream' in body ? { ...body, stream: false } : body;
 }
 
 /**
  * Finds how `endpoint` wants to be spoken to: a one-token request in the Messages API, then in the
  * `{inputs, parameters}` shape (its answer tells TGI — a list — from LMI — an object), then as a
- * JumpStart chat model. A refusal that asks for `accept_eula` means a JumpStart model whose licence
- * is not accepted yet: the probe stops there (accepting is the user's decision). A failure that is not
- * the model server's (endpoint missing, no connection) is thrown: it is not about the format.
- * Resolves with the format found (none when every one was refused) and every step.
+ * JumpStart Llama 2 chat model (a dialog in `inputs`). A refusal that asks for `accept_eula` means a
+ * JumpStart model whose licence is not accepted yet: the probe stops there (accepting is the user's
+ * decision). A failure that is not the model server's (endpoint missing, no connection) is thrown:
+ * it is not about the format. Resolves with the format found (none when every one was refused) and every step.
  */
 export async function probeFormat(
   runtime: SageMakerRuntimeClient,
@@ -264,8 +264,8 @@ function answeredFormat(sent: 'messages' | 'tgi' | 'jumpstart', text: string): P
     if (record(value) && typeof value.generated_text === 'string') return 'lmi';
     return undefined;
   }
-  // A JumpStart chat model answers as its TGI container does, or (older containers) with a generation.
-  return record(first) && (record(first.generation) || typeof first.generated_text === 'string') ? 'jumpstart' : undefined;
+  // A JumpStart Llama 2 chat model answers [{"generation": {"role": "assistant", "content": …}}] (payloads.ts).
+  return record(first) && record(first.generation) ? 'jumpstart' : undefined;
 }
 
 function clip(text: string): string {

@@ -1,7 +1,7 @@
 // What the chat sends to an LLM endpoint and how it reads the streamed answer. Pure, unit-tested.
 // Requests: the OpenAI-style Messages API (the conversation so far), Hugging Face TGI and LMI/DJL
-// (the prompt alone, `inputs`/`parameters`), JumpStart chat models (the conversation in Llama 2
-// chat's prompt template as `inputs`, streamed as TGI streams); the custom template is formats.ts's.
+// (the prompt alone, `inputs`/`parameters`), JumpStart Llama 2 chat models (the conversation as a
+// dialog of messages in `inputs`, answered whole); the custom template is formats.ts's.
 // Answers: server-sent events (`data:` lines, a blank line after each event), which arrive in
 // PayloadParts cut anywhere — in the middle of a line or of a UTF-8 character — so bytes are
 // buffered until a line is whole. JSON lines without `data:` (as LMI containers stream) and plain
@@ -33,20 +33,17 @@ export function requestBody(format: PayloadFormat, history: readonly ChatMessage
   }
   const sampling = temperature > 0 ? { do_sample: true, temperature, ...(topP < 1 ? { top_p: topP } : {}) } : {};
   if (format === 'jumpstart') {
-    // A JumpStart chat model on its TGI-based container (Llama 2 chat and kin), as AWS's JumpStart
-    // streaming examples call it: the conversation in the model's own prompt template as `inputs`,
-    // `stream: true` for InvokeEndpointWithResponseStream (TGI's `data:{"token": …}` events), and
-    // accept_eula=true in CustomAttributes (formats.ts) once the licence is accepted.
+    // A JumpStart Llama 2 chat model (meta-textgeneration-llama-2-*-f), as AWS documents calling it
+    // (aws/amazon-sagemaker-examples, generative_ai/sm-jumpstart_llama_2_chat_completion.ipynb,
+    // formerly introduction_to_amazon_algorithms/jumpstart-foundation-models/llama-2-chat-completion.ipynb):
+    // a batch of one dialog of {role, content} (system first, then user and assistant alternating,
+    // ending with the user's turn) as `inputs`, and only max_new_tokens, temperature and top_p as
+    // parameters — a temperature "must be a positive float" there, so greedy decoding sends none.
+    // It answers whole, [{"generation": {"role": "assistant", "content": …}}] (no `stream` flag, no
+    // stop sequences), and needs accept_eula=true in CustomAttributes (formats.ts) once accepted.
     return {
-      inputs: llama2ChatPrompt([...(systemPrompt ? [{ role: 'system' as const, content: systemPrompt }] : []), ...history, { role: 'user', content: prompt }]),
-      parameters: {
-        max_new_tokens: maxNewTokens,
-        ...sampling,
-        ...(seed === undefined ? {} : { seed }),
-        ...(stop ? { stop } : {}),
-        details: true,
-      },
-      stream: true,
+      inputs: [[...(systemPrompt ? [{ role: 'system', content: systemPrompt }] : []), ...history, { role: 'user', content: prompt }]],
+      parameters: { max_new_tokens: maxNewTokens, ...(temperature > 0 ? { temperature, ...(topP < 1 ? { top_p: topP } : {}) } : {}) },
     };
   }
   if (format === 'custom') {
@@ -65,28 +62,6 @@ export function requestBody(format: PayloadFormat, history: readonly ChatMessage
     },
     stream: true,
   };
-}
-
-/**
- * A conversation in Llama 2 chat's prompt template (Meta's reference `chat_completion`): each user
- * turn in `<s>[INST] … [/INST]`, each answer after it closed by `</s>`, the system prompt in
- * `<<SYS>>` blocks at the start of the first user turn. It ends open, after the last `[/INST]`,
- * where the model writes its answer.
- */
-export function llama2ChatPrompt(messages: readonly ChatMessage[]): string {
-  const system = messages[0]?.role === 'system' ? messages[0].content : undefined;
-  let text = '';
-  let firstUser = true;
-  for (const message of messages) {
-    if (message.role === 'user') {
-      const content = firstUser && system !== undefined ? `<<SYS>>\n${system.trim()}\n<</SYS>>\n\n${message.content.trim()}` : message.content.trim();
-      text += `<s>[INST] ${content} [/INST]`;
-      firstUser = false;
-    } else if (message.role === 'assistant') {
-      text += ` ${message.content.trim()} </s>`;
-    }
-  }
-  return text;
 }
 
 /** Characters sent as the conversation by default: about 3,000 tokens at ~4 characters a token. */
@@ -198,8 +173,8 @@ export function parseStreamEvent(data: string): StreamEvent {
     return { text: '', tokens: 0, error };
   }
   if (Array.isArray(value)) {
-    // A whole TGI answer, from a server that does not stream (a JumpStart chat model on TGI too):
-    // [{"generated_text": …}]; an older JumpStart chat container's: [{"generation": {"role", "content"}}]
+    // A whole TGI answer, from a server that does not stream: [{"generated_text": …}]; a JumpStart
+    // Llama 2 chat model's (it never streams): [{"generation": {"role", "content"}}]
     const first: unknown = value[0];
     if (isObject(first) && isObject(first.generation) && typeof first.generation.content === 'string') return { text: first.generation.content, tokens: 0 };
     return { text: isObject(first) && typeof first.generated_text === 'string' ? first.generated_text : '', tokens: 0 };

@@ -99,6 +99,14 @@ export async function streamAnswer(
     return done;
   };
 
+  // The request has its own signal, aborted when the caller's is and when this function is done: an
+  // answer ended by `[DONE]` leaves the loop before the HTTP response's end, and leaving the SDK's
+  // event stream does not give its socket back, so without this every such answer held one of the
+  // client's 50 sockets until the 51st call waited and failed (bench:ttft, call 54 of the echo server).
+  const request = new AbortController();
+  const stopRequest = () => request.abort();
+  if (options.signal.aborted) request.abort();
+  options.signal.addEventListener('abort', stopRequest, { once: true });
   try {
     const response = await runtime.send(
       new InvokeEndpointWithResponseStreamCommand({
@@ -107,7 +115,7 @@ export async function streamAnswer(
         ContentType: 'application/json',
         ...(options.customAttributes ? { CustomAttributes: options.customAttributes } : {}),
       }),
-      { abortSignal: options.signal },
+      { abortSignal: request.signal },
     );
     variant = response.InvokedProductionVariant;
     const events = new ServerSentEvents();
@@ -123,5 +131,8 @@ export async function streamAnswer(
   } catch (error) {
     if (options.signal.aborted) return result(true);
     throw error;
+  } finally {
+    options.signal.removeEventListener('abort', stopRequest);
+    request.abort(); // a request already ended is not touched; one left mid-response is closed
   }
 }

@@ -181,9 +181,10 @@ describe('echo model servers, read by the chat\'s parser', () => {
     ['messages', requestBody('messages', [], prompt, { ...PARAMETERS, maxNewTokens: 100 }), 'stop'],
     ['tgi', requestBody('tgi', [], prompt, { ...PARAMETERS, format: 'tgi', maxNewTokens: 100 }), 'eos_token'],
     ['lmi', requestBody('tgi', [], prompt, { ...PARAMETERS, format: 'tgi', maxNewTokens: 100 }), undefined],
+    ['jumpstart', requestBody('jumpstart', [], prompt, { ...PARAMETERS, format: 'jumpstart', maxNewTokens: 100 }), undefined],
   ] as const) {
     it(`${format}: the whole answer, with the stream cut at every byte`, () => {
-      const request = parseEchoRequest(format, JSON.stringify(body), undefined);
+      const request = parseEchoRequest(format, JSON.stringify(body), format === 'jumpstart' ? 'accept_eula=true' : undefined);
       const stream = streamChunks(format, echoAnswer(request)).chunks.join('');
       const length = new TextEncoder().encode(stream).length;
       for (let cut = 0; cut <= length; cut++) {
@@ -200,16 +201,37 @@ describe('echo model servers, read by the chat\'s parser', () => {
     assert.equal(read(streamChunks('tgi', echoAnswer(stopped)).chunks.join(''), 0).finishReason, 'stop_sequence');
   });
 
-  it('JumpStart needs accept_eula=true in CustomAttributes, answers the last [INST] turn, and answers whole as TGI does', () => {
-    const body = JSON.stringify({ inputs: '<s>[INST] <<SYS>>\nbe brief\n<</SYS>>\n\nearlier [/INST] yes </s><s>[INST] hi there [/INST]', parameters: { max_new_tokens: 10 } });
+  it('JumpStart needs accept_eula=true in CustomAttributes, answers the last user turn of its one dialog, whole, as a generation', () => {
+    const dialog = [
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'earlier' },
+      { role: 'assistant', content: 'yes' },
+      { role: 'user', content: 'hi there' },
+    ];
+    const body = JSON.stringify({ inputs: [dialog], parameters: { max_new_tokens: 10, top_p: 0.9, temperature: 0.6 } });
     assert.throws(() => parseEchoRequest('jumpstart', body, undefined), (error: EchoRequestError) => error.status === 424 && /accept_eula=true/.test(error.message));
     assert.throws(() => parseEchoRequest('jumpstart', body, 'accept_eula=false'), EchoRequestError);
     const request = parseEchoRequest('jumpstart', body, 'x=1; accept_eula=true');
     assert.equal(request.prompt, 'hi there');
-    assert.equal(request.stream, false);
-    assert.equal(completeBody('jumpstart', echoAnswer(request)), '[{"generated_text":"hi there","details":{"finish_reason":"eos_token","generated_tokens":2}}]');
-    // A list of dialogs (the older JumpStart chat containers' input) is refused as TGI refuses it.
-    assert.throws(() => parseEchoRequest('jumpstart', JSON.stringify({ inputs: [[{ role: 'user', content: 'x' }]] }), 'accept_eula=true'), (error: EchoRequestError) => error.status === 422);
+    // Asked for a stream or not, the model answers whole (its payload has no stream flag).
+    assert.equal(parseEchoRequest('jumpstart', JSON.stringify({ ...JSON.parse(body), stream: true }), 'accept_eula=true').stream, false);
+    assert.equal(completeBody('jumpstart', echoAnswer(request)), '[{"generation":{"role":"assistant","content":"hi there"}}]');
+    assert.deepEqual(streamChunks('jumpstart', echoAnswer(request)).chunks, [completeBody('jumpstart', echoAnswer(request))]);
+    const refuses = (inputs: unknown, parameters: object, why: RegExp) =>
+      assert.throws(() => parseEchoRequest('jumpstart', JSON.stringify({ inputs, parameters }), 'accept_eula=true'), (error: EchoRequestError) => error.status === 400 && why.test(error.message));
+    // A prompt string (TGI's input) is not this model's; a batch of two dialogs is over its batch of one.
+    refuses('<s>[INST] hi [/INST]', {}, /list of dialogs/);
+    refuses([dialog, dialog], {}, /batch of one dialog; inputs has 2/);
+    // Roles in its order only: system first, then user and assistant alternating, ending with the user.
+    refuses([[{ role: 'assistant', content: 'x' }]], {}, /alternating/);
+    refuses([[{ role: 'user', content: 'x' }, { role: 'user', content: 'y' }]], {}, /alternating/);
+    refuses([[{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y' }]], {}, /end with the user/);
+    refuses([[{ role: 'system', content: 'x' }]], {}, /no user turn/);
+    // Its parameters as documented: a positive integer of tokens, a positive temperature, a top_p in (0, 1].
+    refuses([dialog], { max_new_tokens: 0 }, /max_new_tokens must be a positive integer/);
+    refuses([dialog], { temperature: 0 }, /temperature must be a positive float/);
+    refuses([dialog], { top_p: 1.01 }, /top_p must be a float between 0 and 1/);
+    assert.equal(parseEchoRequest('jumpstart', JSON.stringify({ inputs: [dialog], parameters: { max_new_tokens: 1, temperature: 0.01, top_p: 1 } }), 'accept_eula=true').maxNewTokens, 1);
   });
 
   it('refuses a body in another format as the container would', () => {

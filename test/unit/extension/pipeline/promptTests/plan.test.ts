@@ -3,7 +3,6 @@
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { eventReader } from '../../../../../src/pipeline/chat/formats';
-import { llama2ChatPrompt, type ChatMessage } from '../../../../../src/pipeline/chat/payloads';
 import { callRequest, readWholeAnswer } from '../../../../../src/pipeline/promptTests/invoke';
 import { NoEndpointError, planCalls } from '../../../../../src/pipeline/promptTests/plan';
 import { parsePromptFile, type PromptTestFile } from '../../../../../src/pipeline/promptTests/promptFile';
@@ -94,15 +93,17 @@ it('writes JumpStart requests with the whole conversation, sending accept_eula=t
     { role: 'assistant', content: 'hello' },
     { role: 'user', content: 'again' },
   ];
-  // The conversation in Llama 2 chat's template, streamed as a JumpStart TGI container streams.
-  const inputs = llama2ChatPrompt(dialog as ChatMessage[]);
-  assert.equal(inputs, '<s>[INST] <<SYS>>\nbe brief\n<</SYS>>\n\nhi [/INST] hello </s><s>[INST] again [/INST]');
+  // The conversation as one dialog in `inputs` (AWS's JumpStart Llama 2 chat payload), no stream flag,
+  // greedy decoding without a temperature (it must be positive there): the same body streamed or whole.
+  const body = { inputs: [dialog], parameters: { max_new_tokens: 256 } };
   const refused = requests(`format: jumpstart\n${conversation}`);
-  assert.deepEqual(refused.streamed, { body: { inputs, parameters: { max_new_tokens: 256, details: true }, stream: true } });
-  assert.deepEqual(refused.whole, { body: { inputs, parameters: { max_new_tokens: 256, details: true }, stream: false } });
+  assert.deepEqual(refused.streamed, { body });
+  assert.deepEqual(refused.whole, { body });
   const accepted = requests(`format: jumpstart\nacceptEula: true\n${conversation}`);
-  assert.deepEqual(accepted.streamed, { body: { inputs, parameters: { max_new_tokens: 256, details: true }, stream: true }, customAttributes: 'accept_eula=true' });
-  assert.deepEqual(accepted.whole, { ...accepted.streamed, body: { ...accepted.streamed.body as object, stream: false } });
+  assert.deepEqual(accepted.streamed, { body, customAttributes: 'accept_eula=true' });
+  assert.deepEqual(accepted.whole, accepted.streamed);
+  const sampled = requests(`format: jumpstart\nparameters: { temperature: 0.6, topP: 0.9 }\n${conversation}`);
+  assert.deepEqual(sampled.streamed, { body: { ...body, parameters: { max_new_tokens: 256, temperature: 0.6, top_p: 0.9 } } });
   // Accepting a EULA is about JumpStart: another format of the same file sends no header.
   const [, messages] = planCalls(file(`format: jumpstart\nacceptEula: true\nmatrix:\n  parameters: [{ name: js }, { name: m, format: messages }]\n${conversation}`), { endpoints: ['e'] });
   assert.equal(callRequest(messages).customAttributes, undefined);
