@@ -1,6 +1,16 @@
 // The chat page's markup, which main.ts brings to life: the host puts it in the panel's HTML (with
 // the CSP and the script), so page and script are written side by side. Static: nothing in it comes
 // from a model or a user.
+/** One side of Compare: its endpoint and parameters, labelled with its letter for screen readers. */
+function compareSide(index: number, letter: string): string {
+  return `    <fieldset class="compare-side" data-side="${index}"><legend>${letter}</legend>
+      <label>Endpoint <input class="side-endpoint" type="text" list="endpointList" aria-label="Endpoint ${letter}"></label>
+      <label>Preset <select class="side-preset" aria-label="Preset ${letter}"></select></label>
+      <label>Temperature <input class="side-temperature" type="number" step="0.1" aria-label="Temperature ${letter}"></label>
+      <label>Max new tokens <input class="side-maxNewTokens" type="number" step="1" aria-label="Max new tokens ${letter}"></label>
+    </fieldset>`;
+}
+
 export const CHAT_BODY = `<div id="banner" class="banner" hidden></div>
 <header>
   <div class="title-row">
@@ -41,18 +51,8 @@ export const CHAT_BODY = `<div id="banner" class="banner" hidden></div>
 <section id="compare" class="compare" hidden aria-label="Compare two answers">
   <datalist id="endpointList"></datalist>
   <div class="compare-sides">
-    <fieldset class="compare-side" data-side="0"><legend>A</legend>
-      <label>Endpoint <input class="side-endpoint" type="text" list="endpointList" aria-label="Endpoint A"></label>
-      <label>Preset <select class="side-preset" aria-label="Preset A"></select></label>
-      <label>Temperature <input class="side-temperature" type="number" step="0.1" aria-label="Temperature A"></label>
-      <label>Max new tokens <input class="side-maxNewTokens" type="number" step="1" aria-label="Max new tokens A"></label>
-    </fieldset>
-    <fieldset class="compare-side" data-side="1"><legend>B</legend>
-      <label>Endpoint <input class="side-endpoint" type="text" list="endpointList" aria-label="Endpoint B"></label>
-      <label>Preset <select class="side-preset" aria-label="Preset B"></select></label>
-      <label>Temperature <input class="side-temperature" type="number" step="0.1" aria-label="Temperature B"></label>
-      <label>Max new tokens <input class="side-maxNewTokens" type="number" step="1" aria-label="Max new tokens B"></label>
-    </fieldset>
+${compareSide(0, 'A')}
+${compareSide(1, 'B')}
   </div>
   <p id="comparePrompt" class="compare-prompt"></p>
   <div class="compare-columns">

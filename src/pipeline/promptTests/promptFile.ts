@@ -11,6 +11,7 @@ import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { validate as generatedValidator } from './promptFileValidator';
+import { yamlStepsAlong } from '../yamlPaths';
 import { carriesHistory, FORMAT_LABELS, templateProblem } from '../chat/formats';
 import type { ChatMessage } from '../chat/payloads';
 import type { CustomTemplate, PayloadFormat } from '../chat/types';
@@ -475,27 +476,10 @@ function pointerPath(pointer: string): Path {
 
 /** The value at `path` (or its key), else the nearest ancestor that exists. */
 function locate(root: YamlNode | null | undefined, path: Path, length: number, key: boolean): TextRange {
-  const { isMap, isScalar, isSeq } = yaml();
-  let node = root;
-  let found: TextRange = rangeOf(node) ?? { start: 0, end: length };
-  for (const [index, segment] of path.entries()) {
-    let next: YamlNode | null | undefined;
-    let keyRange: TextRange | undefined;
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
-      if (pair) {
-        keyRange = rangeOf(pair.key as YamlNode);
-        next = (pair.value as YamlNode | null) ?? (pair.key as YamlNode);
-      }
-    } else if (isSeq(node) && typeof segment === 'number') {
-      next = node.items[segment] as YamlNode | undefined;
-    }
-    const range = rangeOf(next);
-    if (!next || !range) break;
-    node = next;
-    found = key && index === path.length - 1 && keyRange ? keyRange : range;
-  }
-  return found;
+  const steps = yamlStepsAlong(yaml(), root, path);
+  const last = steps.at(-1);
+  if (!last) return rangeOf(root) ?? { start: 0, end: length };
+  return (key && steps.length === path.length && rangeOf(last.key)) || rangeOf(last.node)!;
 }
 
 function rangeOf(node: YamlNode | null | undefined): TextRange | undefined {

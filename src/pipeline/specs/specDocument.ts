@@ -3,7 +3,8 @@
 // JSON scanner: comments allowed, errors with offsets), YAML through `yaml` (a complete YAML 1.2
 // parser that keeps every node's source range). Pure: offsets here, positions in the extension.
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { yamlStepsAlong } from '../yamlPaths';
 
 export type SpecFormat = 'json' | 'yaml';
 
@@ -102,32 +103,10 @@ function parseYamlSpec(text: string): ParsedSpec {
     value,
     syntaxErrors,
     locate(path) {
-      let node: YamlNode | null | undefined = document.contents;
-      let key: TextRange | undefined;
-      let exact = true;
-      let found: { value: TextRange; key?: TextRange } = { value: rangeOf(node) ?? WHOLE(text) };
-      for (const segment of path) {
-        let next: YamlNode | null | undefined;
-        key = undefined;
-        if (isMap(node) && typeof segment === 'string') {
-          const pair: Pair<unknown, unknown> | undefined = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
-          if (pair) {
-            key = rangeOf(pair.key as YamlNode);
-            // `Member:` with nothing after it: the key is where the (null) value is.
-            next = (pair.value as YamlNode | null) ?? (pair.key as YamlNode);
-          }
-        } else if (isSeq(node) && typeof segment === 'number') {
-          next = node.items[segment] as YamlNode | undefined;
-        }
-        const range = rangeOf(next);
-        if (!next || !range) {
-          exact = false;
-          break;
-        }
-        node = next;
-        found = { value: range, key };
-      }
-      return { ...found, exact };
+      const steps = yamlStepsAlong({ isMap, isScalar, isSeq }, document.contents, path);
+      const last = steps.at(-1);
+      const found = last ? { value: rangeOf(last.node)!, key: rangeOf(last.key) } : { value: rangeOf(document.contents) ?? WHOLE(text) };
+      return { ...found, exact: steps.length === path.length };
     },
   };
 }
