@@ -6,7 +6,7 @@
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import * as assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ModelOutputError, streamAnswer } from '../../../../../src/pipeline/chat/stream';
@@ -40,7 +40,11 @@ const STREAMS: Record<string, Uint8Array[]> = {
   'error-between': [payloadPart(tgi('before')), payloadPart('data:{"error":{"message":"context length exceeded"}}\n\n'), payloadPart(tgi('after'))],
   // The runtime's ModelStreamError exception between events.
   'exception-between': [payloadPart(tgi('first')), streamError('the model server closed the stream')],
+  // An answer ended by [DONE] on a response that stays open.
+  'done-then-open': [payloadPart(tgi('done') + 'data: [DONE]\n\n')],
 };
+
+const clientConfig = (port: number) => ({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
 
 describe('streamAnswer', () => {
   let server: Server;
@@ -53,15 +57,19 @@ describe('streamAnswer', () => {
       request.on('end', () => {
         response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-invoked-production-variant': 'AllTraffic' });
         for (const message of STREAMS[name] ?? []) response.write(message);
-        response.end();
+        // A server that goes on after `[DONE]` (keep-alive pings, a slow close): the response ends
+        // only when the client lets go of it.
+        if (name === 'done-then-open') response.socket?.once('close', () => response.end());
+        else response.end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    runtime = new SageMakerRuntimeClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    runtime = new SageMakerRuntimeClient(clientConfig(port));
   });
   after(async () => {
     runtime.destroy();
+    server.closeAllConnections(); // a response left open (a broken answer that kept its connection) must not keep the run waiting
     await new Promise((resolve) => server.close(resolve));
   });
 
@@ -103,6 +111,28 @@ describe('streamAnswer', () => {
     const pieces: string[] = [];
     await assert.rejects(ask('exception-between', pieces), (error: unknown) => error instanceof Error && error.name === 'ModelStreamError' && /closed the stream/.test(error.message));
     assert.deepEqual(pieces, ['first']);
+  });
+
+  it('gives its connection back once an answer ends at [DONE], so answers never wait for one', async () => {
+    // One socket: an answer that kept its connection past [DONE] would leave the next one waiting for
+    // it forever (the client's 50 sockets ran out at the 51st answer in the chat and the CLI).
+    const oneSocket = new SageMakerRuntimeClient({ ...clientConfig((server.address() as AddressInfo).port), requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) } });
+    try {
+      for (let answer = 1; answer <= 3; answer++) {
+        let timer: NodeJS.Timeout | undefined;
+        const waited = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`answer ${answer} still waiting for a connection after 10 s`)), 10_000);
+        });
+        try {
+          const { text } = await Promise.race([streamAnswer(oneSocket, 'done-then-open', { inputs: 'hi' }, { signal: new AbortController().signal, onText: () => undefined }), waited]);
+          assert.equal(text, 'done');
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+    } finally {
+      oneSocket.destroy();
+    }
   });
 
   it('returns what had arrived, marked stopped, when the user stops it', async () => {
