@@ -164,11 +164,20 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
     }
     const fresh = new PagedChildren((token) => this.rootPage(token));
     this.root = fresh;
-    const tell = () => {
-      if (this.root === fresh) this.changed.fire(undefined); // else a later refresh tells
-    };
-    // A failed read is told too: VS Code then asks again, and that read's failure is the error node.
-    fresh.all().then(tell, tell);
+    fresh.all().then(
+      () => {
+        if (this.root === fresh) this.changed.fire(undefined); // else a later refresh tells
+      },
+      (error: unknown) => {
+        if (this.root === fresh) this.showFailure(error);
+      },
+    );
+  }
+
+  /** A failed read of the root, told: VS Code's next ask answers with it as the error node, without reading again. */
+  private showFailure(error: unknown): void {
+    this.root = new PagedChildren(() => Promise.reject(error));
+    this.changed.fire(undefined);
   }
 
   private reload(): void {
@@ -189,7 +198,7 @@ export abstract class ResourceTree implements vscode.TreeDataProvider<vscode.Tre
       items = await fresh.all();
     } catch (error) {
       this.connection.report(error);
-      this.reload(); // getChildren reads again and shows the failure as an error node
+      if (shown === this.root) this.showFailure(error); // else a refresh meanwhile tells its own read
       return;
     }
     this.connection.report();

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { FaultView } from '../../../emulator/faults/faults';
 import type { Workbench } from '../../../src/workbench';
 import { putTestModel } from '../../../harness/endpoints';
+import { until } from '../../../harness/waiting';
 import { activateWorkbench, createDataset, emulatorUrl, labelOf, notified, objectItem, sageMaker, trainingJobInput, uniqueName } from '../../../harness/extensionHostFixtures';
 
 async function inject(definition: object): Promise<FaultView> {
@@ -119,5 +120,32 @@ describe('The extension under injected faults', () => {
       assert.equal(node.tooltip, `Could not load datasets: the service failed.\n${failure?.message}\nNext step (click): Retry.`);
     });
     assert.deepEqual(texts, [], 'a view does not notify');
+  });
+
+  it('shows a failed refresh of a view on screen as its error node without reading again', async () => {
+    const view = workbench.trainingJobs;
+    await vscode.commands.executeCommand('sagemaker.trainingJobs.focus');
+    await until('the Training Jobs view on screen', () => (workbench.trainingJobsView.visible ? true : undefined));
+    // VS Code's own asks, seen by wrapping the provider's method it calls.
+    const answers: vscode.TreeItem[][] = [];
+    const getChildren = view.getChildren;
+    view.getChildren = async function (this: typeof view, element?: vscode.TreeItem) {
+      const children = await getChildren.call(this, element);
+      if (!element) answers.push(children);
+      return children;
+    };
+    try {
+      // Exactly one read's attempts fail (the SDK tries 3 times): a second read would succeed.
+      await inject({ type: 'throttling', service: 'sagemaker', operations: ['ListTrainingJobs'], count: 3 });
+      const asked = answers.length;
+      const texts = await notified(workbench, async () => {
+        view.refresh();
+        const [node] = await until('VS Code to ask for the refreshed jobs', () => answers[asked], { timeoutMs: 30_000, intervalMs: 20 });
+        assert.equal((node as vscode.TreeItem & { failure?: { kind: string } }).failure?.kind, 'throttled', `${labelOf(node)} is the refresh's failure`);
+      });
+      assert.deepEqual(texts, [], 'a view does not notify');
+    } finally {
+      view.getChildren = getChildren;
+    }
   });
 });
