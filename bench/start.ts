@@ -28,7 +28,8 @@ async function timeNpmStart(): Promise<number> {
   const [port, emulatorPort] = [await freePort(), await freePort()];
   const began = performance.now();
   const child: ChildProcess = spawnGroup(process.execPath, [START_SCRIPT], {
-    env: { ...process.env, PORT: String(port), EMULATOR_PORT: String(emulatorPort), WORKBENCH_STATE_DIR: state },
+    // A state folder that does not exist yet, as in a fresh clone (the start makes it).
+    env: { ...process.env, PORT: String(port), EMULATOR_PORT: String(emulatorPort), WORKBENCH_STATE_DIR: path.join(state, '.workbench') },
   });
   try {
     const [, url] = await waitForOutput(child, /VS Code:\s+(http\S+)/, START_BOUND_MS, 'npm start (node out/harness/start.js)');

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   console.log(`unpacking the extension from ${path.relative(REPO_ROOT, VSIX_PATH)}…`);
   const unpacked = path.join(STATE_DIR, 'vsix');
   rmSync(unpacked, { recursive: true, force: true });
+  mkdirSync(unpacked, { recursive: true }); // unzip makes only the last folder of the path (a fresh clone has no .workbench)
   execFileSync('unzip', ['-q', VSIX_PATH, 'extension/*', '-d', unpacked]);
   // Both processes are spawned before anything else is loaded, and start side by side.
   console.log(`starting VS Code (code-server) with the extension on 127.0.0.1:${vscodePort}, and the emulator on 127.0.0.1:${emulatorPort}…`);
