@@ -83,6 +83,23 @@ export function extentOf(series: readonly Columns[]): [number, number] | undefin
   return low <= high ? [low, high] : undefined;
 }
 
+/** Half the x span shown around a chart whose points all share one x: a minute either side. */
+export const SINGLE_X_PADDING = 60;
+
+/** Whether a chart's points all have the same x (a job shorter than a minute: CloudWatch's one point a minute). */
+export function sharesOneX(xs: ArrayLike<number>): boolean {
+  return xs.length > 0 && xs[0] === xs[xs.length - 1];
+}
+
+/**
+ * The x range of a chart the plotting library does not range itself: one whose points share one x
+ * (left to itself, it stretches such a chart over a thousand days from that x) gets a minute either
+ * side of it; any other keeps the range it is given.
+ */
+export function xRange(min: number | null, max: number | null, xs: ArrayLike<number>): [number | null, number | null] {
+  return sharesOneX(xs) ? [xs[0] - SINGLE_X_PADDING, xs[0] + SINGLE_X_PADDING] : [min, max];
+}
+
 /**
  * One x array for all the series (k-way merge of their ascending x values), with null where a series
  * has no point (or its value is NaN). Meant for the few points a chart draws.

@@ -6,7 +6,7 @@
 // lowest and highest point per series), so 100,000 points draw as fast as a few thousand; zooming in
 // decimates the zoomed range again from all the points.
 import uPlot from 'uplot';
-import { chartsOf, decimate, extentOf, formatElapsed, type ChartData, type Columns, type SeriesData } from './chartData';
+import { chartsOf, decimate, extentOf, formatElapsed, sharesOneX, xRange, type ChartData, type Columns, type SeriesData } from './chartData';
 
 /** The theme's chart colours, in the order series take them. */
 const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
@@ -146,7 +146,8 @@ export class Charts {
       {
         width,
         height: HEIGHT,
-        scales: { x: { time } },
+        // uPlot ranges x itself (from the data) unless told not to: a chart of one x is ranged here.
+        scales: { x: { time, auto: (self) => !sharesOneX(self.data[0]), range: (self, min, max) => xRange(min, max, self.data[0]) } },
         series: [
           {
             label: time ? 'time' : 'since start',

@@ -3,7 +3,7 @@
 // highest point of each series, read from those columns.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decimate, secondsSince } from '../../../../webview/trainingJob/chartData';
+import { decimate, secondsSince, sharesOneX, SINGLE_X_PADDING, xRange } from '../../../../webview/trainingJob/chartData';
 import { isHostMessage, toMetricSeriesView } from '../../../../webview/trainingJob/protocol';
 import { isHostMessage as isCompareMessage } from '../../../../webview/compareJobs/protocol';
 
@@ -68,5 +68,17 @@ describe('training charts from many points', () => {
     assert.equal(isHostMessage({ type: 'metrics', series: [{ metric: 'loss', host: 'algo-1', timestamps: [1000], values: [2.5] }], live: true }), false, 'arrays of numbers');
     assert.equal(isHostMessage({ type: 'metrics', series: [{ ...series, values: new Float64Array(1) }], live: true }), false, 'columns of different lengths');
     assert.equal(isCompareMessage({ type: 'jobs', jobs: [{ name: 'a', series: [{ metric: 'loss', host: 'algo-1', timestamps: [1], values: [2] }] }], live: false, failures: [] }), false);
+  });
+
+  it('ranges a chart whose points share one time (a job shorter than a minute) a minute either side of it, and leaves any other to the plotting library', () => {
+    const at = 1_700_000_000;
+    assert.equal(sharesOneX([at, at]), true, 'train and validation loss at the same minute');
+    assert.equal(sharesOneX([0]), true);
+    assert.equal(sharesOneX([at, at + 60]), false);
+    assert.equal(sharesOneX([]), false, 'no data: the library ranges it');
+    assert.deepEqual(xRange(null, null, [at, at]), [at - SINGLE_X_PADDING, at + SINGLE_X_PADDING]);
+    assert.equal(SINGLE_X_PADDING, 60);
+    assert.deepEqual(xRange(null, null, [0]), [-60, 60], 'elapsed time from the start: the first point alone');
+    assert.deepEqual(xRange(5, 75, [10, 70]), [5, 75], 'a zoom of two times is kept');
   });
 });
