@@ -130,7 +130,7 @@ export class Arena {
   }
 }
 
-/** Floats of scratch a SimdKernels needs for products of `maxRows` rows of a model: packed panels and attention weights. */
+/** Floats of scratch a SimdKernels needs for products of `maxRows` rows of a model: packed panels, and attention weights (two rows of them when cached rows run in pairs). */
 export function simdScratchFloats(config: ModelConfig, maxRows: number): number {
   const { width, vocabSize, context } = config;
   const panelled = (n: number): number => Math.ceil(n / PANEL) * PANEL;
@@ -139,7 +139,7 @@ export function simdScratchFloats(config: ModelConfig, maxRows: number): number 
     [width, 3 * width], [width, width], [width, 4 * width], [4 * width, width], [width, vocabSize],
     [3 * width, width], [vocabSize, width], [maxRows, width], [maxRows, 4 * width],
   ];
-  return Math.max(context, ...packs.map(([k, n]) => k * panelled(n)));
+  return Math.max(2 * context, ...packs.map(([k, n]) => k * panelled(n)));
 }
 
 /** The kernels of simd/assembly/kernels.ts over float32 tensors that live in `memory`. */
@@ -249,7 +249,7 @@ export class SimdKernels implements Kernels {
   }
 
   cachedAttention(out: FloatArray, cache: FloatArray, slots: Int32Array, positions: Int32Array, rows: number, heads: number, width: number, context: number): void {
-    this.requireScratch(context);
+    this.requireScratch(2 * context);
     this.exports.cachedAttention(this.address(out), this.address(cache), this.address(slots), this.address(positions), rows, heads, width, context, this.scratch.byteOffset);
   }
 
