@@ -142,6 +142,14 @@ export function simdScratchFloats(config: ModelConfig, maxRows: number): number 
   return Math.max(2 * context, ...packs.map(([k, n]) => k * panelled(n)));
 }
 
+/** A weight matrix packed once: the address of b, and of its panels. */
+export interface PrepackedMatrix {
+  b: number;
+  panels: number;
+  k: number;
+  n: number;
+}
+
 /** The kernels of simd/assembly/kernels.ts over float32 tensors that live in `memory`. */
 export class SimdKernels implements Kernels {
   private readonly exports: KernelExports;
@@ -174,6 +182,18 @@ export class SimdKernels implements Kernels {
     const panels = arena.floats(Math.ceil(n / PANEL) * PANEL * k);
     this.exports.pack(panels.byteOffset, this.address(b), 1, k, k, n);
     this.prepacked.set(this.address(b), { panels: panels.byteOffset, k, n });
+  }
+
+  /** The matrices packed so far, for the kernels of another thread over the same memory (adoptPrepacked). */
+  prepackedMatrices(): PrepackedMatrix[] {
+    return [...this.prepacked].map(([b, { panels, k, n }]) => ({ b, panels, k, n }));
+  }
+
+  /** Uses matrices another thread's kernels packed in this memory. */
+  adoptPrepacked(matrices: readonly PrepackedMatrix[]): void {
+    for (const { b, panels, k, n } of matrices) {
+      this.prepacked.set(b, { panels, k, n });
+    }
   }
 
   addAtB(out: FloatArray, a: FloatArray, b: FloatArray, m: number, k: number, n: number): void {
