@@ -221,7 +221,7 @@ async function generationRows(): Promise<void> {
     throw new Error(`the long prompt is ${tokenizer.encodeText(longPrompt).length} tokens, not 512`);
   }
   const simdServer = createModelServer({ modelDirectory: directory, maxConcurrentRequests: 16, threads: 1 });
-  // The same server sharing passes of several streams with a second thread (its default from 4 cores).
+  // The same server sharing passes of several streams with a second thread.
   const twoThreadServer = createModelServer({ modelDirectory: directory, maxConcurrentRequests: 16, threads: 2 });
   const javascriptServer = createModelServer({ modelDirectory: directory, maxConcurrentRequests: 16, javascriptKernels: true });
   try {

@@ -6,7 +6,8 @@
 // operations as on one thread: the same bits. The threads meet once a pass, on counters in the shared
 // memory (Atomics.wait/notify). A pass of one prompt's rows only (one slot) is not split: its rows
 // need each other's keys and values layer by layer, and meeting at every layer cost more than it saved
-// on this loaded machine (measured: a 64-row chunk ×0.7–0.9 of one thread's speed).
+// on this loaded machine (measured: a 64-row chunk ×0.7–0.9 of one thread's speed). Measured here,
+// even one meeting a pass does not pay (eight streams ×0.8–1.0): the server's default is one thread.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TensorBackend } from './model/backend';

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { availableParallelism } from 'node:os';
 import { ContinuousBatcher, type BatchedStream } from './batcher';
 import type { GeneratedToken, GenerationResult } from './generation';
 import { loadModel, loadModelFromTarGz, type SavedModel } from './modelFiles';
@@ -29,9 +28,8 @@ export interface ModelServerOptions {
   /** The JavaScript reference kernels instead of WebAssembly SIMD (a benchmark's baseline). */
   javascriptKernels?: boolean;
   /**
-   * Threads a batched pass of several streams is shared by (batcher.ts): by default 2 on a machine of
-   * four or more cores, 1 below (on two cores the second thread competes with the server's own, and
-   * measured slower on this loaded 2-core machine).
+   * Threads a batched pass of several streams is shared by (batcher.ts; default 1): 2 measured no
+   * faster on this shared 2-core machine (×0.8–1.0 with eight streams, bench:gpt), so it stays a choice.
    */
   threads?: 1 | 2;
   /** Called if the model cannot be loaded (the server then answers 503 with the reason). */
@@ -49,7 +47,7 @@ export function createModelServer(options: ModelServerOptions): http.Server {
   loadServedModel(options, arena).then(
     (model) => (generator = new ContinuousBatcher(model, {
       slots: options.maxConcurrentRequests, prefillRows: options.prefillRows ?? DEFAULT_PREFILL_ROWS, javascriptKernels: options.javascriptKernels,
-      threads: options.threads ?? (availableParallelism() >= 4 ? 2 : 1),
+      threads: options.threads ?? 1,
     }, arena)),
     (error: Error) => {
       loadError = error;

@@ -197,7 +197,7 @@ describe('SIMD layer kernels against the reference', () => {
   // A prompt chunk's rows (consecutive positions of one slot) run in pairs: a row must give the bits
   // it gives alone and in a training pass, for heads of 32 (the served model's), 4, 16 + 4 and an odd 5.
   for (const [heads, width, context] of [[4, 128, 67], [2, 8, 13], [1, 20, 9], [2, 10, 11]]) {
-    it(`cached attention of a chunk's rows, ${heads} heads of ${width / heads}: the bits of one row at a time and of the training pass`, () => {
+    it(`cached attention of a chunk's rows, ${heads} head${heads === 1 ? '' : 's'} of ${width / heads}: the bits of one row at a time and of the training pass`, () => {
       const cache = tensor(2 * context * 3 * width, 2);
       const slots = arena.ints(context + 1);
       const positions = arena.ints(context + 1);
