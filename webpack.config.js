@@ -93,6 +93,7 @@ module.exports = (_env, argv) => {
         'gpt/trainCli': './emulator/containers/gpt/trainCli.ts',
         'gpt/serveCli': './emulator/containers/gpt/serveCli.ts',
         'gpt/dataParallelWorker': './emulator/containers/gpt/dataParallelWorker.ts',
+        'gpt/servingThread': './emulator/containers/gpt/servingThread.ts',
         'formats/serveCli': './emulator/containers/formats/serveCli.ts',
       },
       output: { ...node.output, path: path.resolve(__dirname, 'dist', 'containers') },

@@ -168,11 +168,19 @@ export class ServingPassTimer {
     prepackWeights(backend.kernels, this.weights, config, arena);
   }
 
-  /** Floating-point operations of a pass: the matrix products (12·width² a layer a row, the head's for logit rows) and attention. */
+  /**
+   * Floating-point operations of a pass as the model runs it: the matrix products (12·width² multiply-adds
+   * a layer a row) and attention, except that in the last layer only the rows whose logits are asked
+   * for go past the qkv projection (3·width² a row); and the head's for those rows.
+   */
   flops({ rows, logitRows }: ServingPass): number {
     const { width, layers, vocabSize } = this.config;
-    const attention = rows.reduce((sum, { position }) => sum + 4 * (position + 1) * width, 0);
-    return layers * (rows.length * 2 * 12 * width * width + attention) + logitRows.length * 2 * width * vocabSize;
+    const attentionOf = (position: number): number => 4 * (position + 1) * width;
+    const attention = rows.reduce((sum, { position }) => sum + attentionOf(position), 0);
+    const fullRow = 2 * 12 * width * width;
+    const qkvRow = 2 * 3 * width * width;
+    const lastLayer = rows.length * qkvRow + logitRows.reduce((sum, row) => sum + fullRow - qkvRow + attentionOf(rows[row].position), 0);
+    return (layers - 1) * (rows.length * fullRow + attention) + lastLayer + logitRows.length * 2 * width * vocabSize;
   }
 
   /** Seconds taken by `count` passes (the cache positions before each row hold what earlier passes left). */

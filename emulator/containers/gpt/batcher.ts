@@ -6,11 +6,14 @@
 // already generating. Each stream keeps its own parameters, stop sequences and seeded draws, and a
 // row's results do not depend on the other rows of the pass (see the kernels), so a stream gives the
 // very tokens it gives alone. Steps run one at a time with the event loop's turn between them, so
-// /ping and new requests are answered within a step.
+// /ping and new requests are answered within a step. With two threads, a pass of at least
+// SPLIT_MIN_ROWS rows of several streams is shared with a second thread (passThreads.ts), each
+// running the rows of some streams: the same bits.
 import type { TensorBackend } from './model/backend';
 import { GenerationStream, type GeneratedToken, type GenerationParameters, type GenerationResult } from './generation';
 import { referenceKernels } from './model/layers';
 import { GptModel, type ModelCapacity } from './model/model';
+import { recordingBackend, ServingThread } from './passThreads';
 import type { SavedModel } from './modelFiles';
 import { ParameterLayout, type ModelConfig, type ModelWeights } from './model/parameters';
 import { Arena, simdBackend, simdScratchFloats, SimdKernels, WasmMemory } from './model/simdKernels';
@@ -23,7 +26,12 @@ export interface BatcherOptions {
   prefillRows: number;
   /** The JavaScript reference kernels instead of WebAssembly SIMD (a benchmark's baseline). */
   javascriptKernels?: boolean;
+  /** 2: passes of SPLIT_MIN_ROWS rows or more are shared with a second thread (SIMD kernels only); default 1. */
+  threads?: 1 | 2;
 }
+
+/** Fewer rows than this run on one thread: the threads' meeting points would cost more than half a pass saves. */
+export const SPLIT_MIN_ROWS = 4;
 
 /** Receives one stream's tokens; the last comes with the whole result. */
 export interface StreamListener {
@@ -52,8 +60,11 @@ export class ContinuousBatcher {
   private readonly streams = new Set<Entry>();
   private readonly freeSlots: number[];
   private scheduled = false;
+  private readonly secondThread: ServingThread | undefined;
   /** The most streams that have had rows in one pass so far. */
   peakStreamsPerPass = 0;
+  /** Passes shared with the second thread so far. */
+  sharedPasses = 0;
 
   /**
    * Allocates from `arena` (growable WebAssembly memory), in which model.parameters may already lie, as
@@ -75,14 +86,28 @@ export class ContinuousBatcher {
       parameters = arena.floats(layout.size);
       parameters.set(model.parameters);
     }
-    const simd = simdBackend(wasm, arena, arena.floats(simdScratchFloats(model.config, capacity.rows)));
-    const backend: TensorBackend = options.javascriptKernels ? { ...simd, kernels: referenceKernels } : simd;
+    const scratchFloats = simdScratchFloats(model.config, capacity.rows);
+    const simd = simdBackend(wasm, arena, arena.floats(scratchFloats));
+    const shared = !options.javascriptKernels && options.threads === 2;
+    const recorded = recordingBackend(options.javascriptKernels ? { ...simd, kernels: referenceKernels } : simd);
+    const backend: TensorBackend = recorded.backend;
     this.model = new GptModel(layout, capacity, backend);
     this.weights = layout.views(parameters);
     if (!options.javascriptKernels) {
       prepackWeights(simd.kernels, this.weights, model.config, arena);
     }
+    if (shared) {
+      this.secondThread = new ServingThread({
+        memory: wasm.memory, config: model.config, capacity, allocations: recorded.allocations, parameters: parameters.byteOffset,
+        scratch: arena.floats(scratchFloats).byteOffset, scratchFloats, prepacked: simd.kernels.prepackedMatrices(), control: arena.ints(8).byteOffset,
+      });
+    }
     this.freeSlots = Array.from({ length: slots }, (_, slot) => slots - 1 - slot);
+  }
+
+  /** Ends the second thread, if there is one. */
+  close(): void {
+    this.secondThread?.close();
   }
 
   /** Streams generating now. */
@@ -148,7 +173,9 @@ export class ContinuousBatcher {
     this.peakStreamsPerPass = Math.max(this.peakStreamsPerPass, streamsInPass);
     if (rows > 0) {
       try {
-        const logits = this.model.forwardCached(this.weights, rows, logitRows);
+        const partner = rows >= SPLIT_MIN_ROWS ? this.secondThread : undefined;
+        this.sharedPasses += partner ? 1 : 0;
+        const logits = this.model.forwardCached(this.weights, rows, logitRows, partner);
         drawing.forEach((entry, i) => {
           const token = entry.generation.next(logits.subarray(i * this.vocabSize, (i + 1) * this.vocabSize));
           const result = entry.generation.result;

@@ -27,6 +27,11 @@ export interface ModelServerOptions {
   prefillRows?: number;
   /** The JavaScript reference kernels instead of WebAssembly SIMD (a benchmark's baseline). */
   javascriptKernels?: boolean;
+  /**
+   * Threads a batched pass of several streams is shared by (batcher.ts; default 1): 2 measured no
+   * faster on this shared 2-core machine (×0.8–1.0 with eight streams, bench:gpt), so it stays a choice.
+   */
+  threads?: 1 | 2;
   /** Called if the model cannot be loaded (the server then answers 503 with the reason). */
   onLoadFailure?: (error: Error) => void;
 }
@@ -42,6 +47,7 @@ export function createModelServer(options: ModelServerOptions): http.Server {
   loadServedModel(options, arena).then(
     (model) => (generator = new ContinuousBatcher(model, {
       slots: options.maxConcurrentRequests, prefillRows: options.prefillRows ?? DEFAULT_PREFILL_ROWS, javascriptKernels: options.javascriptKernels,
+      threads: options.threads ?? 1,
     }, arena)),
     (error: Error) => {
       loadError = error;
@@ -50,7 +56,7 @@ export function createModelServer(options: ModelServerOptions): http.Server {
   );
   let active = 0;
 
-  return http.createServer((request, response) => {
+  const server = http.createServer((request, response) => {
     if (request.method === 'GET' && request.url === '/ping') {
       response.writeHead(generator ? 200 : 503).end();
       return;
@@ -74,6 +80,8 @@ export function createModelServer(options: ModelServerOptions): http.Server {
       .catch((error: Error) => sendError(response, error instanceof PayloadError ? error : new PayloadError(424, error.message, 'generation')))
       .finally(() => active--);
   });
+  server.once('close', () => generator?.close());
+  return server;
 }
 
 async function loadServedModel({ modelDirectory, modelArchive }: ModelServerOptions, arena: Arena): Promise<SavedModel> {

@@ -46,6 +46,19 @@ export interface ModelCapacity {
   rows: number;
 }
 
+/** A thread's share of a cached pass: rows from…to−1, and the logit rows (their index among them) logitFrom…logitTo−1. */
+export interface PassShare {
+  from: number;
+  to: number;
+  logitFrom: number;
+  logitTo: number;
+}
+
+/** Runs a share of a cached pass on another thread, the rest on this one (passThreads.ts). */
+export interface PassPartner {
+  run(here: PassShare, there: PassShare, runHere: (share: PassShare) => void): void;
+}
+
 export class GptModel {
   readonly config: ModelConfig;
   readonly maxSequences: number;
@@ -59,8 +72,15 @@ export class GptModel {
   /** One pass's qkv rows before they go to their cache positions (forwardCached). */
   private readonly rowQkv: FloatArray;
   private readonly finalInput: FloatArray;
-  /** The final residual rows whose logits are asked for (forwardCached). */
-  private readonly finalRows: FloatArray;
+  /**
+   * forwardCached's last block runs in full only for the rows whose logits are asked for: their
+   * residual rows entering it, and their cache slots and positions, gathered here.
+   */
+  private readonly lastRows: FloatArray;
+  private readonly lastSlots: Int32Array;
+  private readonly lastPositions: Int32Array;
+  /** The rows whose logits a cached pass asks for (where a second thread can read them). */
+  private readonly logitRowList: Int32Array;
   private readonly finalNorm: NormActivations;
   private readonly logits: FloatArray;
   // Gradients of activations, reused by every block during backward.
@@ -103,7 +123,10 @@ export class GptModel {
     }));
     this.rowQkv = floats(rows * 3 * width);
     this.finalInput = floats(rows * width);
-    this.finalRows = floats(rows * width);
+    this.lastRows = floats(rows * width);
+    this.lastSlots = tensors.ints(rows);
+    this.lastPositions = tensors.ints(rows);
+    this.logitRowList = tensors.ints(rows);
     this.finalNorm = norm();
     this.logits = floats(rows * vocabSize);
     this.dResidual = floats(training ? rows * width : 0);
@@ -161,16 +184,90 @@ export class GptModel {
    * positions up to its own, earlier positions already in the cache (a slot's rows in position order)
    * — and returns the logits [logitRows.length × vocabSize] of the rows asked for, valid until the
    * next call. A row's results do not depend on the other rows of the pass.
+   *
+   * The other rows (a prompt's but its last) only have to leave their keys and values in the cache:
+   * in the last block they stop there, and only the rows asked for go on through attention, the MLP
+   * and the head — each by the same float32 operations as in a full pass, so the logits are the same
+   * bits (a sixth of a prompt chunk's work saved with 4 layers).
    */
-  forwardCached(weights: ModelWeights, rows: number, logitRows: ArrayLike<number>): FloatArray {
-    const { width, vocabSize } = this.config;
-    this.runBlocks(weights, rows, undefined);
+  forwardCached(weights: ModelWeights, rows: number, logitRows: ArrayLike<number>, partner?: PassPartner): FloatArray {
     const count = logitRows.length;
     for (let i = 0; i < count; i++) {
       const row = logitRows[i];
-      this.finalRows.set(this.finalInput.subarray(row * width, (row + 1) * width), i * width);
+      if (!(row >= 0 && row < rows) || (i > 0 && !(row > logitRows[i - 1]))) {
+        throw new RangeError(`logit rows must be rows of the pass in increasing order, got ${Array.from(logitRows).join(', ')} of ${rows}`);
+      }
+      this.logitRowList[i] = row;
     }
-    return this.head(weights, this.finalRows, count).subarray(0, count * vocabSize);
+    const split = partner ? this.splitRow(rows) : 0;
+    if (partner && split > 0) {
+      let logitSplit = 0;
+      while (logitSplit < count && logitRows[logitSplit] < split) {
+        logitSplit++;
+      }
+      partner.run({ from: 0, to: split, logitFrom: 0, logitTo: logitSplit }, { from: split, to: rows, logitFrom: logitSplit, logitTo: count }, (share) => this.runCachedShare(weights, share));
+    } else {
+      this.runCachedShare(weights, { from: 0, to: rows, logitFrom: 0, logitTo: count });
+    }
+    return this.logits.subarray(0, count * this.config.vocabSize);
+  }
+
+  /** Runs every stage of a cached pass for a share of its rows (whose slots no other share's rows are of). */
+  runCachedShare(weights: ModelWeights, { from, to, logitFrom, logitTo }: PassShare): void {
+    for (let stage = 0; stage < this.blocks.length; stage++) {
+      this.runCachedStage(weights, stage, from, to);
+    }
+    this.runCachedStage(weights, this.blocks.length, logitFrom, logitTo);
+  }
+
+  /**
+   * Where a pass's rows split in two shares that touch different cache slots, so that the two can
+   * run apart from start to end (a row attends only over its own slot): the slot boundary nearest
+   * the middle, or 0 when there is none (one prompt's rows).
+   */
+  private splitRow(rows: number): number {
+    let best = 0;
+    for (let r = 1; r < rows; r++) {
+      if (this.slots[r] !== this.slots[r - 1] && Math.abs(2 * r - rows) < Math.abs(2 * best - rows)) {
+        const before = new Set(this.slots.subarray(0, r));
+        if (!this.slots.subarray(r, rows).some((slot) => before.has(slot))) {
+          best = r;
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * A cached pass runs in stages over a range of rows, each reading the keys and values the stage
+   * before left in the cache. Stage 0: the rows' embeddings and the first block's keys and values.
+   * Stage l: block l−1 from attention on, then block l's keys and values. The last (stage `layers`):
+   * the logit rows from…to−1 (their index among them) through the rest of the last block and the head.
+   * A row's work reads and writes only that row's activations and its own slot's cache.
+   */
+  private runCachedStage(weights: ModelWeights, stage: number, from: number, to: number): void {
+    if (to <= from) {
+      return;
+    }
+    const { width } = this.config;
+    const last = this.blocks.length - 1;
+    if (stage === 0) {
+      embeddingForward(this.blocks[0].input.subarray(from * width), this.inputs.subarray(from), this.positions.subarray(from), to - from, width, weights.tokenEmbedding, weights.positionEmbedding);
+      this.cacheKeysAndValues(weights, 0, from, to);
+    } else if (stage <= last) {
+      this.attendAndMlp(weights, stage - 1, from, to, this.blocks[stage - 1].input, this.slots, this.positions, this.blocks[stage].input);
+      this.cacheKeysAndValues(weights, stage, from, to);
+    } else {
+      const input = this.blocks[last].input;
+      for (let i = from; i < to; i++) {
+        const row = this.logitRowList[i];
+        this.lastRows.set(input.subarray(row * width, (row + 1) * width), i * width);
+        this.lastSlots[i] = this.slots[row];
+        this.lastPositions[i] = this.positions[row];
+      }
+      this.attendAndMlp(weights, last, from, to, this.lastRows, this.lastSlots, this.lastPositions, this.finalInput);
+      this.head(weights, this.finalInput, from, to);
+    }
   }
 
   /**
@@ -204,12 +301,12 @@ export class GptModel {
   private forward(weights: ModelWeights, batch: TokenBatch): number {
     const rows = this.unpack(batch);
     this.runBlocks(weights, rows, this.attentionShape(batch));
-    this.head(weights, this.finalInput, rows);
+    this.head(weights, this.finalInput, 0, rows);
     return rows;
   }
 
-  /** Runs the rows of this.inputs at this.positions through the blocks, into this.finalInput. */
-  private runBlocks(weights: ModelWeights, rows: number, shape: AttentionShape | undefined): void {
+  /** Runs a training batch's rows of this.inputs at this.positions through the blocks, into this.finalInput. */
+  private runBlocks(weights: ModelWeights, rows: number, shape: AttentionShape): void {
     embeddingForward(this.blocks[0].input, this.inputs, this.positions, rows, this.config.width, weights.tokenEmbedding, weights.positionEmbedding);
     for (let layer = 0; layer < this.blocks.length; layer++) {
       const output = layer + 1 < this.blocks.length ? this.blocks[layer + 1].input : this.finalInput;
@@ -217,14 +314,16 @@ export class GptModel {
     }
   }
 
-  /** The final norm and the tied output head over `rows` rows of `input`: this.logits. */
-  private head(weights: ModelWeights, input: FloatArray, rows: number): FloatArray {
+  /** The final norm and the tied output head over rows from…to−1 of `input`: those rows of this.logits. */
+  private head(weights: ModelWeights, input: FloatArray, from: number, to: number): void {
     const { width, vocabSize } = this.config;
     const final = this.finalNorm;
-    this.kernels.layerNormForward(final.out, final.mean, final.inverseDeviation, input, weights.finalNorm.weight, weights.finalNorm.bias, rows, width);
-    this.logits.fill(0, 0, rows * vocabSize);
-    this.kernels.addABt(this.logits, final.out, weights.tokenEmbedding, rows, width, vocabSize);
-    return this.logits;
+    const rows = to - from;
+    const out = final.out.subarray(from * width);
+    this.kernels.layerNormForward(out, final.mean.subarray(from), final.inverseDeviation.subarray(from), input.subarray(from * width), weights.finalNorm.weight, weights.finalNorm.bias, rows, width);
+    const logits = this.logits.subarray(from * vocabSize);
+    logits.fill(0, 0, rows * vocabSize);
+    this.kernels.addABt(logits, out, weights.tokenEmbedding, rows, width, vocabSize);
   }
 
   /** Splits the windows into input and target tokens and their positions. */
@@ -253,26 +352,58 @@ export class GptModel {
     return { sequences: batch.sequences, length: batch.length, heads: this.config.heads, width: this.config.width, firstQuery: 0 };
   }
 
-  /** shape: a training batch, whose rows are its sequences one after the other; none: rows of cache slots. */
-  private blockForward(weights: ModelWeights, layer: number, rows: number, shape: AttentionShape | undefined, output: FloatArray): void {
-    const { width, heads, context } = this.config;
-    const kernels = this.kernels;
-    const hidden = 4 * width;
+  /** A training batch's block, its rows its sequences one after the other. */
+  private blockForward(weights: ModelWeights, layer: number, rows: number, shape: AttentionShape, output: FloatArray): void {
+    const { width } = this.config;
     const w = weights.blocks[layer];
     const a = this.blocks[layer];
-    kernels.layerNormForward(a.attentionNorm.out, a.attentionNorm.mean, a.attentionNorm.inverseDeviation, a.input, w.attentionNorm.weight, w.attentionNorm.bias, rows, width);
-    if (shape) {
-      this.linearForward(a.qkv, a.attentionNorm.out, w.attentionInput.weight, w.attentionInput.bias, rows, width, 3 * width);
-      kernels.attentionForward(a.attention, a.probabilities, a.qkv, shape);
-    } else {
-      this.linearForward(this.rowQkv, a.attentionNorm.out, w.attentionInput.weight, w.attentionInput.bias, rows, width, 3 * width);
-      for (let r = 0; r < rows; r++) {
-        a.qkv.set(this.rowQkv.subarray(r * 3 * width, (r + 1) * 3 * width), (this.slots[r] * context + this.positions[r]) * 3 * width);
-      }
-      kernels.cachedAttention(a.attention, a.qkv, this.slots, this.positions, rows, heads, width, context);
+    this.kernels.layerNormForward(a.attentionNorm.out, a.attentionNorm.mean, a.attentionNorm.inverseDeviation, a.input, w.attentionNorm.weight, w.attentionNorm.bias, rows, width);
+    this.linearForward(a.qkv, a.attentionNorm.out, w.attentionInput.weight, w.attentionInput.bias, rows, width, 3 * width);
+    this.kernels.attentionForward(a.attention, a.probabilities, a.qkv, shape);
+    this.outputAndMlp(weights, layer, 0, rows, a.input, output);
+  }
+
+  /** Rows from…to−1 of cache slots: their queries, keys and values, into their slots' cache positions. */
+  private cacheKeysAndValues(weights: ModelWeights, layer: number, from: number, to: number): void {
+    const { width, context } = this.config;
+    const w = weights.blocks[layer];
+    const a = this.blocks[layer];
+    const norm = a.attentionNorm;
+    const rows = to - from;
+    this.kernels.layerNormForward(norm.out.subarray(from * width), norm.mean.subarray(from), norm.inverseDeviation.subarray(from), a.input.subarray(from * width), w.attentionNorm.weight, w.attentionNorm.bias, rows, width);
+    this.linearForward(this.rowQkv.subarray(from * 3 * width), norm.out.subarray(from * width), w.attentionInput.weight, w.attentionInput.bias, rows, width, 3 * width);
+    for (let r = from; r < to; r++) {
+      a.qkv.set(this.rowQkv.subarray(r * 3 * width, (r + 1) * 3 * width), (this.slots[r] * context + this.positions[r]) * 3 * width);
     }
+  }
+
+  /** Rows from…to−1 of cache slots (already in the cache) entering as `input`: attention over their slots, then the rest of the block. */
+  private attendAndMlp(weights: ModelWeights, layer: number, from: number, to: number, input: FloatArray, slots: Int32Array, positions: Int32Array, output: FloatArray): void {
+    const { width, heads, context } = this.config;
+    const a = this.blocks[layer];
+    this.kernels.cachedAttention(a.attention.subarray(from * width), a.qkv, slots.subarray(from), positions.subarray(from), to - from, heads, width, context);
+    this.outputAndMlp(weights, layer, from, to, input, output);
+  }
+
+  /** Rows from…to−1 after attention: output projection and residual, then the MLP and its residual, into `output`. */
+  private outputAndMlp(weights: ModelWeights, layer: number, from: number, to: number, blockInput: FloatArray, blockOutput: FloatArray): void {
+    const { width } = this.config;
+    const kernels = this.kernels;
+    const hidden = 4 * width;
+    const rows = to - from;
+    const w = weights.blocks[layer];
+    const all = this.blocks[layer];
+    const input = blockInput.subarray(from * width);
+    const output = blockOutput.subarray(from * width);
+    const a = {
+      attention: all.attention.subarray(from * width),
+      middle: all.middle.subarray(from * width),
+      mlpNorm: { out: all.mlpNorm.out.subarray(from * width), mean: all.mlpNorm.mean.subarray(from), inverseDeviation: all.mlpNorm.inverseDeviation.subarray(from) },
+      hidden: all.hidden.subarray(from * hidden),
+      activated: all.activated.subarray(from * hidden),
+    };
     this.linearForward(a.middle, a.attention, w.attentionOutput.weight, w.attentionOutput.bias, rows, width, width);
-    kernels.addInto(a.middle, a.input, rows * width);
+    kernels.addInto(a.middle, input, rows * width);
     kernels.layerNormForward(a.mlpNorm.out, a.mlpNorm.mean, a.mlpNorm.inverseDeviation, a.middle, w.mlpNorm.weight, w.mlpNorm.bias, rows, width);
     this.linearForward(a.hidden, a.mlpNorm.out, w.mlpUp.weight, w.mlpUp.bias, rows, width, hidden);
     kernels.geluForward(a.activated, a.hidden, rows * hidden);

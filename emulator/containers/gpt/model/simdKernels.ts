@@ -130,7 +130,7 @@ export class Arena {
   }
 }
 
-/** Floats of scratch a SimdKernels needs for products of `maxRows` rows of a model: packed panels and attention weights. */
+/** Floats of scratch a SimdKernels needs for products of `maxRows` rows of a model: packed panels, and attention weights (two rows of them when cached rows run in pairs). */
 export function simdScratchFloats(config: ModelConfig, maxRows: number): number {
   const { width, vocabSize, context } = config;
   const panelled = (n: number): number => Math.ceil(n / PANEL) * PANEL;
@@ -139,7 +139,15 @@ export function simdScratchFloats(config: ModelConfig, maxRows: number): number 
     [width, 3 * width], [width, width], [width, 4 * width], [4 * width, width], [width, vocabSize],
     [3 * width, width], [vocabSize, width], [maxRows, width], [maxRows, 4 * width],
   ];
-  return Math.max(context, ...packs.map(([k, n]) => k * panelled(n)));
+  return Math.max(2 * context, ...packs.map(([k, n]) => k * panelled(n)));
+}
+
+/** A weight matrix packed once: the address of b, and of its panels. */
+export interface PrepackedMatrix {
+  b: number;
+  panels: number;
+  k: number;
+  n: number;
 }
 
 /** The kernels of simd/assembly/kernels.ts over float32 tensors that live in `memory`. */
@@ -174,6 +182,18 @@ export class SimdKernels implements Kernels {
     const panels = arena.floats(Math.ceil(n / PANEL) * PANEL * k);
     this.exports.pack(panels.byteOffset, this.address(b), 1, k, k, n);
     this.prepacked.set(this.address(b), { panels: panels.byteOffset, k, n });
+  }
+
+  /** The matrices packed so far, for the kernels of another thread over the same memory (adoptPrepacked). */
+  prepackedMatrices(): PrepackedMatrix[] {
+    return [...this.prepacked].map(([b, { panels, k, n }]) => ({ b, panels, k, n }));
+  }
+
+  /** Uses matrices another thread's kernels packed in this memory. */
+  adoptPrepacked(matrices: readonly PrepackedMatrix[]): void {
+    for (const { b, panels, k, n } of matrices) {
+      this.prepacked.set(b, { panels, k, n });
+    }
   }
 
   addAtB(out: FloatArray, a: FloatArray, b: FloatArray, m: number, k: number, n: number): void {
@@ -249,7 +269,7 @@ export class SimdKernels implements Kernels {
   }
 
   cachedAttention(out: FloatArray, cache: FloatArray, slots: Int32Array, positions: Int32Array, rows: number, heads: number, width: number, context: number): void {
-    this.requireScratch(context);
+    this.requireScratch(2 * context);
     this.exports.cachedAttention(this.address(out), this.address(cache), this.address(slots), this.address(positions), rows, heads, width, context, this.scratch.byteOffset);
   }
 

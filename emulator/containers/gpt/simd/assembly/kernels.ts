@@ -639,25 +639,239 @@ export function attentionBackward(dQkv: usize, dOut: usize, probabilities: usize
   }
 }
 
+/** The horizontal sums of four vectors, (l0 + l1) + (l2 + l3) each as horizontalSum adds them, as one vector. */
+@inline function horizontalSums(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const u0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5);
+  const u1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+  const u2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7);
+  const u3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+  const l0 = v128.shuffle<f32>(u0, u1, 0, 1, 4, 5);
+  const l1 = v128.shuffle<f32>(u0, u1, 2, 3, 6, 7);
+  const l2 = v128.shuffle<f32>(u2, u3, 0, 1, 4, 5);
+  const l3 = v128.shuffle<f32>(u2, u3, 2, 3, 6, 7);
+  return f32x4.add(f32x4.add(l0, l1), f32x4.add(l2, l3));
+}
+
+/**
+ * The scaled scores of `queries` (1 or 2) query rows, `queryRowBytes` apart, against keys 0…count−1
+ * (rows qkvRowBytes apart from `key`), into `weights` (the second query's at weights + weightRowBytes).
+ * Blocks of four keys run at once, their four dot products' lanes summed by one transpose; each score
+ * is the very float32 operations of dot(query, key) · scale (headSize a multiple of 4).
+ */
+@inline function scoreKeys(
+  weights: usize, weightRowBytes: usize, query: usize, queryRowBytes: usize, queries: i32,
+  key: usize, count: i32, qkvRowBytes: usize, headSize: i32, scaleFactor: f32,
+): void {
+  const scale = f32x4.splat(scaleFactor);
+  const second = query + queryRowBytes;
+  let u = 0;
+  for (; u + 4 <= count; u += 4) {
+    const k0 = key + <usize>u * qkvRowBytes;
+    const k1 = k0 + qkvRowBytes;
+    const k2 = k1 + qkvRowBytes;
+    const k3 = k2 + qkvRowBytes;
+    let a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
+    let b0 = zero(), b1 = zero(), b2 = zero(), b3 = zero();
+    for (let i = 0; i < headSize; i += 4) {
+      const at = <usize>i << 2;
+      const x0 = v128.load(k0 + at);
+      const x1 = v128.load(k1 + at);
+      const x2 = v128.load(k2 + at);
+      const x3 = v128.load(k3 + at);
+      const q = v128.load(query + at);
+      a0 = mad(a0, q, x0);
+      a1 = mad(a1, q, x1);
+      a2 = mad(a2, q, x2);
+      a3 = mad(a3, q, x3);
+      if (queries == 2) {
+        const r = v128.load(second + at);
+        b0 = mad(b0, r, x0);
+        b1 = mad(b1, r, x1);
+        b2 = mad(b2, r, x2);
+        b3 = mad(b3, r, x3);
+      }
+    }
+    v128.store(weights + (<usize>u << 2), f32x4.mul(horizontalSums(a0, a1, a2, a3), scale));
+    if (queries == 2) {
+      v128.store(weights + weightRowBytes + (<usize>u << 2), f32x4.mul(horizontalSums(b0, b1, b2, b3), scale));
+    }
+  }
+  for (; u < count; u++) {
+    const k = key + <usize>u * qkvRowBytes;
+    store<f32>(weights + (<usize>u << 2), dot(query, k, headSize) * scaleFactor);
+    if (queries == 2) {
+      store<f32>(weights + weightRowBytes + (<usize>u << 2), dot(second, k, headSize) * scaleFactor);
+    }
+  }
+}
+
+/** Scores 0…last at `weights` become softmax weights, by attendRow's float32 operations (max, exp in blocks of four, sum, division). */
+@inline function softmaxWeights(weights: usize, last: i32): void {
+  let maximum: f32 = -Infinity;
+  for (let u = 0; u <= last; u++) {
+    maximum = max(maximum, load<f32>(weights + (<usize>u << 2)));
+  }
+  const m = f32x4.splat(maximum);
+  const count = last + 1;
+  let acc = zero();
+  let u = 0;
+  for (; u + 4 <= count; u += 4) {
+    const at = weights + (<usize>u << 2);
+    const e = exp4(f32x4.sub(v128.load(at), m));
+    v128.store(at, e);
+    acc = f32x4.add(acc, e);
+  }
+  let total = horizontalSum(acc);
+  for (; u < count; u++) {
+    const at = weights + (<usize>u << 2);
+    const e = exp1(load<f32>(at) - maximum);
+    store<f32>(at, e);
+    total += e;
+  }
+  const t = f32x4.splat(total);
+  for (u = 0; u + 4 <= count; u += 4) {
+    const at = weights + (<usize>u << 2);
+    v128.store(at, f32x4.div(v128.load(at), t));
+  }
+  for (; u < count; u++) {
+    const at = weights + (<usize>u << 2);
+    store<f32>(at, load<f32>(at) / total);
+  }
+}
+
+/**
+ * output = Σ_u weights[u]·value_u over u < count for `queries` (1 or 2) rows (the second's weights and
+ * output weightRowBytes and outputRowBytes further, with `extra` more values: its last key is one
+ * further), summed in registers over u in order, 16 then 4 floats of the head at a time: each element
+ * is attendRow's sequence of float32 multiplies and adds (headSize a multiple of 4).
+ */
+@inline function weighValues(
+  output: usize, outputRowBytes: usize, weights: usize, weightRowBytes: usize, queries: i32, extra: i32,
+  value: usize, count: i32, qkvRowBytes: usize, headSize: i32,
+): void {
+  let i = 0;
+  for (; i + 16 <= headSize; i += 16) {
+    let a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
+    let b0 = zero(), b1 = zero(), b2 = zero(), b3 = zero();
+    let v = value + (<usize>i << 2);
+    for (let u = 0; u < count; u++) {
+      const x0 = v128.load(v);
+      const x1 = v128.load(v, 16);
+      const x2 = v128.load(v, 32);
+      const x3 = v128.load(v, 48);
+      const w = v128.load32_splat(weights + (<usize>u << 2));
+      a0 = mad(a0, w, x0);
+      a1 = mad(a1, w, x1);
+      a2 = mad(a2, w, x2);
+      a3 = mad(a3, w, x3);
+      if (queries == 2) {
+        const y = v128.load32_splat(weights + weightRowBytes + (<usize>u << 2));
+        b0 = mad(b0, y, x0);
+        b1 = mad(b1, y, x1);
+        b2 = mad(b2, y, x2);
+        b3 = mad(b3, y, x3);
+      }
+      v += qkvRowBytes;
+    }
+    const o = output + (<usize>i << 2);
+    v128.store(o, a0);
+    v128.store(o, a1, 16);
+    v128.store(o, a2, 32);
+    v128.store(o, a3, 48);
+    if (queries == 2) {
+      for (let u = count; u < count + extra; u++) {
+        const y = v128.load32_splat(weights + weightRowBytes + (<usize>u << 2));
+        b0 = mad(b0, y, v128.load(v));
+        b1 = mad(b1, y, v128.load(v, 16));
+        b2 = mad(b2, y, v128.load(v, 32));
+        b3 = mad(b3, y, v128.load(v, 48));
+        v += qkvRowBytes;
+      }
+      const p = o + outputRowBytes;
+      v128.store(p, b0);
+      v128.store(p, b1, 16);
+      v128.store(p, b2, 32);
+      v128.store(p, b3, 48);
+    }
+  }
+  for (; i < headSize; i += 4) {
+    let a = zero(), b = zero();
+    let v = value + (<usize>i << 2);
+    for (let u = 0; u < count; u++) {
+      const x = v128.load(v);
+      a = mad(a, v128.load32_splat(weights + (<usize>u << 2)), x);
+      if (queries == 2) {
+        b = mad(b, v128.load32_splat(weights + weightRowBytes + (<usize>u << 2)), x);
+      }
+      v += qkvRowBytes;
+    }
+    v128.store(output + (<usize>i << 2), a);
+    if (queries == 2) {
+      for (let u = count; u < count + extra; u++) {
+        b = mad(b, v128.load32_splat(weights + weightRowBytes + (<usize>u << 2)), v128.load(v));
+        v += qkvRowBytes;
+      }
+      v128.store(output + outputRowBytes + (<usize>i << 2), b);
+    }
+  }
+}
+
 /**
  * Attention of rows that each belong to a sequence held in a KV cache: row r is position
  * positions[r] of cache slot slots[r], whose qkv rows (context of them per slot) are already in
  * `cache`; it attends over positions 0…positions[r]. out has one row [width] per row. `scratch`
- * holds `context` floats.
+ * holds 2·context floats.
+ *
+ * A prompt chunk's rows (consecutive positions of one slot) run two at a time: every key and value
+ * loaded once serves both queries, four keys' scores are summed at once, and the weighted values add
+ * up in registers. Each output is still attendRow's exact float32 operations, so a row gives the same
+ * bits whether it runs alone, in a pair, or in a training pass (heads of a size not a multiple of 4
+ * run attendRow itself).
  */
 export function cachedAttention(out: usize, cache: usize, slots: usize, positions: usize, rows: i32, heads: i32, width: i32, context: i32, scratch: usize): void {
   const headSize = width / heads;
   const scaleFactor = <f32>1 / Mathf.sqrt(<f32>headSize);
   const qkvRowBytes = <usize>(3 * width) << 2;
-  for (let r = 0; r < rows; r++) {
+  const keyOffset = <usize>width << 2;
+  const valueOffset = <usize>(2 * width) << 2;
+  const outRowBytes = <usize>width << 2;
+  const weightRowBytes = <usize>context << 2;
+  let r = 0;
+  while (r < rows) {
     const slot = load<i32>(slots + (<usize>r << 2));
     const position = load<i32>(positions + (<usize>r << 2));
     const sequence = cache + <usize>(slot * context) * qkvRowBytes;
+    const paired = r + 1 < rows && load<i32>(slots + (<usize>(r + 1) << 2)) == slot && load<i32>(positions + (<usize>(r + 1) << 2)) == position + 1;
+    const queries = paired ? 2 : 1;
     for (let h = 0; h < heads; h++) {
       const headBytes = <usize>(h * headSize) << 2;
-      attendRow(out + (<usize>(r * width) << 2) + headBytes, scratch, sequence + <usize>position * qkvRowBytes + headBytes,
-        sequence + headBytes, position, qkvRowBytes, <usize>width << 2, <usize>(2 * width) << 2, headSize, scaleFactor);
+      const output = out + <usize>r * outRowBytes + headBytes;
+      const query = sequence + <usize>position * qkvRowBytes + headBytes;
+      if (headSize & 3) {
+        attendRow(output, scratch, query, sequence + headBytes, position, qkvRowBytes, keyOffset, valueOffset, headSize, scaleFactor);
+        if (paired) {
+          attendRow(output + outRowBytes, scratch, query + qkvRowBytes, sequence + headBytes, position + 1, qkvRowBytes, keyOffset, valueOffset, headSize, scaleFactor);
+        }
+        continue;
+      }
+      const key = sequence + headBytes + keyOffset;
+      const value = sequence + headBytes + valueOffset;
+      // Each call with a constant number of queries, so that the inlined loops lose the other's branches.
+      if (paired) {
+        scoreKeys(scratch, weightRowBytes, query, qkvRowBytes, 2, key, position + 1, qkvRowBytes, headSize, scaleFactor);
+        // The second query's own key, one past the first's last.
+        const own = scratch + weightRowBytes + (<usize>(position + 1) << 2);
+        store<f32>(own, dot(query + qkvRowBytes, key + <usize>(position + 1) * qkvRowBytes, headSize) * scaleFactor);
+        softmaxWeights(scratch, position);
+        softmaxWeights(scratch + weightRowBytes, position + 1);
+        weighValues(output, outRowBytes, scratch, weightRowBytes, 2, 1, value, position + 1, qkvRowBytes, headSize);
+      } else {
+        scoreKeys(scratch, weightRowBytes, query, qkvRowBytes, 1, key, position + 1, qkvRowBytes, headSize, scaleFactor);
+        softmaxWeights(scratch, position);
+        weighValues(output, outRowBytes, scratch, weightRowBytes, 1, 0, value, position + 1, qkvRowBytes, headSize);
+      }
     }
+    r += queries;
   }
 }
 

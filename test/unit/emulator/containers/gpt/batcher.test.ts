@@ -87,6 +87,19 @@ describe('continuous batching', () => {
     assert.equal(batcher.active, 0);
   });
 
+  it('shares passes of eight streams with a second thread, each stream still getting the tokens it gets alone on one', async () => {
+    const expected = await alone();
+    const batcher = new ContinuousBatcher(model, { ...options, threads: 2 });
+    try {
+      const runs = requests.map(([prompt, parameters]) => start(batcher, prompt, parameters));
+      const results = await Promise.all(runs.map((run) => run.result));
+      assert.ok(batcher.sharedPasses > 0, 'passes of eight streams should have been shared');
+      results.forEach((result, i) => assert.deepEqual(result, expected[i], `stream ${i}`));
+    } finally {
+      batcher.close();
+    }
+  });
+
   it('lets streams join a running batch at the next step, with the same tokens', async () => {
     const expected = await alone();
     const batcher = new ContinuousBatcher(model, options);

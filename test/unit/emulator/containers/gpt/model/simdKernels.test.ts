@@ -194,6 +194,39 @@ describe('SIMD layer kernels against the reference', () => {
     assertClose(out, expected, elementwise(expected), 'out');
   });
 
+  // A prompt chunk's rows (consecutive positions of one slot) run in pairs: a row must give the bits
+  // it gives alone and in a training pass, for heads of 32 (the served model's), 4, 16 + 4 and an odd 5.
+  for (const [heads, width, context] of [[4, 128, 67], [2, 8, 13], [1, 20, 9], [2, 10, 11]]) {
+    it(`cached attention of a chunk's rows, ${heads} head${heads === 1 ? '' : 's'} of ${width / heads}: the bits of one row at a time and of the training pass`, () => {
+      const cache = tensor(2 * context * 3 * width, 2);
+      const slots = arena.ints(context + 1);
+      const positions = arena.ints(context + 1);
+      // Slot 1's whole sequence, with one row of slot 0 in the middle (it breaks a pair).
+      const middle = Math.floor(context / 2) + 1;
+      const order = [...Array.from({ length: middle }, (_, t) => [1, t]), [0, 3], ...Array.from({ length: context - middle }, (_, t) => [1, middle + t])];
+      order.forEach(([slot, position], r) => { slots[r] = slot; positions[r] = position; });
+      const together = arena.floats(order.length * width);
+      kernels.cachedAttention(together, cache, slots, positions, order.length, heads, width, context);
+      const alone = arena.floats(width);
+      const oneSlot = arena.ints(1);
+      const onePosition = arena.ints(1);
+      order.forEach(([slot, position], r) => {
+        oneSlot[0] = slot;
+        onePosition[0] = position;
+        kernels.cachedAttention(alone, cache, oneSlot, onePosition, 1, heads, width, context);
+        assert.deepEqual(together.subarray(r * width, (r + 1) * width), alone, `row ${r} (slot ${slot}, position ${position})`);
+      });
+      const training = arena.floats(context * width);
+      const probabilities = arena.floats(heads * context * context);
+      kernels.attentionForward(training, probabilities, cache.subarray(context * 3 * width), { sequences: 1, length: context, heads, width, firstQuery: 0 });
+      const chunk = order.map(([slot], r) => r).filter((r) => slots[r] === 1).flatMap((r) => [...together.subarray(r * width, (r + 1) * width)]);
+      assert.deepEqual(Float32Array.from(chunk), training);
+      const expected = new Float64Array(order.length * width);
+      cachedAttentionForward(expected, wide(cache), Int32Array.from(slots.subarray(0, order.length)), Int32Array.from(positions.subarray(0, order.length)), order.length, heads, width, context);
+      assertClose(together, expected, elementwise(expected), 'against the reference');
+    });
+  }
+
   for (const vocabSize of [1, 13, 512]) {
     it(`softmax cross-entropy over ${vocabSize} logits, its gradient in place or apart`, () => {
       const rows = 6;
@@ -304,5 +337,52 @@ describe('gradient check of the whole model through the SIMD kernels', () => {
       const analytic = gradient.reduce((sum, value, i) => sum + value * step[i], 0);
       assert.ok(Math.abs(numeric - analytic) <= 2e-3 * Math.abs(analytic) + 1e-4, `direction ${trial}: analytic ${analytic} vs numeric ${numeric}`);
     }
+  });
+});
+
+describe('a prompt through the SIMD serving model as one batch', () => {
+  // Heads of 32 (the served model's, paired attention) and of 3 (attendRow's path); 3 layers.
+  for (const config of [{ vocabSize: 50, layers: 3, heads: 2, width: 64, context: 40 }, { vocabSize: 13, layers: 3, heads: 2, width: 6, context: 11 }]) {
+    const layout = new ParameterLayout(config);
+    const reference = Float64Array.from({ length: layout.size });
+    initializeParameters(layout, reference, Random.fromSeed(21));
+    reference.forEach((value, i) => (reference[i] = Math.fround(value * 8)));
+    const parameters = arena.floats(layout.size);
+    parameters.set(reference);
+    const weights = layout.views(parameters);
+    const serving = (): GptModel => new GptModel(layout, { sequences: 2, rows: config.context }, simdBackend(memory, arena, arena.floats(simdScratchFloats(config, config.context))));
+    const prompt = Array.from({ length: config.context }, (_, i) => (i * 7 + 3) % config.vocabSize);
+    const { vocabSize } = config;
+
+    it(`gives the logits of running it token by token, to the bit, chunked or whole, heads of ${config.width / config.heads}`, () => {
+      const byToken = serving();
+      const expected = prompt.map((token, position) => Float32Array.from(byToken.forwardFrom(weights, [token], position)));
+      // The whole prompt in one pass, the logits of every row asked for (every row through the last block).
+      const whole = serving();
+      prompt.forEach((token, row) => whole.setRow(row, token, row, 1));
+      const all = whole.forwardCached(weights, prompt.length, prompt.map((_, row) => row));
+      expected.forEach((logits, row) => assert.deepEqual(all.subarray(row * vocabSize, (row + 1) * vocabSize), logits, `row ${row} of the whole prompt`));
+      // In chunks of 7 (odd, so that pairs of rows straddle chunks), only each chunk's last row's logits.
+      const chunked = serving();
+      for (let start = 0; start < prompt.length; start += 7) {
+        const tokens = prompt.slice(start, start + 7);
+        const last = chunked.forwardFrom(weights, tokens, start);
+        assert.deepEqual(last, expected[start + tokens.length - 1], `the chunk from ${start}`);
+      }
+      // And the float64 reference, within float32's error over the model's depth.
+      const float64 = new GptModel(layout, 1, Float64Array).forwardFrom(layout.views(reference), prompt, 0);
+      assertClose(expected[prompt.length - 1], float64, (i) => 1e-4 * (1 + Math.abs(float64[i])), 'against the float64 reference');
+    });
+  }
+
+  it('refuses logit rows outside the pass or out of order', () => {
+    const config = { vocabSize: 13, layers: 1, heads: 1, width: 4, context: 4 };
+    const layout = new ParameterLayout(config);
+    const model = new GptModel(layout, { sequences: 1, rows: 4 }, simdBackend(memory, arena, arena.floats(simdScratchFloats(config, 4))));
+    const weights = layout.views(arena.floats(layout.size));
+    [0, 1, 2].forEach((row) => model.setRow(row, row, row, 0));
+    assert.throws(() => model.forwardCached(weights, 3, [3]), /logit rows must be rows of the pass in increasing order, got 3 of 3/);
+    assert.throws(() => model.forwardCached(weights, 3, [2, 1]), /increasing order/);
+    assert.equal(model.forwardCached(weights, 3, [0, 2]).length, 2 * 13);
   });
 });
