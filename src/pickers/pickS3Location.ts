@@ -1,5 +1,7 @@
 // An S3 folder (bucket and prefix) picked as in the Datasets view: buckets, then their prefixes,
 // going down and up, with the folder shown as the first item to take; an s3:// URI can be typed too.
+// Failing to list closes the pick and is thrown to the command's error handler, which says why with
+// the next step (as every resource pick does).
 import * as vscode from 'vscode';
 import type { Connection } from '../connection/connection';
 import { baseName, listBuckets, listPrefix, parseS3Uri } from '../pipeline/datasets';
@@ -26,6 +28,7 @@ export function pickS3Location(connection: Connection, options: { title: string;
   quickPick.placeholder = 'Pick a folder, or type an s3://bucket/prefix/ URI';
   quickPick.matchOnDescription = true;
 
+  let fail: (error: unknown) => void = () => undefined;
   const show = async (location: S3Location | undefined) => {
     quickPick.busy = true;
     quickPick.value = '';
@@ -47,13 +50,13 @@ export function pickS3Location(connection: Connection, options: { title: string;
         ];
       }
     } catch (error) {
-      quickPick.items = [{ label: `$(error) ${(error as Error).message}` }];
+      fail(error);
     } finally {
       quickPick.busy = false;
     }
   };
 
-  return new Promise<S3Location | undefined>((resolve) => {
+  return new Promise<S3Location | undefined>((resolve, reject) => {
     const subscriptions = [
       quickPick.onDidAccept(() => {
         const typed = parseS3Uri(quickPick.value.trim());
@@ -70,13 +73,15 @@ export function pickS3Location(connection: Connection, options: { title: string;
       quickPick.onDidHide(() => finish(undefined)),
     ];
     let done = false;
-    const finish = (location: S3Location | undefined) => {
+    const end = (settle: () => void) => {
       if (done) return;
       done = true;
-      resolve(location);
+      settle();
       subscriptions.forEach((subscription) => subscription.dispose());
       quickPick.dispose();
     };
+    const finish = (location: S3Location | undefined) => end(() => resolve(location));
+    fail = (error) => end(() => reject(error));
     quickPick.show();
     void show(options.start);
   });

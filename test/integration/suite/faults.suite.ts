@@ -122,6 +122,15 @@ describe('The extension under injected faults', () => {
     assert.deepEqual(texts, [], 'a view does not notify');
   });
 
+  it('closes the S3 folder pick when S3 cannot list, and says why once, in the failure language', async function () {
+    this.timeout(60_000);
+    await inject({ type: 'throttling', service: 's3', operations: ['ListBuckets'], rate: 1 });
+    // No folder given: the command asks with the S3 folder pick, whose first listing fails.
+    const texts = await notified(workbench, () => vscode.commands.executeCommand('sagemaker.datasets.download'));
+    assert.equal(texts.length, 1, texts.join('\n'));
+    assert.match(texts[0], /^Requests are being throttled in us-east-1\. SlowDown: Please reduce your request rate\. \(still refused after 3 attempts\)\. Wait a little, then retry\.$/);
+  });
+
   it('shows a failed refresh of a view on screen as its error node without reading again', async () => {
     const view = workbench.trainingJobs;
     await vscode.commands.executeCommand('sagemaker.trainingJobs.focus');
