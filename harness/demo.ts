@@ -97,7 +97,8 @@ export async function seedDemo(endpoint: string): Promise<void> {
 
 /**
  * Once the demo job has trained, deploys its model as the endpoint `tiny-gpt-chat` (one instance of
- * the built-in GPT's model server). Waits as long as the job runs; does nothing if the endpoint exists.
+ * the built-in GPT's model server, on ml.m5.xlarge: a type the price table knows, so the Endpoints view
+ * shows what it would cost). Waits as long as the job runs; does nothing if the endpoint exists.
  */
 export async function deployDemoModel(endpoint: string): Promise<void> {
   const sageMaker = new SageMakerClient(clientConfig(endpoint));
@@ -118,7 +119,7 @@ export async function deployDemoModel(endpoint: string): Promise<void> {
     await sageMaker.send(
       new CreateEndpointConfigCommand({
         EndpointConfigName: DEMO.endpoint,
-        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: DEMO.model, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: DEMO.model, InstanceType: 'ml.m5.xlarge', InitialInstanceCount: 1 }],
       }),
     );
     await sageMaker.send(new CreateEndpointCommand({ EndpointName: DEMO.endpoint, EndpointConfigName: DEMO.endpoint }));
