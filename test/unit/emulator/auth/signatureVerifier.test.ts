@@ -9,9 +9,10 @@
 // test/emulator/signatures.test.ts checks the CLI's flags with the AWS CLI.
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,7 +24,6 @@ import { SignatureVerifier } from '../../../../emulator/auth/signatureV4';
 import { AwsError } from '../../../../emulator/errors';
 import type { ServiceName } from '../../../../emulator/models';
 import { AwsChunkedDecoder } from '../../../../emulator/protocols/awsChunked';
-import { makeTempDir } from '../../../../harness/emulatorClients';
 import { sdkSigning, SKEW_LIMIT_MS, SKEW_SIDES, skewEdges } from '../../../emulator/signing';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALVERIFY', secretAccessKey: 'local+Secret/never-shown' };
@@ -51,7 +51,7 @@ function incoming(sent: Sent): IncomingMessage {
   message.method = sent.method ?? 'GET';
   message.url = sent.url;
   message.headers = Object.fromEntries(Object.entries(sent.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  if (sent.body !== undefined && sent.body.length > 0) message.push(Buffer.from(sent.body));
+  if (sent.body !== undefined && sent.body.length > 0) message.push(typeof sent.body === 'string' ? Buffer.from(sent.body) : sent.body);
   message.push(null);
   message.complete = true;
   return message;
@@ -273,9 +273,11 @@ describe('SignatureVerifier (in-process)', () => {
         const headers = await signedHeaders({ method: 'POST', path: '/', service: 'sagemaker', headers: { ...listJobs, 'x-amz-content-sha256': sha256Hex(body) } });
         return { method: 'POST', url: '/', headers, body };
       };
-      assert.equal(await verdict(await signedFor(Buffer.alloc(limit)), 'sagemaker'), 'accepted', 'exactly 16 MiB');
+      // One buffer for both bodies (this file runs once per mutant: allocating and hashing 16 MiB is its slowest step).
+      const overLimit = Buffer.alloc(limit + 1);
+      assert.equal(await verdict(await signedFor(overLimit.subarray(0, limit)), 'sagemaker'), 'accepted', 'exactly 16 MiB');
       // Refused as it is read, before the signature is compared (which also covers a body of 16 MiB + 1).
-      assert.deepEqual(await verdict(await signedFor(Buffer.alloc(limit + 1)), 'sagemaker'), {
+      assert.deepEqual(await verdict(await signedFor(overLimit), 'sagemaker'), {
         status: 413,
         code: 'RequestEntityTooLargeException',
         message: `Request body must not exceed ${limit} bytes`,
@@ -409,16 +411,18 @@ describe('SignatureVerifier (in-process)', () => {
 
   describe('credentials files', () => {
     it('reads every profile with a key pair from an AWS credentials file, and refuses a file with none or no file', async () => {
-      const home = makeTempDir('credentials-file');
+      // A directory of its own (not harness/emulatorClients' helper, which loads the SDK's clients: a
+      // second more for each of the hundreds of runs mutation testing makes of this file).
+      const home = mkdtempSync(join(tmpdir(), 'credentials-file-'));
       try {
-        const file = join(home.path, 'credentials');
+        const file = join(home, 'credentials');
         writeFileSync(file, `[default]\naws_access_key_id = ${CREDENTIALS.accessKeyId}\naws_secret_access_key = ${CREDENTIALS.secretAccessKey}\n\n[half]\naws_access_key_id = AKIDHALF\n\n[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = other\n`);
         assert.deepEqual(await loadCredentialsFile(file), [CREDENTIALS, { accessKeyId: 'AKIDOTHER', secretAccessKey: 'other' }]);
         writeFileSync(file, '[default]\nregion = us-east-1\n');
         await assert.rejects(loadCredentialsFile(file), new RegExp(`${file} has no profile with aws_access_key_id and aws_secret_access_key`));
-        await assert.rejects(loadCredentialsFile(join(home.path, 'missing')), { code: 'ENOENT' });
+        await assert.rejects(loadCredentialsFile(join(home, 'missing')), { code: 'ENOENT' });
       } finally {
-        home.remove();
+        rmSync(home, { recursive: true, force: true });
       }
     });
   });
