@@ -122,7 +122,9 @@ describe('S3 ListObjectsV2', () => {
     const badToken = await rejection(list({ ContinuationToken: 'not-a-token' }));
     assert.equal(badToken.name, 'InvalidArgument');
     assert.equal(badToken.$metadata.httpStatusCode, 400);
-    assert.equal((await rejection(list({ MaxKeys: -1 }))).name, 'InvalidArgument');
+    const negative = await rejection(list({ MaxKeys: -1 }));
+    const { ArgumentName, ArgumentValue } = negative as unknown as Record<string, unknown>;
+    assert.deepEqual([negative.name, negative.message, ArgumentName, ArgumentValue], ['InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647', 'maxKeys', '-1']);
     const missing = await rejection(emulator.s3.send(new ListObjectsV2Command({ Bucket: 'no-such-bucket' })));
     assert.equal(missing.name, 'NoSuchBucket');
   });
