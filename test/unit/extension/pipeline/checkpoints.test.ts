@@ -91,6 +91,10 @@ describe('checkpoint layouts', () => {
     assert.equal(freshCheckpointUri('s3://b/checkpoints/gpt-7', 'x'), 's3://b/checkpoints/x/');
     assert.equal(freshCheckpointUri('s3://b/ckpt/', 'x'), 's3://b/x/');
     assert.equal(freshCheckpointUri('s3://b', 'x'), 's3://b/x/');
+    assert.equal(freshCheckpointUri('s3://my-bucket/checkpoints/gpt-7//', 'x'), 's3://my-bucket/checkpoints/x/', 'every trailing slash');
+    for (const uri of ['/opt/ml/checkpoints', 'xs3://b/checkpoints/gpt-7']) {
+      assert.throws(() => freshCheckpointUri(uri, 'x'), new RegExp(`^Error: ${uri.replace(/[/.]/g, '\\$&')} is not an s3:// URI$`), uri);
+    }
   });
 
   it('resumes with the old job\'s hyperparameters unless they are changed, edited as name=value text', () => {
