@@ -82,9 +82,10 @@ function mergePart(partsPath, part) {
 
 const rows = [];
 for (const module of chosen) {
-  // The containers' entry scripts are started by path (emulator/runtime/hosts/builtinImages.ts), not
-  // imported, so they are named here: without them every endpoint or job of a built-in image fails.
-  const include = [...module.tests, 'emulator/**/*.d.ts', 'emulator/containers/*/*Cli.ts'];
+  // The containers' entry scripts and workers are started by path (emulator/runtime/hosts/builtinImages.ts,
+  // the GPT's data-parallel workers), not imported, so all of the containers are compiled: without
+  // them every endpoint or job of a built-in image fails.
+  const include = [...module.tests, 'emulator/**/*.d.ts', 'emulator/containers/**/*.ts'];
   writeFileSync(join(root, tsconfig), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noUnusedLocals: false }, include }, null, 2) + '\n');
   mkdirSync(join(root, 'test/mutation/incremental'), { recursive: true });
   const started = Date.now();
