@@ -85,7 +85,8 @@ for (const module of chosen) {
   // The containers' entry scripts and workers are started by path (emulator/runtime/hosts/builtinImages.ts,
   // the GPT's data-parallel workers), not imported, so all of the containers are compiled: without
   // them every endpoint or job of a built-in image fails.
-  const include = [...module.tests, 'emulator/**/*.d.ts', 'emulator/containers/**/*.ts'];
+  // So is the emulator's CLI (the crash tests start it as a process: harness/emulatorClients' spawnCli).
+  const include = [...module.tests, 'emulator/**/*.d.ts', 'emulator/containers/**/*.ts', 'emulator/cli.ts'];
   writeFileSync(join(root, tsconfig), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noUnusedLocals: false }, include }, null, 2) + '\n');
   mkdirSync(join(root, 'test/mutation/incremental'), { recursive: true });
   const started = Date.now();
