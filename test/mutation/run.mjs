@@ -38,8 +38,9 @@ if (only && chosen.length !== only.length) {
   process.exit(2);
 }
 
-// tsc compiles only the chosen module's tests and what they import (not the whole project).
-const tsconfig = 'tsconfig.mutation.json';
+// tsc compiles only the chosen module's tests and what they import (not the whole project), from a
+// tsconfig of the module's own (tsconfig.mutation.<module>.json, not committed): two modules' runs
+// side by side must not build each other's tests.
 const compiled = (test) => 'out/' + test.replace(/\.ts$/, '.js');
 
 /** Stryker's score: killed (or timed out) among the mutants that compiled and ran or had no test. */
@@ -87,6 +88,7 @@ for (const module of chosen) {
   // them every endpoint or job of a built-in image fails.
   // So is the emulator's CLI (the crash tests start it as a process: harness/emulatorClients' spawnCli).
   const include = [...module.tests, 'emulator/**/*.d.ts', 'emulator/containers/**/*.ts', 'emulator/cli.ts'];
+  const tsconfig = `tsconfig.mutation.${module.name}.json`;
   writeFileSync(join(root, tsconfig), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noUnusedLocals: false }, include }, null, 2) + '\n');
   mkdirSync(join(root, 'test/mutation/incremental'), { recursive: true });
   const started = Date.now();
