@@ -1,8 +1,8 @@
 // Emulator tests (a running emulator, the real AWS SDK v3 clients) of S3 ListObjectsV2.
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { rejection, startTestEmulator, type TestEmulator } from '../../helpers';
+import { authorization, rawRequest, rejection, startTestEmulator, type TestEmulator } from '../../helpers';
 import { allPages } from '../../../../harness/waiting';
 
 const BUCKET = 'listing-bucket';
@@ -96,11 +96,35 @@ describe('S3 ListObjectsV2', () => {
     assert.equal(result.Contents?.[1]?.Key, 'z%2F%F0%9F%98%80');
   });
 
+  it("lists each object's checksum algorithm and type (none for an object stored without one), and its owner only when asked", async () => {
+    const bucket = 'checksum-listing';
+    await emulator.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await emulator.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'with-sha256', Body: 'checked', ChecksumAlgorithm: 'SHA256' }));
+    // A client that sends no checksum header (as curl or an older SDK does).
+    const plain = await rawRequest(emulator.url, { method: 'PUT', path: `/${bucket}/without-checksum`, headers: authorization('s3'), body: 'unchecked' });
+    assert.equal(plain.status, 200, plain.body);
+    const listed = await emulator.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    assert.deepEqual(
+      listed.Contents?.map(({ Key, ChecksumAlgorithm, ChecksumType, Owner }) => ({ Key, ChecksumAlgorithm, ChecksumType, Owner })),
+      [
+        { Key: 'with-sha256', ChecksumAlgorithm: ['SHA256'], ChecksumType: 'FULL_OBJECT', Owner: undefined },
+        { Key: 'without-checksum', ChecksumAlgorithm: undefined, ChecksumType: undefined, Owner: undefined },
+      ],
+    );
+    // fetch-owner: the bucket owner's canonical ID, as ListBuckets gives it.
+    const { Owner } = await emulator.s3.send(new ListBucketsCommand({}));
+    assert.match(Owner?.ID ?? '', /^[0-9a-f]{64}$/);
+    const owned = await emulator.s3.send(new ListObjectsV2Command({ Bucket: bucket, FetchOwner: true }));
+    assert.deepEqual(owned.Contents?.map((object) => object.Owner?.ID), [Owner?.ID, Owner?.ID]);
+  });
+
   it('refuses a bad continuation token, negative MaxKeys and a missing bucket', async () => {
     const badToken = await rejection(list({ ContinuationToken: 'not-a-token' }));
     assert.equal(badToken.name, 'InvalidArgument');
     assert.equal(badToken.$metadata.httpStatusCode, 400);
-    assert.equal((await rejection(list({ MaxKeys: -1 }))).name, 'InvalidArgument');
+    const negative = await rejection(list({ MaxKeys: -1 }));
+    const { ArgumentName, ArgumentValue } = negative as unknown as Record<string, unknown>;
+    assert.deepEqual([negative.name, negative.message, ArgumentName, ArgumentValue], ['InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647', 'maxKeys', '-1']);
     const missing = await rejection(emulator.s3.send(new ListObjectsV2Command({ Bucket: 'no-such-bucket' })));
     assert.equal(missing.name, 'NoSuchBucket');
   });

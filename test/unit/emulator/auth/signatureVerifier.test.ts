@@ -9,13 +9,16 @@
 // test/emulator/signatures.test.ts checks the CLI's flags with the AWS CLI.
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { loadCredentialsFile } from '../../../../emulator/auth/credentialsFile';
 import { IssuedCredentials } from '../../../../emulator/auth/issuedCredentials';
 import { checkPayloadHash, PayloadHashCheck } from '../../../../emulator/auth/payloadSignatures';
@@ -23,7 +26,6 @@ import { SignatureVerifier } from '../../../../emulator/auth/signatureV4';
 import { AwsError } from '../../../../emulator/errors';
 import type { ServiceName } from '../../../../emulator/models';
 import { AwsChunkedDecoder } from '../../../../emulator/protocols/awsChunked';
-import { makeTempDir } from '../../../../harness/emulatorClients';
 import { sdkSigning, SKEW_LIMIT_MS, SKEW_SIDES, skewEdges } from '../../../emulator/signing';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALVERIFY', secretAccessKey: 'local+Secret/never-shown' };
@@ -51,7 +53,7 @@ function incoming(sent: Sent): IncomingMessage {
   message.method = sent.method ?? 'GET';
   message.url = sent.url;
   message.headers = Object.fromEntries(Object.entries(sent.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  if (sent.body !== undefined && sent.body.length > 0) message.push(Buffer.from(sent.body));
+  if (sent.body !== undefined && sent.body.length > 0) message.push(typeof sent.body === 'string' ? Buffer.from(sent.body) : sent.body);
   message.push(null);
   message.complete = true;
   return message;
@@ -127,6 +129,11 @@ describe('SignatureVerifier (in-process)', () => {
         const expired = await presignedGet(new Date(Date.now() - expiresIn * 1000 - MARGIN), expiresIn);
         assert.deepEqual(await verdict(presignedSent(expired), 's3'), { status: 403, code: 'AccessDenied', message: 'Request has expired' }, `${expiresIn} s, just after`);
       }
+      // A JSON service answers an expired presigned request in its own protocol.
+      const expired = await presignedGet(new Date(Date.now() - 60_000 - MARGIN), 60);
+      const json = await verdict(presignedSent(expired), 'sagemaker');
+      assert.deepEqual(json === 'accepted' ? json : [json.status, json.code], [403, 'InvalidSignatureException']);
+      assert.match(json === 'accepted' ? json : json.message, /past its expiry/);
       // A URL signed for later (a client clock ahead) is not refused as skewed: only its expiry counts.
       assert.equal(await verdict(presignedSent(await presignedGet(new Date(Date.now() + SKEW_LIMIT_MS + MINUTE), 60)), 's3'), 'accepted');
     });
@@ -192,6 +199,8 @@ describe('SignatureVerifier (in-process)', () => {
         'no signed headers': `AWS4-HMAC-SHA256 Credential=${credential}, Signature=${signature}`,
         'no credential': `AWS4-HMAC-SHA256 SignedHeaders=${signedNames}, Signature=${signature}`,
         'a scope without its region': `AWS4-HMAC-SHA256 Credential=${credential.replace('/us-east-1', '')}, SignedHeaders=${signedNames}, Signature=${signature}`,
+        'a segment before the key': `AWS4-HMAC-SHA256 Credential=extra/${credential}, SignedHeaders=${signedNames}, Signature=${signature}`,
+        'text after aws4_request': `AWS4-HMAC-SHA256 Credential=${credential}x, SignedHeaders=${signedNames}, Signature=${signature}`,
       };
       for (const [what, authorization] of Object.entries(unparsable)) {
         const answer = await verdict(with_({ authorization }), 's3');
@@ -207,6 +216,9 @@ describe('SignatureVerifier (in-process)', () => {
       const { 'x-amz-date': _date, ...undated } = headers ?? {};
       assert.deepEqual(await refusal({ url: '/signed-bucket', headers: undated }, 's3'), [400, 'AuthorizationHeaderMalformed']);
       assert.deepEqual(await refusal(with_({ 'x-amz-date': '2026-12-02T10:00:00Z' }), 's3'), [400, 'AuthorizationHeaderMalformed'], 'a date not in the basic ISO format');
+      for (const date of [`x${headers?.['x-amz-date']}`, `${headers?.['x-amz-date']}x`]) {
+        assert.deepEqual(await refusal(with_({ 'x-amz-date': date }), 's3'), [400, 'AuthorizationHeaderMalformed'], `the date ${date}`);
+      }
 
       const json = await sagemakerPost();
       const badScope = { ...json, headers: { ...json.headers, authorization: json.headers?.authorization.replace('/aws4_request', '/aws5_request') ?? '' } };
@@ -215,15 +227,31 @@ describe('SignatureVerifier (in-process)', () => {
 
     it('refuses an unknown key and a wrong secret with the code of each protocol, never showing the secret', async () => {
       const stranger = { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: CREDENTIALS.secretAccessKey };
-      assert.deepEqual(await refusal(await sagemakerPost(new Date(), '{}', '{}', stranger), 'sagemaker'), [403, 'UnrecognizedClientException']);
+      assert.deepEqual(await verdict(await sagemakerPost(new Date(), '{}', '{}', stranger), 'sagemaker'), {
+        status: 403,
+        code: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+      });
       const wrongSecret = await verdict(await sagemakerPost(new Date(), '{}', '{}', { ...CREDENTIALS, secretAccessKey: 'wrong' }), 'sagemaker');
       assert.notEqual(wrongSecret, 'accepted');
       if (wrongSecret !== 'accepted') {
         assert.deepEqual([wrongSecret.status, wrongSecret.code], [403, 'InvalidSignatureException']);
+        assert.equal(
+          wrongSecret.message,
+          'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+        );
         assert.equal(wrongSecret.message.includes(CREDENTIALS.secretAccessKey), false, 'the answer never shows the secret');
       }
-      assert.deepEqual(await refusal(await s3Get('/signed-bucket', new Date(), stranger), 's3'), [403, 'InvalidAccessKeyId']);
-      assert.deepEqual(await refusal(await s3Get('/signed-bucket', new Date(), { ...CREDENTIALS, secretAccessKey: 'wrong' }), 's3'), [403, 'SignatureDoesNotMatch']);
+      assert.deepEqual(await verdict(await s3Get('/signed-bucket', new Date(), stranger), 's3'), {
+        status: 403,
+        code: 'InvalidAccessKeyId',
+        message: 'The AWS Access Key Id you provided does not exist in our records.',
+      });
+      assert.deepEqual(await verdict(await s3Get('/signed-bucket', new Date(), { ...CREDENTIALS, secretAccessKey: 'wrong' }), 's3'), {
+        status: 403,
+        code: 'SignatureDoesNotMatch',
+        message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      });
       // Every configured key pair is accepted, not only the first.
       const second = { accessKeyId: 'AKIDSECONDPAIR', secretAccessKey: 'another/secret' };
       const both = new SignatureVerifier([CREDENTIALS, second]);
@@ -247,6 +275,10 @@ describe('SignatureVerifier (in-process)', () => {
       // Only 12-digit account ids are issued: a key id of another shape is unknown.
       assert.equal(issued.secretOf('12345678901'), undefined);
       assert.equal(issued.secretOf('AKID123456789012'), undefined);
+      assert.equal(issued.secretOf('1234567890123'), undefined, 'thirteen digits');
+      // Each account's secret is its own, and as long as AWS's (40 characters).
+      assert.equal(account.secretAccessKey.length, 40);
+      assert.notEqual(issued.forAccount('210987654321').secretAccessKey, account.secretAccessKey);
       assert.equal(issued.secretOf('123456789012'), account.secretAccessKey);
     });
 
@@ -266,6 +298,46 @@ describe('SignatureVerifier (in-process)', () => {
       assert.equal(await verdict({ method: 'POST', url: '/', headers: declaredRight, body: '{}' }, 'sagemaker'), 'accepted');
     });
 
+    it('verifies a JSON request signed without x-amz-content-sha256, as boto3 and the AWS CLI sign it', async () => {
+      // botocore adds the header for S3 only; the verifier hashes the body itself.
+      const botocore = new SignatureV4({ credentials: CREDENTIALS, region: 'us-east-1', service: 'sagemaker', sha256: Sha256, applyChecksum: false });
+      const sign = async (body: string) =>
+        (await botocore.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', path: '/', headers: { host: HOST, ...listJobs }, body }, { signingDate: new Date() })).headers;
+      const headers = await sign('{"MaxResults":1}');
+      assert.equal(headers['x-amz-content-sha256'], undefined, 'signed as botocore signs it');
+      assert.equal(await verdict({ method: 'POST', url: '/', headers, body: '{"MaxResults":1}' }, 'sagemaker'), 'accepted');
+      assert.deepEqual(await refusal({ method: 'POST', url: '/', headers, body: '{"MaxResults":2}' }, 'sagemaker'), [403, 'InvalidSignatureException'], 'another body');
+    });
+
+    it('reads a JSON body that arrives in pieces whole, and refuses a request whose client goes away before its end', async () => {
+      const sent = await sagemakerPost(new Date(), '{"NameContains":"a-long-enough-name"}');
+      const body = Buffer.from(String(sent.body));
+      /** The request as node's parser hands it over while its body is still arriving: the first piece now, the rest later. */
+      const arriving = (rest: (message: IncomingMessage) => void) => {
+        const message = new IncomingMessage(new Socket());
+        Object.assign(message, { method: 'POST', url: '/', headers: sent.headers });
+        message.push(body.subarray(0, 10));
+        setImmediate(() => rest(message));
+        return message;
+      };
+      const whole = arriving((message) => {
+        message.push(body.subarray(10));
+        message.complete = true;
+        message.push(null);
+      });
+      await verifier.verify(whole, 'sagemaker');
+      const gone = arriving((message) => message.destroy());
+      await assert.rejects(verifier.verify(gone, 'sagemaker'), /the client closed the request before sending its body/);
+    });
+
+    it("verifies an S3 path as sent (encoded once) and a query parameter without a value (S3's ?uploads)", async () => {
+      // S3 signs the path as the client encoded it; the other services encode it once more.
+      assert.equal(await verdict(await s3Get('/signed-bucket/a%20b%2Bc%3D%C3%BC.txt'), 's3'), 'accepted', 'an encoded key');
+      const headers = await signedHeaders({ method: 'POST', path: '/signed-bucket/key?uploads', service: 's3', headers: { 'x-amz-content-sha256': sha256Hex('') } });
+      assert.equal(await verdict({ method: 'POST', url: '/signed-bucket/key?uploads', headers }, 's3'), 'accepted', 'CreateMultipartUpload');
+      assert.deepEqual(await refusal({ method: 'POST', url: '/signed-bucket/key?upload', headers }, 's3'), [403, 'SignatureDoesNotMatch'], 'another subresource');
+    });
+
     it('reads at most 16 MiB of a JSON body ahead, refusing a larger one with 413', async () => {
       const limit = 16 * 1024 * 1024;
       // The client declares the body's hash (node's SHA-256), so the signer does not hash it again.
@@ -273,9 +345,11 @@ describe('SignatureVerifier (in-process)', () => {
         const headers = await signedHeaders({ method: 'POST', path: '/', service: 'sagemaker', headers: { ...listJobs, 'x-amz-content-sha256': sha256Hex(body) } });
         return { method: 'POST', url: '/', headers, body };
       };
-      assert.equal(await verdict(await signedFor(Buffer.alloc(limit)), 'sagemaker'), 'accepted', 'exactly 16 MiB');
+      // One buffer for both bodies (this file runs once per mutant: allocating and hashing 16 MiB is its slowest step).
+      const overLimit = Buffer.alloc(limit + 1);
+      assert.equal(await verdict(await signedFor(overLimit.subarray(0, limit)), 'sagemaker'), 'accepted', 'exactly 16 MiB');
       // Refused as it is read, before the signature is compared (which also covers a body of 16 MiB + 1).
-      assert.deepEqual(await verdict(await signedFor(Buffer.alloc(limit + 1)), 'sagemaker'), {
+      assert.deepEqual(await verdict(await signedFor(overLimit), 'sagemaker'), {
         status: 413,
         code: 'RequestEntityTooLargeException',
         message: `Request body must not exceed ${limit} bytes`,
@@ -291,9 +365,16 @@ describe('SignatureVerifier (in-process)', () => {
         code: 'InvalidRequest',
         message: 'Missing required header for this request: x-amz-content-sha256',
       });
-      for (const invalid of ['SHA-256-OF-NOTHING', sha256Hex('').toUpperCase(), `${sha256Hex('')}0`, 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILERS', 'unsigned-payload']) {
+      const invalidValues = ['SHA-256-OF-NOTHING', sha256Hex('').toUpperCase(), `${sha256Hex('')}0`, 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILERS', 'XSTREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'unsigned-payload'];
+      for (const invalid of invalidValues) {
         assert.deepEqual(await refusal({ url: '/signed-bucket', headers: { ...undeclared, 'x-amz-content-sha256': invalid } }, 's3'), [400, 'InvalidArgument'], invalid);
       }
+      assert.deepEqual(await verdict({ url: '/signed-bucket', headers: { ...undeclared, 'x-amz-content-sha256': 'unsigned-payload' } }, 's3'), {
+        status: 400,
+        code: 'InvalidArgument',
+        message:
+          'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
+      });
       for (const declared of ['UNSIGNED-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', sha256Hex('')]) {
         const signed = await signedHeaders({ method: 'GET', path: '/signed-bucket', service: 's3', headers: { 'x-amz-content-sha256': declared } });
         assert.equal(await verdict({ url: '/signed-bucket', headers: signed }, 's3'), 'accepted', declared);
@@ -312,7 +393,11 @@ describe('SignatureVerifier (in-process)', () => {
     it('checks a buffered and a streamed body against the declared SHA-256', async () => {
       const declared = sha256Hex('original body');
       assert.doesNotThrow(() => checkPayloadHash(Buffer.from('original body'), declared));
-      assert.throws(() => checkPayloadHash(Buffer.from('tampered body'), declared), { code: 'XAmzContentSHA256Mismatch', status: 400 });
+      assert.throws(() => checkPayloadHash(Buffer.from('tampered body'), declared), {
+        code: 'XAmzContentSHA256Mismatch',
+        status: 400,
+        message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      });
       const streamed = async (body: string) => {
         const out: Buffer[] = [];
         await pipeline(Readable.from([Buffer.from(body.slice(0, 5)), Buffer.from(body.slice(5))]), new PayloadHashCheck(declared), async function* (source) {
@@ -409,16 +494,18 @@ describe('SignatureVerifier (in-process)', () => {
 
   describe('credentials files', () => {
     it('reads every profile with a key pair from an AWS credentials file, and refuses a file with none or no file', async () => {
-      const home = makeTempDir('credentials-file');
+      // A directory of its own (not harness/emulatorClients' helper, which loads the SDK's clients: a
+      // second more for each of the hundreds of runs mutation testing makes of this file).
+      const home = mkdtempSync(join(tmpdir(), 'credentials-file-'));
       try {
-        const file = join(home.path, 'credentials');
+        const file = join(home, 'credentials');
         writeFileSync(file, `[default]\naws_access_key_id = ${CREDENTIALS.accessKeyId}\naws_secret_access_key = ${CREDENTIALS.secretAccessKey}\n\n[half]\naws_access_key_id = AKIDHALF\n\n[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = other\n`);
         assert.deepEqual(await loadCredentialsFile(file), [CREDENTIALS, { accessKeyId: 'AKIDOTHER', secretAccessKey: 'other' }]);
         writeFileSync(file, '[default]\nregion = us-east-1\n');
         await assert.rejects(loadCredentialsFile(file), new RegExp(`${file} has no profile with aws_access_key_id and aws_secret_access_key`));
-        await assert.rejects(loadCredentialsFile(join(home.path, 'missing')), { code: 'ENOENT' });
+        await assert.rejects(loadCredentialsFile(join(home, 'missing')), { code: 'ENOENT' });
       } finally {
-        home.remove();
+        rmSync(home, { recursive: true, force: true });
       }
     });
   });

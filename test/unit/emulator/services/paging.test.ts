@@ -35,6 +35,29 @@ describe('sortedPage', () => {
     }
   });
 
+  it('keeps the best items whatever order they arrive in (the heap at every depth)', () => {
+    // Shuffled arrivals make the heap move items up and down several levels; the page must still be
+    // the first `limit` of a plain sort, with a token exactly when more follow.
+    let seed = 18;
+    /** A fixed sequence of orders (a linear congruential generator), the same every run. */
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let count = 1; count <= 40; count++) {
+      for (let trial = 0; trial < 10; trial++) {
+        const keys = Array.from({ length: count }, (_, index) => index);
+        for (let index = count - 1; index > 0; index--) {
+          const other = Math.floor(random() * (index + 1));
+          [keys[index], keys[other]] = [keys[other], keys[index]];
+        }
+        for (const limit of [1, 2, 3, 4, 7, 8, 15, 16]) {
+          const { page, nextToken } = sortedPage(keys, (key) => [key], { listing: 'test', limit }, invalid);
+          const arrival = `${count} keys arriving as ${keys.join(',')}, limit ${limit}`;
+          assert.deepEqual(page, Array.from({ length: Math.min(limit, count) }, (_, index) => index), arrival);
+          assert.equal(nextToken !== undefined, count > limit, arrival);
+        }
+      }
+    }
+  });
+
   it('ends without a token when the page holds the rest', () => {
     assert.equal(sortedPage(items, keyOf, { listing: 'test', limit: 257 }, invalid).nextToken, undefined);
     assert.deepEqual(sortedPage([], keyOf, { listing: 'test', limit: 5 }, invalid), { page: [], nextToken: undefined });

@@ -68,6 +68,18 @@ describe('checkpoint layouts', () => {
     assert.deepEqual(summary(listing), [['best/', 3, 2, true], ['final.pt', 1, 1, false], ['initial.pt', 1, 1, false]]);
   });
 
+  it("dates a checkpoint by its newest file, lists those without a step after every step however new, ties by name, and names the layout most checkpoints have", () => {
+    // old/'s newest file comes first among its objects: its date must not be the last one read.
+    const listing = groupCheckpoints(objects({ 'old/y': [1, 8], 'old/x': [1, 1], 'b.pt': [1, 5], 'a.pt': [1, 5], 'notes': [1, 30], 'iter_3.pt': [1, 2], 'iter_4.pt': [1, 3], 'checkpoint-5/model.bin': [1, 0] }), PREFIX);
+    assert.deepEqual(
+      listing.checkpoints.map((checkpoint) => [checkpoint.label, checkpoint.lastModified?.getUTCMinutes(), checkpoint.latest]),
+      [['step 5', 0, true], ['step 4', 3, false], ['step 3', 2, false], ['notes', 30, false], ['old/', 8, false], ['a.pt', 5, false], ['b.pt', 5, false]],
+    );
+    assert.equal(listing.layout, 'numbered', 'two numbered checkpoints against one Hugging Face folder');
+    const undated = groupCheckpoints([{ bucket: 'b', key: `${PREFIX}undated.pt`, size: 1 }, ...objects({ 'dated.pt': [1, 1] })], PREFIX);
+    assert.deepEqual(undated.checkpoints.map((checkpoint) => checkpoint.label), ['dated.pt', 'undated.pt'], 'a file without a date after the dated');
+  });
+
   it('ignores folder markers and anything outside the prefix; an empty location has no checkpoints', () => {
     const listing = groupCheckpoints([...objects({ 'checkpoint-00000001.safetensors': [1, 1] }), { bucket: 'b', key: PREFIX, size: 0 }, { bucket: 'b', key: 'elsewhere/x', size: 1 }], PREFIX);
     assert.equal(listing.checkpoints.length, 1);
@@ -79,6 +91,10 @@ describe('checkpoint layouts', () => {
     assert.equal(freshCheckpointUri('s3://b/checkpoints/gpt-7', 'x'), 's3://b/checkpoints/x/');
     assert.equal(freshCheckpointUri('s3://b/ckpt/', 'x'), 's3://b/x/');
     assert.equal(freshCheckpointUri('s3://b', 'x'), 's3://b/x/');
+    assert.equal(freshCheckpointUri('s3://my-bucket/checkpoints/gpt-7//', 'x'), 's3://my-bucket/checkpoints/x/', 'every trailing slash');
+    for (const uri of ['/opt/ml/checkpoints', 'xs3://b/checkpoints/gpt-7']) {
+      assert.throws(() => freshCheckpointUri(uri, 'x'), new RegExp(`^Error: ${uri.replace(/[/.]/g, '\\$&')} is not an s3:// URI$`), uri);
+    }
   });
 
   it('resumes with the old job\'s hyperparameters unless they are changed, edited as name=value text', () => {

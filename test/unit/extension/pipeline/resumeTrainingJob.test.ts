@@ -37,6 +37,11 @@ describe('resuming a training job', () => {
     assert.ok(long.endsWith('-resume-1'));
     assert.match(long, SAGEMAKER_NAME);
     assert.match(resumedJobName(`${'a'.repeat(53)}--b`), SAGEMAKER_NAME, 'no hyphen before the suffix is lost in a way that breaks the pattern');
+    // Every hyphen the cut leaves at the end goes, not only the last.
+    assert.equal(resumedJobName(`${'a'.repeat(52)}--b`), `${'a'.repeat(52)}-resume-1`);
+    // The count has as many digits as it needs, and only a name that ends with it counts.
+    assert.equal(resumedJobName('gpt-7-resume-12'), 'gpt-7-resume-13');
+    assert.equal(resumedJobName('gpt-7-resume-1-data'), 'gpt-7-resume-1-data-resume-1');
   });
 
   it('resumes only an ended job that has a checkpoint location', () => {
@@ -48,6 +53,12 @@ describe('resuming a training job', () => {
       assert.match(whyNotResumable({ ...stopped, TrainingJobStatus: status }) ?? '', new RegExp(`gpt-7 is ${status}: stop it, or let it end`), status);
     }
     assert.match(whyNotResumable({ ...stopped, CheckpointConfig: undefined }) ?? '', /no checkpoint location .* start from scratch/);
+  });
+
+  it('refuses a description that lacks a member CreateTrainingJob requires, naming the job', () => {
+    for (const member of ['AlgorithmSpecification', 'RoleArn', 'OutputDataConfig', 'ResourceConfig', 'StoppingCondition'] as const) {
+      assert.throws(() => resumeInput({ ...stopped, [member]: undefined }, 'gpt-7-resume-1'), /the description of gpt-7 lacks a member CreateTrainingJob requires/, member);
+    }
   });
 
   it('keeps the configuration and the checkpoint location, and none of the old job\'s state', () => {

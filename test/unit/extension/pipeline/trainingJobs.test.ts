@@ -3,14 +3,17 @@
 // state is what is read): newest first a page at a time, filtered by status, described, stopped,
 // created, a name's holder; which statuses are active and stoppable; a job's log lines per host, each
 // read once; the first free name after a taken one; the execution roles recent models and jobs use;
-// a job's metric names.
+// a job's metric names; resuming from a chosen checkpoint (resumeFromCheckpoint.ts).
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateModelCommand, TrainingJobStatus } from '@aws-sdk/client-sagemaker';
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resourceOf } from '../../../../src/failures/resources';
+import { groupCheckpoints } from '../../../../src/pipeline/checkpoints';
 import { knownExecutionRoles } from '../../../../src/pipeline/executionRoles';
 import { freeName } from '../../../../src/pipeline/names';
+import { resumeFromCheckpoint, resumePlan } from '../../../../src/pipeline/resumeFromCheckpoint';
 import { metricNamesOf } from '../../../../src/pipeline/trainingMetrics';
 import { formatLogLine, hostOf, TRAINING_JOB_LOG_GROUP, TrainingJobLogCursor } from '../../../../src/pipeline/trainingJobLogs';
 import {
@@ -149,6 +152,42 @@ describe('training jobs against the emulator', () => {
     } finally {
       logs.destroy();
     }
+  });
+
+  it('resumes from a chosen checkpoint: its files alone copied beside the old location, a new job started there; refused where objects are already', async () => {
+    // The old location without its trailing slash, as a user may type it.
+    const bucket = 'resume-checkpoints';
+    await emulator.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await createTrainingJob(emulator.sagemaker, trainingJobRequest('source-job', { CheckpointConfig: { S3Uri: `s3://${bucket}/checkpoints/source-job` }, HyperParameters: { lr: '0.01' } }));
+    const files = { 'checkpoint-00000100.safetensors': 'step one hundred', 'checkpoint-00000200.safetensors': 'step two hundred, the latest' };
+    for (const [name, body] of Object.entries(files)) await emulator.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `checkpoints/source-job/${name}`, Body: body }));
+    const objects = Object.entries(files).map(([name, body]) => ({ bucket, key: `checkpoints/source-job/${name}`, size: Buffer.byteLength(body) }));
+    const chosen = groupCheckpoints(objects, 'checkpoints/source-job/').checkpoints.find((checkpoint) => checkpoint.step === 100);
+    assert.ok(chosen, 'step 100 is listed');
+    const description = await describeTrainingJob(emulator.sagemaker, 'source-job');
+    const plan = resumePlan(description, 'source-job-resume-1', { lr: '0.001' });
+    let copied = 0;
+    await resumeFromCheckpoint({ s3: emulator.s3, sageMaker: emulator.sagemaker }, description, chosen, plan, (bytes) => (copied += bytes));
+
+    const keysUnder = async (prefix: string) => ((await emulator.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((object) => object.Key);
+    assert.deepEqual(await keysUnder('checkpoints/source-job-resume-1/'), ['checkpoints/source-job-resume-1/checkpoint-00000100.safetensors']);
+    const copy = await emulator.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'checkpoints/source-job-resume-1/checkpoint-00000100.safetensors' }));
+    assert.equal(await copy.Body?.transformToString(), files['checkpoint-00000100.safetensors']);
+    assert.equal(copied, Buffer.byteLength(files['checkpoint-00000100.safetensors']));
+    assert.equal((await keysUnder('checkpoints/source-job/')).length, 2, 'the old location is left as it was');
+    const resumed = await describeTrainingJob(emulator.sagemaker, 'source-job-resume-1');
+    assert.equal(resumed.CheckpointConfig?.S3Uri, `s3://${bucket}/checkpoints/source-job-resume-1/`);
+    assert.deepEqual(resumed.HyperParameters, { lr: '0.001' });
+    assert.equal(resumed.RoleArn, description.RoleArn);
+
+    // The same location again: refused before anything is copied or started.
+    await assert.rejects(
+      resumeFromCheckpoint({ s3: emulator.s3, sageMaker: emulator.sagemaker }, description, chosen, { ...plan, newJobName: 'source-job-resume-2' }),
+      new RegExp(`${plan.checkpointUri} already holds objects: a resumed job must start from the chosen checkpoint alone`),
+    );
+    assert.equal(await trainingJobNameHolder(emulator.sagemaker, 'source-job-resume-2'), undefined, 'no job started');
+    const notS3 = { ...description, CheckpointConfig: { S3Uri: '/opt/ml/checkpoints' } };
+    await assert.rejects(resumeFromCheckpoint({ s3: emulator.s3, sageMaker: emulator.sagemaker }, notS3, chosen, plan), /^Error: \/opt\/ml\/checkpoints is not an s3:\/\/ URI$/);
   });
 });
 

@@ -11,8 +11,10 @@ import {
   DeleteBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListBucketsCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   UploadPartCommand,
   type UploadPartCommandInput,
   paginateListParts,
@@ -181,6 +183,28 @@ describe('S3 multipart uploads', () => {
       for (const part of page.Parts ?? []) assert.equal(part.ChecksumCRC32, crc32Base64(Buffer.from(`part ${part.PartNumber}`)));
     }
     assert.deepEqual(pages, [[1, 2, 3], [4, 5, 6], [7]]);
+    // The edges of max-parts and part-number-marker: 0 and the last part are allowed, below 0 and a word refused.
+    const listParts = (input: { MaxParts?: number; PartNumberMarker?: string }) => emulator.s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: 'many-parts', UploadId: uploadId, ...input }));
+    const none = await listParts({ MaxParts: 0 });
+    assert.deepEqual([none.Parts ?? [], none.MaxParts], [[], 0]);
+    const afterLast = await listParts({ PartNumberMarker: '7' });
+    assert.deepEqual([afterLast.Parts ?? [], afterLast.IsTruncated], [[], false]);
+    for (const [input, argument, value] of [
+      [{ MaxParts: -1 }, 'max-parts', '-1'],
+      [{ PartNumberMarker: '-1' }, 'part-number-marker', '-1'],
+    ] as const) {
+      const refused = await rejection(listParts(input));
+      const { ArgumentName, ArgumentValue } = refused as unknown as Record<string, unknown>;
+      assert.deepEqual([refused.name, refused.$metadata.httpStatusCode, ArgumentName, ArgumentValue], ['InvalidArgument', 400, argument, value], JSON.stringify(input));
+      assert.equal(refused.message, `Argument ${argument} must be an integer between 0 and 2147483647`);
+    }
+    const word = await rejection(listParts({ PartNumberMarker: 'seven' }));
+    assert.deepEqual([word.name, word.$metadata.httpStatusCode], ['InvalidArgument', 400], 'a marker that is not a number');
+    // Who started the upload and owns it: the bucket owner's canonical ID, as ListBuckets gives it.
+    const { Owner } = await emulator.s3.send(new ListBucketsCommand({}));
+    const whole = await listParts({});
+    assert.deepEqual([whole.Owner?.ID, whole.Initiator?.ID, whole.StorageClass], [Owner?.ID, Owner?.ID, 'STANDARD']);
+    assert.match(Owner?.ID ?? '', /^[0-9a-f]{64}$/);
     const listed = await emulator.s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: 'many-parts' }));
     assert.deepEqual(listed.Uploads?.map((upload) => [upload.Key, upload.UploadId]), [['many-parts', uploadId]]);
     await emulator.s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: 'many-parts', UploadId: uploadId }));

@@ -1,7 +1,7 @@
-// Unit tests of compareKeys.
+// Unit tests of compareKeys, listPage and keyEncoding.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareKeys, listPage } from '../../../../../emulator/services/s3/listing';
+import { compareKeys, keyEncoding, listPage } from '../../../../../emulator/services/s3/listing';
 
 describe('compareKeys', () => {
   it('orders by UTF-8 bytes, not UTF-16 code units', () => {
@@ -51,5 +51,19 @@ describe('listPage', () => {
 
   it('answers an empty, untruncated page for max-keys 0', () => {
     assert.deepEqual(listPage(keys, { prefix: '', maxKeys: 0 }), { entries: [], commonPrefixes: [], isTruncated: false });
+  });
+});
+
+describe('keyEncoding', () => {
+  it('writes keys as they are without encoding-type, percent-encoded with url, and refuses any other value as S3 does', () => {
+    assert.equal(keyEncoding(undefined)('a b/😀'), 'a b/😀');
+    assert.equal(keyEncoding('url')('a b/😀'), 'a%20b%2F%F0%9F%98%80');
+    for (const encodingType of ['base64', 'gzip']) {
+      assert.throws(
+        () => keyEncoding(encodingType),
+        { code: 'InvalidArgument', status: 400, message: 'Invalid Encoding Method specified in Request', details: { ArgumentName: 'encoding-type', ArgumentValue: encodingType } },
+        `encoding-type ${JSON.stringify(encodingType)}`,
+      );
+    }
   });
 });

@@ -18,4 +18,14 @@ describe('generationRate', () => {
     assert.equal(generationRate({ tokens: 3, tokensAtFirst: 3, firstTokenAt: 100, lastTokenAt: 900 }), undefined);
     assert.equal(generationRate({ tokens: 0, tokensAtFirst: 0 }), undefined);
   });
+
+  it('is not measured at its edges: tokens after the first text but no time between, a time missing, one token in all', () => {
+    // The same instant: no span to divide by (not Infinity); a millisecond later it is measured.
+    assert.equal(generationRate({ tokens: 3, tokensAtFirst: 1, firstTokenAt: 100, lastTokenAt: 100 }), undefined);
+    assert.equal(generationRate({ tokens: 3, tokensAtFirst: 1, firstTokenAt: 100, lastTokenAt: 101 }), 2000);
+    assert.equal(generationRate({ tokens: 3, tokensAtFirst: 1, lastTokenAt: 100 }), undefined, 'no first time');
+    assert.equal(generationRate({ tokens: 3, tokensAtFirst: 1, firstTokenAt: 100 }), undefined, 'no last time');
+    // One token in all (the first text came without one): there is no second token to time.
+    assert.equal(generationRate({ tokens: 1, tokensAtFirst: 0, firstTokenAt: 100, lastTokenAt: 200 }), undefined);
+  });
 });
