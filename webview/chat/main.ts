@@ -172,6 +172,7 @@ function renderTurn(turn: Turn): HTMLElement {
       ),
     );
   }
+  if (turn.notSent) node.append(element('div', turn.notSent, 'note'));
   const heading = element('div', undefined, 'role');
   const raw = element('button', 'Raw', 'toggle secondary');
   raw.type = 'button';

@@ -51,7 +51,8 @@ const server = http.createServer((request, response) => {
       }, interval);
     } catch (error) {
       const status = error instanceof EchoRequestError ? error.status : 500;
-      response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message, error_type: 'validation' }));
+      const body = error instanceof EchoRequestError && error.body !== undefined ? error.body : JSON.stringify({ error: (error as Error).message, error_type: 'validation' });
+      response.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
     }
   });
 });
