@@ -235,3 +235,20 @@ export function streamChunks(format: EchoFormat, answer: EchoAnswer): { contentT
       return { contentType: 'application/jsonlines', chunks: answer.tokens.map((token) => `${JSON.stringify({ delta: { text: token } })}\n`) };
   }
 }
+
+/**
+ * An error event in the middle of a stream, in the format's own shape, as a server writes one when
+ * generation fails after it began answering (TGI: `data:{"error", "error_type": "generation"}`; the
+ * Messages API: an OpenAI-style `{"error": {"message", "type"}}` event; JSON lines: an `{"error"}`
+ * line). Written by the echo server when its model's ECHO_STREAM_ERROR_AFTER asks for one (serveCli.ts).
+ */
+export function streamErrorChunk(format: EchoFormat, message: string): string {
+  switch (format) {
+    case 'messages':
+      return `data: ${JSON.stringify({ error: { message, type: 'internal_error' } })}\n\n`;
+    case 'tgi':
+      return `data:${JSON.stringify({ error: message, error_type: 'generation' })}\n\n`;
+    default:
+      return `${JSON.stringify({ error: message })}\n`;
+  }
+}
