@@ -190,6 +190,15 @@ describe('stableBoundary (the streaming renderer)', () => {
       cuts,
       BLOCKS.slice(0, -1).map((_, index) => BLOCKS.slice(0, index + 1).join('').length),
     );
-    assert.equal(pieces.map(markdownToHtml).join(''), markdownToHtml(ANSWER));
+    assert.equal(pieces.map((piece) => markdownToHtml(piece)).join(''), markdownToHtml(ANSWER));
+  });
+
+  it('renders an open tail\'s code unhighlighted (escaped, not dropped), and highlights it once closed', () => {
+    const open = '```python\nprint("<b>hi</b>")\n';
+    assert.equal(markdownToHtml(open, { highlight: false }), '<pre><code class="language-python">print(&quot;&lt;b&gt;hi&lt;/b&gt;&quot;)\n</code></pre>\n');
+    assert.match(markdownToHtml(`${open}\`\`\`\n`), /<span class="hljs-built_in">print<\/span>/);
+    // The option does not stick: the next render highlights again.
+    markdownToHtml(open, { highlight: false });
+    assert.match(markdownToHtml(open), /hljs-/);
   });
 });
