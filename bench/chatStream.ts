@@ -5,7 +5,10 @@
 // the end. Side by side in the same run: the same page rendering the whole growing answer every
 // frame (data-render-mode="whole", what the panel did before incremental rendering), as the baseline.
 // The issue's figures: longest frame gap ≤ 100 ms (this bench reports p99 beside it), memory flat
-// within 20 MB. CHAT_STREAM_SECONDS shortens the run while working on it.
+// within 20 MB. CHAT_STREAM_SECONDS shortens the run while working on it. Where the page's main
+// thread spends the run is printed beside (Chromium's Performance metrics: script, style, layout,
+// all tasks, in seconds over the run); CHAT_STREAM_PROFILE=1 adds the incremental page's ten
+// functions of most self time (a CDP CPU profile).
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -29,6 +32,10 @@ const ANSWER_UNIT = [
 const TOKENS = ANSWER_UNIT.match(/[\s\S]{1,4}/g)!;
 
 interface Figures {
+  /** Seconds of the page's main thread over the run: ScriptDuration, RecalcStyleDuration, LayoutDuration, TaskDuration. */
+  mainThread: { script: number; style: number; layout: number; tasks: number };
+  /** The functions of most self time, when profiled. */
+  hottest?: string[];
   frames: number;
   p99GapMs: number;
   longestGapMs: number;
@@ -58,7 +65,39 @@ async function heapMb(page: Page): Promise<number> {
   return usedSize / 2 ** 20;
 }
 
-async function measure(page: Page): Promise<Figures> {
+async function mainThreadSeconds(page: Page): Promise<Figures['mainThread']> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  await cdp.detach();
+  const value = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? 0;
+  return { script: value('ScriptDuration'), style: value('RecalcStyleDuration'), layout: value('LayoutDuration'), tasks: value('TaskDuration') };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** The ten functions of most self time in a CPU profile, with their milliseconds. */
+function hottest(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): string[] {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, index) => {
+    const frame = byNode.get(id)!.callFrame;
+    const name = `${frame.functionName || '(anonymous)'} ${path.basename(frame.url)}:${frame.lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas?.[index] ?? 0) / 1000);
+  });
+  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([name, ms]) => `${ms.toFixed(0)} ms ${name}`);
+}
+
+async function measure(page: Page, profile: boolean): Promise<Figures> {
+  const before = await mainThreadSeconds(page);
+  const profiler = profile ? await page.context().newCDPSession(page) : undefined;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.start');
+  }
   // One streaming answer, then deltas at the rate, each token its own message (as the host posts
   // one per PayloadPart); owed tokens are computed from the clock, so a late timer catches up.
   await page.evaluate(
@@ -89,9 +128,14 @@ async function measure(page: Page): Promise<Figures> {
     bench.stop = true;
     return { gaps: bench.gaps.slice(1), sent: bench.sent };
   });
+  const after = await mainThreadSeconds(page);
+  const profiled = profiler ? ((await profiler.send('Profiler.stop')) as { profile: Parameters<typeof hottest>[0] }).profile : undefined;
+  await profiler?.detach();
   const heapAtEndMb = await heapMb(page);
   const sorted = [...gaps].sort((a, b) => a - b);
   return {
+    mainThread: { script: after.script - before.script, style: after.style - before.style, layout: after.layout - before.layout, tasks: after.tasks - before.tasks },
+    ...(profiled ? { hottest: hottest(profiled) } : {}),
     frames: gaps.length,
     p99GapMs: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))],
     longestGapMs: sorted[sorted.length - 1],
@@ -111,7 +155,7 @@ async function main(): Promise<void> {
       await page.goto(`file://${writePage(folder, mode)}`);
       await page.waitForSelector('#transcript');
       console.error(`${mode}: streaming for ${SECONDS} s…`);
-      results[mode] = await measure(page);
+      results[mode] = await measure(page, mode === 'incremental' && process.env.CHAT_STREAM_PROFILE === '1');
       console.error(`${mode}: ${JSON.stringify(results[mode])}`);
       await page.close();
     }
@@ -124,6 +168,14 @@ async function main(): Promise<void> {
     ['figure', 'incremental (the panel)', 'whole answer per frame (before)', 'ratio', 'budget', 'pass'],
     ['p99 frame gap', `${incremental.p99GapMs.toFixed(1)} ms`, `${whole.p99GapMs.toFixed(1)} ms`, (whole.p99GapMs / incremental.p99GapMs).toFixed(1), `≤ ${BUDGET_GAP_MS} ms`, String(incremental.p99GapMs <= BUDGET_GAP_MS)],
     ['longest frame gap', `${incremental.longestGapMs.toFixed(1)} ms`, `${whole.longestGapMs.toFixed(1)} ms`, (whole.longestGapMs / incremental.longestGapMs).toFixed(1), `≤ ${BUDGET_GAP_MS} ms`, String(incremental.longestGapMs <= BUDGET_GAP_MS)],
+    ...(['script', 'style', 'layout', 'tasks'] as const).map((part) => [
+      `main thread: ${part === 'tasks' ? 'all tasks' : part}`,
+      `${incremental.mainThread[part].toFixed(1)} s`,
+      `${whole.mainThread[part].toFixed(1)} s`,
+      (whole.mainThread[part] / incremental.mainThread[part]).toFixed(1),
+      `of ${SECONDS} s`,
+      '',
+    ]),
     ['frames', String(incremental.frames), String(whole.frames), (incremental.frames / whole.frames).toFixed(1), '', ''],
     ['tokens streamed', String(incremental.tokens), String(whole.tokens), '', `${TOKENS_PER_SECOND}/s × ${SECONDS} s`, ''],
     [
@@ -138,6 +190,7 @@ async function main(): Promise<void> {
   console.log(`Chat webview streaming ${TOKENS_PER_SECOND} tokens/s of markdown with code for ${SECONDS} s (Chromium)`);
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join(' | '));
+  if (incremental.hottest) console.log(`Most self time (incremental page):\n  ${incremental.hottest.join('\n  ')}`);
 }
 
 main().catch((error: unknown) => {

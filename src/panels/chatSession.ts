@@ -10,7 +10,7 @@ import type { HostMessage, PanelMessage } from '../../webview/chat/protocol';
 import { describeChatFailure } from '../pipeline/chat/failures';
 import { randomUUID } from 'node:crypto';
 import { defaultTitle, isDefaultTitle, type StoredConversation } from '../pipeline/chat/conversations';
-import { carriesHistory, encodeRequest, eventReader, FORMAT_LABELS, templateProblem, type CustomTemplate, type EndpointFormat, type ProbeStep } from '../pipeline/chat/formats';
+import { carriesHistory, encodeRequest, eventReader, FORMAT_LABELS, notSentNote, templateProblem, type CustomTemplate, type EndpointFormat, type ProbeStep } from '../pipeline/chat/formats';
 import { fitHistory, type ChatMessage } from '../pipeline/chat/payloads';
 import { streamAnswer } from '../pipeline/chat/stream';
 import {
@@ -287,6 +287,8 @@ export class ChatSession {
           ? fitHistory(this.history(), prompt, this.parameters.systemPrompt, this.host.contextCharacters())
           : { messages: [], droppedExchanges: 0 };
         if (droppedExchanges > 0) answer.droppedExchanges = droppedExchanges;
+        const notSent = notSentNote(spec, this.parameters);
+        if (notSent) answer.notSent = notSent;
         const request = encodeRequest(spec, history, prompt, { ...this.parameters, format: spec.format });
         const streamed = await streamAnswer(await this.host.runtime(), this.endpoint, request.body, {
           signal: controller.signal,

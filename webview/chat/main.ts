@@ -172,6 +172,7 @@ function renderTurn(turn: Turn): HTMLElement {
       ),
     );
   }
+  if (turn.notSent) node.append(element('div', turn.notSent, 'note'));
   const heading = element('div', undefined, 'role');
   const raw = element('button', 'Raw', 'toggle secondary');
   raw.type = 'button';
@@ -264,8 +265,8 @@ function renderBody(id: number, body: HTMLElement, text: string): void {
 }
 
 /** Sanitised markdown with the tools on each code block. */
-function renderMarkdown(text: string): DocumentFragment {
-  const rendered = renderAnswer(text);
+function renderMarkdown(text: string, options: { highlight?: boolean } = {}): DocumentFragment {
+  const rendered = renderAnswer(text, options);
   for (const code of Array.from(rendered.querySelectorAll('pre > code'))) addCodeTools(code as HTMLElement);
   return rendered;
 }

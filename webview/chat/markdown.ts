@@ -22,11 +22,15 @@ for (const [name, language] of Object.entries({ bash, javascript, json, python, 
 /** The only link targets an answer may have: a web page or a mail address, opened by VS Code. */
 export const SAFE_LINK = /^(?:https?:|mailto:)/i;
 
+/** Off while rendering a streaming answer's open tail (markdownToHtml's option). */
+let highlighting = true;
+
 const markdown = new MarkdownIt({
   html: false, // `<script>` and friends in an answer are shown as text, not parsed as markup
   linkify: false,
   typographer: false,
   highlight: (code, language) => {
+    if (!highlighting) return ''; // markdown-it escapes the code itself
     const name = language.trim().toLowerCase();
     if (name !== '' && hljs.getLanguage(name)) {
       // ignoreIllegals: a half-streamed block is still highlighted rather than thrown on.
@@ -44,9 +48,18 @@ markdown.renderer.rules.image = (tokens, index) => {
   return SAFE_LINK.test(source) ? `<a href="${markdown.utils.escapeHtml(source)}">${label}</a>` : label;
 };
 
-/** The answer's markdown as HTML (to be sanitised before use). */
-export function markdownToHtml(text: string): string {
-  return markdown.render(text);
+/**
+ * The answer's markdown as HTML (to be sanitised before use). `highlight: false` leaves code blocks
+ * plain: a streaming answer's open tail is rendered again every frame, so a code block is
+ * highlighted once, when it is closed, rather than on every frame it grows (streamRender.ts).
+ */
+export function markdownToHtml(text: string, options: { highlight?: boolean } = {}): string {
+  highlighting = options.highlight ?? true;
+  try {
+    return markdown.render(text);
+  } finally {
+    highlighting = true;
+  }
 }
 
 /** The language a fenced block names (its info string's first word), for Insert at Cursor. */

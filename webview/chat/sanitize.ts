@@ -30,9 +30,9 @@ purifier.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-/** The answer's markdown as sanitised nodes. */
-export function renderAnswer(text: string): DocumentFragment {
-  return sanitizeHtml(markdownToHtml(text));
+/** The answer's markdown as sanitised nodes (code highlighted unless `highlight: false`). */
+export function renderAnswer(text: string, options: { highlight?: boolean } = {}): DocumentFragment {
+  return sanitizeHtml(markdownToHtml(text, options));
 }
 
 export function sanitizeHtml(html: string): DocumentFragment {

@@ -1,7 +1,9 @@
 // A streaming answer rendered incrementally: markdown blocks that can no longer change (everything
 // before the last blank line outside a code fence) are rendered once and kept; only the open tail is
 // rendered again each frame. Re-rendering the whole growing answer every frame costs time in its
-// length, which a long fast stream cannot afford (bench/chatStream.ts). When the answer ends, the
+// length, which a long fast stream cannot afford (bench/chatStream.ts). The tail is rendered without
+// highlighting: a code block is highlighted once, when it closes and joins the kept part, not on
+// every frame it grows. When the answer ends, the
 // whole text is rendered once more (renderTurn), so a construct split at a blank line (a reference
 // link, a loose list) ends up exactly as markdown-it renders the whole.
 
@@ -36,8 +38,8 @@ export class IncrementalAnswer {
 
   constructor(
     readonly body: HTMLElement,
-    /** Renders markdown into sanitised nodes, with the code tools added. */
-    private readonly render: (markdown: string) => DocumentFragment,
+    /** Renders markdown into sanitised nodes, with the code tools added (code highlighted unless `highlight: false`). */
+    private readonly render: (markdown: string, options?: { highlight?: boolean }) => DocumentFragment,
     initial = '',
   ) {
     this.stable = document.createElement('div');
@@ -63,6 +65,6 @@ export class IncrementalAnswer {
       this.stable.append(this.render(this.text.slice(this.stableEnd, boundary)));
       this.stableEnd = boundary;
     }
-    this.tail.replaceChildren(this.render(this.text.slice(this.stableEnd)));
+    this.tail.replaceChildren(this.render(this.text.slice(this.stableEnd), { highlight: false }));
   }
 }

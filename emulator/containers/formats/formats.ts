@@ -7,10 +7,12 @@
 //   lmi       — DJL/LMI: {inputs, parameters, stream}, {generated_text} or JSON lines of {token}
 //   jumpstart — a JumpStart Llama 2 chat model (meta-textgeneration-llama-2-*-f) as AWS documents it
 //               (aws/amazon-sagemaker-examples, generative_ai/sm-jumpstart_llama_2_chat_completion.ipynb):
-//               needs accept_eula=true in CustomAttributes; {inputs: [[{role, content}, …]],
-//               parameters: {max_new_tokens, temperature, top_p}} — a batch of one dialog, system
-//               first, then user and assistant alternating (the last user turn is answered); answers
-//               whole, [{generation: {role: "assistant", content}}], even when asked for a stream
+//               needs accept_eula=true in CustomAttributes (refused as JumpStart's DJL service
+//               refuses: 424, DJL's error body); {inputs: [[{role, content}, …]], parameters:
+//               {max_new_tokens, temperature, top_p, stop}} — a batch of one dialog, system first,
+//               then user and assistant alternating (the last user turn is answered), `stop` a list
+//               of strings; answers whole, [{generation: {role: "assistant", content}}], even when
+//               asked for a stream
 //   custom    — a made-up shape for the custom template: {prompt, max_length}, {output: {text}},
 //               stream lines {delta: {text}}
 
@@ -21,10 +23,24 @@ export class EchoRequestError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The error body as the container writes it, when it is not the echo servers' `{error, error_type}`. */
+    readonly body?: string,
   ) {
     super(message);
   }
 }
+
+/**
+ * JumpStart's Llama 2 service (its DJL Python `model.py`) refuses a request without accept_eula=true
+ * in CustomAttributes with `Output().error(ACCEPT_EULA_ERROR_MESSAGE_STR)`: DJL's `Output.error`
+ * answers 424 with `{"code", "message": "prediction failure", "error"}`, written by its JSON encoder
+ * with an indent of 2 and separators (",", ":"). The message is the service's, word for word.
+ */
+export const JUMPSTART_EULA_MESSAGE =
+  "Need to pass custom_attributes='accept_eula=true' as part of header. This means you have read and accept the " +
+  'end-user license agreement (EULA) of the model. EULA can be found in model card description or from ' +
+  'https://ai.meta.com/resources/models-and-libraries/llama-downloads/.';
+export const JUMPSTART_EULA_BODY = JSON.stringify({ code: 424, message: 'prediction failure', error: JUMPSTART_EULA_MESSAGE }, null, 2).replace(/": /g, '":');
 
 export interface EchoRequest {
   /** The text answered back. */
@@ -81,10 +97,12 @@ function jumpStartDialog(inputs: unknown): string {
 
 /** A JumpStart Llama 2 chat parameter that is given must be what its notebook says it must be. */
 function jumpStartParameters(parameters: Json): void {
-  const { max_new_tokens: max, temperature, top_p: topP } = parameters;
+  const { max_new_tokens: max, temperature, top_p: topP, stop } = parameters;
   if (max !== undefined && !(Number.isInteger(max) && (max as number) > 0)) throw new EchoRequestError(400, 'max_new_tokens must be a positive integer');
   if (temperature !== undefined && !(typeof temperature === 'number' && temperature > 0)) throw new EchoRequestError(400, 'temperature must be a positive float');
   if (topP !== undefined && !(typeof topP === 'number' && topP > 0 && topP <= 1)) throw new EchoRequestError(400, 'top_p must be a float between 0 and 1');
+  // JumpStart's text models: "stop: If specified, it must a list of strings".
+  if (stop !== undefined && !(Array.isArray(stop) && stop.every((sequence) => typeof sequence === 'string'))) throw new EchoRequestError(400, 'stop must be a list of strings');
 }
 
 /** The request as the format's container reads it; a body in another shape is refused as it would be. */
@@ -116,14 +134,11 @@ export function parseEchoRequest(format: EchoFormat, body: string, customAttribu
       };
     case 'jumpstart': {
       if (!/(?:^|;)\s*accept_eula=true\s*(?:;|$)/.test(customAttributes ?? '')) {
-        throw new EchoRequestError(
-          424,
-          'Need to pass custom_attributes=\'accept_eula=true\' as part of header. This means you have read and accept the end-user-license-agreement (EULA) of the model.',
-        );
+        throw new EchoRequestError(424, JUMPSTART_EULA_MESSAGE, JUMPSTART_EULA_BODY);
       }
       jumpStartParameters(parameters);
-      // No stop sequences and no streaming in this model's payload.
-      return { prompt: jumpStartDialog(value.inputs), maxNewTokens: numberOr(parameters.max_new_tokens, 20), stop: [], stream: false };
+      // No streaming in this model's payload: it answers whole.
+      return { prompt: jumpStartDialog(value.inputs), maxNewTokens: numberOr(parameters.max_new_tokens, 20), stop: stops(parameters.stop), stream: false };
     }
     case 'custom':
       if (typeof value.prompt !== 'string') throw new EchoRequestError(400, 'prompt must be a string');
@@ -218,5 +233,22 @@ export function streamChunks(format: EchoFormat, answer: EchoAnswer): { contentT
       };
     case 'custom':
       return { contentType: 'application/jsonlines', chunks: answer.tokens.map((token) => `${JSON.stringify({ delta: { text: token } })}\n`) };
+  }
+}
+
+/**
+ * An error event in the middle of a stream, in the format's own shape, as a server writes one when
+ * generation fails after it began answering (TGI: `data:{"error", "error_type": "generation"}`; the
+ * Messages API: an OpenAI-style `{"error": {"message", "type"}}` event; JSON lines: an `{"error"}`
+ * line). Written by the echo server when its model's ECHO_STREAM_ERROR_AFTER asks for one (serveCli.ts).
+ */
+export function streamErrorChunk(format: EchoFormat, message: string): string {
+  switch (format) {
+    case 'messages':
+      return `data: ${JSON.stringify({ error: { message, type: 'internal_error' } })}\n\n`;
+    case 'tgi':
+      return `data:${JSON.stringify({ error: message, error_type: 'generation' })}\n\n`;
+    default:
+      return `${JSON.stringify({ error: message })}\n`;
   }
 }

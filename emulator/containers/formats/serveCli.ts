@@ -2,8 +2,11 @@
 // SageMaker inference contract — GET /ping, POST /invocations on 127.0.0.1:SAGEMAKER_BIND_TO_PORT —
 // speaking the format named by SM_EMULATOR_FORMAT (formats.ts). Streams one token per tick of
 // ECHO_TOKEN_INTERVAL_MS (default 5), so an answer arrives in many parts, as a real model's does.
+// ECHO_STREAM_ERROR_AFTER=N (a model's Environment) makes every streamed answer fail after N pieces
+// with an error event in the format's shape, as a server whose generation fails mid-answer does — so
+// the chat and the prompt tests meet a stream error inside the stream for real.
 import * as http from 'node:http';
-import { completeBody, ECHO_FORMATS, echoAnswer, EchoRequestError, parseEchoRequest, streamChunks, type EchoFormat } from './formats';
+import { completeBody, ECHO_FORMATS, echoAnswer, EchoRequestError, parseEchoRequest, streamChunks, streamErrorChunk, type EchoFormat } from './formats';
 
 const format = (process.env.SM_EMULATOR_FORMAT ?? 'messages') as EchoFormat;
 if (!ECHO_FORMATS.includes(format)) {
@@ -11,6 +14,7 @@ if (!ECHO_FORMATS.includes(format)) {
   process.exit(2);
 }
 const interval = Number(process.env.ECHO_TOKEN_INTERVAL_MS ?? 5);
+const errorAfter = process.env.ECHO_STREAM_ERROR_AFTER === undefined ? undefined : Number(process.env.ECHO_STREAM_ERROR_AFTER);
 const MAX_BODY_BYTES = 1024 * 1024;
 
 const server = http.createServer((request, response) => {
@@ -47,11 +51,17 @@ const server = http.createServer((request, response) => {
           response.end();
           return;
         }
+        if (next === errorAfter) {
+          clearInterval(timer);
+          response.end(streamErrorChunk(format, `generation failed after ${errorAfter} pieces (ECHO_STREAM_ERROR_AFTER)`));
+          return;
+        }
         response.write(pieces[next++]);
       }, interval);
     } catch (error) {
       const status = error instanceof EchoRequestError ? error.status : 500;
-      response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message, error_type: 'validation' }));
+      const body = error instanceof EchoRequestError && error.body !== undefined ? error.body : JSON.stringify({ error: (error as Error).message, error_type: 'validation' });
+      response.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
     }
   });
 });

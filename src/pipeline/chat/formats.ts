@@ -8,7 +8,7 @@
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { loadRuntimeSdk } from '../../aws/clients';
 import { modelErrorMessage, parseStreamEvent, requestBody, type ChatMessage, type StreamEvent } from './payloads';
-import type { ChatParameters, CustomTemplate, FormatSpec, PayloadFormat, ProbeStep } from './types';
+import { normalizeParameters, type ChatParameters, type CustomTemplate, type FormatSpec, type PayloadFormat, type ProbeStep } from './types';
 
 export type { CustomTemplate, EndpointFormat, FormatSpec, ProbeStep } from './types';
 
@@ -98,6 +98,7 @@ export function templateBody(template: CustomTemplate, history: readonly ChatMes
   const problem = templateProblem(template);
   if (problem) throw new Error(problem);
   const { systemPrompt, maxNewTokens, temperature, topP } = parameters;
+  const { seed, stop } = normalizeParameters(parameters);
   const values: Record<string, unknown> = {
     prompt: systemPrompt ? `${systemPrompt}\n\n${prompt}` : prompt,
     messages: [...(systemPrompt ? [{ role: 'system', content: systemPrompt }] : []), ...history, { role: 'user', content: prompt }],
@@ -105,6 +106,9 @@ export function templateBody(template: CustomTemplate, history: readonly ChatMes
     temperature,
     top_p: topP,
     system_prompt: systemPrompt ?? '',
+    // The settings a template may leave out (notSentNote says so when it does): a list, a number or null.
+    stop: stop ?? [],
+    seed: seed ?? null,
   };
   const fill = (node: unknown): unknown => {
     if (typeof node === 'string') {
@@ -136,6 +140,26 @@ export function encodeRequest(spec: FormatSpec, history: readonly ChatMessage[],
   const streamed = spec.format === 'custom' ? templateBody(spec.template!, history, prompt, parameters) : requestBody(spec.format, history, prompt, parameters);
   const body = options.stream === false && typeof streamed === 'object' && streamed !== null && !Array.isArray(streamed) && 'stream' in streamed ? { ...streamed, stream: false } : streamed;
   return { body, ...(spec.format === 'jumpstart' && spec.acceptEula ? { customAttributes: 'accept_eula=true' } : {}) };
+}
+
+/**
+ * What the user set that a request in `spec` cannot carry, as a note for the answer (undefined when
+ * everything is sent): a JumpStart Llama 2 chat model takes no seed (its payload has max_new_tokens,
+ * temperature, top_p and stop), and a custom template carries stop sequences and a seed only where it
+ * has {{stop}} and {{seed}}. Never dropped silently: the chat shows this under the answer.
+ */
+export function notSentNote(spec: FormatSpec, parameters: ChatParameters): string | undefined {
+  const { seed, stop } = normalizeParameters(parameters);
+  const left: string[] = [];
+  if (spec.format === 'jumpstart' && seed !== undefined) left.push('the seed');
+  if (spec.format === 'custom') {
+    const request = spec.template?.request ?? '';
+    if (stop && !request.includes('{{stop}}')) left.push('the stop sequences');
+    if (seed !== undefined && !request.includes('{{seed}}')) left.push('the seed');
+  }
+  if (left.length === 0) return undefined;
+  const why = spec.format === 'jumpstart' ? 'the JumpStart chat format takes none (its parameters are max_new_tokens, temperature, top_p and stop)' : 'the custom template has no {{stop}} or {{seed}} for them';
+  return `Not sent: ${left.join(' and ')} — ${why}.`;
 }
 
 /** Whether the format sends the conversation so far with each prompt (else each prompt is alone). */

@@ -37,13 +37,17 @@ export function requestBody(format: PayloadFormat, history: readonly ChatMessage
     // (aws/amazon-sagemaker-examples, generative_ai/sm-jumpstart_llama_2_chat_completion.ipynb,
     // formerly introduction_to_amazon_algorithms/jumpstart-foundation-models/llama-2-chat-completion.ipynb):
     // a batch of one dialog of {role, content} (system first, then user and assistant alternating,
-    // ending with the user's turn) as `inputs`, and only max_new_tokens, temperature and top_p as
+    // ending with the user's turn) as `inputs`, and max_new_tokens, temperature and top_p as
     // parameters — a temperature "must be a positive float" there, so greedy decoding sends none.
-    // It answers whole, [{"generation": {"role": "assistant", "content": …}}] (no `stream` flag, no
-    // stop sequences), and needs accept_eula=true in CustomAttributes (formats.ts) once accepted.
+    // Stop sequences go as `parameters.stop`, a list of strings: JumpStart's Llama 2 service (its
+    // DJL `model.py`) passes `parameters` through `add_stopping_criteria_to_model_kwargs`, and
+    // JumpStart's text models document `stop` as "a list of strings. Text generation stops if any one
+    // of the specified strings is generated". No seed: the model takes none (formats.ts notSentNote
+    // says so on the answer). It answers whole, [{"generation": {"role": "assistant", "content": …}}]
+    // (no `stream` flag), and needs accept_eula=true in CustomAttributes (formats.ts) once accepted.
     return {
       inputs: [[...(systemPrompt ? [{ role: 'system', content: systemPrompt }] : []), ...history, { role: 'user', content: prompt }]],
-      parameters: { max_new_tokens: maxNewTokens, ...(temperature > 0 ? { temperature, ...(topP < 1 ? { top_p: topP } : {}) } : {}) },
+      parameters: { max_new_tokens: maxNewTokens, ...(temperature > 0 ? { temperature, ...(topP < 1 ? { top_p: topP } : {}) } : {}), ...(stop ? { stop } : {}) },
     };
   }
   if (format === 'custom') {

@@ -139,6 +139,8 @@ export type Turn =
       failure?: ChatFailure;
       /** Exchanges left out of this answer's request, oldest first, to keep it within the context budget. */
       droppedExchanges?: number;
+      /** What the user set that this answer's format could not carry (formats.ts notSentNote). */
+      notSent?: string;
     };
 
 export type AssistantTurn = Extract<Turn, { role: 'assistant' }>;
@@ -179,8 +181,9 @@ export interface CompareAnswer {
 export interface CustomTemplate {
   /**
    * The request body as JSON. A string that is exactly "{{prompt}}", "{{messages}}",
-   * "{{max_new_tokens}}", "{{temperature}}", "{{top_p}}" or "{{system_prompt}}" becomes that value
-   * (an array for messages, numbers for the parameters); inside a longer string, its text.
+   * "{{max_new_tokens}}", "{{temperature}}", "{{top_p}}", "{{system_prompt}}", "{{stop}}" or
+   * "{{seed}}" becomes that value (an array for messages and stop, numbers for the parameters, null
+   * for no seed); inside a longer string, its text.
    */
   request: string;
   /** Where a whole answer's text is, e.g. `$.output.text` or `$[0].generated_text`. */

@@ -1,11 +1,12 @@
 // The chat's payload codecs for every format, read from the wire the emulator's echo model servers
 // write (emulator/containers/formats), cut at every byte; the custom template's placeholders and
-// paths; JumpStart's accept_eula header; and the streaming renderer's block boundary.
+// paths; JumpStart's accept_eula header, its refusal and its stop sequences; what a format cannot
+// carry said, not dropped; and the streaming renderer's block boundary.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { echoAnswer, parseEchoRequest, streamChunks, type EchoFormat } from '../../../../../emulator/containers/formats/formats';
-import { carriesHistory, encodeRequest, eventReader, parsePath, templateBody, templateProblem, valueAt, type CustomTemplate, type FormatSpec } from '../../../../../src/pipeline/chat/formats';
-import { ServerSentEvents } from '../../../../../src/pipeline/chat/payloads';
+import { echoAnswer, EchoRequestError, parseEchoRequest, streamChunks, type EchoFormat } from '../../../../../emulator/containers/formats/formats';
+import { carriesHistory, encodeRequest, eventReader, notSentNote, parsePath, templateBody, templateProblem, valueAt, type CustomTemplate, type FormatSpec } from '../../../../../src/pipeline/chat/formats';
+import { modelErrorMessage, ServerSentEvents } from '../../../../../src/pipeline/chat/payloads';
 import type { ChatParameters } from '../../../../../src/pipeline/chat/types';
 import { markdownToHtml } from '../../../../../webview/chat/markdown';
 import { stableBoundary } from '../../../../../webview/chat/streamRender';
@@ -46,8 +47,8 @@ describe('payload formats against the echo model servers', () => {
       const request = encodeRequest(spec, [{ role: 'user', content: 'earlier' }, { role: 'assistant', content: 'earlier' }], 'alpha beta gamma STOP delta', PARAMETERS);
       const parsed = parseEchoRequest(format, JSON.stringify(request.body), request.customAttributes);
       const answer = echoAnswer(parsed);
-      // The custom template and JumpStart's Llama 2 chat payload carry no stop sequences.
-      const expected = format === 'custom' || format === 'jumpstart' ? 'alpha beta gamma STOP delta' : 'alpha beta gamma ';
+      // This custom template has no {{stop}}: its stop sequence is not sent (notSentNote says so).
+      const expected = format === 'custom' ? 'alpha beta gamma STOP delta' : 'alpha beta gamma ';
       assert.equal(answer.tokens.join(''), expected);
       const wire = new TextEncoder().encode(streamChunks(format, answer).chunks.join(''));
       const whole = assemble(spec, wire, []);
@@ -61,6 +62,49 @@ describe('payload formats against the echo model servers', () => {
     assert.equal(refused.customAttributes, undefined);
     assert.throws(() => parseEchoRequest('jumpstart', JSON.stringify(refused.body), refused.customAttributes), (error: { status: number; message: string }) => error.status === 424 && /accept_eula/.test(error.message));
     assert.equal(encodeRequest({ format: 'jumpstart', acceptEula: true }, [], 'hi', PARAMETERS).customAttributes, 'accept_eula=true');
+  });
+
+  it('JumpStart: stop sequences go as parameters.stop, a list of strings, and its server ends the answer at one; a stop that is not a list is refused', () => {
+    const request = encodeRequest({ format: 'jumpstart', acceptEula: true }, [], 'one two END three', { ...PARAMETERS, stop: ['END', 'XYZ'] });
+    assert.deepEqual((request.body as { parameters: object }).parameters, { max_new_tokens: 50, stop: ['END', 'XYZ'] });
+    assert.deepEqual(echoAnswer(parseEchoRequest('jumpstart', JSON.stringify(request.body), request.customAttributes)), { tokens: ['one ', 'two '], finishReason: 'stop_sequence' });
+    const dialog = [[{ role: 'user', content: 'one END' }]];
+    assert.throws(() => parseEchoRequest('jumpstart', JSON.stringify({ inputs: dialog, parameters: { stop: 'END' } }), 'accept_eula=true'), (error: { status: number; message: string }) => error.status === 400 && /stop must be a list of strings/.test(error.message));
+  });
+
+  it('JumpStart: the EULA refusal is the one JumpStart\'s Llama 2 service writes through DJL (424, its body as DJL encodes it)', () => {
+    const refused = (() => {
+      try {
+        parseEchoRequest('jumpstart', JSON.stringify({ inputs: [[{ role: 'user', content: 'hi' }]] }), 'accept_eula=false');
+      } catch (error) {
+        return error as EchoRequestError;
+      }
+      return assert.fail('a request without accept_eula=true was answered');
+    })();
+    assert.equal(refused.status, 424);
+    assert.equal(
+      refused.body,
+      '{\n  "code":424,\n  "message":"prediction failure",\n  "error":"Need to pass custom_attributes=\'accept_eula=true\' as part of header. This means you have read and accept the end-user license agreement (EULA) of the model. EULA can be found in model card description or from https://ai.meta.com/resources/models-and-libraries/llama-downloads/."\n}',
+    );
+    // The chat reads the model server's words out of it.
+    assert.equal(modelErrorMessage(refused.body), refused.message);
+  });
+
+  it('says what a format cannot carry instead of dropping it: JumpStart\'s seed, a template\'s stop sequences and seed without {{stop}} and {{seed}}', () => {
+    const set = { ...PARAMETERS, seed: 7 };
+    assert.equal(notSentNote({ format: 'jumpstart' }, set), 'Not sent: the seed — the JumpStart chat format takes none (its parameters are max_new_tokens, temperature, top_p and stop).');
+    assert.equal(notSentNote({ format: 'jumpstart' }, PARAMETERS), undefined);
+    assert.equal(notSentNote({ format: 'custom', template: TEMPLATE }, set), 'Not sent: the stop sequences and the seed — the custom template has no {{stop}} or {{seed}} for them.');
+    assert.equal(notSentNote({ format: 'custom', template: TEMPLATE }, { ...PARAMETERS, stop: [''] }), undefined);
+    const both = { ...TEMPLATE, request: '{"prompt": "{{prompt}}", "stop": "{{stop}}", "seed": "{{seed}}", "stream": true}' };
+    assert.equal(notSentNote({ format: 'custom', template: both }, set), undefined);
+    for (const format of ['messages', 'tgi', 'lmi'] as const) assert.equal(notSentNote({ format }, { ...set, systemPrompt: 'x' }), undefined);
+    // A template's {{stop}} is a list (empty when none) and {{seed}} a number or null; the echo server honours the stop.
+    const filled = encodeRequest({ format: 'custom', template: both }, [], 'one END two', set).body;
+    assert.deepEqual(filled, { prompt: 'one END two', stop: ['STOP'], seed: 7, stream: true });
+    assert.deepEqual(templateBody(both, [], 'x', { ...PARAMETERS, stop: undefined }), { prompt: 'x', stop: [], seed: null, stream: true });
+    const stopped = encodeRequest({ format: 'custom', template: both }, [], 'one STOP two', set);
+    assert.deepEqual(echoAnswer(parseEchoRequest('custom', JSON.stringify(stopped.body), undefined)).tokens, ['one ']);
   });
 
   it('sends the conversation only in the formats that carry one', () => {
@@ -146,6 +190,15 @@ describe('stableBoundary (the streaming renderer)', () => {
       cuts,
       BLOCKS.slice(0, -1).map((_, index) => BLOCKS.slice(0, index + 1).join('').length),
     );
-    assert.equal(pieces.map(markdownToHtml).join(''), markdownToHtml(ANSWER));
+    assert.equal(pieces.map((piece) => markdownToHtml(piece)).join(''), markdownToHtml(ANSWER));
+  });
+
+  it('renders an open tail\'s code unhighlighted (escaped, not dropped), and highlights it once closed', () => {
+    const open = '```python\nprint("<b>hi</b>")\n';
+    assert.equal(markdownToHtml(open, { highlight: false }), '<pre><code class="language-python">print(&quot;&lt;b&gt;hi&lt;/b&gt;&quot;)\n</code></pre>\n');
+    assert.match(markdownToHtml(`${open}\`\`\`\n`), /<span class="hljs-built_in">print<\/span>/);
+    // The option does not stick: the next render highlights again.
+    markdownToHtml(open, { highlight: false });
+    assert.match(markdownToHtml(open), /hljs-/);
   });
 });
