@@ -86,6 +86,20 @@ module.exports = (_env, argv) => {
     },
     {
       ...node,
+      name: 'libraries',
+      // The libraries only some features use, each its own file that the extension and the CLI read
+      // on that feature's first use (src/pipeline/libraries.ts), so that neither loads them at its
+      // start. Built from each library's CommonJS entry: the file exports what Node's own require of
+      // the package returns, as the tests (run from tsc's output) see it — but jsonc-parser's, a UMD
+      // file whose requires webpack cannot follow: its ES module has the same named exports.
+      entry: {
+        ...Object.fromEntries(['yaml', 'js-yaml', 'ajv', 'markdown-it'].map((name) => [`lib/${name}`, name])),
+        'lib/jsonc-parser': 'jsonc-parser/lib/esm/main.js',
+      },
+      resolve: { extensions: ['.js'], mainFields: ['main'], conditionNames: ['require', 'node', 'default'] },
+    },
+    {
+      ...node,
       name: 'containers',
       // The built-in containers run as their own processes (and worker threads), started by the
       // emulator's runtime with the same Node it runs on.

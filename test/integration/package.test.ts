@@ -19,7 +19,7 @@ it('the .vsix contains only the files that run', () => {
       !['extension.vsixmanifest', '[Content_Types].xml', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt'].includes(file),
   );
   assert.deepEqual(unexpected, []);
-  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/emulator.js', 'extension/dist/containers/gpt/trainCli.js', 'extension/dist/schemas/training-job.schema.json', 'extension/dist/schemas/processing-job.schema.json', 'extension/dist/workbench.js', 'extension/dist/schemas/prompt-tests.schema.json']) {
+  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/emulator.js', 'extension/dist/containers/gpt/trainCli.js', 'extension/dist/schemas/training-job.schema.json', 'extension/dist/schemas/processing-job.schema.json', 'extension/dist/workbench.js', 'extension/dist/schemas/prompt-tests.schema.json', 'extension/dist/lib/yaml.js', 'extension/dist/lib/js-yaml.js', 'extension/dist/lib/jsonc-parser.js', 'extension/dist/lib/ajv.js', 'extension/dist/lib/markdown-it.js']) {
     assert.ok(files.includes(required), `${required} is packaged`);
   }
 });

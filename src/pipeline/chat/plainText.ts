@@ -2,18 +2,24 @@
 // `**Explain** \`map\`` is titled "Adding numbers" / "Explain map" in the Conversations list, the
 // panel's heading and exports. markdown-it (the chat webview's parser too) parses it; the text,
 // code and image alt text of its inline tokens are kept, and syntax, link targets and HTML tags
-// dropped. Pure: unit-tested in Node.
-import MarkdownIt from 'markdown-it';
+// dropped. Pure: unit-tested in Node. The library is loaded when the first title is made.
+import type MarkdownIt from 'markdown-it';
+import { markdownItLibrary } from '../libraries';
 
-type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
+type Parser = InstanceType<typeof MarkdownIt>;
+type Token = ReturnType<Parser['parse']>[number];
 
 // CommonMark with the GitHub extras the chat renders (tables, strikethrough); HTML is parsed so
 // that its tags can be left out of the text.
-const parser = new MarkdownIt({ html: true, linkify: false, typographer: false });
+let parser: Parser | undefined;
+function markdownParser(): Parser {
+  parser ??= new (markdownItLibrary())({ html: true, linkify: false, typographer: false });
+  return parser;
+}
 
 /** The first line of text in the markdown (a code block's first line when it starts with one); '' when there is none. */
 export function firstPlainLine(markdown: string): string {
-  for (const token of parser.parse(markdown, {})) {
+  for (const token of markdownParser().parse(markdown, {})) {
     if (token.type === 'inline') {
       const line = inlineLines(token.children ?? []).find((text) => text !== '');
       if (line !== undefined) return line;

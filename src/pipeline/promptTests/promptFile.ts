@@ -8,10 +8,10 @@
 // own line — and conversations only where the format carries one). Pure: offsets and lines here,
 // diagnostics in the extension, messages in the CLI.
 import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { validate as generatedValidator } from './promptFileValidator';
 import { yamlStepsAlong } from '../yamlPaths';
+import { ajvLibrary, jsYamlLibrary, yamlLibrary } from '../libraries';
 import { carriesHistory, FORMAT_LABELS, templateProblem } from '../chat/formats';
 import type { ChatMessage } from '../chat/payloads';
 import type { CustomTemplate, PayloadFormat } from '../chat/types';
@@ -116,7 +116,7 @@ const validatePromptFile = generatedValidator as unknown as ValidateFunction;
 let ajv: Ajv | undefined;
 function answerSchemaCompiler(): Ajv {
   if (!ajv) {
-    const { default: AjvClass } = require('ajv') as typeof import('ajv');
+    const { default: AjvClass } = ajvLibrary();
     ajv = new AjvClass({ allErrors: true, strict: false });
   }
   return ajv;
@@ -136,11 +136,7 @@ export function answerValidator(answerSchema: object): ValidateFunction {
 }
 
 /** The `yaml` library, loaded on first use (see parsePromptFile). */
-let yamlLibrary: typeof import('yaml') | undefined;
-function yaml(): typeof import('yaml') {
-  yamlLibrary ??= require('yaml') as typeof import('yaml');
-  return yamlLibrary;
-}
+const yaml = yamlLibrary;
 
 /**
  * The file's value read by js-yaml (YAML 1.2's core schema, as `yaml` reads it), or undefined when
@@ -150,6 +146,7 @@ function yaml(): typeof import('yaml') {
 function quickValue(text: string): { value: unknown } | undefined {
   if (/(^|[\s[{,:-])\*[^\s,\]}]/m.test(text)) return undefined;
   try {
+    const { CORE_SCHEMA, load: loadYaml } = jsYamlLibrary();
     return { value: loadYaml(text, { schema: CORE_SCHEMA }) };
   } catch {
     return undefined;

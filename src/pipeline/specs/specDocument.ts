@@ -2,8 +2,9 @@
 // the rules, or by AWS after a launch) lands on its line. JSON through jsonc-parser (VS Code's own
 // JSON scanner: comments allowed, errors with offsets), YAML through `yaml` (a complete YAML 1.2
 // parser that keeps every node's source range). Pure: offsets here, positions in the extension.
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Node as JsonNode, ParseError } from 'jsonc-parser';
+import type { Document, Node as YamlNode } from 'yaml';
+import { jsoncLibrary, yamlLibrary } from '../libraries';
 import { yamlStepsAlong } from '../yamlPaths';
 
 export type SpecFormat = 'json' | 'yaml';
@@ -45,6 +46,7 @@ export function parseSpec(text: string, format: SpecFormat): ParsedSpec {
 const WHOLE = (text: string): TextRange => ({ start: 0, end: Math.max(text.length, 0) });
 
 function parseJsonSpec(text: string): ParsedSpec {
+  const { findNodeAtLocation, parseTree, printParseErrorCode } = jsoncLibrary();
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
   return {
@@ -87,7 +89,8 @@ function jsonValue(node: JsonNode): unknown {
 }
 
 function parseYamlSpec(text: string): ParsedSpec {
-  const document: Document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const yaml = yamlLibrary();
+  const document: Document = yaml.parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const syntaxErrors = document.errors.map((error) => ({
     message: `YAML: ${error.message.split('\n')[0]}`,
     range: { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0] + 1) },
@@ -103,7 +106,7 @@ function parseYamlSpec(text: string): ParsedSpec {
     value,
     syntaxErrors,
     locate(path) {
-      const steps = yamlStepsAlong({ isMap, isScalar, isSeq }, document.contents, path);
+      const steps = yamlStepsAlong(yaml, document.contents, path);
       const last = steps.at(-1);
       const found = last ? { value: rangeOf(last.node)!, key: rangeOf(last.key) } : { value: rangeOf(document.contents) ?? WHOLE(text) };
       return { ...found, exact: steps.length === path.length };

@@ -2,7 +2,7 @@
 // one cloned from a job's DescribeTrainingJob (only the members the request has), and their text.
 // Pure, unit-tested.
 import type { CreateTrainingJobCommandInput, MetricDefinition, Tag } from '@aws-sdk/client-sagemaker';
-import { stringify } from 'yaml';
+import { yamlLibrary } from '../libraries';
 import { BUILTIN_GPT_IMAGE } from '../deploy';
 import type { TrainingJobDescription } from '../trainingJobs';
 import type { SpecFormat } from './specDocument';
@@ -145,5 +145,5 @@ export function formatHyperParameters(hyperParameters: Record<string, string> | 
 
 /** A request as the text of a spec file, members in the API's order. */
 export function specText(request: object, format: SpecFormat): string {
-  return format === 'json' ? `${JSON.stringify(request, null, 2)}\n` : stringify(request, { lineWidth: 0 });
+  return format === 'json' ? `${JSON.stringify(request, null, 2)}\n` : yamlLibrary().stringify(request, { lineWidth: 0 });
 }
