@@ -1,5 +1,6 @@
 // The .vsix holds only what runs: the bundles, the manifest, the icon, the docs and the spec files'
-// JSON Schemas (jsonValidation/yamlValidation point at them) — no sources,
+// JSON Schemas (jsonValidation/yamlValidation point at them), the libraries features load on first
+// use — no sources,
 // no node_modules, no tests.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,6 +15,8 @@ it('the .vsix contains only the files that run', () => {
       // Bundled libraries' licence notices ship beside the bundles that contain them.
       !/^extension\/dist\/webview\/[\w.-]+\.(js|css)(\.LICENSE\.txt)?$/.test(file) &&
       !/^extension\/dist\/containers\/[\w-]+\/[\w.-]+\.js(\.LICENSE\.txt)?$/.test(file) &&
+      // The libraries only some features load, on first use (src/pipeline/libraries.ts).
+      !/^extension\/dist\/lib\/[\w-]+\.js(\.LICENSE\.txt)?$/.test(file) &&
       !/^extension\/dist\/schemas\/[\w-]+\.schema\.json$/.test(file) &&
       !/^extension\/media\/[\w-]+\.(svg|css)$/.test(file) &&
       !['extension.vsixmanifest', '[Content_Types].xml', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt'].includes(file),
